@@ -1,0 +1,37 @@
+/**
+ * The ten consent statuses (Vicus AVG Consent module), the legal bases and the channels.
+ * These names are used everywhere: code, database, output fields, docs.
+ */
+export const STATUSES = [
+  'optin', // the person signed up; the confirmation link is not clicked yet
+  'invited', // asked for fresh consent (re-permission campaign); no answer yet
+  'reminded', // invited and reminded at least once; no answer yet
+  'expired', // did not answer in time; no consent
+  'confirmed', // confirmed by the person through a link: explicit, double opt-in consent
+  'subscribed', // holds on another record: an import, a phone call, a signed form
+  'optout', // said no before ever being subscribed
+  'unsubscribed', // withdrew an earlier subscription
+  'bounced', // the address does not take mail (hard bounce)
+  'blacklisted', // blocked by an operator or by a retention hold on erasure
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** "none": no consent row exists for this subject × topic × channel. */
+export type StatusOrNone = Status | 'none';
+export const STATUSES_OR_NONE: readonly StatusOrNone[] = ['none', ...STATUSES];
+
+export const BASES = ['consent', 'legitimate_interest', 'contract', 'none'] as const;
+export type Basis = (typeof BASES)[number];
+
+export const CHANNELS = ['email', 'phone', 'sms', 'post'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Statuses in which the person is waiting for our question to be answered. */
+export const PENDING: readonly Status[] = ['optin', 'invited', 'reminded'];
+
+/** Statuses under which contact may be allowed at all (the basis decides the rest). */
+export const CONTACTABLE: readonly Status[] = ['confirmed', 'subscribed'];
+
+export function isStatus(value: unknown): value is Status {
+  return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
+}

@@ -1,0 +1,244 @@
+import type { Basis, Status, StatusOrNone } from './statuses';
+
+/**
+ * The transition table: every status change in the ledger goes through `resolveTransition`.
+ * It is data. A cell says, for an action taken from a status, one of:
+ *   to      — the new status ('target' = the status an import or operator asked for)
+ *   keep    — nothing to change; not an error (a repeated click, an idempotent request)
+ *   refuse  — not allowed, with the reason shown to the caller
+ * and optionally:
+ *   targets   — with to:'target', the targets this cell accepts; `otherwise` applies to the rest
+ *   proofFor  — the targets (or 'all') for which the operator must give proof
+ *   byBasis   — a different cell when the current basis is this one
+ */
+export type Action =
+  | 'signup' // the person's own request (webform, preferences page)
+  | 'request' // a bulk re-permission request sent by us (campaign)
+  | 'remind' // a reminder of a pending invitation
+  | 'expire' // an invitation or signup not confirmed in time
+  | 'confirm' // the person confirmed through a link (POST)
+  | 'unsubscribe' // the person withdrew or declined
+  | 'bounce' // a hard bounce report for the address
+  | 'import' // an operator's import of an existing contact with its status
+  | 'set' // a manual status change by an operator
+  | 'suppress'; // erasure blocked by a retention hold: block instead
+
+export const ACTIONS: readonly Action[] = [
+  'signup', 'request', 'remind', 'expire', 'confirm', 'unsubscribe', 'bounce', 'import', 'set', 'suppress',
+];
+
+export interface Rule {
+  to?: Status | 'target';
+  keep?: string;
+  refuse?: string;
+  targets?: readonly Status[];
+  otherwise?: Rule;
+  proofFor?: readonly Status[] | 'all';
+  byBasis?: Partial<Record<Basis, Rule>>;
+}
+
+/** Which basis the consent holds after the action. 'given' = the one the caller supplied. */
+export const BASIS_AFTER: Record<Action, Basis | 'keep' | 'given'> = {
+  signup: 'keep',
+  request: 'keep',
+  remind: 'keep',
+  expire: 'none',
+  confirm: 'consent',
+  unsubscribe: 'none',
+  bounce: 'keep',
+  import: 'given',
+  set: 'given',
+  suppress: 'none',
+};
+
+const RESTRICTIVE: readonly Status[] = ['optout', 'unsubscribed', 'bounced', 'blacklisted'];
+const IMPORTABLE: readonly Status[] = ['subscribed', 'confirmed', ...RESTRICTIVE];
+const BLACKLISTED_ONLY_OPERATOR = { refuse: 'blacklisted; only an operator with proof can lift that' };
+const NOT_PENDING = { refuse: 'there is no pending invitation' };
+
+export const TRANSITIONS: Record<Action, Record<StatusOrNone, Rule>> = {
+  signup: {
+    none: { to: 'optin' },
+    optin: { to: 'optin' },
+    invited: { to: 'optin' },
+    reminded: { to: 'optin' },
+    expired: { to: 'optin' },
+    confirmed: { keep: 'already confirmed' },
+    // Keeps mailing on the current basis while the person confirms to explicit consent.
+    subscribed: { to: 'subscribed', byBasis: { consent: { keep: 'already subscribed with consent' } } },
+    optout: { to: 'optin' }, // only the person's own signup re-opens a refusal...
+    unsubscribed: { to: 'optin' }, // ...or a withdrawal
+    bounced: { to: 'optin' },
+    blacklisted: BLACKLISTED_ONLY_OPERATOR,
+  },
+  request: {
+    none: { to: 'invited' },
+    optin: { refuse: 'a signup confirmation is pending' },
+    invited: { refuse: 'already invited' },
+    reminded: { refuse: 'already invited' },
+    expired: { refuse: 'did not answer an earlier invitation' },
+    confirmed: { refuse: 'already confirmed' },
+    subscribed: { to: 'invited', byBasis: { consent: { refuse: 'already subscribed with consent' } } },
+    optout: { refuse: 'declined earlier; only their own signup re-opens that' },
+    unsubscribed: { refuse: 'unsubscribed; only their own signup re-opens that' },
+    bounced: { refuse: 'the address bounced' },
+    blacklisted: { refuse: 'blacklisted' },
+  },
+  remind: {
+    none: NOT_PENDING,
+    optin: NOT_PENDING, // a signup is the person's own act: no reminders for it
+    invited: { to: 'reminded' },
+    reminded: { to: 'reminded' },
+    expired: NOT_PENDING,
+    confirmed: NOT_PENDING,
+    subscribed: NOT_PENDING,
+    optout: NOT_PENDING,
+    unsubscribed: NOT_PENDING,
+    bounced: NOT_PENDING,
+    blacklisted: NOT_PENDING,
+  },
+  expire: {
+    none: NOT_PENDING,
+    optin: { to: 'expired' },
+    invited: { to: 'expired' },
+    reminded: { to: 'expired' },
+    expired: { keep: 'already expired' },
+    confirmed: NOT_PENDING,
+    subscribed: NOT_PENDING,
+    optout: NOT_PENDING,
+    unsubscribed: NOT_PENDING,
+    bounced: NOT_PENDING,
+    blacklisted: NOT_PENDING,
+  },
+  confirm: {
+    none: { refuse: 'there is nothing to confirm' },
+    optin: { to: 'confirmed' },
+    invited: { to: 'confirmed' },
+    reminded: { to: 'confirmed' },
+    expired: { to: 'confirmed' }, // the link is still valid and the person says yes: that counts
+    confirmed: { keep: 'already confirmed' },
+    subscribed: { to: 'confirmed' },
+    optout: { refuse: 'declined after this link was sent; a new signup is needed' },
+    unsubscribed: { refuse: 'unsubscribed after this link was sent; a new signup is needed' },
+    bounced: { to: 'confirmed' }, // the person read our mail: the address works again
+    blacklisted: BLACKLISTED_ONLY_OPERATOR,
+  },
+  unsubscribe: {
+    none: { to: 'optout' }, // remembered, so no campaign asks again
+    optin: { to: 'optout' },
+    invited: { to: 'optout' },
+    reminded: { to: 'optout' },
+    expired: { to: 'optout' },
+    confirmed: { to: 'unsubscribed' },
+    subscribed: { to: 'unsubscribed' },
+    optout: { keep: 'already declined' },
+    unsubscribed: { keep: 'already unsubscribed' },
+    bounced: { to: 'unsubscribed' },
+    blacklisted: { keep: 'already blocked' },
+  },
+  bounce: {
+    none: { refuse: 'there is no consent to mark' },
+    optin: { to: 'bounced' },
+    invited: { to: 'bounced' },
+    reminded: { to: 'bounced' },
+    expired: { to: 'bounced' },
+    confirmed: { to: 'bounced' },
+    subscribed: { to: 'bounced' },
+    optout: { keep: 'not mailed anyway' },
+    unsubscribed: { keep: 'not mailed anyway' },
+    bounced: { keep: 'already bounced' },
+    blacklisted: { keep: 'not mailed anyway' },
+  },
+  import: {
+    none: { to: 'target', targets: IMPORTABLE, otherwise: { refuse: `an import may set only ${IMPORTABLE.join(', ')}` } },
+    // An existing status is kept, unless the import is more restrictive (a CRM's "no mailings").
+    optin: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
+    invited: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
+    reminded: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
+    expired: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
+    confirmed: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
+    subscribed: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
+    optout: { to: 'target', targets: ['unsubscribed', 'bounced', 'blacklisted'], otherwise: { keep: 'already in the ledger' } },
+    unsubscribed: { to: 'target', targets: ['bounced', 'blacklisted'], otherwise: { keep: 'already in the ledger' } },
+    bounced: { to: 'target', targets: ['blacklisted'], otherwise: { keep: 'already in the ledger' } },
+    blacklisted: { keep: 'blacklisted; only an operator with proof can lift that' },
+  },
+  set: {
+    none: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    optin: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    invited: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    reminded: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    expired: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    confirmed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    subscribed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    optout: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    unsubscribed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    bounced: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    blacklisted: { to: 'target', proofFor: 'all' },
+  },
+  suppress: {
+    none: { to: 'blacklisted' },
+    optin: { to: 'blacklisted' },
+    invited: { to: 'blacklisted' },
+    reminded: { to: 'blacklisted' },
+    expired: { to: 'blacklisted' },
+    confirmed: { to: 'blacklisted' },
+    subscribed: { to: 'blacklisted' },
+    optout: { to: 'blacklisted' },
+    unsubscribed: { to: 'blacklisted' },
+    bounced: { to: 'blacklisted' },
+    blacklisted: { keep: 'already blacklisted' },
+  },
+};
+
+export type Transition =
+  | { kind: 'change'; to: Status; basis: Basis }
+  | { kind: 'keep'; reason: string }
+  | { kind: 'refuse'; reason: string };
+
+export interface TransitionContext {
+  basis: Basis; // the current basis ('none' when there is no consent yet)
+  target?: Status; // for import and set
+  givenBasis?: Basis; // for import and set
+  hasProof?: boolean; // for set: a proof reference or a description was given
+}
+
+/** Looks up the cell for (action, from) and says what happens. Pure: no I/O. */
+export function resolveTransition(action: Action, from: StatusOrNone, ctx: TransitionContext): Transition {
+  let rule: Rule = TRANSITIONS[action][from];
+  rule = rule.byBasis?.[ctx.basis] ?? rule;
+  if (rule.to === 'target') {
+    if (!ctx.target) return { kind: 'refuse', reason: `${action} needs a target status` };
+    if (rule.targets && !rule.targets.includes(ctx.target)) {
+      rule = rule.otherwise ?? { refuse: `cannot set ${ctx.target}` };
+    }
+  }
+  if (rule.keep !== undefined) return { kind: 'keep', reason: rule.keep };
+  if (rule.refuse !== undefined || rule.to === undefined) {
+    return { kind: 'refuse', reason: rule.refuse ?? 'not allowed' };
+  }
+  const to = rule.to === 'target' ? (ctx.target as Status) : rule.to;
+  const needsProof = rule.proofFor === 'all' || (rule.proofFor?.includes(to) ?? false);
+  if (needsProof && !ctx.hasProof) {
+    return {
+      kind: 'refuse',
+      reason:
+        from === 'blacklisted'
+          ? 'leaving blacklisted needs proof (a proof reference or a description)'
+          : `a manual change to ${to} needs proof (a proof reference or a description)`,
+    };
+  }
+  const after = BASIS_AFTER[action];
+  const basis = after === 'keep' ? ctx.basis : after === 'given' ? basisFor(to, ctx.givenBasis) : after;
+  return { kind: 'change', to, basis };
+}
+
+/**
+ * The basis an imported or manually set status holds: confirmed is always consent; subscribed
+ * holds on the basis given (legitimate interest when none is given); every other status is no basis.
+ */
+export function basisFor(status: Status, given?: Basis): Basis {
+  if (status === 'confirmed') return 'consent';
+  if (status === 'subscribed') return given && given !== 'none' ? given : 'legitimate_interest';
+  return 'none';
+}

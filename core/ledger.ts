@@ -1,0 +1,1232 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { z } from 'zod/v4';
+import { addDays, addOneMonth, type Clock, systemClock } from './clock';
+import { decide, DEFAULT_CHANNEL_POLICY, type ChannelPolicy, type DecisionReason } from './consent/decide';
+import { EvidenceSchema, type Evidence } from './consent/evidence';
+import {
+  EmailSchema,
+  ExternalIdSchema,
+  LocaleSchema,
+  PhoneSchema,
+  SubjectRefSchema,
+  TopicSchema,
+  type SubjectRef,
+} from './consent/identity';
+import { BASES, CHANNELS, CONTACTABLE, PENDING, STATUSES, type Basis, type Channel, type Status, type StatusOrNone } from './consent/statuses';
+import { resolveTransition, type Action } from './consent/transitions';
+import { InvalidInput, TokenRejected, TransitionRefused } from './errors';
+import { LedgerKeys, SecretSchema } from './secrets';
+import type { ConsentChange, ConsentRow, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
+import { issueToken, SINGLE_USE, verifyToken, type TokenPurpose } from './tokens';
+
+/**
+ * The ledger: the one façade that nodes, the CLI and the mailbox worker call. It owns the rules
+ * (through the transition table and decide), the evidence and the tokens; the Store owns the SQL.
+ * Batch methods take already validated items (see the *Schema exports) and run in one transaction.
+ */
+
+export const LedgerSettingsSchema = z.object({
+  secret: SecretSchema,
+  previousSecret: SecretSchema.optional(),
+  strict: z.boolean().default(false),
+  channelPolicy: z.partialRecord(z.enum(CHANNELS), z.enum(['standard', 'strict'])).default({}),
+  confirmDays: z.number().int().min(1).max(365).default(30),
+  unsubscribeDays: z.number().int().min(30).max(3650).default(730),
+  eraseDays: z.number().int().min(1).max(60).default(7),
+  /** list-bombing guard: at most one pending invitation per address in this window */
+  resendWindowMinutes: z.number().int().min(0).max(10_080).default(60),
+});
+export type LedgerSettings = z.input<typeof LedgerSettingsSchema>;
+
+// ---- input schemas (one per input; callers parse with parseInput and pass the output) ----
+
+const identity = {
+  email: EmailSchema.optional(),
+  phone: PhoneSchema.optional(),
+  externalId: ExternalIdSchema.optional(),
+  subjectId: z.coerce.number().int().positive().optional(),
+};
+const needsIdentity = (r: { email?: string; phone?: string; externalId?: string; subjectId?: number }) =>
+  Boolean(r.email || r.phone || r.externalId || r.subjectId);
+
+export const RequestItemSchema = z
+  .object({
+    ...identity,
+    name: z.string().trim().max(200).optional(),
+    locale: LocaleSchema.optional(),
+    topics: z.array(TopicSchema).min(1, 'give at least one topic').default(['newsletter']),
+    channel: z.enum(CHANNELS).default('email'),
+    consentText: z.string().trim().min(1, 'the consent text the person sees is required').max(10_000),
+    evidence: EvidenceSchema.default({ actor: { kind: 'system' }, source: { kind: 'api' } }),
+  })
+  .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id' });
+export type RequestItem = z.output<typeof RequestItemSchema>;
+export type RequestMode = 'signup' | 'campaign';
+
+export const CheckItemSchema = z
+  .object({ ...identity, topic: TopicSchema.default('newsletter'), channel: z.enum(CHANNELS).default('email') })
+  .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id' });
+export type CheckItem = z.output<typeof CheckItemSchema>;
+
+export const ImportRowSchema = z
+  .object({
+    email: EmailSchema.optional(),
+    phone: PhoneSchema.optional(),
+    externalId: ExternalIdSchema.optional(),
+    name: z.string().trim().max(200).optional(),
+    locale: LocaleSchema.optional(),
+    topic: TopicSchema.default('newsletter'),
+    channel: z.enum(CHANNELS).default('email'),
+    status: z.enum(STATUSES).optional(),
+    basis: z.enum(BASES).optional(),
+    consentText: z.string().trim().max(10_000).optional(),
+    optinWho: z.string().trim().max(200).optional(),
+    optinSource: z.string().trim().max(500).optional(),
+    optinDate: z.coerce.date().optional(),
+    optinId: z.string().trim().max(200).optional(),
+    optinDescription: z.string().trim().max(2000).optional(),
+    previouslyMailed: z.boolean().default(false),
+    noMailings: z.boolean().default(false),
+  })
+  .refine((r) => r.email || r.phone || r.externalId, { message: 'give an email, a phone number or an external id' })
+  .refine((r) => !(r.status === 'subscribed' && r.basis === 'none'), {
+    message: 'subscribed needs a basis: consent, legitimate_interest or contract',
+    path: ['basis'],
+  })
+  .refine((r) => r.status !== 'confirmed' || (r.basis ?? 'consent') === 'consent', {
+    message: 'confirmed always holds on consent',
+    path: ['basis'],
+  });
+export type ImportRow = z.output<typeof ImportRowSchema>;
+
+export const TopicsScopeSchema = z.union([z.literal('all'), z.array(TopicSchema).min(1)]);
+export type TopicsScope = z.output<typeof TopicsScopeSchema>;
+
+// ---- results ----
+
+export interface TopicOutcome {
+  topic: string;
+  from: StatusOrNone;
+  status: StatusOrNone;
+  outcome: 'changed' | 'kept' | 'refused';
+  reason: string | null;
+}
+
+export interface RequestResult {
+  index: number;
+  outcome: 'requested' | 'throttled' | 'skipped';
+  reason: string | null;
+  subjectId: number | null;
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  locale: string | null;
+  channel: Channel;
+  topics: TopicOutcome[];
+  confirmToken: string | null;
+  unsubscribeToken: string | null;
+  expiresAt: string | null;
+}
+
+export interface CheckResult {
+  index: number;
+  allowed: boolean;
+  reason: DecisionReason;
+  policy: ChannelPolicy;
+  subjectId: number | null;
+  topic: string;
+  channel: Channel;
+  status: StatusOrNone;
+  basis: Basis;
+  since: string | null;
+  optin_who: string | null;
+  optin_source: string | null;
+  optin_date: string | null;
+  optin_id: string | null;
+  optin_description: string | null;
+}
+
+export interface TokenActionResult {
+  outcome: 'confirmed' | 'unsubscribed' | 'updated' | 'unchanged' | 'refused';
+  subjectId: number;
+  channel: Channel;
+  locale: string | null;
+  topics: TopicOutcome[];
+}
+
+export interface TokenView {
+  purpose: TokenPurpose;
+  subjectId: number | null;
+  channel: Channel | null;
+  topics: string[];
+  locale: string | null;
+  used: boolean;
+  ref: string | null;
+}
+
+export interface PreferenceView {
+  subjectId: number;
+  locale: string | null;
+  channel: Channel;
+  topics: { topic: string; status: Status; subscribed: boolean }[];
+}
+
+export interface EraseResult {
+  outcome: 'erased' | 'suppressed' | 'not_found';
+  receiptId: string;
+  subjectId: number | null;
+  externalIds: string[];
+  holdReason: string | null;
+  holdUntil: string | null;
+}
+
+export interface ImportResult {
+  row: number;
+  outcome: 'imported' | 'kept' | 'skipped';
+  reason: string | null;
+  subjectId: number | null;
+  topic: string;
+  channel: Channel;
+  status: StatusOrNone;
+}
+
+export interface DueItem {
+  subjectId: number;
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  locale: string | null;
+  topic: string;
+  channel: Channel;
+  status: StatusOrNone;
+  reminders: number;
+  confirmToken: string | null;
+  unsubscribeToken: string | null;
+}
+
+export interface SubjectExport {
+  subject: SubjectRow;
+  consents: ConsentRow[];
+  events: EventRow[];
+  messages: Awaited<ReturnType<StoreTx['listMessages']>>;
+  requests: RequestRow[];
+  activeTokens: number;
+}
+
+const TEXT_HASH = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+interface Prepared {
+  subject: SubjectRow;
+  consents: Map<string, ConsentRow>; // by topic|channel
+}
+
+export class Ledger {
+  readonly settings: z.output<typeof LedgerSettingsSchema>;
+  private readonly keys: LedgerKeys;
+  private readonly policies: Record<Channel, ChannelPolicy>;
+  private suppressionKey?: Buffer;
+
+  constructor(
+    readonly store: Store,
+    settings: LedgerSettings,
+    readonly clock: Clock = systemClock,
+  ) {
+    const parsed = LedgerSettingsSchema.safeParse(settings);
+    if (!parsed.success) {
+      throw new InvalidInput(
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '),
+      );
+    }
+    this.settings = parsed.data;
+    this.keys = new LedgerKeys(this.settings);
+    this.policies = { ...DEFAULT_CHANNEL_POLICY, ...this.settings.channelPolicy };
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  private now(): Date {
+    return this.clock();
+  }
+
+  // ---------------------------------------------------------------- keys and suppression
+
+  private async loadSuppressionKey(tx: StoreTx): Promise<Buffer> {
+    if (this.suppressionKey) return this.suppressionKey;
+    const wrapped = await tx.getMeta('suppression_key');
+    if (!wrapped) {
+      const made = this.keys.newWrappedSuppressionKey();
+      await tx.setMeta('suppression_key', made.wrapped);
+      this.suppressionKey = made.key;
+    } else {
+      const { key, rewrapped } = this.keys.unwrap(wrapped);
+      if (rewrapped) await tx.setMeta('suppression_key', rewrapped);
+      this.suppressionKey = key;
+    }
+    return this.suppressionKey;
+  }
+
+  /** The keyed hash an erased address leaves behind: no address, but a later import still matches. */
+  private suppressionHash(key: Buffer, kind: 'email' | 'phone', value: string): Buffer {
+    return createHmac('sha256', key).update(`${kind}:${value}`).digest();
+  }
+
+  private suppressionHashes(key: Buffer, s: { email?: string | null; phone?: string | null }): Buffer[] {
+    const out: Buffer[] = [];
+    if (s.email) out.push(this.suppressionHash(key, 'email', s.email));
+    if (s.phone) out.push(this.suppressionHash(key, 'phone', s.phone));
+    return out;
+  }
+
+  /** Checks the secret against this ledger (the credential test and the CLI call it). */
+  async verifySecret(): Promise<void> {
+    await this.store.transaction((tx) => this.loadSuppressionKey(tx));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private eventFrom(
+    evidence: Evidence,
+    base: Pick<NewEvent, 'subjectId' | 'topic' | 'channel' | 'action' | 'fromStatus' | 'toStatus' | 'basis'>,
+    now: Date,
+    consentText?: { text: string | null; hash: string | null },
+  ): NewEvent {
+    const text = consentText ?? (evidence.consentText ? { text: evidence.consentText, hash: TEXT_HASH(evidence.consentText) } : { text: null, hash: null });
+    return {
+      ...base,
+      at: (evidence.at ?? now).toISOString(),
+      recordedAt: now.toISOString(),
+      actorKind: evidence.actor.kind,
+      sourceKind: evidence.source.kind,
+      sourceRef: evidence.source.ref ?? null,
+      consentText: text.text,
+      consentTextHash: text.hash,
+      optinId: evidence.optinId ?? null,
+      messageId: evidence.messageId ?? null,
+      actorName: evidence.actor.name ?? null,
+      ip: evidence.ip ?? null,
+      userAgent: evidence.userAgent ?? null,
+      description: evidence.description ?? null,
+      proofRef: evidence.proofRef ?? null,
+    };
+  }
+
+  /** A consent row after a change, keeping the pending-period bookkeeping right. */
+  private nextConsent(
+    current: ConsentRow | undefined,
+    key: { subjectId: number; topic: string; channel: Channel },
+    to: Status,
+    basis: Basis,
+    action: Action,
+    at: string,
+    since?: string,
+  ): Omit<ConsentRow, 'eventId'> {
+    const wasPending = current ? PENDING.includes(current.status) : false;
+    const isPending = PENDING.includes(to);
+    const sends = action === 'signup' || action === 'request' || action === 'remind';
+    return {
+      ...key,
+      status: to,
+      basis,
+      since: current && current.status === to ? current.since : (since ?? at),
+      invitedAt: isPending ? (wasPending && action !== 'signup' ? (current?.invitedAt ?? at) : at) : null,
+      lastSentAt: sends ? at : isPending ? (current?.lastSentAt ?? null) : null,
+      reminders: action === 'remind' ? (current?.reminders ?? 0) + 1 : isPending && wasPending && action !== 'signup' ? (current?.reminders ?? 0) : 0,
+    };
+  }
+
+  private async findSubject(tx: StoreTx, ref: SubjectRef): Promise<SubjectRow | undefined> {
+    const found = await tx.findSubjects({
+      emails: ref.email ? [ref.email] : [],
+      phones: ref.phone ? [ref.phone] : [],
+      externalIds: ref.externalId ? [ref.externalId] : [],
+      ids: ref.subjectId ? [ref.subjectId] : [],
+    });
+    return pickSubject(found, ref);
+  }
+
+  private newToken(purpose: TokenPurpose, now: Date, days: number) {
+    return issueToken(this.keys.tokenKeys[0], purpose, addDays(now, days));
+  }
+
+  private tokenRow(
+    issued: { hash: Buffer; expiresAt: Date },
+    purpose: TokenPurpose,
+    fields: Partial<Pick<TokenRow, 'subjectId' | 'channel' | 'topics' | 'consentTextHash' | 'ref'>>,
+    now: Date,
+  ): TokenRow {
+    return {
+      hash: issued.hash,
+      purpose,
+      subjectId: fields.subjectId ?? null,
+      channel: fields.channel ?? null,
+      topics: fields.topics ?? [],
+      consentTextHash: fields.consentTextHash ?? null,
+      ref: fields.ref ?? null,
+      createdAt: now.toISOString(),
+      expiresAt: issued.expiresAt.toISOString(),
+      usedAt: null,
+    };
+  }
+
+  // ---------------------------------------------------------------- request (signup, campaign)
+
+  /**
+   * Asks for consent. signup: the person asked (webform); campaign: bulk re-permission, which the
+   * transition table limits (never unsubscribed, bounced, blacklisted, or already consenting).
+   * Suppressed addresses are skipped in both. Returns one result per item, in order.
+   */
+  async request(items: RequestItem[], mode: RequestMode): Promise<RequestResult[]> {
+    const now = this.now();
+    const at = now.toISOString();
+    const action: Action = mode === 'signup' ? 'signup' : 'request';
+    const windowStart = new Date(now.getTime() - this.settings.resendWindowMinutes * 60_000).toISOString();
+
+    return this.store.transaction(async (tx) => {
+      const key = await this.loadSuppressionKey(tx);
+      const suppressed = await tx.findSuppressed(items.flatMap((i) => this.suppressionHashes(key, i)));
+      const isSuppressed = (i: RequestItem) => this.suppressionHashes(key, i).some((h) => suppressed.has(h.toString('hex')));
+
+      const subjects = await this.resolveSubjects(tx, items, (i) => !isSuppressed(i) && Boolean(i.email || i.phone || i.externalId), at);
+      const ids = [...new Set([...subjects.values()].map((s) => s.id))];
+      await tx.lockSubjects(ids);
+      const consents = await loadConsents(tx, ids);
+
+      const changes: ConsentChange[] = [];
+      const tokens: TokenRow[] = [];
+      const results: RequestResult[] = items.map((item, index) => {
+        const subject = subjects.get(index);
+        const result: RequestResult = {
+          index,
+          outcome: 'skipped',
+          reason: null,
+          subjectId: subject?.id ?? null,
+          email: subject?.email ?? item.email ?? null,
+          phone: subject?.phone ?? item.phone ?? null,
+          name: subject?.name ?? item.name ?? null,
+          locale: subject?.locale ?? item.locale ?? null,
+          channel: item.channel,
+          topics: [],
+          confirmToken: null,
+          unsubscribeToken: null,
+          expiresAt: null,
+        };
+        if (isSuppressed(item) || subject?.suppressedAt) {
+          result.reason = 'suppressed';
+          return result;
+        }
+        if (!subject) {
+          result.reason = 'not in the ledger';
+          return result;
+        }
+        const textHash = TEXT_HASH(item.consentText);
+        const current = item.topics.map((topic) => consents.get(consentKey(subject.id, topic, item.channel)));
+        // List-bombing guard: a pending signup mailed within the window is not mailed again.
+        if (mode === 'signup' && current.every((c) => c && c.status === 'optin' && (c.lastSentAt ?? '') > windowStart)) {
+          result.outcome = 'throttled';
+          result.reason = `a confirmation was sent less than ${this.settings.resendWindowMinutes} minutes ago`;
+          result.topics = current.map((c) => ({ topic: c!.topic, from: c!.status, status: c!.status, outcome: 'kept', reason: result.reason }));
+          return result;
+        }
+        const changed: string[] = [];
+        item.topics.forEach((topic, t) => {
+          const c = current[t];
+          const from: StatusOrNone = c?.status ?? 'none';
+          const transition = resolveTransition(action, from, { basis: c?.basis ?? 'none' });
+          if (transition.kind !== 'change') {
+            result.topics.push({ topic, from, status: from, outcome: transition.kind === 'keep' ? 'kept' : 'refused', reason: transition.reason });
+            return;
+          }
+          const next = this.nextConsent(c, { subjectId: subject.id, topic, channel: item.channel }, transition.to, transition.basis, action, at);
+          const event = this.eventFrom(
+            item.evidence,
+            { subjectId: subject.id, topic, channel: item.channel, action, fromStatus: from, toStatus: transition.to, basis: transition.basis },
+            now,
+            { text: item.consentText, hash: textHash },
+          );
+          changes.push({ consent: next, event });
+          consents.set(consentKey(subject.id, topic, item.channel), { ...next, eventId: 0 });
+          result.topics.push({ topic, from, status: transition.to, outcome: 'changed', reason: null });
+          changed.push(topic);
+        });
+        if (changed.length === 0) {
+          result.reason = result.topics.map((t) => `${t.topic}: ${t.reason}`).join('; ');
+          return result;
+        }
+        const confirm = this.newToken('confirm', now, this.settings.confirmDays);
+        const unsubscribe = this.newToken('unsubscribe', now, this.settings.unsubscribeDays);
+        tokens.push(
+          this.tokenRow(confirm, 'confirm', { subjectId: subject.id, channel: item.channel, topics: changed, consentTextHash: textHash }, now),
+          this.tokenRow(unsubscribe, 'unsubscribe', { subjectId: subject.id, channel: item.channel, topics: item.topics }, now),
+        );
+        result.outcome = 'requested';
+        result.confirmToken = confirm.token;
+        result.unsubscribeToken = unsubscribe.token;
+        result.expiresAt = confirm.expiresAt.toISOString();
+        return result;
+      });
+      await tx.writeChanges(changes);
+      await tx.insertTokens(tokens);
+      return results;
+    });
+  }
+
+  /**
+   * Finds each item's subject, creating the missing ones (one insert for the batch). Items that
+   * name the same person share one subject. Missing identity fields are filled in, never replaced.
+   */
+  private async resolveSubjects<I extends { email?: string; phone?: string; externalId?: string; subjectId?: number; name?: string; locale?: string }>(
+    tx: StoreTx,
+    items: I[],
+    mayCreate: (item: I) => boolean,
+    at: string,
+  ): Promise<Map<number, SubjectRow>> {
+    const found = await tx.findSubjects({
+      emails: items.flatMap((i) => (i.email ? [i.email] : [])),
+      phones: items.flatMap((i) => (i.phone ? [i.phone] : [])),
+      externalIds: items.flatMap((i) => (i.externalId ? [i.externalId] : [])),
+      ids: items.flatMap((i) => (i.subjectId ? [i.subjectId] : [])),
+    });
+    const index = new SubjectIndex(found);
+    const byItem = new Map<number, SubjectRow>();
+    const toCreate = new Map<string, { row: Parameters<StoreTx['insertSubjects']>[0][number]; items: number[] }>();
+    items.forEach((item, i) => {
+      const subject = index.match(item);
+      if (subject) {
+        byItem.set(i, subject);
+        return;
+      }
+      if (!mayCreate(item)) return;
+      const key = item.email ? `e:${item.email}` : item.phone ? `p:${item.phone}` : `x:${item.externalId}`;
+      const pending = toCreate.get(key);
+      if (pending) {
+        pending.items.push(i);
+        return;
+      }
+      toCreate.set(key, {
+        row: {
+          email: item.email ?? null,
+          phone: item.phone ?? null,
+          externalId: item.externalId ?? null,
+          name: item.name ?? null,
+          locale: item.locale ?? null,
+          createdAt: at,
+        },
+        items: [i],
+      });
+    });
+    if (toCreate.size > 0) {
+      const pending = [...toCreate.values()];
+      const created = await tx.insertSubjects(pending.map((p) => p.row));
+      created.forEach((subject, k) => pending[k].items.forEach((i) => byItem.set(i, subject)));
+    }
+    // Fill in blanks on known subjects (a name given at signup, a phone from an import).
+    for (const [i, subject] of byItem) {
+      const item = items[i];
+      const patch: Partial<SubjectRow> = {};
+      if (!subject.name && item.name) patch.name = item.name;
+      if (!subject.locale && item.locale) patch.locale = item.locale;
+      if (!subject.phone && item.phone && !index.hasPhone(item.phone)) patch.phone = item.phone;
+      if (!subject.email && item.email && !index.hasEmail(item.email)) patch.email = item.email;
+      if (!subject.externalId && item.externalId && !index.hasExternalId(item.externalId)) patch.externalId = item.externalId;
+      if (Object.keys(patch).length > 0) {
+        await tx.updateSubject(subject.id, patch);
+        Object.assign(subject, patch);
+        index.add(subject);
+      }
+    }
+    return byItem;
+  }
+
+  // ---------------------------------------------------------------- tokens: view, confirm
+
+  /** What a link is about, for the page a GET shows. Changes nothing. Throws TokenRejected. */
+  async viewToken(token: unknown, purpose: TokenPurpose): Promise<TokenView> {
+    const verified = verifyToken(this.keys.tokenKeys, token, purpose, this.now());
+    return this.store.transaction(async (tx) => {
+      const row = await tx.findToken(verified.hash);
+      if (!row) throw new TokenRejected('unknown');
+      const subject = row.subjectId ? (await tx.findSubjects({ ids: [row.subjectId] }))[0] : undefined;
+      if (row.subjectId && !subject) throw new TokenRejected('unknown');
+      return {
+        purpose,
+        subjectId: row.subjectId,
+        channel: row.channel,
+        topics: row.topics,
+        locale: subject?.locale ?? null,
+        used: row.usedAt !== null,
+        ref: row.ref,
+      };
+    });
+  }
+
+  /** The POST behind a confirm link: single use; records the click's time, IP and user agent. */
+  async confirm(token: unknown, evidenceInput: unknown): Promise<TokenActionResult> {
+    const now = this.now();
+    const verified = verifyToken(this.keys.tokenKeys, token, 'confirm', now);
+    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    return this.store.transaction(async (tx) => {
+      const row = await tx.findToken(verified.hash);
+      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
+      if (!(await tx.claimToken(verified.hash, now.toISOString()))) throw new TokenRejected('used');
+      const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
+      if (!subject) throw new TokenRejected('unknown');
+      await tx.lockSubjects([subject.id]);
+      const text = row.consentTextHash ? { text: null, hash: row.consentTextHash } : undefined;
+      const topics = await this.applyToTopics(tx, subject, row.channel, row.topics, 'confirm', evidence, now, text);
+      return {
+        outcome: outcomeOf(topics, 'confirmed'),
+        subjectId: subject.id,
+        channel: row.channel,
+        locale: subject.locale,
+        topics,
+      };
+    });
+  }
+
+  /** Applies one action to several topics of one subject; returns what happened per topic. */
+  private async applyToTopics(
+    tx: StoreTx,
+    subject: SubjectRow,
+    channel: Channel,
+    topics: string[],
+    action: Action,
+    evidence: Evidence,
+    now: Date,
+    text?: { text: string | null; hash: string | null },
+    ctx: { target?: Status; givenBasis?: Basis; hasProof?: boolean } = {},
+  ): Promise<TopicOutcome[]> {
+    const at = now.toISOString();
+    const current = new Map((await tx.getConsents([subject.id], undefined, channel)).map((c) => [c.topic, c]));
+    const changes: ConsentChange[] = [];
+    const outcomes = topics.map((topic): TopicOutcome => {
+      const c = current.get(topic);
+      const from: StatusOrNone = c?.status ?? 'none';
+      const transition = resolveTransition(action, from, { basis: c?.basis ?? 'none', ...ctx });
+      if (transition.kind !== 'change') {
+        return { topic, from, status: from, outcome: transition.kind === 'keep' ? 'kept' : 'refused', reason: transition.reason };
+      }
+      const since = evidence.at?.toISOString();
+      changes.push({
+        consent: this.nextConsent(c, { subjectId: subject.id, topic, channel }, transition.to, transition.basis, action, at, since),
+        event: this.eventFrom(
+          evidence,
+          { subjectId: subject.id, topic, channel, action, fromStatus: from, toStatus: transition.to, basis: transition.basis },
+          now,
+          text,
+        ),
+      });
+      return { topic, from, status: transition.to, outcome: 'changed', reason: null };
+    });
+    await tx.writeChanges(changes);
+    return outcomes;
+  }
+
+  // ---------------------------------------------------------------- unsubscribe, preferences
+
+  /**
+   * Unsubscribe through a link (GET shows a page; this is the POST, or the RFC 8058 one-click POST).
+   * Not single-use: a second click changes nothing and says so.
+   */
+  async unsubscribeByToken(token: unknown, scope: TopicsScope | 'link', evidenceInput: unknown): Promise<TokenActionResult> {
+    const now = this.now();
+    const verified = verifyToken(this.keys.tokenKeys, token, 'unsubscribe', now);
+    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    return this.store.transaction(async (tx) => {
+      const row = await tx.findToken(verified.hash);
+      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
+      const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
+      if (!subject) throw new TokenRejected('unknown');
+      await tx.lockSubjects([subject.id]);
+      const topics =
+        scope === 'link' ? row.topics : scope === 'all' ? (await tx.getConsents([subject.id], undefined, row.channel)).map((c) => c.topic) : scope;
+      const outcomes = await this.applyToTopics(tx, subject, row.channel, topics, 'unsubscribe', evidence, now);
+      return { outcome: outcomeOf(outcomes, 'unsubscribed'), subjectId: subject.id, channel: row.channel, locale: subject.locale, topics: outcomes };
+    });
+  }
+
+  /** Unsubscribe by address, for trusted input (a CRM, an operator, a proven mail). */
+  async unsubscribeByRef(
+    ref: SubjectRef,
+    scope: TopicsScope,
+    channel: Channel,
+    evidenceInput: unknown,
+  ): Promise<(TokenActionResult & { found: true }) | { found: false; outcome: 'not_found' }> {
+    const now = this.now();
+    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    return this.store.transaction(async (tx) => {
+      let subject = await this.findSubject(tx, ref);
+      if (!subject && scope !== 'all' && (ref.email || ref.phone)) {
+        // Remember the refusal, so no campaign asks this address later.
+        [subject] = await tx.insertSubjects([
+          { email: ref.email ?? null, phone: ref.phone ?? null, externalId: ref.externalId ?? null, name: null, locale: null, createdAt: now.toISOString() },
+        ]);
+      }
+      if (!subject) return { found: false as const, outcome: 'not_found' as const };
+      await tx.lockSubjects([subject.id]);
+      const topics = scope === 'all' ? (await tx.getConsents([subject.id], undefined, channel)).map((c) => c.topic) : scope;
+      const outcomes = await this.applyToTopics(tx, subject, channel, topics, 'unsubscribe', evidence, now);
+      return { found: true as const, outcome: outcomeOf(outcomes, 'unsubscribed'), subjectId: subject.id, channel, locale: subject.locale, topics: outcomes };
+    });
+  }
+
+  /** The preferences page: the topics the person has on the link's channel. Changes nothing. */
+  async preferences(token: unknown): Promise<PreferenceView> {
+    const verified = verifyToken(this.keys.tokenKeys, token, 'unsubscribe', this.now());
+    return this.store.transaction(async (tx) => {
+      const row = await tx.findToken(verified.hash);
+      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
+      const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
+      if (!subject) throw new TokenRejected('unknown');
+      const consents = await tx.getConsents([subject.id], undefined, row.channel);
+      return {
+        subjectId: subject.id,
+        locale: subject.locale,
+        channel: row.channel,
+        topics: consents.map((c) => ({ topic: c.topic, status: c.status, subscribed: CONTACTABLE.includes(c.status) || PENDING.includes(c.status) })),
+      };
+    });
+  }
+
+  /**
+   * Applies the preferences form: an unticked topic is unsubscribed; a ticked one that is not
+   * subscribed is signed up and confirmed at once (the link proves the mailbox, like a confirm
+   * link does). Only topics the person already has can change; others in the form are ignored.
+   */
+  async setPreferences(token: unknown, wanted: Record<string, boolean>, consentText: string, evidenceInput: unknown): Promise<TokenActionResult> {
+    const now = this.now();
+    const verified = verifyToken(this.keys.tokenKeys, token, 'unsubscribe', now);
+    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    const text = { text: consentText, hash: TEXT_HASH(consentText) };
+    return this.store.transaction(async (tx) => {
+      const row = await tx.findToken(verified.hash);
+      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
+      const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
+      if (!subject) throw new TokenRejected('unknown');
+      await tx.lockSubjects([subject.id]);
+      const consents = await tx.getConsents([subject.id], undefined, row.channel);
+      const off = consents.filter((c) => wanted[c.topic] === false && (CONTACTABLE.includes(c.status) || PENDING.includes(c.status))).map((c) => c.topic);
+      const on = consents.filter((c) => wanted[c.topic] === true && !CONTACTABLE.includes(c.status)).map((c) => c.topic);
+      const turnedOff = await this.applyToTopics(tx, subject, row.channel, off, 'unsubscribe', evidence, now);
+      const signedUp = await this.applyToTopics(tx, subject, row.channel, on, 'signup', evidence, now, text);
+      const confirmable = signedUp.filter((t) => t.outcome === 'changed').map((t) => t.topic);
+      const confirmed = new Map(
+        (await this.applyToTopics(tx, subject, row.channel, confirmable, 'confirm', evidence, now, text)).map((t) => [t.topic, t]),
+      );
+      // A ticked topic reports its whole step: from where it was to confirmed.
+      const turnedOn = signedUp.map((t) => {
+        const c = confirmed.get(t.topic);
+        return c ? { ...c, from: t.from } : t;
+      });
+      const topics = [...turnedOff, ...turnedOn];
+      return {
+        outcome: topics.some((t) => t.outcome === 'changed') ? 'updated' : 'unchanged',
+        subjectId: subject.id,
+        channel: row.channel,
+        locale: subject.locale,
+        topics,
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- check
+
+  /** May I contact this subject on this channel for this topic now? One transaction per batch. */
+  async check(items: CheckItem[], options: { strict?: boolean } = {}): Promise<CheckResult[]> {
+    const strict = options.strict ?? this.settings.strict;
+    return this.store.transaction(async (tx) => {
+      const found = await tx.findSubjects({
+        emails: items.flatMap((i) => (i.email ? [i.email] : [])),
+        phones: items.flatMap((i) => (i.phone ? [i.phone] : [])),
+        externalIds: items.flatMap((i) => (i.externalId ? [i.externalId] : [])),
+        ids: items.flatMap((i) => (i.subjectId ? [i.subjectId] : [])),
+      });
+      const index = new SubjectIndex(found);
+      const subjects = items.map((i) => index.match(i));
+      const rows = await tx.getConsentsWithEvidence(
+        items.flatMap((item, i) => (subjects[i] ? [{ subjectId: subjects[i]!.id, topic: item.topic, channel: item.channel }] : [])),
+      );
+      const consents = new Map(rows.map((r) => [consentKey(r.subjectId, r.topic, r.channel), r]));
+      // Only an unknown address needs its suppression hash: it tells "erased" from "never known".
+      const unknown = items.filter((_, i) => !subjects[i]);
+      let suppressed = new Set<string>();
+      let key: Buffer | undefined;
+      if (unknown.some((i) => i.email || i.phone)) {
+        key = await this.loadSuppressionKey(tx);
+        suppressed = await tx.findSuppressed(unknown.flatMap((i) => this.suppressionHashes(key!, i)));
+      }
+      return items.map((item, i): CheckResult => {
+        const subject = subjects[i];
+        const c = subject ? consents.get(consentKey(subject.id, item.topic, item.channel)) : undefined;
+        const isSuppressed = subject
+          ? subject.suppressedAt !== null
+          : key !== undefined && this.suppressionHashes(key, item).some((h) => suppressed.has(h.toString('hex')));
+        const decision = decide(
+          { known: Boolean(subject), suppressed: isSuppressed, status: c?.status ?? 'none', basis: c?.basis ?? 'none', channel: item.channel },
+          strict,
+          this.policies,
+        );
+        const e = c?.event;
+        return {
+          index: i,
+          ...decision,
+          subjectId: subject?.id ?? null,
+          topic: item.topic,
+          channel: item.channel,
+          status: c?.status ?? 'none',
+          basis: c?.basis ?? 'none',
+          since: c?.since ?? null,
+          // CallPro opt-in fields, from the evidence of the event that set the current status.
+          optin_who: e ? (e.actorName ?? e.actorKind) : null,
+          optin_source: e ? (e.sourceRef ?? e.sourceKind) : null,
+          optin_date: e ? e.at.slice(0, 10) : null,
+          optin_id: e ? (e.optinId ?? `ledger-event-${e.id}`) : null,
+          optin_description: e?.description ?? null,
+        };
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- reminders and expiry
+
+  /**
+   * Invitations waiting more than `afterDays` since the last mail, with fewer than `maxReminders`
+   * reminders: each becomes `reminded` and gets fresh links for the reminder mail.
+   */
+  async remind(options: { afterDays: number; maxReminders: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
+    const now = this.now();
+    const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'reminders' } });
+    return this.store.transaction(async (tx) => {
+      const due = await tx.findPending({
+        statuses: ['invited', 'reminded'],
+        column: 'lastSentAt',
+        before: addDays(now, -options.afterDays).toISOString(),
+        maxReminders: options.maxReminders,
+        topic: options.topic,
+        channel: options.channel,
+        limit: options.limit ?? 100_000,
+      });
+      return this.advance(tx, due, 'remind', evidence, now);
+    });
+  }
+
+  /** Signups and invitations unanswered for more than `afterDays` since they began: expired. */
+  async expire(options: { afterDays: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
+    const now = this.now();
+    const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'expiry' } });
+    return this.store.transaction(async (tx) => {
+      const lapsed = await tx.findPending({
+        statuses: ['optin', 'invited', 'reminded'],
+        column: 'invitedAt',
+        before: addDays(now, -options.afterDays).toISOString(),
+        topic: options.topic,
+        channel: options.channel,
+        limit: options.limit ?? 100_000,
+      });
+      return this.advance(tx, lapsed, 'expire', evidence, now);
+    });
+  }
+
+  private async advance(tx: StoreTx, rows: ConsentRow[], action: 'remind' | 'expire', evidence: Evidence, now: Date): Promise<DueItem[]> {
+    const at = now.toISOString();
+    const ids = [...new Set(rows.map((r) => r.subjectId))];
+    await tx.lockSubjects(ids);
+    const subjects = new Map((await tx.findSubjects({ ids })).map((s) => [s.id, s]));
+    // The text the person was asked to agree to travels along with each reminder and its link.
+    const asked = new Map((await tx.getConsentsWithEvidence(rows)).map((c) => [consentKey(c.subjectId, c.topic, c.channel), c.event?.consentTextHash ?? null]));
+    const changes: ConsentChange[] = [];
+    const tokens: TokenRow[] = [];
+    const items: DueItem[] = [];
+    for (const c of rows) {
+      const subject = subjects.get(c.subjectId);
+      const transition = resolveTransition(action, c.status, { basis: c.basis });
+      if (!subject || transition.kind !== 'change') continue;
+      const textHash = asked.get(consentKey(c.subjectId, c.topic, c.channel)) ?? null;
+      changes.push({
+        consent: this.nextConsent(c, c, transition.to, transition.basis, action, at),
+        event: this.eventFrom(
+          evidence,
+          { subjectId: c.subjectId, topic: c.topic, channel: c.channel, action, fromStatus: c.status, toStatus: transition.to, basis: transition.basis },
+          now,
+          { text: null, hash: textHash },
+        ),
+      });
+      const item: DueItem = {
+        subjectId: subject.id,
+        email: subject.email,
+        phone: subject.phone,
+        name: subject.name,
+        locale: subject.locale,
+        topic: c.topic,
+        channel: c.channel,
+        status: transition.to,
+        reminders: action === 'remind' ? c.reminders + 1 : c.reminders,
+        confirmToken: null,
+        unsubscribeToken: null,
+      };
+      if (action === 'remind') {
+        // Only a hash of the first link is stored, so a reminder carries a new one; both work.
+        const confirm = this.newToken('confirm', now, this.settings.confirmDays);
+        const unsubscribe = this.newToken('unsubscribe', now, this.settings.unsubscribeDays);
+        tokens.push(
+          this.tokenRow(confirm, 'confirm', { subjectId: subject.id, channel: c.channel, topics: [c.topic], consentTextHash: textHash }, now),
+          this.tokenRow(unsubscribe, 'unsubscribe', { subjectId: subject.id, channel: c.channel, topics: [c.topic] }, now),
+        );
+        item.confirmToken = confirm.token;
+        item.unsubscribeToken = unsubscribe.token;
+      }
+      items.push(item);
+    }
+    await tx.writeChanges(changes);
+    await tx.insertTokens(tokens);
+    return items;
+  }
+
+  // ---------------------------------------------------------------- import, manual change, bounce
+
+  /**
+   * Imports existing contacts with their basis (SuperOffice's migration rules when no status is
+   * given: no_mailings → unsubscribed; previously mailed → subscribed on legitimate interest;
+   * neither → the person is recorded with no consent). Suppressed addresses are skipped.
+   * `rows` pairs each parsed row with its row number in the file.
+   */
+  async importContacts(rows: { row: number; data: ImportRow }[], evidenceInput: unknown): Promise<ImportResult[]> {
+    const now = this.now();
+    const at = now.toISOString();
+    const base = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' }, source: { kind: 'import' } });
+    return this.store.transaction(async (tx) => {
+      const key = await this.loadSuppressionKey(tx);
+      const data = rows.map((r) => r.data);
+      const suppressed = await tx.findSuppressed(data.flatMap((d) => this.suppressionHashes(key, d)));
+      const isSuppressed = (d: ImportRow) => this.suppressionHashes(key, d).some((h) => suppressed.has(h.toString('hex')));
+      const subjects = await this.resolveSubjects(tx, data, (d) => !isSuppressed(d), at);
+      const ids = [...new Set([...subjects.values()].map((s) => s.id))];
+      await tx.lockSubjects(ids);
+      const consents = await loadConsents(tx, ids);
+      const changes: ConsentChange[] = [];
+      const results = rows.map(({ row, data: d }, i): ImportResult => {
+        const subject = subjects.get(i);
+        const result: ImportResult = { row, outcome: 'skipped', reason: null, subjectId: subject?.id ?? null, topic: d.topic, channel: d.channel, status: 'none' };
+        if (isSuppressed(d) || subject?.suppressedAt) {
+          result.reason = 'suppressed';
+          return result;
+        }
+        if (!subject) {
+          result.reason = 'not in the ledger';
+          return result;
+        }
+        const target: Status | undefined = d.status ?? (d.noMailings ? 'unsubscribed' : d.previouslyMailed ? 'subscribed' : undefined);
+        const current = consents.get(consentKey(subject.id, d.topic, d.channel));
+        const from: StatusOrNone = current?.status ?? 'none';
+        result.status = from;
+        if (!target) {
+          result.outcome = 'imported';
+          result.reason = 'no consent: recorded without a status';
+          return result;
+        }
+        const givenBasis: Basis | undefined = d.basis ?? (d.status ? undefined : d.previouslyMailed && !d.noMailings ? 'legitimate_interest' : undefined);
+        const transition = resolveTransition('import', from, { basis: current?.basis ?? 'none', target, givenBasis });
+        if (transition.kind !== 'change') {
+          result.outcome = transition.kind === 'keep' ? 'kept' : 'skipped';
+          result.reason = transition.reason;
+          return result;
+        }
+        const evidence: Evidence = {
+          ...base,
+          actor: d.optinWho ? { kind: base.actor.kind, name: d.optinWho } : base.actor,
+          source: d.optinSource ? { kind: 'import', ref: d.optinSource } : base.source,
+          consentText: d.consentText ?? base.consentText,
+          optinId: d.optinId ?? base.optinId,
+          description: d.optinDescription ?? base.description,
+          at: d.optinDate,
+        };
+        const next = this.nextConsent(current, { subjectId: subject.id, topic: d.topic, channel: d.channel }, transition.to, transition.basis, 'import', at, d.optinDate?.toISOString());
+        changes.push({
+          consent: next,
+          event: this.eventFrom(evidence, { subjectId: subject.id, topic: d.topic, channel: d.channel, action: 'import', fromStatus: from, toStatus: transition.to, basis: transition.basis }, now),
+        });
+        consents.set(consentKey(subject.id, d.topic, d.channel), { ...next, eventId: 0 });
+        result.outcome = 'imported';
+        result.status = transition.to;
+        return result;
+      });
+      await tx.writeChanges(changes);
+      return results;
+    });
+  }
+
+  /** A manual status change by an operator. To subscribed or confirmed, or out of blacklisted, it needs proof. */
+  async setStatus(
+    ref: SubjectRef,
+    change: { topic: string; channel: Channel; status: Status; basis?: Basis },
+    evidenceInput: unknown,
+  ): Promise<TopicOutcome & { subjectId: number }> {
+    const now = this.now();
+    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
+    return this.store.transaction(async (tx) => {
+      const subject = await this.requireSubject(tx, ref);
+      await tx.lockSubjects([subject.id]);
+      const [outcome] = await this.applyToTopics(tx, subject, change.channel, [change.topic], 'set', evidence, now, undefined, {
+        target: change.status,
+        givenBasis: change.basis,
+        hasProof: Boolean(evidence.proofRef || evidence.description),
+      });
+      if (outcome.outcome === 'refused') throw new TransitionRefused('set', outcome.from, outcome.reason ?? 'not allowed');
+      return { ...outcome, subjectId: subject.id };
+    });
+  }
+
+  /** A hard bounce for an address: its mail consents become bounced. */
+  async bounce(email: string, evidenceInput: unknown): Promise<{ found: boolean; topics: TopicOutcome[] }> {
+    const now = this.now();
+    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'system' }, source: { kind: 'mailbox' } });
+    return this.store.transaction(async (tx) => {
+      const subject = await this.findSubject(tx, { email });
+      if (!subject) return { found: false, topics: [] };
+      await tx.lockSubjects([subject.id]);
+      const topics = (await tx.getConsents([subject.id], undefined, 'email')).map((c) => c.topic);
+      return { found: true, topics: await this.applyToTopics(tx, subject, 'email', topics, 'bounce', evidence, now) };
+    });
+  }
+
+  private async requireSubject(tx: StoreTx, ref: SubjectRef): Promise<SubjectRow> {
+    const subject = await this.findSubject(tx, ref);
+    if (!subject) throw new InvalidInput(`No subject in the ledger for ${describeRef(ref)}.`);
+    return subject;
+  }
+
+  // ---------------------------------------------------------------- erasure and holds
+
+  /**
+   * Erases a person: their subject row, the PII in their evidence, their tokens, messages and
+   * consent rows. A keyed hash of each address stays so they are never mailed again, and a receipt
+   * without PII. Under a retention hold the person is suppressed (blacklisted) instead, and told so.
+   */
+  async erase(ref: SubjectRef, options: { reason?: string; evidence?: unknown } = {}): Promise<EraseResult> {
+    const now = this.now();
+    const at = now.toISOString();
+    const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'operator' }, source: { kind: 'api' } });
+    const receiptId = `erasure-${randomUUID()}`;
+    const result = await this.store.transaction(async (tx): Promise<EraseResult> => {
+      const key = await this.loadSuppressionKey(tx);
+      const subject = await this.findSubject(tx, ref);
+      const reason = options.reason ?? 'erasure request';
+      const receipt = { receiptId, at, reason, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
+      if (!subject) {
+        // Not held, but never to be added by a later import either.
+        await tx.addSuppressions(this.suppressionHashes(key, ref).map((hash) => ({ hash, reason, at })));
+        await tx.insertErasure({ ...receipt, subjectId: null, outcome: 'not_found' });
+        return { outcome: 'not_found', receiptId, subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
+      }
+      await tx.lockSubjects([subject.id]);
+      await tx.addSuppressions(this.suppressionHashes(key, subject).map((hash) => ({ hash, reason, at })));
+      const held = subject.holdUntil !== null && subject.holdUntil > at;
+      if (held) {
+        const topics = await tx.getConsents([subject.id]);
+        for (const channel of new Set(topics.map((c) => c.channel))) {
+          const onChannel = topics.filter((c) => c.channel === channel).map((c) => c.topic);
+          await this.applyToTopics(tx, subject, channel, onChannel, 'suppress', { ...evidence, description: `retention hold: ${subject.holdReason}` }, now);
+        }
+        await tx.updateSubject(subject.id, { suppressedAt: at });
+        await tx.insertErasure({ ...receipt, subjectId: subject.id, outcome: 'suppressed', reason: `${reason}; retention hold: ${subject.holdReason}` });
+        return { outcome: 'suppressed', receiptId, subjectId: subject.id, externalIds: [], holdReason: subject.holdReason, holdUntil: subject.holdUntil };
+      }
+      await tx.appendEvents([
+        this.eventFrom({ ...evidence, actor: { kind: evidence.actor.kind }, ip: undefined, userAgent: undefined, description: undefined, proofRef: undefined }, {
+          subjectId: subject.id, topic: null, channel: null, action: 'erase', fromStatus: null, toStatus: null, basis: null,
+        }, now),
+      ]);
+      await tx.eraseSubject(subject.id);
+      await tx.insertErasure({ ...receipt, subjectId: subject.id, outcome: 'erased' });
+      return { outcome: 'erased', receiptId, subjectId: subject.id, externalIds: subject.externalId ? [subject.externalId] : [], holdReason: null, holdUntil: null };
+    });
+    if (result.outcome === 'erased') await this.store.flushErased?.();
+    return result;
+  }
+
+  /** A retention hold (e.g. a tax record for 7 years): erasure then suppresses instead of deleting. */
+  async hold(ref: SubjectRef, until: Date, reason: string, evidenceInput?: unknown): Promise<SubjectRow> {
+    const now = this.now();
+    if (!reason.trim()) throw new InvalidInput('reason: say why the data must be kept (e.g. "invoice, tax law: 7 years").');
+    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
+    return this.store.transaction(async (tx) => {
+      const subject = await this.requireSubject(tx, ref);
+      const patch = { holdReason: reason.trim(), holdUntil: until.toISOString() };
+      await tx.updateSubject(subject.id, patch);
+      await tx.appendEvents([
+        this.eventFrom({ ...evidence, description: `hold until ${patch.holdUntil}: ${patch.holdReason}` }, {
+          subjectId: subject.id, topic: null, channel: null, action: 'hold', fromStatus: null, toStatus: null, basis: null,
+        }, now),
+      ]);
+      return { ...subject, ...patch };
+    });
+  }
+
+  async releaseHold(ref: SubjectRef, evidenceInput?: unknown): Promise<SubjectRow> {
+    const now = this.now();
+    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
+    return this.store.transaction(async (tx) => {
+      const subject = await this.requireSubject(tx, ref);
+      await tx.updateSubject(subject.id, { holdReason: null, holdUntil: null });
+      await tx.appendEvents([
+        this.eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action: 'release', fromStatus: null, toStatus: null, basis: null }, now),
+      ]);
+      return { ...subject, holdReason: null, holdUntil: null };
+    });
+  }
+
+  // ---------------------------------------------------------------- export, report, history
+
+  /** Everything held about one person, history included (GDPR Art. 15). */
+  async export(ref: SubjectRef): Promise<SubjectExport | undefined> {
+    return this.store.transaction(async (tx) => {
+      const subject = await this.findSubject(tx, ref);
+      if (!subject) return undefined;
+      return {
+        subject,
+        consents: await tx.getConsents([subject.id]),
+        events: await tx.listEvents(subject.id),
+        messages: await tx.listMessages(subject.id),
+        requests: await tx.listRequests(subject.id),
+        activeTokens: await tx.countTokens(subject.id),
+      };
+    });
+  }
+
+  async report() {
+    return this.store.transaction((tx) => tx.countStatuses());
+  }
+
+  /** The message history: every mail sent to a subject. */
+  async recordMessages(rows: { subjectId: number; messageId: string; template: string; topics: string[]; channel: Channel; sentAt?: Date }[]) {
+    const at = this.now().toISOString();
+    await this.store.transaction((tx) => tx.insertMessages(rows.map((r) => ({ ...r, sentAt: r.sentAt?.toISOString() ?? at }))));
+  }
+
+  // ---------------------------------------------------------------- mailbox requests
+
+  /**
+   * Records a request that arrived by mail, once per Message-ID; `created` is false when it was
+   * already recorded (a repeated delivery or a restart), so its effect is not applied twice.
+   */
+  async recordRequest(row: { messageId: string; mailbox: string; kind: string; receivedAt: Date; address: string | null; outcome: string; subjectId?: number | null; detail?: string | null }) {
+    const now = this.now().toISOString();
+    return this.store.transaction((tx) =>
+      tx.upsertRequest({
+        messageId: row.messageId,
+        mailbox: row.mailbox,
+        kind: row.kind,
+        receivedAt: row.receivedAt.toISOString(),
+        dueAt: addOneMonth(row.receivedAt).toISOString(),
+        outcome: row.outcome,
+        subjectId: row.subjectId ?? null,
+        address: row.address,
+        detail: row.detail ?? null,
+        updatedAt: now,
+      }),
+    );
+  }
+
+  /** An erase-verification link for an unproven sender: single use, tied to the request. */
+  async issueEraseVerification(requestMessageId: string): Promise<{ token: string; expiresAt: string }> {
+    const now = this.now();
+    const issued = this.newToken('erase', now, this.settings.eraseDays);
+    await this.store.transaction((tx) => tx.insertTokens([this.tokenRow(issued, 'erase', { ref: requestMessageId }, now)]));
+    return { token: issued.token, expiresAt: issued.expiresAt.toISOString() };
+  }
+
+  /** Redeems an erase-verification link (POST): returns the request it belongs to. Single use. */
+  async redeemEraseVerification(token: unknown): Promise<RequestRow> {
+    const now = this.now();
+    const verified = verifyToken(this.keys.tokenKeys, token, 'erase', now);
+    return this.store.transaction(async (tx) => {
+      const row = await tx.findToken(verified.hash);
+      const request = row?.ref ? await tx.findRequest(row.ref) : undefined;
+      if (!row || !request) throw new TokenRejected('unknown');
+      if (SINGLE_USE.erase && !(await tx.claimToken(verified.hash, now.toISOString()))) throw new TokenRejected('used');
+      return request;
+    });
+  }
+
+  async updateRequest(messageId: string, patch: { outcome?: string; subjectId?: number | null; detail?: string | null }) {
+    const updatedAt = this.now().toISOString();
+    await this.store.transaction((tx) => tx.updateRequest(messageId, { ...patch, updatedAt }));
+  }
+
+  async mailboxState(mailbox: string) {
+    return this.store.transaction((tx) => tx.getMailboxState(mailbox));
+  }
+
+  async saveMailboxState(mailbox: string, uidValidity: number, lastUid: number) {
+    const updatedAt = this.now().toISOString();
+    await this.store.transaction((tx) => tx.setMailboxState({ mailbox, uidValidity, lastUid, updatedAt }));
+  }
+}
+
+// ---------------------------------------------------------------- small pure helpers
+
+function consentKey(subjectId: number, topic: string, channel: string): string {
+  return `${subjectId}|${topic}|${channel}`;
+}
+
+async function loadConsents(tx: StoreTx, ids: number[]): Promise<Map<string, ConsentRow>> {
+  const rows = ids.length > 0 ? await tx.getConsents(ids) : [];
+  return new Map(rows.map((c) => [consentKey(c.subjectId, c.topic, c.channel), c]));
+}
+
+function outcomeOf(topics: TopicOutcome[], changed: 'confirmed' | 'unsubscribed'): TokenActionResult['outcome'] {
+  if (topics.some((t) => t.outcome === 'changed')) return changed;
+  if (topics.length > 0 && topics.every((t) => t.outcome === 'refused')) return 'refused';
+  return 'unchanged';
+}
+
+function describeRef(ref: SubjectRef): string {
+  if (ref.subjectId) return `subject id ${ref.subjectId}`;
+  if (ref.externalId) return `external id ${ref.externalId}`;
+  return ref.email ? 'that email address' : 'that phone number';
+}
+
+/** Which subject a reference means: email first, then phone, external id, ledger id. */
+function pickSubject(found: SubjectRow[], ref: { email?: string; phone?: string; externalId?: string; subjectId?: number }): SubjectRow | undefined {
+  return new SubjectIndex(found).match(ref);
+}
+
+class SubjectIndex {
+  private readonly byEmail = new Map<string, SubjectRow>();
+  private readonly byPhone = new Map<string, SubjectRow>();
+  private readonly byExternal = new Map<string, SubjectRow>();
+  private readonly byId = new Map<number, SubjectRow>();
+
+  constructor(rows: SubjectRow[]) {
+    rows.forEach((r) => this.add(r));
+  }
+
+  add(r: SubjectRow): void {
+    if (r.email) this.byEmail.set(r.email, r);
+    if (r.phone) this.byPhone.set(r.phone, r);
+    if (r.externalId) this.byExternal.set(r.externalId, r);
+    this.byId.set(r.id, r);
+  }
+
+  match(ref: { email?: string; phone?: string; externalId?: string; subjectId?: number }): SubjectRow | undefined {
+    return (
+      (ref.email ? this.byEmail.get(ref.email) : undefined) ??
+      (ref.phone ? this.byPhone.get(ref.phone) : undefined) ??
+      (ref.externalId ? this.byExternal.get(ref.externalId) : undefined) ??
+      (ref.subjectId ? this.byId.get(ref.subjectId) : undefined)
+    );
+  }
+
+  hasEmail(v: string) {
+    return this.byEmail.has(v);
+  }
+  hasPhone(v: string) {
+    return this.byPhone.has(v);
+  }
+  hasExternalId(v: string) {
+    return this.byExternal.has(v);
+  }
+}
+
+export { SubjectRefSchema };

@@ -1,0 +1,134 @@
+/**
+ * The SQLite schema, as numbered migrations applied at open (PRAGMA user_version holds the number).
+ * Never edit a migration that has shipped: add the next one.
+ */
+export const SQLITE_MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- The only row with a person's identity in it: erasure deletes it.
+CREATE TABLE subjects (
+  id INTEGER PRIMARY KEY,
+  email TEXT UNIQUE,
+  phone TEXT UNIQUE,
+  external_id TEXT UNIQUE,
+  name TEXT,
+  locale TEXT,
+  created_at TEXT NOT NULL,
+  hold_reason TEXT,
+  hold_until TEXT,
+  suppressed_at TEXT
+);
+
+-- Current state per subject x topic x channel, derived from events, written in the same transaction.
+CREATE TABLE consents (
+  subject_id INTEGER NOT NULL,
+  topic TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  since TEXT NOT NULL,
+  invited_at TEXT,
+  last_sent_at TEXT,
+  reminders INTEGER NOT NULL DEFAULT 0,
+  event_id INTEGER NOT NULL,
+  PRIMARY KEY (subject_id, topic, channel)
+) WITHOUT ROWID;
+CREATE INDEX consents_by_status ON consents (status, topic, channel);
+
+CREATE TABLE consent_texts (hash TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+
+-- Append-only. No PII here: that is in evidence, keyed by event id.
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  subject_id INTEGER NOT NULL,
+  topic TEXT,
+  channel TEXT,
+  action TEXT NOT NULL,
+  from_status TEXT,
+  to_status TEXT,
+  basis TEXT,
+  at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  source_kind TEXT NOT NULL,
+  source_ref TEXT,
+  consent_text_hash TEXT,
+  optin_id TEXT,
+  message_id TEXT
+);
+CREATE INDEX events_by_subject ON events (subject_id);
+
+CREATE TABLE evidence (
+  event_id INTEGER PRIMARY KEY,
+  subject_id INTEGER NOT NULL,
+  actor_name TEXT,
+  ip TEXT,
+  user_agent TEXT,
+  description TEXT,
+  proof_ref TEXT
+);
+CREATE INDEX evidence_by_subject ON evidence (subject_id);
+
+CREATE TABLE tokens (
+  hash BLOB PRIMARY KEY,
+  purpose TEXT NOT NULL,
+  subject_id INTEGER,
+  channel TEXT,
+  topics TEXT NOT NULL,
+  consent_text_hash TEXT,
+  ref TEXT,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+) WITHOUT ROWID;
+CREATE INDEX tokens_by_subject ON tokens (subject_id);
+
+CREATE TABLE suppressions (hash BLOB PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE erasures (
+  receipt_id TEXT PRIMARY KEY,
+  subject_id INTEGER,
+  at TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT,
+  actor_kind TEXT NOT NULL,
+  source_kind TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  subject_id INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  template TEXT NOT NULL,
+  topics TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  sent_at TEXT NOT NULL
+);
+CREATE INDEX messages_by_subject ON messages (subject_id);
+
+CREATE TABLE requests (
+  message_id TEXT PRIMARY KEY,
+  mailbox TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  subject_id INTEGER,
+  address TEXT,
+  detail TEXT,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX requests_by_subject ON requests (subject_id);
+
+CREATE TABLE mailboxes (
+  mailbox TEXT PRIMARY KEY,
+  uid_validity INTEGER NOT NULL,
+  last_uid INTEGER NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+  },
+];

@@ -1,0 +1,68 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TokenRejected } from './errors';
+
+/**
+ * Link tokens: `<purpose><version>.<expiry>.<random>.<mac>`
+ *   purpose  c = confirm, u = unsubscribe / preferences, e = erase verification
+ *   expiry   seconds since the epoch, base 36
+ *   random   16 random bytes (128 bits), base64url
+ *   mac      HMAC-SHA256 over the first three parts, truncated to 128 bits, base64url
+ * A forged or altered token fails the MAC before any database read. The store keeps only
+ * the SHA-256 of the random part, so a copy of the database yields no working link.
+ */
+export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'erase'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+const PURPOSE_LETTER: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', erase: 'e' };
+const LETTER_PURPOSE: Record<string, TokenPurpose> = { c: 'confirm', u: 'unsubscribe', e: 'erase' };
+const TOKEN_SHAPE = /^([cue])1\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/;
+
+/** Tokens that act only once; an unsubscribe link keeps working (it is idempotent). */
+export const SINGLE_USE: Record<TokenPurpose, boolean> = { confirm: true, unsubscribe: false, erase: true };
+
+export interface IssuedToken {
+  token: string;
+  hash: Buffer;
+  expiresAt: Date;
+}
+
+export interface VerifiedToken {
+  purpose: TokenPurpose;
+  hash: Buffer;
+  expiresAt: Date;
+}
+
+function mac(key: Buffer, body: string): Buffer {
+  return createHmac('sha256', key).update(body).digest().subarray(0, 16);
+}
+
+export function tokenHash(random: Buffer): Buffer {
+  return createHash('sha256').update(random).digest();
+}
+
+export function issueToken(key: Buffer, purpose: TokenPurpose, expiresAt: Date, random: Buffer = randomBytes(16)): IssuedToken {
+  const body = `${PURPOSE_LETTER[purpose]}1.${Math.floor(expiresAt.getTime() / 1000).toString(36)}.${random.toString('base64url')}`;
+  return { token: `${body}.${mac(key, body).toString('base64url')}`, hash: tokenHash(random), expiresAt };
+}
+
+/**
+ * Checks shape, MAC (against every key: current and previous secret), purpose and expiry,
+ * all without the database. Throws TokenRejected.
+ */
+export function verifyToken(keys: readonly Buffer[], token: unknown, purpose: TokenPurpose, now: Date): VerifiedToken {
+  const match = typeof token === 'string' ? TOKEN_SHAPE.exec(token.trim()) : null;
+  if (!match) throw new TokenRejected('malformed');
+  const [, letter, expiry, random, given] = match;
+  const body = `${letter}1.${expiry}.${random}`;
+  const givenMac = Buffer.from(given, 'base64url');
+  let valid = false;
+  for (const key of keys) {
+    // Constant-time compare; every key is tried so timing does not tell which one matched.
+    valid = timingSafeEqual(mac(key, body), givenMac) || valid;
+  }
+  if (!valid) throw new TokenRejected('forged');
+  if (LETTER_PURPOSE[letter] !== purpose) throw new TokenRejected('wrong_purpose');
+  const expiresAt = new Date(parseInt(expiry, 36) * 1000);
+  if (expiresAt.getTime() <= now.getTime()) throw new TokenRejected('expired');
+  return { purpose, hash: tokenHash(Buffer.from(random, 'base64url')), expiresAt };
+}

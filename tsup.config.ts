@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+// Transpile file by file (no bundling): n8n loads each node file with require(), and every
+// node must share one copy of core/ (one ledger connection per process, one module state).
+export default defineConfig({
+  entry: ['core/**/*.ts', 'nodes/**/*.ts', 'credentials/**/*.ts', 'worker/**/*.ts', 'cli/**/*.ts'],
+  outDir: 'dist',
+  format: ['cjs'],
+  target: 'node24',
+  bundle: false,
+  sourcemap: false,
+  clean: true,
+  dts: false,
+  loader: { '.json': 'copy' },
+});
