@@ -1149,7 +1149,22 @@ export class Ledger {
     });
   }
 
-  async updateRequest(messageId: string, patch: { outcome?: string; subjectId?: number | null; detail?: string | null }) {
+  /**
+   * The POST behind an erase-verification link: the person proved the mailbox, so the request it
+   * belongs to is carried out now (erased, or suppressed under a retention hold) and closed.
+   */
+  async completeEraseVerification(token: unknown, evidenceInput: unknown): Promise<EraseResult & { requestMessageId: string }> {
+    const request = await this.redeemEraseVerification(token);
+    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'person' }, source: { kind: 'link' } });
+    const result = request.address
+      ? await this.erase({ email: request.address }, { reason: 'erasure request by mail, verified by link', evidence })
+      : { outcome: 'not_found' as const, receiptId: '', subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
+    // The request stays as the record that it was answered, without the address.
+    await this.updateRequest(request.messageId, { outcome: result.outcome, subjectId: result.subjectId, detail: result.receiptId || null, address: null });
+    return { ...result, requestMessageId: request.messageId };
+  }
+
+  async updateRequest(messageId: string, patch: { outcome?: string; subjectId?: number | null; detail?: string | null; address?: null }) {
     const updatedAt = this.now().toISOString();
     await this.store.transaction((tx) => tx.updateRequest(messageId, { ...patch, updatedAt }));
   }

@@ -202,13 +202,14 @@ export interface StoreTx {
 
   /** Inserts the request unless one with this Message-ID exists; returns the stored row. */
   upsertRequest(row: RequestRow): Promise<{ row: RequestRow; created: boolean }>;
-  updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'updatedAt'>>): Promise<void>;
+  updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'address' | 'updatedAt'>>): Promise<void>;
   findRequest(messageId: string): Promise<RequestRow | undefined>;
   listRequests(subjectId: number): Promise<RequestRow[]>;
 
   /**
    * Erases a subject: its row, the PII of its evidence, its tokens, messages and consent rows,
-   * and the address on its requests. Events stay (they hold no PII).
+   * and the address on its requests (those linked to it, and those from its email address).
+   * Events stay (they hold no PII).
    */
   eraseSubject(subjectId: number): Promise<void>;
   insertErasure(row: ErasureRow): Promise<void>;

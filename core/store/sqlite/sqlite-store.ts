@@ -426,8 +426,8 @@ class SqliteTx implements StoreTx {
       ).changes === 1;
     return { row: (await this.findRequest(row.messageId)) as RequestRow, created };
   }
-  async updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'updatedAt'>>) {
-    const columns: Record<string, string> = { outcome: 'outcome', subjectId: 'subject_id', detail: 'detail', updatedAt: 'updated_at' };
+  async updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'address' | 'updatedAt'>>) {
+    const columns: Record<string, string> = { outcome: 'outcome', subjectId: 'subject_id', detail: 'detail', address: 'address', updatedAt: 'updated_at' };
     const keys = Object.keys(patch).filter((k) => k in columns) as (keyof typeof patch)[];
     if (keys.length === 0) return;
     this.run(
@@ -448,7 +448,10 @@ class SqliteTx implements StoreTx {
     this.run('DELETE FROM tokens WHERE subject_id = ?', subjectId);
     this.run('DELETE FROM messages WHERE subject_id = ?', subjectId);
     this.run('DELETE FROM consents WHERE subject_id = ?', subjectId);
-    this.run('UPDATE requests SET address = NULL WHERE subject_id = ?', subjectId);
+    this.run(
+      'UPDATE requests SET address = NULL WHERE subject_id = ?1 OR address = (SELECT email FROM subjects WHERE id = ?1)',
+      subjectId,
+    );
     this.run('DELETE FROM subjects WHERE id = ?', subjectId);
   }
   async insertErasure(row: ErasureRow) {
