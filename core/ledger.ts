@@ -15,6 +15,7 @@ import {
 import { BASES, CHANNELS, CONTACTABLE, PENDING, STATUSES, type Basis, type Channel, type Status, type StatusOrNone } from './consent/statuses';
 import { resolveTransition, type Action } from './consent/transitions';
 import { InvalidInput, TokenRejected, TransitionRefused } from './errors';
+import { parseInput } from './validation';
 import { LedgerKeys, SecretSchema } from './secrets';
 import type { ConsentChange, ConsentRow, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
 import { issueToken, SINGLE_USE, verifyToken, type TokenPurpose } from './tokens';
@@ -337,6 +338,7 @@ export class Ledger {
   }
 
   private async findSubject(tx: StoreTx, ref: SubjectRef): Promise<SubjectRow | undefined> {
+    ref = parseInput(SubjectRefSchema, ref, 'subject');
     const found = await tx.findSubjects({
       emails: ref.email ? [ref.email] : [],
       phones: ref.phone ? [ref.phone] : [],
@@ -653,6 +655,7 @@ export class Ledger {
     channel: Channel,
     evidenceInput: unknown,
   ): Promise<(TokenActionResult & { found: true }) | { found: false; outcome: 'not_found' }> {
+    ref = parseInput(SubjectRefSchema, ref, 'subject');
     const now = this.now();
     const evidence = EvidenceSchema.parse(evidenceInput ?? {});
     return this.store.transaction(async (tx) => {
@@ -991,6 +994,7 @@ export class Ledger {
   }
 
   private async requireSubject(tx: StoreTx, ref: SubjectRef): Promise<SubjectRow> {
+    ref = parseInput(SubjectRefSchema, ref, 'subject');
     const subject = await this.findSubject(tx, ref);
     if (!subject) throw new InvalidInput(`No subject in the ledger for ${describeRef(ref)}.`);
     return subject;
@@ -1007,6 +1011,7 @@ export class Ledger {
     const now = this.now();
     const at = now.toISOString();
     const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'operator' }, source: { kind: 'api' } });
+    ref = parseInput(SubjectRefSchema, ref, 'subject');
     const receiptId = `erasure-${randomUUID()}`;
     const result = await this.store.transaction(async (tx): Promise<EraseResult> => {
       const key = await this.loadSuppressionKey(tx);

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { issueToken, verifyToken } from '../../core/tokens';
+import { RequestItemSchema } from '../../core/ledger';
+import { parseInput } from '../../core/validation';
+import { SECRET, tempLedger } from '../support/ledger';
+
+const key = randomBytes(32);
+const other = randomBytes(32);
+const now = new Date('2026-11-23T10:00:00Z');
+const later = new Date('2026-12-23T10:00:00Z');
+
+describe('token format', () => {
+  const { token, hash } = issueToken(key, 'confirm', later);
+
+  test('carries 128 random bits and a MAC; the store gets only a hash', () => {
+    expect(token).toMatch(/^c1\.[0-9a-z]+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    expect(hash).toHaveLength(32);
+    expect(token).not.toContain(hash.toString('base64url'));
+    expect(verifyToken([key], token, 'confirm', now).hash.equals(hash)).toBe(true);
+  });
+
+  const tampered: [string, string][] = [
+    ['one character of the random part', token.replace(/\.([A-Za-z0-9_-])([A-Za-z0-9_-]{21})\./, (_, c: string, r: string) => `.${c === 'A' ? 'B' : 'A'}${r}.`)],
+    ['the expiry pushed later', token.replace(/^c1\.[0-9a-z]+/, `c1.${(Math.floor(later.getTime() / 1000) + 86400 * 365).toString(36)}`)],
+    ['the purpose letter', token.replace(/^c/, 'u')],
+    ['the MAC', token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA')],
+  ];
+  test.each(tampered)('a token with %s is rejected as forged', (_, bad) => {
+    expect(() => verifyToken([key], bad, bad.startsWith('u') ? 'unsubscribe' : 'confirm', now)).toThrow(expect.objectContaining({ problem: 'forged' }));
+  });
+
+  test.each([[''], ['abc'], [`${token}x`], [null], [42]])('malformed %p is rejected', (bad) => {
+    expect(() => verifyToken([key], bad, 'confirm', now)).toThrow(expect.objectContaining({ problem: 'malformed' }));
+  });
+
+  test('a token made with another key is forged; with the previous key (rotation) it verifies', () => {
+    expect(() => verifyToken([other], token, 'confirm', now)).toThrow(expect.objectContaining({ problem: 'forged' }));
+    expect(verifyToken([other, key], token, 'confirm', now).purpose).toBe('confirm');
+  });
+
+  test('purpose-bound and expiring', () => {
+    expect(() => verifyToken([key], token, 'unsubscribe', now)).toThrow(expect.objectContaining({ problem: 'wrong_purpose' }));
+    expect(() => verifyToken([key], token, 'confirm', later)).toThrow(expect.objectContaining({ problem: 'expired' }));
+  });
+});
+
+describe('tokens in the ledger', () => {
+  test('a forged token is rejected before any database read', async () => {
+    const t = await tempLedger();
+    const r = (await t.ledger.request([parseInput(RequestItemSchema, { email: 'a@example.com', consentText: 'yes' })], 'signup'))[0];
+    const forged = r.confirmToken!.slice(0, -1) + (r.confirmToken!.endsWith('A') ? 'B' : 'A');
+    let reads = 0;
+    const original = t.ledger.store.transaction.bind(t.ledger.store);
+    t.ledger.store.transaction = ((fn: never) => {
+      reads++;
+      return original(fn);
+    }) as typeof original;
+    await expect(t.ledger.confirm(forged, {})).rejects.toMatchObject({ problem: 'forged' });
+    await expect(t.ledger.viewToken(forged, 'confirm')).rejects.toMatchObject({ problem: 'forged' });
+    expect(reads).toBe(0);
+    await t.dispose();
+  });
+
+  test('an expired link is refused; rotation keeps old links working; a wrong secret cannot open the ledger', async () => {
+    const t = await tempLedger({ confirmDays: 3 });
+    const r = (await t.ledger.request([parseInput(RequestItemSchema, { email: 'b@example.com', consentText: 'yes' })], 'signup'))[0];
+    const erased = await t.ledger.erase({ email: 'gone@example.com' });
+    expect(erased.outcome).toBe('not_found');
+
+    const NEW = 'a-brand-new-secret-after-rotation-0123456789';
+    const rotated = await t.reopen({ secret: NEW, previousSecret: SECRET });
+    expect((await rotated.viewToken(r.confirmToken, 'confirm')).topics).toEqual(['newsletter']);
+    // The suppression key was re-wrapped with the new secret: the old one can now be dropped...
+    await rotated.verifySecret();
+    await rotated.close();
+    const onlyNew = await t.reopen({ secret: NEW, previousSecret: undefined });
+    const [check] = await onlyNew.check([{ email: 'gone@example.com', topic: 'newsletter', channel: 'email' }]);
+    expect(check.reason).toBe('suppressed'); // ...and no suppression was lost.
+    await expect(onlyNew.confirm(r.confirmToken, {})).rejects.toMatchObject({ problem: 'forged' });
+    await onlyNew.close();
+
+    const wrong = await t.reopen({ secret: 'a-completely-different-secret-0123456789', previousSecret: undefined });
+    await expect(wrong.verifySecret()).rejects.toMatchObject({ code: 'SECRET_MISMATCH' });
+    await wrong.close();
+
+    t.clock.advanceDays(4);
+    await expect(t.ledger.confirm(r.confirmToken, {})).rejects.toMatchObject({ problem: 'expired' });
+    await t.dispose();
+  });
+});
