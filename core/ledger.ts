@@ -4,6 +4,7 @@ import { addDays, addOneMonth, type Clock, systemClock } from './clock';
 import { decide, DEFAULT_CHANNEL_POLICY, type ChannelPolicy, type DecisionReason } from './consent/decide';
 import { EvidenceSchema, type Evidence } from './consent/evidence';
 import {
+  ChannelSchema,
   EmailSchema,
   ExternalIdSchema,
   LocaleSchema,
@@ -12,7 +13,7 @@ import {
   TopicSchema,
   type SubjectRef,
 } from './consent/identity';
-import { BASES, CHANNELS, CONTACTABLE, PENDING, STATUSES, type Basis, type Channel, type Status, type StatusOrNone } from './consent/statuses';
+import { BASES, CONTACTABLE, PENDING, STATUSES, type Basis, type Channel, type Status, type StatusOrNone } from './consent/statuses';
 import { resolveTransition, type Action } from './consent/transitions';
 import { InvalidInput, TokenRejected, TransitionRefused } from './errors';
 import { parseInput } from './validation';
@@ -30,7 +31,7 @@ export const LedgerSettingsSchema = z.object({
   secret: SecretSchema,
   previousSecret: SecretSchema.optional(),
   strict: z.boolean().default(false),
-  channelPolicy: z.partialRecord(z.enum(CHANNELS), z.enum(['standard', 'strict'])).default({}),
+  channelPolicy: z.partialRecord(ChannelSchema, z.enum(['standard', 'strict'])).default({}),
   confirmDays: z.number().int().min(1).max(365).default(30),
   unsubscribeDays: z.number().int().min(30).max(3650).default(730),
   eraseDays: z.number().int().min(1).max(60).default(7),
@@ -56,7 +57,7 @@ export const RequestItemSchema = z
     name: z.string().trim().max(200).optional(),
     locale: LocaleSchema.optional(),
     topics: z.array(TopicSchema).min(1, 'give at least one topic').default(['newsletter']),
-    channel: z.enum(CHANNELS).default('email'),
+    channel: ChannelSchema.default('email'),
     consentText: z.string().trim().min(1, 'the consent text the person sees is required').max(10_000),
     evidence: EvidenceSchema.default({ actor: { kind: 'system' }, source: { kind: 'api' } }),
   })
@@ -65,7 +66,7 @@ export type RequestItem = z.output<typeof RequestItemSchema>;
 export type RequestMode = 'signup' | 'campaign';
 
 export const CheckItemSchema = z
-  .object({ ...identity, topic: TopicSchema.default('newsletter'), channel: z.enum(CHANNELS).default('email') })
+  .object({ ...identity, topic: TopicSchema.default('newsletter'), channel: ChannelSchema.default('email') })
   .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id' });
 export type CheckItem = z.output<typeof CheckItemSchema>;
 
@@ -77,7 +78,7 @@ export const ImportRowSchema = z
     name: z.string().trim().max(200).optional(),
     locale: LocaleSchema.optional(),
     topic: TopicSchema.default('newsletter'),
-    channel: z.enum(CHANNELS).default('email'),
+    channel: ChannelSchema.default('email'),
     status: z.enum(STATUSES).optional(),
     basis: z.enum(BASES).optional(),
     consentText: z.string().trim().max(10_000).optional(),

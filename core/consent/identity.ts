@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { CHANNELS } from './statuses';
 
 /**
  * How a person is recognised: a normalised email address, a phone number in E.164, or the id the
@@ -48,7 +49,9 @@ export const TopicSchema = z
   .toLowerCase()
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,63}$/u, 'a topic is 1–64 letters, digits, spaces, "-", "_" or "." (e.g. newsletter)');
 
-export const LocaleSchema = z.enum(['nl', 'en']);
+export const LocaleSchema = z.enum(['nl', 'en'], { error: 'one of nl, en' });
+
+export const ChannelSchema = z.enum(CHANNELS, { error: `one of ${CHANNELS.join(', ')}` });
 export type Locale = z.infer<typeof LocaleSchema>;
 
 /** Finds a subject: by email, phone, ledger id or external (CRM) id. */

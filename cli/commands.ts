@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod/v4';
+import { fixedClock, parseInstant, systemClock } from '../core/clock';
+import { ChannelSchema, TopicSchema } from '../core/consent/identity';
+import { ConsentError, InvalidInput } from '../core/errors';
+import { parseContactsCsv } from '../core/import';
+import { CheckItemSchema, Ledger, RequestItemSchema, TopicsScopeSchema } from '../core/ledger';
+import { linkFor } from '../core/links';
+import { openStore } from '../core/store/open';
+import { parseInput } from '../core/validation';
+
+/**
+ * `n8n-consent <command>`: the ledger for privacy officers and scripts. JSON on stdout, one object
+ * per result; one clear line on stderr and exit code 2 for bad input.
+ */
+const USAGE = `n8n-consent <command> [options]
+
+Commands:
+  import FILE.csv                         import existing contacts (SuperOffice migration rules)
+  request EMAIL | --all-eligible          ask for consent; prints the links
+          [--topic T] [--channel C] --consent-text TEXT [--signup] [--base-url URL]
+  confirm TOKEN [--ip IP] [--user-agent UA]
+  check EMAIL [--topic T] [--channel C] [--strict]
+  unsubscribe TOKEN|EMAIL [--topic T ...]  one topic, several, or all (default)
+  erase EMAIL [--reason TEXT]
+  hold EMAIL --until DATE --reason TEXT
+  export EMAIL                            everything held about that person (GDPR Art. 15)
+  remind --after DAYS [--max N] [--base-url URL]
+  expire --after DAYS
+  report                                  counts per topic x channel x status
+
+Options for every command:
+  --db FILE        the SQLite ledger (default ./consent-ledger.sqlite)
+  --secret S       the ledger secret (default: $CONSENT_SECRET)
+  --now ISO        act as if it were this time (default: now)
+  --operator NAME  who acts, recorded as evidence (default: $CONSENT_OPERATOR)
+`;
+
+const COMMON = {
+  db: { type: 'string' },
+  secret: { type: 'string' },
+  now: { type: 'string' },
+  operator: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const OPTIONS = {
+  import: {},
+  request: {
+    'all-eligible': { type: 'boolean' },
+    topic: { type: 'string', multiple: true },
+    channel: { type: 'string' },
+    'consent-text': { type: 'string' },
+    signup: { type: 'boolean' },
+    'base-url': { type: 'string' },
+  },
+  confirm: { ip: { type: 'string' }, 'user-agent': { type: 'string' } },
+  check: { topic: { type: 'string' }, channel: { type: 'string' }, strict: { type: 'boolean' } },
+  unsubscribe: { topic: { type: 'string', multiple: true }, channel: { type: 'string' } },
+  erase: { reason: { type: 'string' } },
+  hold: { until: { type: 'string' }, reason: { type: 'string' } },
+  export: {},
+  remind: { after: { type: 'string' }, max: { type: 'string' }, topic: { type: 'string' }, 'base-url': { type: 'string' } },
+  expire: { after: { type: 'string' }, topic: { type: 'string' } },
+  report: {},
+} as const;
+type Command = keyof typeof OPTIONS;
+
+type Out = (value: unknown) => void;
+
+interface Context {
+  ledger: Ledger;
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  out: Out;
+  evidence: { actor: { kind: 'operator'; name?: string }; source: { kind: 'cli' } };
+}
+
+const Days = (flag: string) =>
+  z.coerce.number({ error: `${flag}: give a number of days` }).int(`${flag}: a whole number of days`).min(0, `${flag}: not negative`);
+
+function one(ctx: Context, what: string): string {
+  if (ctx.positionals.length !== 1) throw new InvalidInput(`give exactly one ${what}`);
+  return ctx.positionals[0];
+}
+
+function channelOf(ctx: Context) {
+  return parseInput(ChannelSchema.default('email'), ctx.values.channel, '--channel');
+}
+
+function baseUrl(ctx: Context): string | undefined {
+  const url = (ctx.values['base-url'] as string | undefined) ?? process.env.CONSENT_BASE_URL;
+  return url ? parseInput(z.url({ protocol: /^https?$/, error: '--base-url: an http(s) URL' }), url) : undefined;
+}
+
+function links(ctx: Context, tokens: { confirmToken: string | null; unsubscribeToken: string | null }) {
+  const base = baseUrl(ctx);
+  if (!base) return {};
+  return {
+    confirmUrl: tokens.confirmToken ? linkFor(base, 'confirm', tokens.confirmToken) : null,
+    unsubscribeUrl: tokens.unsubscribeToken ? linkFor(base, 'unsubscribe', tokens.unsubscribeToken) : null,
+    preferencesUrl: tokens.unsubscribeToken ? linkFor(base, 'preferences', tokens.unsubscribeToken) : null,
+  };
+}
+
+const isToken = (value: string) => /^[cue]1\./.test(value);
+
+const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
+  async import(ctx) {
+    const file = one(ctx, 'CSV file');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new InvalidInput(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const parsed = parseContactsCsv(text);
+    const results = await ctx.ledger.importContacts(parsed.valid, { ...ctx.evidence, source: { kind: 'import', ref: file } });
+    const rows = [
+      ...parsed.invalid.map((r) => ({ row: r.row, outcome: 'invalid', reason: r.error })),
+      ...results,
+    ].sort((a, b) => a.row - b.row);
+    rows.forEach(ctx.out);
+    if (parsed.invalid.length > 0) process.stderr.write(`${parsed.invalid.length} invalid row(s) not imported; see the lines with "outcome":"invalid".\n`);
+  },
+
+  async request(ctx) {
+    const text = ctx.values['consent-text'];
+    if (typeof text !== 'string' || !text.trim()) throw new InvalidInput('--consent-text: the exact text the person is asked to agree to is required (it is kept as evidence)');
+    const topics = (ctx.values.topic as string[] | undefined) ?? ['newsletter'];
+    const channel = channelOf(ctx);
+    const mode = ctx.values.signup ? 'signup' : 'campaign';
+    const base = { topics, channel, consentText: text, evidence: ctx.evidence };
+    if (ctx.values['all-eligible']) {
+      if (ctx.positionals.length > 0) throw new InvalidInput('give an EMAIL or --all-eligible, not both');
+      // Page through every subject with an address; the transition table decides who is asked.
+      for (let after = 0; ; ) {
+        const ids = await ctx.ledger.store.transaction((tx) => tx.listSubjectIdsWithEmail(after, 5000));
+        if (ids.length === 0) break;
+        after = ids[ids.length - 1];
+        const results = await ctx.ledger.request(ids.map((subjectId) => parseInput(RequestItemSchema, { ...base, subjectId })), mode);
+        results.filter((r) => r.outcome === 'requested').forEach((r) => ctx.out({ ...r, ...links(ctx, r) }));
+      }
+      return;
+    }
+    const item = parseInput(RequestItemSchema, { ...base, email: one(ctx, 'EMAIL (or --all-eligible)') });
+    const [result] = await ctx.ledger.request([item], mode);
+    ctx.out({ ...result, ...links(ctx, result) });
+  },
+
+  async confirm(ctx) {
+    const token = one(ctx, 'TOKEN');
+    ctx.out(await ctx.ledger.confirm(token, { ...ctx.evidence, ip: ctx.values.ip, userAgent: ctx.values['user-agent'] }));
+  },
+
+  async check(ctx) {
+    const item = parseInput(CheckItemSchema, { email: one(ctx, 'EMAIL'), topic: ctx.values.topic, channel: ctx.values.channel });
+    const [result] = await ctx.ledger.check([item], { strict: ctx.values.strict === true ? true : undefined });
+    ctx.out(result);
+  },
+
+  async unsubscribe(ctx) {
+    const target = one(ctx, 'TOKEN or EMAIL');
+    const scope = parseInput(TopicsScopeSchema, (ctx.values.topic as string[] | undefined) ?? 'all', '--topic');
+    if (isToken(target)) ctx.out(await ctx.ledger.unsubscribeByToken(target, scope, ctx.evidence));
+    else ctx.out(await ctx.ledger.unsubscribeByRef({ email: target }, scope, channelOf(ctx), ctx.evidence));
+  },
+
+  async erase(ctx) {
+    ctx.out(await ctx.ledger.erase({ email: one(ctx, 'EMAIL') }, { reason: ctx.values.reason as string | undefined, evidence: ctx.evidence }));
+  },
+
+  async hold(ctx) {
+    const email = one(ctx, 'EMAIL');
+    if (typeof ctx.values.until !== 'string') throw new InvalidInput('--until: give the date the data must be kept until, e.g. 2033-01-01');
+    if (typeof ctx.values.reason !== 'string') throw new InvalidInput('--reason: say why the data must be kept (e.g. "invoices: 7 years")');
+    const subject = await ctx.ledger.hold({ email }, parseInstant(ctx.values.until, '--until'), ctx.values.reason, ctx.evidence);
+    ctx.out({ subjectId: subject.id, holdUntil: subject.holdUntil, holdReason: subject.holdReason });
+  },
+
+  async export(ctx) {
+    const result = await ctx.ledger.export({ email: one(ctx, 'EMAIL') });
+    // Not knowing someone is an answer too (Art. 15: "whether or not personal data are processed").
+    ctx.out(result ?? { found: false });
+  },
+
+  async remind(ctx) {
+    const after = parseInput(Days('--after'), ctx.values.after ?? '');
+    const max = parseInput(z.coerce.number().int().min(1, '--max: at least 1'), ctx.values.max ?? '2');
+    const topic = ctx.values.topic ? parseInput(TopicSchema, ctx.values.topic, '--topic') : undefined;
+    const due = await ctx.ledger.remind({ afterDays: after, maxReminders: max, topic, evidence: ctx.evidence });
+    due.forEach((d) => ctx.out({ ...d, ...links(ctx, d) }));
+  },
+
+  async expire(ctx) {
+    const after = parseInput(Days('--after'), ctx.values.after ?? '');
+    const topic = ctx.values.topic ? parseInput(TopicSchema, ctx.values.topic, '--topic') : undefined;
+    (await ctx.ledger.expire({ afterDays: after, topic, evidence: ctx.evidence })).forEach(ctx.out);
+  },
+
+  async report(ctx) {
+    (await ctx.ledger.report()).forEach(ctx.out);
+  },
+};
+
+export async function runCli(argv: string[], out: Out = (v) => process.stdout.write(`${JSON.stringify(v)}\n`)): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (!(command in OPTIONS)) {
+    process.stderr.write(`n8n-consent: unknown command "${command}". Run n8n-consent --help for the list.\n`);
+    return 2;
+  }
+  let ledger: Ledger | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...COMMON, ...OPTIONS[command as Command] },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const secret = (values.secret as string | undefined) ?? process.env.CONSENT_SECRET;
+    if (!secret) throw new InvalidInput('no secret: set CONSENT_SECRET or pass --secret (at least 32 characters; make one with: openssl rand -base64 32)');
+    const clock = typeof values.now === 'string' ? fixedClock(parseInstant(values.now, '--now')) : systemClock;
+    const store = await openStore({ kind: 'sqlite', path: (values.db as string | undefined) ?? './consent-ledger.sqlite' });
+    ledger = new Ledger(store, { secret }, clock);
+    await ledger.verifySecret();
+    const operator = (values.operator as string | undefined) ?? process.env.CONSENT_OPERATOR;
+    await HANDLERS[command as Command]({
+      ledger,
+      values: values as Context['values'],
+      positionals,
+      out,
+      evidence: { actor: { kind: 'operator', ...(operator ? { name: operator } : {}) }, source: { kind: 'cli' } },
+    });
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`n8n-consent ${command}: ${message}\n`);
+    const isBadInput = error instanceof ConsentError ? error.code !== 'STORE_UNAVAILABLE' : (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    return isBadInput ? 2 : 1;
+  } finally {
+    await ledger?.close();
+  }
+}
