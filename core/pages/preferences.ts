@@ -1,0 +1,48 @@
+import { CONTACTABLE, PENDING, type Status } from '../consent/statuses';
+import { html, renderDocument, topicLabel, type PageContext, type RenderedPage } from './render';
+
+export interface PreferencesPage {
+  token: string;
+  topics: { topic: string; status: Status }[];
+  name?: string | null;
+}
+
+/** Statuses a person cannot change through a link (DESIGN §3: only an operator lifts these). */
+const BLOCKED: readonly Status[] = ['bounced', 'blacklisted'];
+
+/**
+ * A box is ticked only where consent holds now. A pending invitation is shown unticked: a
+ * pre-ticked box is no consent (CJEU C-673/17, Planet49), so ticking it must be the person's act.
+ * The form says which topics it showed and which were ticked, so the POST changes only the
+ * boxes the person actually changed.
+ */
+export function isTicked(status: Status): boolean {
+  return CONTACTABLE.includes(status);
+}
+
+export function renderPreferencesPage(ctx: PageContext, page: PreferencesPage): RenderedPage {
+  const { t, options } = ctx;
+  const rows = page.topics.map(({ topic, status }) => {
+    const blocked = BLOCKED.includes(status);
+    const note = blocked ? t.preferences.blocked : PENDING.includes(status) ? t.preferences.pending : null;
+    return html`<label><input type="checkbox" name="topic" value="${topic}"${isTicked(status) ? html` checked` : ''}${blocked ? html` disabled` : ''}><span>${topicLabel(ctx, topic)}${note ? html` <span class="status">${note}</span>` : ''}</span></label>
+${blocked ? '' : html`<input type="hidden" name="shown" value="${topic}">`}${!blocked && isTicked(status) ? html`<input type="hidden" name="was" value="${topic}">` : ''}`;
+  });
+  const body = html`<h1>${t.preferences.title}</h1>
+${page.name ? html`<p>${t.greeting(page.name)}</p>` : ''}
+${
+  page.topics.length === 0
+    ? html`<p>${t.preferences.none}</p>`
+    : html`<p>${t.preferences.lead(options.organisation)}</p>
+<form method="post">
+<input type="hidden" name="token" value="${page.token}">
+<fieldset>
+<legend>${t.preferences.legend}</legend>
+${rows}
+</fieldset>
+<p class="note">${t.preferences.consentText(options.organisation)}</p>
+<button type="submit">${t.preferences.button}</button>
+</form>`
+}`;
+  return renderDocument(ctx, t.preferences.title, body);
+}

@@ -1,0 +1,218 @@
+import type { Locale } from '../consent/identity';
+
+/**
+ * Every sentence the pages show, in Dutch and English. Plain text only: the templates escape it,
+ * so a value passed in (organisation name, date) can never become markup.
+ */
+export interface Texts {
+  footer: { privacy: string };
+  greeting: (name: string) => string;
+  confirm: { title: string; lead: (org: string) => string; noTopics: string; button: string; busy: string; hint: string };
+  unsubscribe: {
+    title: string;
+    lead: (org: string) => string;
+    scopeLegend: string;
+    thisList: string;
+    allMail: (org: string) => string;
+    button: string;
+    preferences: string;
+  };
+  preferences: {
+    title: string;
+    lead: (org: string) => string;
+    legend: string;
+    pending: string;
+    blocked: string;
+    none: string;
+    /** What the person agrees to by ticking: stored as the consent text of the change. */
+    consentText: (org: string) => string;
+    button: string;
+  };
+  erase: { title: string; lead: (org: string) => string; detail: string; button: string };
+  done: {
+    confirmed: { title: string; body: (org: string) => string };
+    unsubscribed: { title: string; body: (org: string) => string; all: (org: string) => string };
+    preferencesSaved: { title: string; body: string; back: string };
+    erased: { title: string; body: (org: string) => string };
+    verificationReceived: { title: string; body: string; retained: (org: string) => string };
+  };
+  error: {
+    neutral: { title: string; body: string; hint: string };
+    expired: {
+      title: string;
+      confirm: string;
+      confirmSignup: string;
+      unsubscribe: (org: string) => string;
+      erase: (org: string) => string;
+    };
+    unavailable: { title: string; body: string };
+  };
+}
+
+const en: Texts = {
+  footer: { privacy: 'Privacy policy' },
+  greeting: (name) => `Hello ${name},`,
+  confirm: {
+    title: 'Confirm your subscription',
+    lead: (org) => `Please confirm that ${org} may email you about:`,
+    noTopics: 'our mailings',
+    button: 'Yes, confirm',
+    busy: 'Confirming…',
+    hint: 'You can unsubscribe at any time with the link in every mail.',
+  },
+  unsubscribe: {
+    title: 'Unsubscribe',
+    lead: (org) => `Which mail from ${org} do you no longer want?`,
+    scopeLegend: 'Unsubscribe from',
+    thisList: 'Only this list',
+    allMail: (org) => `All mail from ${org}`,
+    button: 'Unsubscribe',
+    preferences: 'Or choose per topic what you want to receive',
+  },
+  preferences: {
+    title: 'Your mail preferences',
+    lead: (org) => `Tick what ${org} may email you about. Untick what you no longer want.`,
+    legend: 'Topics',
+    pending: 'waiting for your confirmation',
+    blocked: 'cannot be changed here',
+    none: 'There are no subscriptions to manage with this link.',
+    consentText: (org) => `Yes, ${org} may email me about the topics I have ticked. I can change this at any time.`,
+    button: 'Save preferences',
+  },
+  erase: {
+    title: 'Confirm the erasure of your data',
+    lead: (org) => `You asked ${org} to erase your personal data.`,
+    detail: 'Press the button to confirm that this request came from you. Your data is then erased, and we will not mail you again.',
+    button: 'Erase my data',
+  },
+  done: {
+    confirmed: {
+      title: 'Thank you: your subscription is confirmed',
+      body: (org) => `${org} may now email you about:`,
+    },
+    unsubscribed: {
+      title: 'You are unsubscribed',
+      body: (org) => `You will no longer receive these mails from ${org}:`,
+      all: (org) => `You will no longer receive mail from ${org}.`,
+    },
+    preferencesSaved: {
+      title: 'Your preferences are saved',
+      body: 'Your changes take effect right away.',
+      back: 'Back to your preferences',
+    },
+    erased: {
+      title: 'Your data has been erased',
+      body: (org) =>
+        `${org} has erased your personal data. We keep only a record without your details, so that we never mail you again.`,
+    },
+    verificationReceived: {
+      title: 'Thank you: we have received your response',
+      body: 'There is nothing else you need to do.',
+      retained: (org) =>
+        `${org} must keep part of your data for a legal obligation. That data is blocked and used for nothing else, and we will not mail you again.`,
+    },
+  },
+  error: {
+    neutral: {
+      title: 'This link does not work',
+      body: 'The link may be incomplete or no longer valid.',
+      hint: 'If you copied it from a mail, check that you copied all of it, or use the link in a more recent mail from us.',
+    },
+    expired: {
+      title: 'This link has expired',
+      confirm: 'Confirmation links are valid for a limited time. Sign up again and we will send you a new link.',
+      confirmSignup: 'Sign up again',
+      unsubscribe: (org) => `Use the link in a more recent mail from ${org}, or reply to one of our mails with the word "unsubscribe".`,
+      erase: (org) => `Send your request to ${org} again and we will send you a new link to confirm it.`,
+    },
+    unavailable: {
+      title: 'Something went wrong on our side',
+      body: 'Nothing has been changed. Please try the link again later.',
+    },
+  },
+};
+
+const nl: Texts = {
+  footer: { privacy: 'Privacyverklaring' },
+  greeting: (name) => `Hallo ${name},`,
+  confirm: {
+    title: 'Bevestig je aanmelding',
+    lead: (org) => `Bevestig dat ${org} je mag mailen over:`,
+    noTopics: 'onze mailings',
+    button: 'Ja, bevestigen',
+    busy: 'Bezig met bevestigen…',
+    hint: 'Je kunt je altijd afmelden met de link in elke mail.',
+  },
+  unsubscribe: {
+    title: 'Afmelden',
+    lead: (org) => `Welke mail van ${org} wil je niet meer ontvangen?`,
+    scopeLegend: 'Afmelden voor',
+    thisList: 'Alleen deze lijst',
+    allMail: (org) => `Alle mail van ${org}`,
+    button: 'Afmelden',
+    preferences: 'Of kies per onderwerp wat je wilt ontvangen',
+  },
+  preferences: {
+    title: 'Je mailvoorkeuren',
+    lead: (org) => `Vink aan waarover ${org} je mag mailen. Vink uit wat je niet meer wilt ontvangen.`,
+    legend: 'Onderwerpen',
+    pending: 'wacht op je bevestiging',
+    blocked: 'hier niet te wijzigen',
+    none: 'Met deze link zijn geen aanmeldingen te beheren.',
+    consentText: (org) => `Ja, ${org} mag mij mailen over de onderwerpen die ik heb aangevinkt. Ik kan dit altijd wijzigen.`,
+    button: 'Voorkeuren opslaan',
+  },
+  erase: {
+    title: 'Bevestig het verwijderen van je gegevens',
+    lead: (org) => `Je hebt ${org} gevraagd je persoonsgegevens te verwijderen.`,
+    detail: 'Druk op de knop om te bevestigen dat dit verzoek van jou komt. Je gegevens worden dan verwijderd en we mailen je niet meer.',
+    button: 'Verwijder mijn gegevens',
+  },
+  done: {
+    confirmed: {
+      title: 'Bedankt: je aanmelding is bevestigd',
+      body: (org) => `${org} mag je nu mailen over:`,
+    },
+    unsubscribed: {
+      title: 'Je bent afgemeld',
+      body: (org) => `Je ontvangt deze mail van ${org} niet meer:`,
+      all: (org) => `Je ontvangt geen mail meer van ${org}.`,
+    },
+    preferencesSaved: {
+      title: 'Je voorkeuren zijn opgeslagen',
+      body: 'Je wijzigingen gelden meteen.',
+      back: 'Terug naar je voorkeuren',
+    },
+    erased: {
+      title: 'Je gegevens zijn verwijderd',
+      body: (org) =>
+        `${org} heeft je persoonsgegevens verwijderd. We bewaren alleen een registratie zonder je gegevens, zodat we je nooit meer mailen.`,
+    },
+    verificationReceived: {
+      title: 'Bedankt: we hebben je reactie ontvangen',
+      body: 'Je hoeft verder niets te doen.',
+      retained: (org) =>
+        `${org} moet een deel van je gegevens bewaren vanwege een wettelijke plicht. Die gegevens zijn afgeschermd en worden nergens anders voor gebruikt, en we mailen je niet meer.`,
+    },
+  },
+  error: {
+    neutral: {
+      title: 'Deze link werkt niet',
+      body: 'De link is misschien onvolledig of niet meer geldig.',
+      hint: 'Heb je hem uit een mail gekopieerd, kijk dan of je hem helemaal hebt gekopieerd, of gebruik de link in een recentere mail van ons.',
+    },
+    expired: {
+      title: 'Deze link is verlopen',
+      confirm: 'Een bevestigingslink is beperkt geldig. Meld je opnieuw aan, dan sturen we je een nieuwe link.',
+      confirmSignup: 'Opnieuw aanmelden',
+      unsubscribe: (org) => `Gebruik de link in een recentere mail van ${org}, of beantwoord een van onze mails met het woord "afmelden".`,
+      erase: (org) => `Stuur je verzoek opnieuw naar ${org}, dan sturen we je een nieuwe link om het te bevestigen.`,
+    },
+    unavailable: {
+      title: 'Er ging bij ons iets mis',
+      body: 'Er is niets gewijzigd. Probeer de link later nog eens.',
+    },
+  },
+};
+
+export const TEXTS: Record<Locale, Texts> = { en, nl };
