@@ -1,0 +1,562 @@
+#!/usr/bin/env node
+// The real n8n that `npm start` and the end-to-end tests run.
+//
+// n8n is the host, never a dependency of our package: it is installed from n8n-host/package.json
+// and its lockfile into a cache folder outside the checkout (keyed by their hash), started on
+// 127.0.0.1 only with an offline environment, and given our package the way n8n's own community
+// package installer does it. Plain ESM that runs on Node 20 and 24; n8n itself runs on the Node 24
+// that the host install brings along.
+//
+// As a library: import { ensureN8nHost, startN8n, ... } from './n8n-host.mjs'.
+// As a command (for jest, which cannot import ESM, and for people):
+//   node scripts/n8n-host.mjs ensure
+//   node scripts/n8n-host.mjs install <userFolder> <packageDir>
+//   node scripts/n8n-host.mjs import-workflow <userFolder> <file.json>
+//   node scripts/n8n-host.mjs publish-workflow <userFolder> <workflowId>
+//   node scripts/n8n-host.mjs import-credentials <userFolder> <file.json>
+//   node scripts/n8n-host.mjs serve <userFolder> [port]   (stops n8n when stdin closes or on SIGTERM)
+// Each prints one JSON line on stdout when done; progress goes to stderr.
+
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const HOST_SOURCE_DIR = path.join(REPO_ROOT, 'n8n-host');
+const HOST_FILES = ['package.json', 'package-lock.json'];
+// Part of the cache key: bump it when the install steps below change, so that an install made by
+// older steps is not reused.
+const INSTALL_RECIPE = 1;
+const READY_MARKER = '.n8n-host-ready.json';
+const LOOPBACK = '127.0.0.1';
+const READY_LINE = 'Editor is now accessible';
+
+export const DEFAULT_OWNER = Object.freeze({
+  email: 'owner@example.test',
+  password: 'Consent-Owner-Passw0rd',
+  firstName: 'Test',
+  lastName: 'Owner',
+});
+
+function logStep(message) {
+  process.stderr.write(`[n8n-host] ${message}\n`);
+}
+
+/** The folder that holds host installs: $N8N_CONSENT_CACHE_DIR, else ~/.cache/n8n-nodes-consent. */
+export function n8nHostCacheRoot() {
+  if (process.env.N8N_CONSENT_CACHE_DIR) return path.resolve(process.env.N8N_CONSENT_CACHE_DIR);
+  const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(cacheHome, 'n8n-nodes-consent');
+}
+
+/** Hash of what decides the install's content: the host's package.json + lockfile, platform, steps. */
+export function n8nHostKey() {
+  const hash = createHash('sha256');
+  hash.update(`recipe ${INSTALL_RECIPE} ${process.platform}-${process.arch}\n`);
+  for (const file of HOST_FILES) {
+    hash.update(`${file}\n`);
+    hash.update(fs.readFileSync(path.join(HOST_SOURCE_DIR, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function hostPaths(dir) {
+  const nodeModules = path.join(dir, 'node_modules');
+  return {
+    dir,
+    n8nBin: path.join(nodeModules, 'n8n', 'bin', 'n8n'),
+    nodeBin: path.join(nodeModules, 'node', 'bin', 'node'),
+    nodesBaseDir: path.join(nodeModules, 'n8n-nodes-base'),
+  };
+}
+
+function readReadyMarker(dir) {
+  try {
+    const marker = JSON.parse(fs.readFileSync(path.join(dir, READY_MARKER), 'utf8'));
+    const paths = hostPaths(dir);
+    if (!fs.existsSync(paths.n8nBin) || !fs.existsSync(paths.nodeBin)) return null;
+    return { ...paths, n8nVersion: marker.n8nVersion, nodeVersion: marker.nodeVersion, headersDir: marker.headersDir };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Installs n8n (n8n-host/) into the cache folder once per lockfile and returns where it is.
+ * Steps: `npm ci --ignore-scripts` (n8n's tree has install scripts that download sources), then the
+ * `node` package's install script (it fetches the Node 24 binary n8n requires), then sqlite3 and
+ * isolated-vm built against that Node's headers. The ready marker is written last, so a broken or
+ * interrupted install is redone; a lock folder keeps parallel callers (jest workers) from
+ * installing twice.
+ * @returns {Promise<{dir: string, n8nBin: string, nodeBin: string, nodesBaseDir: string,
+ *   n8nVersion: string, nodeVersion: string, headersDir: string, installedNow: boolean}>}
+ */
+export async function ensureN8nHost({ log = logStep } = {}) {
+  const dir = path.join(n8nHostCacheRoot(), `n8n-${n8nHostKey()}`);
+  const ready = readReadyMarker(dir);
+  if (ready) return { ...ready, installedNow: false };
+
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const release = await acquireLock(`${dir}.lock`, log);
+  try {
+    const readyMeanwhile = readReadyMarker(dir);
+    if (readyMeanwhile) return { ...readyMeanwhile, installedNow: false };
+    await installHost(dir, log);
+    const installed = readReadyMarker(dir);
+    if (!installed) throw new Error(`n8n host install in ${dir} finished without its ready marker`);
+    return { ...installed, installedNow: true };
+  } finally {
+    release();
+  }
+}
+
+async function installHost(dir, log) {
+  const started = Date.now();
+  const step = (message) => log(`${message} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const file of HOST_FILES) fs.copyFileSync(path.join(HOST_SOURCE_DIR, file), path.join(dir, file));
+  const env = npmEnv();
+
+  // `npm install` with the lockfile in place installs the locked versions, like `npm ci`; but
+  // `npm ci` refuses a lockfile that lacks optional platform packages a registry mirror does not
+  // carry (msgpackr-extract's darwin/win32 builds), where `npm install` skips them as optional.
+  step(`installing n8n into ${dir}: npm install --ignore-scripts (from the lockfile)`);
+  await run('npm', ['install', '--ignore-scripts', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env });
+
+  step('running the install script of the `node` package (Node 24 binary for n8n)');
+  await run('npm', ['rebuild', 'node', '--loglevel=error'], { cwd: dir, env });
+  const { nodeBin, n8nBin } = hostPaths(dir);
+  if (!fs.existsSync(nodeBin)) {
+    throw new Error(
+      `The \`node\` package's install script did not run (${nodeBin} is missing). ` +
+        'Approve it in the "allowScripts" field of n8n-host/package.json ("node": true).',
+    );
+  }
+  const headersDir = findNodeHeaders(path.join(dir, 'node_modules', 'node', 'node_modules'));
+  const nodeVersion = (await run(nodeBin, ['--version'], { cwd: dir, env })).trim();
+
+  step(`building sqlite3 and isolated-vm for Node ${nodeVersion}`);
+  await run('npm', ['rebuild', 'sqlite3', 'isolated-vm', '--loglevel=error'], {
+    cwd: dir,
+    env: {
+      ...env,
+      npm_config_nodedir: headersDir,
+      // sqlite3's script would first try to download a prebuilt binary from outside the registry.
+      npm_config_build_from_source: 'sqlite3',
+      PATH: `${path.dirname(nodeBin)}${path.delimiter}${env.PATH ?? ''}`,
+    },
+  });
+  await run(nodeBin, ['-e', "require('sqlite3'); require('isolated-vm')"], { cwd: dir, env }).catch((error) => {
+    throw new Error(
+      `sqlite3 or isolated-vm did not build for n8n's Node: ${error.message}\n` +
+        'Both need "allowScripts" approval in n8n-host/package.json and a C++ toolchain (make, g++, python3).',
+    );
+  });
+
+  const n8nVersion = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
+  if (!fs.existsSync(n8nBin)) throw new Error(`n8n's command is missing after install: ${n8nBin}`);
+  const marker = { n8nVersion, nodeVersion, headersDir, installSeconds: Math.round((Date.now() - started) / 1000), at: new Date().toISOString() };
+  fs.writeFileSync(path.join(dir, READY_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  step(`n8n ${n8nVersion} on Node ${nodeVersion} is installed`);
+}
+
+function findNodeHeaders(nodePackageModules) {
+  const candidates = fs.existsSync(nodePackageModules) ? fs.readdirSync(nodePackageModules) : [];
+  for (const name of candidates) {
+    const dir = path.join(nodePackageModules, name);
+    if (fs.existsSync(path.join(dir, 'include', 'node', 'node.h'))) return dir;
+  }
+  throw new Error(`No Node headers (include/node/node.h) under ${nodePackageModules}: the \`node\` package install is incomplete`);
+}
+
+/** The environment for npm runs: without the variables an outer `npm run`/`npx` hands down. */
+function npmEnv() {
+  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  for (const key of Object.keys(env)) {
+    if (/^npm_(package|lifecycle)_/.test(key) || key === 'npm_config_local_prefix' || key === 'npm_config_nodedir' || key === 'INIT_CWD') {
+      delete env[key];
+    }
+  }
+  return env;
+}
+
+async function acquireLock(lockDir, log) {
+  const deadline = Date.now() + 30 * 60_000;
+  let told = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'owner'), `${process.pid} ${os.hostname()}\n`);
+      return () => fs.rmSync(lockDir, { recursive: true, force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    if (lockIsStale(lockDir)) {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (!told) {
+      log(`waiting for another process installing n8n (${lockDir})`);
+      told = true;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for the n8n install lock ${lockDir}`);
+    await sleep(1000);
+  }
+}
+
+function lockIsStale(lockDir) {
+  let owner;
+  try {
+    owner = fs.readFileSync(path.join(lockDir, 'owner'), 'utf8').trim().split(' ');
+  } catch {
+    // Just created by its owner, which has not written its pid yet; or left empty by a crash.
+    const age = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    return age > 10_000;
+  }
+  const [pid, host] = owner;
+  if (host !== os.hostname()) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return error.code === 'ESRCH';
+  }
+}
+
+/**
+ * Runs a command; resolves with its stdout, rejects with the tail of its output.
+ * @returns {Promise<string>}
+ */
+function run(command, args, { cwd, env, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      output = (output + chunk).slice(-20_000);
+    });
+    child.stderr.on('data', (chunk) => {
+      output = (output + chunk).slice(-20_000);
+    });
+    if (input !== undefined) child.stdin.end(input);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with ${signal ?? `exit code ${code}`}:\n${output}`));
+    });
+  });
+}
+
+/**
+ * Installs a community node package into an n8n user folder the way n8n's own installer does
+ * (n8n 2.40 community-packages.service): npm pack, unpack into .n8n/nodes/node_modules/<name>,
+ * drop dev/peer/optional dependencies, `npm install --ignore-scripts` inside it, list it in
+ * .n8n/nodes/package.json. Build the package first: `npm pack` packs what is on disk.
+ * @returns {Promise<{name: string, version: string, dir: string}>}
+ */
+export async function installPackageIntoN8n(userFolder, packageDir) {
+  const env = npmEnv();
+  const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'));
+  try {
+    const packed = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', packDir, path.resolve(packageDir)], { cwd: packDir, env }));
+    const { name, version, filename } = packed[0];
+    const target = path.join(nodesDir, 'node_modules', ...name.split('/'));
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.mkdirSync(target, { recursive: true });
+    await run('tar', ['-xzf', path.join(packDir, path.basename(filename)), '-C', target, '--strip-components=1'], { cwd: packDir, env });
+
+    const manifestPath = path.join(target, 'package.json');
+    const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    await run(
+      'npm',
+      ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+      { cwd: target, env },
+    );
+
+    const ledgerPath = path.join(nodesDir, 'package.json');
+    const ledger = fs.existsSync(ledgerPath)
+      ? JSON.parse(fs.readFileSync(ledgerPath, 'utf8'))
+      : { name: 'installed-nodes', private: true, dependencies: {} };
+    ledger.dependencies = { ...ledger.dependencies, [name]: version };
+    fs.writeFileSync(ledgerPath, JSON.stringify(ledger, null, 2));
+    return { name, version, dir: target };
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** bcrypt hash made with the bcryptjs that n8n itself uses to check passwords. */
+export function hashPasswordForN8n(host, password) {
+  const requireFromN8n = createRequire(path.join(host.dir, 'node_modules', 'n8n', 'package.json'));
+  return requireFromN8n('bcryptjs').hashSync(password, 10);
+}
+
+/**
+ * The environment n8n runs with: built from scratch (only PATH, locale and time zone pass
+ * through), so no N8N_* or DB_* variable of the caller's shell leaks in; nothing phones home.
+ */
+export function n8nEnv({ host, userFolder, port, brokerPort, owner = DEFAULT_OWNER, env = {} }) {
+  const base = {};
+  for (const key of ['LANG', 'LC_ALL', 'TZ', 'TMPDIR']) if (process.env[key] !== undefined) base[key] = process.env[key];
+  const listen = {};
+  if (port !== undefined) {
+    Object.assign(listen, {
+      N8N_PORT: String(port),
+      N8N_LISTEN_ADDRESS: LOOPBACK,
+      N8N_HOST: LOOPBACK,
+      N8N_PROTOCOL: 'http',
+      WEBHOOK_URL: `http://${LOOPBACK}:${port}/`,
+      N8N_EDITOR_BASE_URL: `http://${LOOPBACK}:${port}/`,
+    });
+  }
+  if (brokerPort !== undefined) {
+    Object.assign(listen, { N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_RUNNERS_BROKER_LISTEN_ADDRESS: LOOPBACK });
+  }
+  return {
+    ...base,
+    // n8n's task runner is started with the node on PATH: it must be n8n's Node 24.
+    PATH: `${path.dirname(host.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
+    HOME: path.resolve(userFolder),
+    N8N_USER_FOLDER: path.resolve(userFolder),
+    ...listen,
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_HIRING_BANNER_ENABLED: 'false',
+    N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+    N8N_AI_ENABLED: 'false',
+    N8N_DISABLED_MODULES: 'mcp-registry,agents',
+    N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+    N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+    N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+    N8N_REINSTALL_MISSING_PACKAGES: 'false',
+    N8N_SECURE_COOKIE: 'false',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+    N8N_LOG_OUTPUT: 'console',
+    N8N_LOG_LEVEL: 'info',
+    N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+    N8N_INSTANCE_OWNER_EMAIL: owner.email,
+    N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+    N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+    N8N_INSTANCE_OWNER_PASSWORD_HASH: owner.passwordHash ?? hashPasswordForN8n(host, owner.password),
+    ...env,
+  };
+}
+
+async function runN8nCommand(userFolder, args, { owner, env } = {}) {
+  const host = await ensureN8nHost();
+  fs.mkdirSync(userFolder, { recursive: true });
+  return await run(host.nodeBin, [host.n8nBin, ...args], { cwd: userFolder, env: n8nEnv({ host, userFolder, owner, env }) });
+}
+
+function writeJsonInput(userFolder, prefix, value) {
+  const file = path.join(path.resolve(userFolder), `${prefix}-${randomBytes(4).toString('hex')}.json`);
+  fs.writeFileSync(file, JSON.stringify(value, null, 2));
+  return file;
+}
+
+/**
+ * `n8n import:workflow` (before start). Takes a file path or the workflow object(s) as n8n exports
+ * them; a workflow without an id gets one, since publishing needs it.
+ * @returns {Promise<string[]>} the ids of the imported workflows
+ */
+export async function importWorkflow({ userFolder, workflow, file, owner, env }) {
+  let workflows = workflow ?? JSON.parse(fs.readFileSync(file, 'utf8'));
+  workflows = (Array.isArray(workflows) ? workflows : [workflows]).map((w) => ({ ...w, id: w.id ?? randomBytes(8).toString('hex') }));
+  const input = writeJsonInput(userFolder, 'import-workflow', workflows.length === 1 ? workflows[0] : workflows);
+  try {
+    await runN8nCommand(userFolder, ['import:workflow', `--input=${input}`], { owner, env });
+  } finally {
+    fs.rmSync(input, { force: true });
+  }
+  return workflows.map((w) => w.id);
+}
+
+/** `n8n publish:workflow --id=ID` (before start): n8n 2.x runs only published workflows. */
+export async function publishWorkflow({ userFolder, id, owner, env }) {
+  await runN8nCommand(userFolder, ['publish:workflow', `--id=${id}`], { owner, env });
+}
+
+/**
+ * `n8n import:credentials` (before start): plaintext credential objects
+ * ({ id, name, type, data }), which n8n encrypts with the user folder's key.
+ */
+export async function importCredentials({ userFolder, credentials, owner, env }) {
+  const list = Array.isArray(credentials) ? credentials : [credentials];
+  const input = writeJsonInput(userFolder, 'import-credentials', list);
+  try {
+    await runN8nCommand(userFolder, ['import:credentials', `--input=${input}`], { owner, env });
+  } finally {
+    fs.rmSync(input, { force: true });
+  }
+  return list.map((c) => c.id);
+}
+
+/**
+ * Starts `n8n start` for a user folder on 127.0.0.1 and waits for "Editor is now accessible"
+ * (webhooks answer from then on, not yet at /healthz). stop() ends the whole process group
+ * (n8n and its task runner) and resolves once the port is closed.
+ * @returns {Promise<{baseUrl: string, port: number, brokerPort: number, pid: number, owner: object,
+ *   logFile: string, output: () => string, stop: () => Promise<void>}>}
+ */
+export async function startN8n({ userFolder, port, brokerPort, env, owner = DEFAULT_OWNER, timeoutMs = 180_000 } = {}) {
+  if (!userFolder) throw new Error('startN8n: userFolder is required (a folder n8n may own: its database and keys go there)');
+  const host = await ensureN8nHost();
+  userFolder = path.resolve(userFolder);
+  fs.mkdirSync(userFolder, { recursive: true });
+  port = port ?? (await freePort());
+  brokerPort = brokerPort ?? (await freePort());
+  if (brokerPort === port) brokerPort = await freePort();
+
+  const logFile = path.join(userFolder, 'n8n.log');
+  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+  let output = '';
+  const child = spawn(host.nodeBin, [host.n8nBin, 'start'], {
+    cwd: userFolder,
+    env: n8nEnv({ host, userFolder, port, brokerPort, owner, env }),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let exitInfo;
+  exited.then((info) => {
+    exitInfo = info;
+  });
+
+  const ready = new Promise((resolve) => {
+    const onData = (chunk) => {
+      logStream.write(chunk);
+      output = (output + chunk).slice(-200_000);
+      if (output.includes(READY_LINE)) resolve(true);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+  });
+  child.stdout.on('end', () => logStream.end());
+
+  const baseUrl = `http://${LOOPBACK}:${port}`;
+  const stop = async () => {
+    if (exitInfo === undefined) {
+      killGroup(child.pid, 'SIGTERM');
+      const forced = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(forced);
+    }
+    // The task runner is in the same group; make sure nothing of it outlives n8n.
+    killGroup(child.pid, 'SIGKILL');
+    await waitForPortClosed(port, 20_000);
+  };
+
+  const outcome = await Promise.race([
+    ready.then(() => 'ready'),
+    exited.then(() => 'exited'),
+    sleep(timeoutMs).then(() => 'timeout'),
+  ]);
+  if (outcome !== 'ready') {
+    await stop().catch(() => {});
+    const why = outcome === 'timeout' ? `was not ready after ${timeoutMs} ms` : `exited (${JSON.stringify(exitInfo)})`;
+    throw new Error(`n8n ${why}; see ${logFile}. Last output:\n${output.slice(-4000)}`);
+  }
+  return { baseUrl, port, brokerPort, pid: child.pid, owner, logFile, output: () => output, stop };
+}
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if (error.code !== 'ESRCH') throw error;
+  }
+}
+
+/** Resolves true when nothing accepts connections on 127.0.0.1:port. */
+export function isPortClosed(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: LOOPBACK, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+async function waitForPortClosed(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await isPortClosed(port))) {
+    if (Date.now() > deadline) throw new Error(`Port ${port} still accepts connections after n8n stopped`);
+    await sleep(200);
+  }
+}
+
+async function main(argv) {
+  const [command, ...args] = argv;
+  const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
+  switch (command) {
+    case 'ensure':
+      return print(await ensureN8nHost());
+    case 'install':
+      return print(await installPackageIntoN8n(args[0], args[1]));
+    case 'import-workflow':
+      return print({ ids: await importWorkflow({ userFolder: args[0], file: args[1] }) });
+    case 'publish-workflow':
+      await publishWorkflow({ userFolder: args[0], id: args[1] });
+      return print({ published: args[1] });
+    case 'import-credentials':
+      return print({ ids: await importCredentials({ userFolder: args[0], credentials: JSON.parse(fs.readFileSync(args[1], 'utf8')) }) });
+    case 'serve': {
+      const n8n = await startN8n({ userFolder: args[0], port: args[1] ? Number(args[1]) : undefined });
+      const { stop, output, ...info } = n8n;
+      print(info);
+      let stopping;
+      const shutdown = () => {
+        stopping ??= stop().then(
+          () => process.exit(0),
+          (error) => {
+            process.stderr.write(`${error.stack}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
+      // The caller going away (jest ending, a crash) closes stdin: n8n must not outlive it.
+      process.stdin.on('end', shutdown);
+      process.stdin.on('error', shutdown);
+      process.stdin.resume();
+      return;
+    }
+    default:
+      throw new Error('usage: n8n-host.mjs ensure | install <userFolder> <packageDir> | import-workflow <userFolder> <file> | publish-workflow <userFolder> <id> | import-credentials <userFolder> <file> | serve <userFolder> [port]');
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+}
