@@ -48,6 +48,7 @@ const STYLE = `
 :root{color-scheme:light dark;--fg:#1c1c1e;--bg:#f6f6f4;--card:#fff;--muted:#5b5b60;--accent:#1f5fbf;--accent-fg:#fff;--line:#d9d9de}
 @media (prefers-color-scheme:dark){:root{--fg:#ececef;--bg:#151517;--card:#202024;--muted:#a6a6ad;--accent:#7aa7ff;--accent-fg:#0c0c0e;--line:#3a3a40}}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main,footer{max-width:34rem;margin:0 auto;padding:1.25rem}
@@ -57,7 +58,7 @@ h1{font-size:1.45rem;line-height:1.25;margin:0 0 1rem}
 p{margin:0 0 1rem}
 ul{margin:0 0 1rem;padding-left:1.25rem}
 li{overflow-wrap:anywhere}
-form{margin:1.5rem 0 0}
+form{margin:1.5rem 0 1.25rem}
 fieldset{border:0;margin:0 0 1rem;padding:0}
 legend{padding:0;margin:0 0 .5rem;font-weight:600}
 label{display:flex;gap:.65rem;align-items:flex-start;padding:.55rem 0;border-top:1px solid var(--line);overflow-wrap:anywhere}

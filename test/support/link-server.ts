@@ -15,7 +15,7 @@ export interface LinkServerSettings {
   pageOptions: PageOptionsInput;
   /** 'parsed': form bodies arrive as an object (as n8n gives them); 'raw': as the body string. */
   bodyAs?: 'parsed' | 'raw';
-  /** Headers the host adds on top, e.g. n8n's sandbox CSP for webhook HTML. */
+  /** Headers the host adds on top, e.g. the sandbox CSP n8n puts on webhook HTML (n8n-core html-sandbox). */
   hostHeaders?: Record<string, string>;
 }
 
@@ -56,7 +56,14 @@ export async function startLinkServer(settings: LinkServerSettings): Promise<Lin
         pageOptions,
       );
       answers.push({ method: req.method ?? '', kind, status: response.status, result: response.result });
-      res.writeHead(response.status, { ...response.headers, ...hostHeaders });
+      // A host header of the same name is sent as a second line: browsers enforce both CSPs.
+      const headers: Record<string, string | string[]> = { ...response.headers };
+      for (const [name, value] of Object.entries(hostHeaders)) {
+        const same = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
+        if (same) headers[same] = [headers[same], value].flat();
+        else headers[name] = value;
+      }
+      res.writeHead(response.status, headers);
       res.end(req.method === 'HEAD' ? undefined : response.html);
     })().catch((error: unknown) => {
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`harness error: ${String(error)}`);
