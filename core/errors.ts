@@ -34,8 +34,24 @@ export class TransitionRefused extends ConsentError {
 export type TokenProblem = 'malformed' | 'forged' | 'wrong_purpose' | 'expired' | 'unknown' | 'used';
 
 export class TokenRejected extends ConsentError {
+  private static readonly made = new Map<TokenProblem, TokenRejected>();
+
   constructor(readonly problem: TokenProblem) {
     super('TOKEN_REJECTED', `The link token was rejected (${problem}).`);
+  }
+
+  /**
+   * One shared, frozen instance per problem. A rejected link is an expected outcome, not a bug:
+   * its stack says nothing, and building one costs more than the HMAC that found the forgery,
+   * which would let a flood of forged links cost more than it should.
+   */
+  static of(problem: TokenProblem): TokenRejected {
+    let error = TokenRejected.made.get(problem);
+    if (!error) {
+      error = Object.freeze(new TokenRejected(problem));
+      TokenRejected.made.set(problem, error);
+    }
+    return error;
   }
 }
 

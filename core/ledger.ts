@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHmac, hash, randomUUID } from 'node:crypto';
 import { z } from 'zod/v4';
 import { addDays, addOneMonth, type Clock, systemClock } from './clock';
 import { decide, DEFAULT_CHANNEL_POLICY, type ChannelPolicy, type DecisionReason } from './consent/decide';
@@ -18,8 +18,8 @@ import { resolveTransition, type Action } from './consent/transitions';
 import { InvalidInput, TokenRejected, TransitionRefused } from './errors';
 import { parseInput } from './validation';
 import { LedgerKeys, SecretSchema } from './secrets';
-import type { ConsentChange, ConsentRow, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
-import { issueToken, SINGLE_USE, verifyToken, type TokenPurpose } from './tokens';
+import type { ConsentChange, ConsentRow, ConsentState, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
+import { issueToken, randomTokenBytes, SINGLE_USE, tokenHash, verifyToken, type TokenPurpose } from './tokens';
 
 /**
  * The ledger: the one façade that nodes, the CLI and the mailbox worker call. It owns the rules
@@ -215,7 +215,17 @@ export interface SubjectExport {
   activeTokens: number;
 }
 
-const TEXT_HASH = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const REQUEST_CHUNK = 500;
+
+/** The consent text's version hash. A campaign has one text for all its people: hashed once. */
+const lastText = { text: '', hash: hash('sha256', '', 'hex') };
+const TEXT_HASH = (text: string): string => {
+  if (text !== lastText.text) {
+    lastText.text = text;
+    lastText.hash = hash('sha256', text, 'hex');
+  }
+  return lastText.hash;
+};
 
 interface Prepared {
   subject: SubjectRow;
@@ -254,19 +264,25 @@ export class Ledger {
 
   // ---------------------------------------------------------------- keys and suppression
 
-  private async loadSuppressionKey(tx: StoreTx): Promise<Buffer> {
+  /**
+   * The suppression key, made on first use in a transaction of its own and cached only once it is
+   * committed (a store may run a transaction's function twice; nothing may leak out of a failed one).
+   */
+  private async loadSuppressionKey(): Promise<Buffer> {
     if (this.suppressionKey) return this.suppressionKey;
-    const wrapped = await tx.getMeta('suppression_key');
-    if (!wrapped) {
-      const made = this.keys.newWrappedSuppressionKey();
-      await tx.setMeta('suppression_key', made.wrapped);
-      this.suppressionKey = made.key;
-    } else {
+    const key = await this.store.transaction(async (tx) => {
+      const wrapped = await tx.getMeta('suppression_key');
+      if (!wrapped) {
+        const made = this.keys.newWrappedSuppressionKey();
+        await tx.setMeta('suppression_key', made.wrapped);
+        return made.key;
+      }
       const { key, rewrapped } = this.keys.unwrap(wrapped);
       if (rewrapped) await tx.setMeta('suppression_key', rewrapped);
-      this.suppressionKey = key;
-    }
-    return this.suppressionKey;
+      return key;
+    });
+    this.suppressionKey = key;
+    return key;
   }
 
   /** The keyed hash an erased address leaves behind: no address, but a later import still matches. */
@@ -283,7 +299,8 @@ export class Ledger {
 
   /** Checks the secret against this ledger (the credential test and the CLI call it). */
   async verifySecret(): Promise<void> {
-    await this.store.transaction((tx) => this.loadSuppressionKey(tx));
+    this.suppressionKey = undefined;
+    await this.loadSuppressionKey();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -316,14 +333,14 @@ export class Ledger {
 
   /** A consent row after a change, keeping the pending-period bookkeeping right. */
   private nextConsent(
-    current: ConsentRow | undefined,
+    current: ConsentState | undefined,
     key: { subjectId: number; topic: string; channel: Channel },
     to: Status,
     basis: Basis,
     action: Action,
     at: string,
     since?: string,
-  ): Omit<ConsentRow, 'eventId'> {
+  ): ConsentState {
     const wasPending = current ? PENDING.includes(current.status) : false;
     const isPending = PENDING.includes(to);
     const sends = action === 'signup' || action === 'request' || action === 'remind';
@@ -347,6 +364,24 @@ export class Ledger {
       ids: ref.subjectId ? [ref.subjectId] : [],
     });
     return pickSubject(found, ref);
+  }
+
+  /**
+   * The links of one mail: a confirm and an unsubscribe/preferences token that share one random
+   * part, so one stored row serves both. Each has its own purpose and expiry under its own MAC,
+   * so holding the unsubscribe link does not give the confirm link.
+   */
+  private newLinkSet(now: Date, fields: Pick<TokenRow, 'subjectId' | 'channel' | 'topics' | 'consentTextHash'>) {
+    const random = randomTokenBytes();
+    const hash = tokenHash(random);
+    const key = this.keys.tokenKeys[0];
+    const confirm = issueToken(key, 'confirm', addDays(now, this.settings.confirmDays), random, hash);
+    const unsubscribe = issueToken(key, 'unsubscribe', addDays(now, this.settings.unsubscribeDays), random, hash);
+    return {
+      confirm,
+      unsubscribe,
+      row: this.tokenRow({ hash: confirm.hash, expiresAt: unsubscribe.expiresAt }, 'confirm', fields, now),
+    };
   }
 
   private newToken(purpose: TokenPurpose, now: Date, days: number) {
@@ -382,97 +417,104 @@ export class Ledger {
    */
   async request(items: RequestItem[], mode: RequestMode): Promise<RequestResult[]> {
     const now = this.now();
+    const key = await this.loadSuppressionKey();
+    const hashes = items.map((item) => this.suppressionHashes(key, item));
+    return this.store.transaction(async (tx) => {
+      // Chunks keep memory flat on a 100k campaign and give a dialect batches of a fair size.
+      const results: RequestResult[] = [];
+      for (let from = 0; from < items.length; from += REQUEST_CHUNK) {
+        const chunk = items.slice(from, from + REQUEST_CHUNK);
+        results.push(...(await this.requestChunk(tx, chunk, hashes.slice(from, from + REQUEST_CHUNK), from, mode, now)));
+      }
+      return results;
+    });
+  }
+
+  private async requestChunk(tx: StoreTx, items: RequestItem[], hashes: Buffer[][], offset: number, mode: RequestMode, now: Date): Promise<RequestResult[]> {
     const at = now.toISOString();
     const action: Action = mode === 'signup' ? 'signup' : 'request';
     const windowStart = new Date(now.getTime() - this.settings.resendWindowMinutes * 60_000).toISOString();
+    const suppressed = await tx.findSuppressed(hashes.flat());
+    const isSuppressed = hashes.map((hs) => hs.some((h) => suppressed.has(h.toString('hex'))));
 
-    return this.store.transaction(async (tx) => {
-      const key = await this.loadSuppressionKey(tx);
-      const suppressed = await tx.findSuppressed(items.flatMap((i) => this.suppressionHashes(key, i)));
-      const isSuppressed = (i: RequestItem) => this.suppressionHashes(key, i).some((h) => suppressed.has(h.toString('hex')));
+    const { subjects, created } = await this.resolveSubjectsWithNew(tx, items, (item, i) => !isSuppressed[i] && Boolean(item.email || item.phone || item.externalId), at);
+    const ids = [...new Set([...subjects.values()].map((s) => s.id))];
+    await tx.lockSubjects(ids);
+    // A subject made in this chunk has no consents yet: only the known ones are read.
+    const consents = await loadConsents(tx, ids.filter((id) => !created.has(id)));
 
-      const subjects = await this.resolveSubjects(tx, items, (i) => !isSuppressed(i) && Boolean(i.email || i.phone || i.externalId), at);
-      const ids = [...new Set([...subjects.values()].map((s) => s.id))];
-      await tx.lockSubjects(ids);
-      const consents = await loadConsents(tx, ids);
-
-      const changes: ConsentChange[] = [];
-      const tokens: TokenRow[] = [];
-      const results: RequestResult[] = items.map((item, index) => {
-        const subject = subjects.get(index);
-        const result: RequestResult = {
-          index,
-          outcome: 'skipped',
-          reason: null,
-          subjectId: subject?.id ?? null,
-          email: subject?.email ?? item.email ?? null,
-          phone: subject?.phone ?? item.phone ?? null,
-          name: subject?.name ?? item.name ?? null,
-          locale: subject?.locale ?? item.locale ?? null,
-          channel: item.channel,
-          topics: [],
-          confirmToken: null,
-          unsubscribeToken: null,
-          expiresAt: null,
-        };
-        if (isSuppressed(item) || subject?.suppressedAt) {
-          result.reason = 'suppressed';
-          return result;
-        }
-        if (!subject) {
-          result.reason = 'not in the ledger';
-          return result;
-        }
-        const textHash = TEXT_HASH(item.consentText);
-        const current = item.topics.map((topic) => consents.get(consentKey(subject.id, topic, item.channel)));
-        // List-bombing guard: a pending signup mailed within the window is not mailed again.
-        if (mode === 'signup' && current.every((c) => c && c.status === 'optin' && (c.lastSentAt ?? '') > windowStart)) {
-          result.outcome = 'throttled';
-          result.reason = `a confirmation was sent less than ${this.settings.resendWindowMinutes} minutes ago`;
-          result.topics = current.map((c) => ({ topic: c!.topic, from: c!.status, status: c!.status, outcome: 'kept', reason: result.reason }));
-          return result;
-        }
-        const changed: string[] = [];
-        item.topics.forEach((topic, t) => {
-          const c = current[t];
-          const from: StatusOrNone = c?.status ?? 'none';
-          const transition = resolveTransition(action, from, { basis: c?.basis ?? 'none' });
-          if (transition.kind !== 'change') {
-            result.topics.push({ topic, from, status: from, outcome: transition.kind === 'keep' ? 'kept' : 'refused', reason: transition.reason });
-            return;
-          }
-          const next = this.nextConsent(c, { subjectId: subject.id, topic, channel: item.channel }, transition.to, transition.basis, action, at);
-          const event = this.eventFrom(
-            item.evidence,
-            { subjectId: subject.id, topic, channel: item.channel, action, fromStatus: from, toStatus: transition.to, basis: transition.basis },
-            now,
-            { text: item.consentText, hash: textHash },
-          );
-          changes.push({ consent: next, event });
-          consents.set(consentKey(subject.id, topic, item.channel), { ...next, eventId: 0 });
-          result.topics.push({ topic, from, status: transition.to, outcome: 'changed', reason: null });
-          changed.push(topic);
-        });
-        if (changed.length === 0) {
-          result.reason = result.topics.map((t) => `${t.topic}: ${t.reason}`).join('; ');
-          return result;
-        }
-        const confirm = this.newToken('confirm', now, this.settings.confirmDays);
-        const unsubscribe = this.newToken('unsubscribe', now, this.settings.unsubscribeDays);
-        tokens.push(
-          this.tokenRow(confirm, 'confirm', { subjectId: subject.id, channel: item.channel, topics: changed, consentTextHash: textHash }, now),
-          this.tokenRow(unsubscribe, 'unsubscribe', { subjectId: subject.id, channel: item.channel, topics: item.topics }, now),
-        );
-        result.outcome = 'requested';
-        result.confirmToken = confirm.token;
-        result.unsubscribeToken = unsubscribe.token;
-        result.expiresAt = confirm.expiresAt.toISOString();
+    const changes: ConsentChange[] = [];
+    const tokens: TokenRow[] = [];
+    const results = items.map((item, i): RequestResult => {
+      const subject = subjects.get(i);
+      const result: RequestResult = {
+        index: offset + i,
+        outcome: 'skipped',
+        reason: null,
+        subjectId: subject?.id ?? null,
+        email: subject?.email ?? item.email ?? null,
+        phone: subject?.phone ?? item.phone ?? null,
+        name: subject?.name ?? item.name ?? null,
+        locale: subject?.locale ?? item.locale ?? null,
+        channel: item.channel,
+        topics: [],
+        confirmToken: null,
+        unsubscribeToken: null,
+        expiresAt: null,
+      };
+      if (isSuppressed[i] || subject?.suppressedAt) {
+        result.reason = 'suppressed';
         return result;
+      }
+      if (!subject) {
+        result.reason = 'not in the ledger';
+        return result;
+      }
+      const textHash = TEXT_HASH(item.consentText);
+      const current = item.topics.map((topic) => consents.get(consentKey(subject.id, topic, item.channel)));
+      // List-bombing guard: a pending signup mailed within the window is not mailed again.
+      if (mode === 'signup' && current.every((c) => c && c.status === 'optin' && (c.lastSentAt ?? '') > windowStart)) {
+        result.outcome = 'throttled';
+        result.reason = `a confirmation was sent less than ${this.settings.resendWindowMinutes} minutes ago`;
+        result.topics = current.map((c) => ({ topic: c!.topic, from: c!.status, status: c!.status, outcome: 'kept', reason: result.reason }));
+        return result;
+      }
+      const changed: string[] = [];
+      item.topics.forEach((topic, t) => {
+        const c = current[t];
+        const from: StatusOrNone = c?.status ?? 'none';
+        const transition = resolveTransition(action, from, { basis: c?.basis ?? 'none' });
+        if (transition.kind !== 'change') {
+          result.topics.push({ topic, from, status: from, outcome: transition.kind === 'keep' ? 'kept' : 'refused', reason: transition.reason });
+          return;
+        }
+        const next = this.nextConsent(c, { subjectId: subject.id, topic, channel: item.channel }, transition.to, transition.basis, action, at);
+        const event = this.eventFrom(
+          item.evidence,
+          { subjectId: subject.id, topic, channel: item.channel, action, fromStatus: from, toStatus: transition.to, basis: transition.basis },
+          now,
+          { text: item.consentText, hash: textHash },
+        );
+        changes.push({ consent: next, event });
+        consents.set(consentKey(subject.id, topic, item.channel), next);
+        result.topics.push({ topic, from, status: transition.to, outcome: 'changed', reason: null });
+        changed.push(topic);
       });
-      await tx.writeChanges(changes);
-      await tx.insertTokens(tokens);
-      return results;
+      if (changed.length === 0) {
+        result.reason = result.topics.map((x) => `${x.topic}: ${x.reason}`).join('; ');
+        return result;
+      }
+      const { confirm, unsubscribe, row } = this.newLinkSet(now, { subjectId: subject.id, channel: item.channel, topics: item.topics, consentTextHash: textHash });
+      tokens.push(row);
+      result.outcome = 'requested';
+      result.confirmToken = confirm.token;
+      result.unsubscribeToken = unsubscribe.token;
+      result.expiresAt = confirm.expiresAt.toISOString();
+      return result;
     });
+    await tx.writeChanges(changes);
+    await tx.insertTokens(tokens);
+    return results;
   }
 
   /**
@@ -482,9 +524,18 @@ export class Ledger {
   private async resolveSubjects<I extends { email?: string; phone?: string; externalId?: string; subjectId?: number; name?: string; locale?: string }>(
     tx: StoreTx,
     items: I[],
-    mayCreate: (item: I) => boolean,
+    mayCreate: (item: I, index: number) => boolean,
     at: string,
   ): Promise<Map<number, SubjectRow>> {
+    return (await this.resolveSubjectsWithNew(tx, items, mayCreate, at)).subjects;
+  }
+
+  private async resolveSubjectsWithNew<I extends { email?: string; phone?: string; externalId?: string; subjectId?: number; name?: string; locale?: string }>(
+    tx: StoreTx,
+    items: I[],
+    mayCreate: (item: I, index: number) => boolean,
+    at: string,
+  ): Promise<{ subjects: Map<number, SubjectRow>; created: Set<number> }> {
     const found = await tx.findSubjects({
       emails: items.flatMap((i) => (i.email ? [i.email] : [])),
       phones: items.flatMap((i) => (i.phone ? [i.phone] : [])),
@@ -500,7 +551,7 @@ export class Ledger {
         byItem.set(i, subject);
         return;
       }
-      if (!mayCreate(item)) return;
+      if (!mayCreate(item, i)) return;
       const key = item.email ? `e:${item.email}` : item.phone ? `p:${item.phone}` : `x:${item.externalId}`;
       const pending = toCreate.get(key);
       if (pending) {
@@ -519,10 +570,14 @@ export class Ledger {
         items: [i],
       });
     });
+    const created = new Set<number>();
     if (toCreate.size > 0) {
       const pending = [...toCreate.values()];
-      const created = await tx.insertSubjects(pending.map((p) => p.row));
-      created.forEach((subject, k) => pending[k].items.forEach((i) => byItem.set(i, subject)));
+      const made = await tx.insertSubjects(pending.map((p) => p.row));
+      made.forEach((subject, k) => {
+        created.add(subject.id);
+        pending[k].items.forEach((i) => byItem.set(i, subject));
+      });
     }
     // Fill in blanks on known subjects (a name given at signup, a phone from an import).
     for (const [i, subject] of byItem) {
@@ -539,7 +594,7 @@ export class Ledger {
         index.add(subject);
       }
     }
-    return byItem;
+    return { subjects: byItem, created };
   }
 
   // ---------------------------------------------------------------- tokens: view, confirm
@@ -549,16 +604,16 @@ export class Ledger {
     const verified = verifyToken(this.keys.tokenKeys, token, purpose, this.now());
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
-      if (!row) throw new TokenRejected('unknown');
+      if (!row) throw TokenRejected.of('unknown');
       const subject = row.subjectId ? (await tx.findSubjects({ ids: [row.subjectId] }))[0] : undefined;
-      if (row.subjectId && !subject) throw new TokenRejected('unknown');
+      if (row.subjectId && !subject) throw TokenRejected.of('unknown');
       return {
         purpose,
         subjectId: row.subjectId,
         channel: row.channel,
         topics: row.topics,
         locale: subject?.locale ?? null,
-        used: row.usedAt !== null,
+        used: SINGLE_USE[purpose] && row.usedAt !== null,
         ref: row.ref,
       };
     });
@@ -571,10 +626,10 @@ export class Ledger {
     const evidence = EvidenceSchema.parse(evidenceInput ?? {});
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
-      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
-      if (!(await tx.claimToken(verified.hash, now.toISOString()))) throw new TokenRejected('used');
+      if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
+      if (!(await tx.claimToken(verified.hash, now.toISOString()))) throw TokenRejected.of('used');
       const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
-      if (!subject) throw new TokenRejected('unknown');
+      if (!subject) throw TokenRejected.of('unknown');
       await tx.lockSubjects([subject.id]);
       const text = row.consentTextHash ? { text: null, hash: row.consentTextHash } : undefined;
       const topics = await this.applyToTopics(tx, subject, row.channel, row.topics, 'confirm', evidence, now, text);
@@ -638,9 +693,9 @@ export class Ledger {
     const evidence = EvidenceSchema.parse(evidenceInput ?? {});
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
-      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
+      if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
       const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
-      if (!subject) throw new TokenRejected('unknown');
+      if (!subject) throw TokenRejected.of('unknown');
       await tx.lockSubjects([subject.id]);
       const topics =
         scope === 'link' ? row.topics : scope === 'all' ? (await tx.getConsents([subject.id], undefined, row.channel)).map((c) => c.topic) : scope;
@@ -680,9 +735,9 @@ export class Ledger {
     const verified = verifyToken(this.keys.tokenKeys, token, 'unsubscribe', this.now());
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
-      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
+      if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
       const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
-      if (!subject) throw new TokenRejected('unknown');
+      if (!subject) throw TokenRejected.of('unknown');
       const consents = await tx.getConsents([subject.id], undefined, row.channel);
       return {
         subjectId: subject.id,
@@ -705,9 +760,9 @@ export class Ledger {
     const text = { text: consentText, hash: TEXT_HASH(consentText) };
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
-      if (!row || row.subjectId === null || row.channel === null) throw new TokenRejected('unknown');
+      if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
       const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
-      if (!subject) throw new TokenRejected('unknown');
+      if (!subject) throw TokenRejected.of('unknown');
       await tx.lockSubjects([subject.id]);
       const consents = await tx.getConsents([subject.id], undefined, row.channel);
       const off = consents.filter((c) => wanted[c.topic] === false && (CONTACTABLE.includes(c.status) || PENDING.includes(c.status))).map((c) => c.topic);
@@ -739,56 +794,46 @@ export class Ledger {
   /** May I contact this subject on this channel for this topic now? One transaction per batch. */
   async check(items: CheckItem[], options: { strict?: boolean } = {}): Promise<CheckResult[]> {
     const strict = options.strict ?? this.settings.strict;
-    return this.store.transaction(async (tx) => {
-      const found = await tx.findSubjects({
-        emails: items.flatMap((i) => (i.email ? [i.email] : [])),
-        phones: items.flatMap((i) => (i.phone ? [i.phone] : [])),
-        externalIds: items.flatMap((i) => (i.externalId ? [i.externalId] : [])),
-        ids: items.flatMap((i) => (i.subjectId ? [i.subjectId] : [])),
-      });
-      const index = new SubjectIndex(found);
-      const subjects = items.map((i) => index.match(i));
-      const rows = await tx.getConsentsWithEvidence(
-        items.flatMap((item, i) => (subjects[i] ? [{ subjectId: subjects[i]!.id, topic: item.topic, channel: item.channel }] : [])),
-      );
-      const consents = new Map(rows.map((r) => [consentKey(r.subjectId, r.topic, r.channel), r]));
-      // Only an unknown address needs its suppression hash: it tells "erased" from "never known".
-      const unknown = items.filter((_, i) => !subjects[i]);
-      let suppressed = new Set<string>();
-      let key: Buffer | undefined;
-      if (unknown.some((i) => i.email || i.phone)) {
-        key = await this.loadSuppressionKey(tx);
-        suppressed = await tx.findSuppressed(unknown.flatMap((i) => this.suppressionHashes(key!, i)));
-      }
-      return items.map((item, i): CheckResult => {
-        const subject = subjects[i];
-        const c = subject ? consents.get(consentKey(subject.id, item.topic, item.channel)) : undefined;
-        const isSuppressed = subject
-          ? subject.suppressedAt !== null
-          : key !== undefined && this.suppressionHashes(key, item).some((h) => suppressed.has(h.toString('hex')));
-        const decision = decide(
-          { known: Boolean(subject), suppressed: isSuppressed, status: c?.status ?? 'none', basis: c?.basis ?? 'none', channel: item.channel },
-          strict,
-          this.policies,
-        );
-        const e = c?.event;
-        return {
-          index: i,
-          ...decision,
-          subjectId: subject?.id ?? null,
-          topic: item.topic,
-          channel: item.channel,
+    const hits = await this.store.transaction((tx) => tx.checkConsents(items));
+    // Only an unknown address needs its suppression hash: it tells "erased" from "never known".
+    const unknown = items.flatMap((item, i) => (hits[i] === undefined && (item.email || item.phone) ? [i] : []));
+    const suppressedAt = new Set<number>();
+    if (unknown.length > 0) {
+      const key = await this.loadSuppressionKey();
+      const hashes = unknown.map((i) => this.suppressionHashes(key, items[i]));
+      const found = await this.store.transaction((tx) => tx.findSuppressed(hashes.flat()));
+      unknown.forEach((i, k) => hashes[k].some((h) => found.has(h.toString('hex'))) && suppressedAt.add(i));
+    }
+    return items.map((item, i): CheckResult => {
+      const hit = hits[i];
+      const c = hit?.consent ?? null;
+      const decision = decide(
+        {
+          known: hit !== undefined,
+          suppressed: hit ? hit.suppressedAt !== null : suppressedAt.has(i),
           status: c?.status ?? 'none',
           basis: c?.basis ?? 'none',
-          since: c?.since ?? null,
-          // CallPro opt-in fields, from the evidence of the event that set the current status.
-          optin_who: e ? (e.actorName ?? e.actorKind) : null,
-          optin_source: e ? (e.sourceRef ?? e.sourceKind) : null,
-          optin_date: e ? e.at.slice(0, 10) : null,
-          optin_id: e ? (e.optinId ?? `ledger-event-${e.id}`) : null,
-          optin_description: e?.description ?? null,
-        };
-      });
+          channel: item.channel,
+        },
+        strict,
+        this.policies,
+      );
+      return {
+        index: i,
+        ...decision,
+        subjectId: hit?.subjectId ?? null,
+        topic: item.topic,
+        channel: item.channel,
+        status: c?.status ?? 'none',
+        basis: c?.basis ?? 'none',
+        since: c?.since ?? null,
+        // CallPro opt-in fields, from the evidence of the event that set the current status.
+        optin_who: c?.evidence.who ?? null,
+        optin_source: c?.evidence.source ?? null,
+        optin_date: c ? c.evidence.at.slice(0, 10) : null,
+        optin_id: c?.evidence.optinId ?? null,
+        optin_description: c?.evidence.description ?? null,
+      };
     });
   }
 
@@ -837,8 +882,6 @@ export class Ledger {
     const ids = [...new Set(rows.map((r) => r.subjectId))];
     await tx.lockSubjects(ids);
     const subjects = new Map((await tx.findSubjects({ ids })).map((s) => [s.id, s]));
-    // The text the person was asked to agree to travels along with each reminder and its link.
-    const asked = new Map((await tx.getConsentsWithEvidence(rows)).map((c) => [consentKey(c.subjectId, c.topic, c.channel), c.event?.consentTextHash ?? null]));
     const changes: ConsentChange[] = [];
     const tokens: TokenRow[] = [];
     const items: DueItem[] = [];
@@ -846,7 +889,8 @@ export class Ledger {
       const subject = subjects.get(c.subjectId);
       const transition = resolveTransition(action, c.status, { basis: c.basis });
       if (!subject || transition.kind !== 'change') continue;
-      const textHash = asked.get(consentKey(c.subjectId, c.topic, c.channel)) ?? null;
+      // The text the person was asked to agree to travels along with each reminder and its link.
+      const textHash = c.consentTextHash;
       changes.push({
         consent: this.nextConsent(c, c, transition.to, transition.basis, action, at),
         event: this.eventFrom(
@@ -871,12 +915,8 @@ export class Ledger {
       };
       if (action === 'remind') {
         // Only a hash of the first link is stored, so a reminder carries a new one; both work.
-        const confirm = this.newToken('confirm', now, this.settings.confirmDays);
-        const unsubscribe = this.newToken('unsubscribe', now, this.settings.unsubscribeDays);
-        tokens.push(
-          this.tokenRow(confirm, 'confirm', { subjectId: subject.id, channel: c.channel, topics: [c.topic], consentTextHash: textHash }, now),
-          this.tokenRow(unsubscribe, 'unsubscribe', { subjectId: subject.id, channel: c.channel, topics: [c.topic] }, now),
-        );
+        const { confirm, unsubscribe, row } = this.newLinkSet(now, { subjectId: subject.id, channel: c.channel, topics: [c.topic], consentTextHash: textHash });
+        tokens.push(row);
         item.confirmToken = confirm.token;
         item.unsubscribeToken = unsubscribe.token;
       }
@@ -899,12 +939,14 @@ export class Ledger {
     const now = this.now();
     const at = now.toISOString();
     const base = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' }, source: { kind: 'import' } });
+    const key = await this.loadSuppressionKey();
+    const data = rows.map((r) => r.data);
+    const hashes = data.map((d) => this.suppressionHashes(key, d));
     return this.store.transaction(async (tx) => {
-      const key = await this.loadSuppressionKey(tx);
-      const data = rows.map((r) => r.data);
-      const suppressed = await tx.findSuppressed(data.flatMap((d) => this.suppressionHashes(key, d)));
-      const isSuppressed = (d: ImportRow) => this.suppressionHashes(key, d).some((h) => suppressed.has(h.toString('hex')));
-      const subjects = await this.resolveSubjects(tx, data, (d) => !isSuppressed(d), at);
+      const suppressed = await tx.findSuppressed(hashes.flat());
+      const isSuppressedAt = data.map((_, i) => hashes[i].some((h) => suppressed.has(h.toString('hex'))));
+
+      const subjects = await this.resolveSubjects(tx, data, (_, i) => !isSuppressedAt[i], at);
       const ids = [...new Set([...subjects.values()].map((s) => s.id))];
       await tx.lockSubjects(ids);
       const consents = await loadConsents(tx, ids);
@@ -912,7 +954,7 @@ export class Ledger {
       const results = rows.map(({ row, data: d }, i): ImportResult => {
         const subject = subjects.get(i);
         const result: ImportResult = { row, outcome: 'skipped', reason: null, subjectId: subject?.id ?? null, topic: d.topic, channel: d.channel, status: 'none' };
-        if (isSuppressed(d) || subject?.suppressedAt) {
+        if (isSuppressedAt[i] || subject?.suppressedAt) {
           result.reason = 'suppressed';
           return result;
         }
@@ -950,7 +992,7 @@ export class Ledger {
           consent: next,
           event: this.eventFrom(evidence, { subjectId: subject.id, topic: d.topic, channel: d.channel, action: 'import', fromStatus: from, toStatus: transition.to, basis: transition.basis }, now),
         });
-        consents.set(consentKey(subject.id, d.topic, d.channel), { ...next, eventId: 0 });
+        consents.set(consentKey(subject.id, d.topic, d.channel), next);
         result.outcome = 'imported';
         result.status = transition.to;
         return result;
@@ -1014,8 +1056,8 @@ export class Ledger {
     const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'operator' }, source: { kind: 'api' } });
     ref = parseInput(SubjectRefSchema, ref, 'subject');
     const receiptId = `erasure-${randomUUID()}`;
+    const key = await this.loadSuppressionKey();
     const result = await this.store.transaction(async (tx): Promise<EraseResult> => {
-      const key = await this.loadSuppressionKey(tx);
       const subject = await this.findSubject(tx, ref);
       const reason = options.reason ?? 'erasure request';
       const receipt = { receiptId, at, reason, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
@@ -1149,8 +1191,8 @@ export class Ledger {
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
       const request = row?.ref ? await tx.findRequest(row.ref) : undefined;
-      if (!row || !request) throw new TokenRejected('unknown');
-      if (SINGLE_USE.erase && !(await tx.claimToken(verified.hash, now.toISOString()))) throw new TokenRejected('used');
+      if (!row || !request) throw TokenRejected.of('unknown');
+      if (SINGLE_USE.erase && !(await tx.claimToken(verified.hash, now.toISOString()))) throw TokenRejected.of('used');
       return request;
     });
   }
@@ -1191,7 +1233,7 @@ function consentKey(subjectId: number, topic: string, channel: string): string {
   return `${subjectId}|${topic}|${channel}`;
 }
 
-async function loadConsents(tx: StoreTx, ids: number[]): Promise<Map<string, ConsentRow>> {
+async function loadConsents(tx: StoreTx, ids: number[]): Promise<Map<string, ConsentState>> {
   const rows = ids.length > 0 ? await tx.getConsents(ids) : [];
   return new Map(rows.map((c) => [consentKey(c.subjectId, c.topic, c.channel), c]));
 }

@@ -10,11 +10,30 @@ import type { TokenPurpose } from '../tokens';
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
-  /** Runs `fn` in one transaction: all of it commits, or none of it. Serialised per subject. */
+  /**
+   * Runs `fn` in one transaction: all of it commits, or none of it. Serialised per subject.
+   * A dialect with concurrent writers (PostgreSQL) runs `fn` again from the start when the
+   * database reports a race it lost (deadlock, a row another transaction inserted or removed
+   * meanwhile), so `fn` must have no effect outside `tx`.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** After an erasure commits: make sure no copy of the erased bytes lingers (SQLite's WAL). */
   flushErased?(): Promise<void>;
+  /**
+   * Several mailbox workers (PostgreSQL only): holds `mailbox` for this process until released
+   * or until the process dies, whichever comes first. With `wait` (the default) it waits while
+   * another process holds it and takes over when that one lets go or dies; without, it returns
+   * null at once. Returns null when `signal` aborts the wait.
+   */
+  acquireMailboxLease?(mailbox: string, options?: { wait?: boolean; signal?: AbortSignal }): Promise<MailboxLease | null>;
   close(): Promise<void>;
+}
+
+export interface MailboxLease {
+  readonly mailbox: string;
+  /** Settles when the lease is lost without release() (its connection dropped): stop work then. */
+  readonly lost: Promise<Error>;
+  release(): Promise<void>;
 }
 
 export interface SubjectRow {
@@ -32,7 +51,8 @@ export interface SubjectRow {
 
 export type NewSubject = Pick<SubjectRow, 'email' | 'phone' | 'externalId' | 'name' | 'locale' | 'createdAt'>;
 
-export interface ConsentRow {
+/** The current state of one consent: subject × topic × channel. */
+export interface ConsentState {
   subjectId: number;
   topic: string;
   channel: Channel;
@@ -42,12 +62,27 @@ export interface ConsentRow {
   invitedAt: string | null; // first invitation or signup of the pending period
   lastSentAt: string | null; // last invitation, signup mail or reminder
   reminders: number;
-  eventId: number; // the event that set the current status: its evidence
 }
 
-/** One status change: the consent row to write and the event (with its evidence) to append. */
+/**
+ * A consent row as stored: the state, the event that set it, and a copy of that event's evidence
+ * summary and consent text hash, written in the same transaction, so a check needs no join.
+ */
+export interface ConsentRow extends ConsentState {
+  eventId: number;
+  consentTextHash: string | null;
+  evidence: {
+    who: string | null; // actor name, else actor kind
+    source: string | null; // source ref, else source kind
+    at: string; // when it happened
+    optinId: string | null;
+    description: string | null;
+  };
+}
+
+/** One status change: the consent state to write and the event (with its evidence) to append. */
 export interface ConsentChange {
-  consent: Omit<ConsentRow, 'eventId'>;
+  consent: ConsentState;
   event: NewEvent;
 }
 
@@ -80,6 +115,10 @@ export interface EventRow extends NewEvent {
   id: number;
 }
 
+/**
+ * A stored link token (only its hash). A mail's confirm and unsubscribe links share one row
+ * (purpose 'confirm': the one purpose that uses it up); an erase verification has its own.
+ */
 export interface TokenRow {
   hash: Buffer;
   purpose: TokenPurpose;
@@ -139,6 +178,21 @@ export interface SubjectLookup {
   ids?: number[];
 }
 
+export interface CheckLookup {
+  email?: string;
+  phone?: string;
+  externalId?: string;
+  subjectId?: number;
+  topic: string;
+  channel: Channel;
+}
+
+export interface CheckHit {
+  subjectId: number;
+  suppressedAt: string | null;
+  consent: ConsentRow | null;
+}
+
 export interface ConsentKey {
   subjectId: number;
   topic: string;
@@ -181,8 +235,12 @@ export interface StoreTx {
   lockSubjects(ids: number[]): Promise<void>;
 
   getConsents(subjectIds: number[], topic?: string, channel?: Channel): Promise<ConsentRow[]>;
-  /** The consent rows with the evidence of the event that set each, for check. */
-  getConsentsWithEvidence(keys: ConsentKey[]): Promise<(ConsentRow & { event: EventRow | null })[]>;
+  /**
+   * For check, per item in order: the subject it names (found by email, else phone, external id,
+   * id) and its consent for topic × channel, or undefined when no subject matches. `suppressedAt`
+   * is read only where it can matter: when there is no consent row, or it is blacklisted.
+   */
+  checkConsents(items: CheckLookup[]): Promise<(CheckHit | undefined)[]>;
   findPending(query: PendingQuery): Promise<ConsentRow[]>;
   /** Writes each consent row and appends its event; returns the event ids in order. */
   writeChanges(changes: ConsentChange[]): Promise<number[]>;

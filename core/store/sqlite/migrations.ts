@@ -34,6 +34,13 @@ CREATE TABLE consents (
   last_sent_at TEXT,
   reminders INTEGER NOT NULL DEFAULT 0,
   event_id INTEGER NOT NULL,
+  -- a copy of that event's evidence summary, so check reads one row (PII: erased with the row)
+  consent_text_hash TEXT,
+  ev_who TEXT,
+  ev_source TEXT,
+  ev_at TEXT NOT NULL,
+  ev_optin_id TEXT,
+  ev_description TEXT,
   PRIMARY KEY (subject_id, topic, channel)
 ) WITHOUT ROWID;
 CREATE INDEX consents_by_status ON consents (status, topic, channel);

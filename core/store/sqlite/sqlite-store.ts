@@ -4,7 +4,8 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { StoreUnavailable } from '../../errors';
 import type {
   ConsentChange,
-  ConsentKey,
+  CheckHit,
+  CheckLookup,
   ConsentRow,
   ErasureRow,
   EventRow,
@@ -32,7 +33,30 @@ import { SQLITE_MIGRATIONS } from './migrations';
 type Row = Record<string, SQLInputValue>;
 
 const SUBJECT_COLUMNS = 'id, email, phone, external_id, name, locale, created_at, hold_reason, hold_until, suppressed_at';
-const CONSENT_COLUMNS = 'subject_id, topic, channel, status, basis, since, invited_at, last_sent_at, reminders, event_id';
+const CONSENT_COLUMNS =
+  'subject_id, topic, channel, status, basis, since, invited_at, last_sent_at, reminders, event_id, consent_text_hash, ev_who, ev_source, ev_at, ev_optin_id, ev_description';
+const C_CONSENT_COLUMNS = CONSENT_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ');
+const CHECK_BY = Object.fromEntries(
+  ['email', 'phone', 'external_id', 'id'].map((column) => [
+    column,
+    `SELECT s.id AS sid, ${C_CONSENT_COLUMNS} FROM subjects s
+     LEFT JOIN consents c ON c.subject_id = s.id AND c.topic = ?2 AND c.channel = ?3 WHERE s.${column} = ?1`,
+  ]),
+) as Record<'email' | 'phone' | 'external_id' | 'id', string>;
+// Statements are built once: the statement cache is keyed by the SQL text.
+const SUBJECT_BY = {
+  id: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE id = ?`,
+  email: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE email = ?`,
+  phone: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE phone = ?`,
+  externalId: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE external_id = ?`,
+};
+const CONSENTS_OF = `SELECT ${CONSENT_COLUMNS} FROM consents WHERE subject_id = ?1 AND (?2 IS NULL OR topic = ?2) AND (?3 IS NULL OR channel = ?3)`;
+const UPSERT_CONSENT = `INSERT INTO consents (${CONSENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = excluded.status, basis = excluded.basis,
+    since = excluded.since, invited_at = excluded.invited_at, last_sent_at = excluded.last_sent_at,
+    reminders = excluded.reminders, event_id = excluded.event_id, consent_text_hash = excluded.consent_text_hash,
+    ev_who = excluded.ev_who, ev_source = excluded.ev_source, ev_at = excluded.ev_at,
+    ev_optin_id = excluded.ev_optin_id, ev_description = excluded.ev_description`;
 const EVENT_COLUMNS = `e.id, e.subject_id, e.topic, e.channel, e.action, e.from_status, e.to_status, e.basis, e.at, e.recorded_at,
   e.actor_kind, e.source_kind, e.source_ref, e.consent_text_hash, t.text AS consent_text, e.optin_id, e.message_id,
   v.actor_name, v.ip, v.user_agent, v.description, v.proof_ref`;
@@ -47,7 +71,7 @@ export class SqliteStore implements Store {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly tx: StoreTx;
+  private readonly tx: SqliteTx;
 
   private constructor(readonly path: string) {
     try {
@@ -99,6 +123,7 @@ export class SqliteStore implements Store {
     // One connection: transactions of this process run one after another.
     const run = this.queue.then(async () => {
       this.db.exec('BEGIN IMMEDIATE');
+      this.tx.textsWritten.clear();
       try {
         const result = await fn(this.tx);
         this.db.exec('COMMIT');
@@ -161,6 +186,14 @@ function toConsent(r: Row): ConsentRow {
     lastSentAt: str(r.last_sent_at),
     reminders: Number(r.reminders),
     eventId: Number(r.event_id),
+    consentTextHash: str(r.consent_text_hash),
+    evidence: {
+      who: str(r.ev_who),
+      source: str(r.ev_source),
+      at: String(r.ev_at),
+      optinId: str(r.ev_optin_id),
+      description: str(r.ev_description),
+    },
   };
 }
 
@@ -222,6 +255,9 @@ function toRequest(r: Row): RequestRow {
 }
 
 class SqliteTx implements StoreTx {
+  /** Consent texts written in this transaction: a campaign's one text is inserted once, not per row. */
+  readonly textsWritten = new Set<string>();
+
   constructor(private readonly store: SqliteStore) {}
 
   private all(sql: string, ...params: SQLInputValue[]): Row[] {
@@ -258,10 +294,10 @@ class SqliteTx implements StoreTx {
     const add = (row: Row | undefined) => {
       if (row) byId.set(Number(row.id), toSubject(row));
     };
-    for (const v of lookup.ids ?? []) add(this.get(`SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE id = ?`, v));
-    for (const v of lookup.emails ?? []) add(this.get(`SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE email = ?`, v));
-    for (const v of lookup.phones ?? []) add(this.get(`SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE phone = ?`, v));
-    for (const v of lookup.externalIds ?? []) add(this.get(`SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE external_id = ?`, v));
+    for (const v of lookup.ids ?? []) add(this.get(SUBJECT_BY.id, v));
+    for (const v of lookup.emails ?? []) add(this.get(SUBJECT_BY.email, v));
+    for (const v of lookup.phones ?? []) add(this.get(SUBJECT_BY.phone, v));
+    for (const v of lookup.externalIds ?? []) add(this.get(SUBJECT_BY.externalId, v));
     return [...byId.values()];
   }
   async insertSubjects(rows: NewSubject[]) {
@@ -296,27 +332,31 @@ class SqliteTx implements StoreTx {
   async getConsents(subjectIds: number[], topic?: string, channel?: string) {
     const out: ConsentRow[] = [];
     for (const id of subjectIds) {
-      const rows = this.all(
-        `SELECT ${CONSENT_COLUMNS} FROM consents WHERE subject_id = ?1 AND (?2 IS NULL OR topic = ?2) AND (?3 IS NULL OR channel = ?3)`,
-        id, topic ?? null, channel ?? null,
-      );
+      const rows = this.all(CONSENTS_OF, id, topic ?? null, channel ?? null);
       for (const r of rows) out.push(toConsent(r));
     }
     return out;
   }
-  async getConsentsWithEvidence(keys: ConsentKey[]) {
-    const out: (ConsentRow & { event: EventRow | null })[] = [];
-    for (const k of keys) {
-      const row = this.get(
-        `SELECT c.subject_id, c.topic, c.channel, c.status, c.basis, c.since, c.invited_at, c.last_sent_at, c.reminders, c.event_id,
-           ${EVENT_COLUMNS}
-         FROM consents c JOIN events e ON e.id = c.event_id ${EVENT_JOINS}
-         WHERE c.subject_id = ? AND c.topic = ? AND c.channel = ?`,
-        k.subjectId, k.topic, k.channel,
-      );
-      if (row) out.push({ ...toConsent(row), event: toEvent(row) });
-    }
-    return out;
+  async checkConsents(items: CheckLookup[]) {
+    return items.map((item): CheckHit | undefined => {
+      // The unique index on each identity column holds the subject id: no subject row is read.
+      const [sql, value] =
+        item.email !== undefined
+          ? [CHECK_BY.email, item.email]
+          : item.phone !== undefined
+            ? [CHECK_BY.phone, item.phone]
+            : item.externalId !== undefined
+              ? [CHECK_BY.external_id, item.externalId]
+              : [CHECK_BY.id, item.subjectId ?? null];
+      const row = this.get(sql, value, item.topic, item.channel);
+      if (!row) return undefined;
+      const consent = row.status === null ? null : toConsent(row);
+      const suppressedAt =
+        consent === null || consent.status === 'blacklisted'
+          ? str(this.get('SELECT suppressed_at FROM subjects WHERE id = ?', row.sid)?.suppressed_at ?? null)
+          : null;
+      return { subjectId: Number(row.sid), suppressedAt, consent };
+    });
   }
   async findPending(q: PendingQuery) {
     const column = q.column === 'invitedAt' ? 'invited_at' : 'last_sent_at';
@@ -330,42 +370,40 @@ class SqliteTx implements StoreTx {
     ).map(toConsent);
   }
   async writeChanges(changes: ConsentChange[]) {
-    const ids: number[] = [];
-    for (const { consent: c, event } of changes) {
-      const [eventId] = await this.appendEvents([event]);
+    return changes.map(({ consent: c, event: e }) => {
+      const eventId = this.appendEvent(e);
       this.run(
-        `INSERT INTO consents (${CONSENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = excluded.status, basis = excluded.basis,
-           since = excluded.since, invited_at = excluded.invited_at, last_sent_at = excluded.last_sent_at,
-           reminders = excluded.reminders, event_id = excluded.event_id`,
+        UPSERT_CONSENT,
         c.subjectId, c.topic, c.channel, c.status, c.basis, c.since, c.invitedAt, c.lastSentAt, c.reminders, eventId,
+        e.consentTextHash, e.actorName ?? e.actorKind, e.sourceRef ?? e.sourceKind, e.at, e.optinId ?? `ledger-event-${eventId}`, e.description,
       );
-      ids.push(eventId);
-    }
-    return ids;
+      return eventId;
+    });
   }
   async appendEvents(events: NewEvent[]) {
-    return events.map((e) => {
-      if (e.consentTextHash && e.consentText !== null) {
-        this.run('INSERT OR IGNORE INTO consent_texts (hash, text) VALUES (?, ?)', e.consentTextHash, e.consentText);
-      }
-      const id = Number(
-        this.run(
-          `INSERT INTO events (subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
-             actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          e.subjectId, e.topic, e.channel, e.action, e.fromStatus, e.toStatus, e.basis, e.at, e.recordedAt,
-          e.actorKind, e.sourceKind, e.sourceRef, e.consentTextHash, e.optinId, e.messageId,
-        ).lastInsertRowid,
+    return events.map((e) => this.appendEvent(e));
+  }
+  private appendEvent(e: NewEvent): number {
+    if (e.consentTextHash && e.consentText !== null && !this.textsWritten.has(e.consentTextHash)) {
+      this.run('INSERT OR IGNORE INTO consent_texts (hash, text) VALUES (?, ?)', e.consentTextHash, e.consentText);
+      this.textsWritten.add(e.consentTextHash);
+    }
+    const id = Number(
+      this.run(
+        `INSERT INTO events (subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
+           actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        e.subjectId, e.topic, e.channel, e.action, e.fromStatus, e.toStatus, e.basis, e.at, e.recordedAt,
+        e.actorKind, e.sourceKind, e.sourceRef, e.consentTextHash, e.optinId, e.messageId,
+      ).lastInsertRowid,
+    );
+    if (e.actorName || e.ip || e.userAgent || e.description || e.proofRef) {
+      this.run(
+        'INSERT INTO evidence (event_id, subject_id, actor_name, ip, user_agent, description, proof_ref) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        id, e.subjectId, e.actorName, e.ip, e.userAgent, e.description, e.proofRef,
       );
-      if (e.actorName || e.ip || e.userAgent || e.description || e.proofRef) {
-        this.run(
-          'INSERT INTO evidence (event_id, subject_id, actor_name, ip, user_agent, description, proof_ref) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          id, e.subjectId, e.actorName, e.ip, e.userAgent, e.description, e.proofRef,
-        );
-      }
-      return id;
-    });
+    }
+    return id;
   }
   async listEvents(subjectId: number) {
     return this.all(`SELECT ${EVENT_COLUMNS} FROM events e ${EVENT_JOINS} WHERE e.subject_id = ? ORDER BY e.id`, subjectId).map(toEvent);
