@@ -50,7 +50,7 @@ const STYLE = `
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+body{margin:0;overflow-wrap:anywhere;background:var(--bg);color:var(--fg);font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main,footer{max-width:34rem;margin:0 auto;padding:1.25rem}
 main{background:var(--card);border-bottom:1px solid var(--line)}
 @media (min-width:36rem){main{margin-top:2.5rem;border:1px solid var(--line);border-radius:12px;padding:2rem}}

@@ -61,7 +61,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 /** One column on a phone: nothing wider than the screen. */
 async function fitsThePhone(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  // A string: this code runs in the page, and the project's TypeScript has no DOM types.
+  return (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) === true;
 }
 
 async function confirmEvents(email: string) {
@@ -311,6 +312,20 @@ describe('markup from names, topics and the organisation is shown as text', () =
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(0);
     expect(dialogs).toEqual([]);
+  });
+});
+
+describe('on a phone', () => {
+  test('a long unbroken organisation name and topic label still fit the screen', async () => {
+    const long = 'Stichting' + 'Heelerglangeorganisatienaam'.repeat(6);
+    server.settings = { ...server.settings, pageOptions: { ...PAGE_OPTIONS, requireClick: true, organisation: long, topicLabels: { newsletter: long } } };
+    const { confirmToken, unsubscribeToken } = await signup(t.ledger, { email: 'anna@example.nl' });
+    const { page } = await openPage();
+    for (const link of [server.link('confirm', confirmToken), server.link('unsubscribe', unsubscribeToken), server.link('preferences', unsubscribeToken)]) {
+      await page.goto(link);
+      expect(await page.locator('meta[name=viewport]').getAttribute('content')).toBe('width=device-width, initial-scale=1');
+      expect([link.split('?')[0], await fitsThePhone(page)]).toEqual([link.split('?')[0], true]);
+    }
   });
 });
 
