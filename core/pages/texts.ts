@@ -82,7 +82,8 @@ const en: Texts = {
   erase: {
     title: 'Confirm the erasure of your data',
     lead: (org) => `You asked ${org} to erase your personal data.`,
-    detail: 'Press the button to confirm that this request came from you. Your data is then erased, and we will not mail you again.',
+    detail:
+      'Press the button to confirm that this request came from you. Your data is then erased (or blocked, where the law makes us keep it), and we will not mail you again.',
     button: 'Erase my data',
   },
   done: {
@@ -165,7 +166,8 @@ const nl: Texts = {
   erase: {
     title: 'Bevestig het verwijderen van je gegevens',
     lead: (org) => `Je hebt ${org} gevraagd je persoonsgegevens te verwijderen.`,
-    detail: 'Druk op de knop om te bevestigen dat dit verzoek van jou komt. Je gegevens worden dan verwijderd en we mailen je niet meer.',
+    detail:
+      'Druk op de knop om te bevestigen dat dit verzoek van jou komt. Je gegevens worden dan verwijderd (of afgeschermd, waar de wet ons verplicht ze te bewaren) en we mailen je niet meer.',
     button: 'Verwijder mijn gegevens',
   },
   done: {
