@@ -9,7 +9,7 @@ export default defineConfig({
   target: 'node24',
   bundle: false,
   sourcemap: false,
-  clean: true,
+  clean: false, // several test runs may build at once; `npm pack` starts from an empty dist (prepack)
   dts: false,
   loader: { '.json': 'copy' },
 });

@@ -227,10 +227,6 @@ const TEXT_HASH = (text: string): string => {
   return lastText.hash;
 };
 
-interface Prepared {
-  subject: SubjectRow;
-  consents: Map<string, ConsentRow>; // by topic|channel
-}
 
 export class Ledger {
   readonly settings: z.output<typeof LedgerSettingsSchema>;
@@ -714,9 +710,13 @@ export class Ledger {
     ref = parseInput(SubjectRefSchema, ref, 'subject');
     const now = this.now();
     const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    const key = await this.loadSuppressionKey();
+    const hashes = this.suppressionHashes(key, ref);
     return this.store.transaction(async (tx) => {
       let subject = await this.findSubject(tx, ref);
-      if (!subject && scope !== 'all' && (ref.email || ref.phone)) {
+      // An erased address stays erased: its refusal is already kept as a suppression.
+      const isSuppressed = !subject && hashes.length > 0 && (await tx.findSuppressed(hashes)).size > 0;
+      if (!subject && !isSuppressed && scope !== 'all' && (ref.email || ref.phone)) {
         // Remember the refusal, so no campaign asks this address later.
         [subject] = await tx.insertSubjects([
           { email: ref.email ?? null, phone: ref.phone ?? null, externalId: ref.externalId ?? null, name: null, locale: null, createdAt: now.toISOString() },

@@ -396,3 +396,10 @@ test('report counts per topic × channel × status', async () => {
     { topic: 'newsletter', channel: 'email', status: 'optin', count: 1 },
   ]);
 });
+
+test('an unsubscribe by address for an erased person does not bring their address back', async () => {
+  await ask(ledger, 'signup', { email: 'gone@example.com' });
+  await ledger.erase({ email: 'gone@example.com' });
+  expect(await ledger.unsubscribeByRef({ email: 'gone@example.com' }, ['newsletter'], 'email', {})).toEqual({ found: false, outcome: 'not_found' });
+  expect(await ledger.export({ email: 'gone@example.com' })).toBeUndefined();
+});
