@@ -1,0 +1,440 @@
+import type { Readable } from 'node:stream';
+import { z } from 'zod/v4';
+import { LocaleSchema, type Locale } from '../consent/identity';
+import type { EvidenceInput } from '../consent/evidence';
+import { InvalidInput, TokenRejected } from '../errors';
+import type { Ledger } from '../ledger';
+import type { RequestRow } from '../store/store';
+import { describeIssues } from '../validation';
+import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type Proof, type SenderCheck } from './authenticity';
+import { classifyRequest, type Classification, type Intent } from './classify';
+import { composeMail, MailboxSchema, type ComposedMail } from './compose';
+import { MailLimitsSchema, readRequestMail, requestMailFromFields, type RequestMail } from './request-mail';
+import { SendFailed, type SentMail } from './send';
+import type { TemplateKind } from './templates';
+import type { Language } from './words';
+
+/**
+ * One request mail, start to end: parse → classify → act in the ledger → reply. The worker calls
+ * it per message and then marks and moves the mail; the n8n trigger node calls it per item.
+ *
+ * Exactly-once effects on top of at-least-once delivery: the request is first recorded under its
+ * Message-ID with outcome `processing`; a repeat of a finished request (created=false) changes
+ * nothing and at most resends a reply that had failed. A repeat of one that was cut off while
+ * `processing` runs its action again, which the transition table makes idempotent (unsubscribe
+ * from unsubscribed, bounce from bounced: kept, no new event).
+ */
+const HttpUrl = z
+  .string()
+  .trim()
+  .url('not a URL; use e.g. https://example.com/webhook/consent')
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http://)');
+
+export const RequestOptionsSchema = z.object({
+  /** The name this mailbox has in the request log, e.g. "privacy@example.com/INBOX". */
+  mailbox: z.string().trim().min(1, 'give the mailbox name for the request log').max(300),
+  /** Where the erase-verification link points (n8n's Webhook URL or the pages' host). */
+  baseUrl: HttpUrl,
+  organisation: z.string().trim().min(1, 'give the organisation name shown in replies').max(200),
+  privacyUrl: HttpUrl.optional(),
+  /** The From of replies: the privacy mailbox itself, e.g. "Privacy <privacy@example.com>". */
+  replyFrom: MailboxSchema,
+  /** authserv-ids of your own border mail servers whose Authentication-Results are trusted. */
+  trustedAuthservIds: z.array(z.string().trim().min(1).max(255)).default([]),
+  /** Unsubscribe a sender that is not proven: it only reduces mail, so by default yes. */
+  actOnUnprovenUnsubscribe: z.boolean().default(true),
+  /** Check DKIM/DMARC ourselves (mailauth) when no other proof is there. */
+  verifyDkim: z.boolean().default(true),
+  /** Language of replies when the mail's own is not clear (German mails are answered in English). */
+  defaultLocale: LocaleSchema.default('en'),
+  limits: MailLimitsSchema.default({ maxTextBytes: 256 * 1024, maxHeaderBytes: 256 * 1024, maxParts: 500 }),
+});
+export type RequestOptions = z.input<typeof RequestOptionsSchema>;
+type Options = z.output<typeof RequestOptionsSchema>;
+
+export function parseRequestOptions(input: unknown): Options {
+  const parsed = RequestOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error, 'mailbox settings'));
+  return parsed.data;
+}
+
+export interface RequestHooks {
+  /** The raw message for a DKIM check, fetched only when it is needed. */
+  source?: () => Promise<Buffer | Readable>;
+  /** DNS for mailauth (tests serve their own keys); the system resolver when absent. */
+  resolver?: DnsResolver;
+  /** Sends a reply; without it the reply is returned (status `pending`) for another node to send. */
+  sendReply?: (mail: ComposedMail) => Promise<SentMail>;
+  /** When the mail arrived (IMAP INTERNALDATE); the Date header, or now, otherwise. */
+  receivedAt?: Date;
+}
+
+export type ReplyStatus = 'sent' | 'failed' | 'rejected' | 'pending' | 'none' | 'done';
+export type Folder = 'processed' | 'review';
+
+export interface RequestMailResult {
+  messageId: string;
+  intent: Intent;
+  language: Language | null;
+  address: string | null;
+  subject: string;
+  proof: Proof;
+  outcome: string;
+  reason: string;
+  folder: Folder;
+  /** True when this Message-ID was handled before: nothing was applied again. */
+  isRepeat: boolean;
+  reply: { status: ReplyStatus; mail: ComposedMail | null; error: string | null };
+  /** May the mail be marked and moved now? False while a reply still has to go out. */
+  isDone: boolean;
+}
+
+/** Request-log outcomes that need a person: the mail goes to the review folder. */
+const REVIEW_OUTCOMES = new Set(['needs_review', 'unproven', 'unparsed', 'awaiting_operator']);
+const IN_PROGRESS = 'processing';
+
+type Input = RequestMail | Buffer | string | Readable | Record<string, unknown>;
+
+export async function toRequestMail(input: Input, limits?: Options['limits']): Promise<RequestMail> {
+  if (isRequestMail(input)) return input;
+  if (typeof input === 'string' || Buffer.isBuffer(input) || isReadable(input)) return readRequestMail(input as Buffer | string | Readable, limits);
+  const raw = (input as { raw?: unknown; source?: unknown }).raw ?? (input as { source?: unknown }).source;
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) return readRequestMail(raw, limits);
+  return requestMailFromFields(input, limits);
+}
+
+export async function processRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
+  const options = parseRequestOptions(optionsInput);
+  const mail = await toRequestMail(input, options.limits);
+  const source = hooks.source ?? rawSourceOf(input);
+  const classification = classifyRequest(mail);
+  const now = ledger.clock();
+  const receivedAt = hooks.receivedAt ?? (mail.date && mail.date <= now ? mail.date : now);
+  const address = requestAddress(classification);
+
+  const recorded = await ledger.recordRequest({
+    messageId: mail.messageId,
+    mailbox: options.mailbox,
+    kind: classification.intent,
+    receivedAt,
+    address,
+    outcome: IN_PROGRESS,
+  });
+  const context: Context = { ledger, options, hooks: { ...hooks, source }, mail, classification };
+  if (!recorded.created && recorded.row.outcome !== IN_PROGRESS) return finishRepeat(context, recorded.row);
+
+  const effect = await applyRequest(context);
+  const reply = effect.reply ? await sendReply(context, effect.reply) : { status: 'none' as const, mail: null, error: null };
+  await ledger.updateRequest(mail.messageId, {
+    outcome: effect.outcome,
+    ...(effect.subjectId !== undefined ? { subjectId: effect.subjectId } : {}),
+    detail: formatDetail({ proof: effect.proof, reply: reply.status, error: reply.error ?? undefined, receipt: effect.receipt, note: effect.note }),
+  });
+  return {
+    messageId: mail.messageId,
+    intent: classification.intent,
+    language: classification.language,
+    address,
+    subject: mail.subject,
+    proof: effect.proof,
+    outcome: effect.outcome,
+    reason: classification.reason,
+    folder: REVIEW_OUTCOMES.has(effect.outcome) ? 'review' : 'processed',
+    isRepeat: !recorded.created,
+    reply,
+    isDone: reply.status !== 'failed',
+  };
+}
+
+/** After the trigger node's own mail node sent the reply it was given. */
+export async function markReplySent(ledger: Ledger, messageId: string, detail: { proof?: Proof } = {}): Promise<void> {
+  await ledger.updateRequest(messageId, { detail: formatDetail({ proof: detail.proof ?? 'none', reply: 'sent' }) });
+}
+
+// ---------------------------------------------------------------- the action per intent
+
+interface Context {
+  ledger: Ledger;
+  options: Options;
+  hooks: RequestHooks;
+  mail: RequestMail;
+  classification: Classification;
+}
+
+interface ReplyPlan {
+  kind: TemplateKind;
+  locale: Locale;
+  eraseToken?: string;
+}
+
+interface Effect {
+  outcome: string;
+  proof: Proof;
+  subjectId?: number | null;
+  receipt?: string;
+  note?: string;
+  reply: ReplyPlan | null;
+}
+
+async function applyRequest(ctx: Context): Promise<Effect> {
+  switch (ctx.classification.intent) {
+    case 'unsubscribe':
+      return unsubscribe(ctx);
+    case 'erase':
+      return erase(ctx);
+    case 'access':
+      return { outcome: 'awaiting_operator', proof: 'none', reply: replyPlan(ctx, 'ack-access') };
+    case 'bounce':
+      return bounce(ctx);
+    case 'auto_reply':
+      return { outcome: 'ignored', proof: 'none', reply: null };
+    default:
+      return { outcome: 'needs_review', proof: 'none', reply: null };
+  }
+}
+
+function evidence(ctx: Context, proof: Proof, actor: 'person' | 'system' = 'person'): EvidenceInput {
+  return {
+    actor: { kind: actor },
+    source: { kind: 'mailbox', ref: ctx.options.mailbox },
+    messageId: ctx.mail.messageId,
+    description: `request by mail (${ctx.classification.intent}): ${ctx.classification.reason}; proof: ${proof}`.slice(0, 2000),
+  };
+}
+
+async function unsubscribe(ctx: Context): Promise<Effect> {
+  const { ledger, classification: c } = ctx;
+  let note: string | undefined;
+  if (c.token) {
+    try {
+      const result = await ledger.unsubscribeByToken(c.token, 'link', evidence(ctx, 'token'));
+      return { outcome: result.outcome, proof: 'token', subjectId: result.subjectId, reply: replyPlan(ctx, 'ack-unsubscribed', result.locale) };
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) throw error;
+      note = `token ${error.problem}`; // falls back to the address, like any other unsubscribe mail
+    }
+  }
+  if (!c.address) return { outcome: 'needs_review', proof: 'none', note: note ?? 'not exactly one From address', reply: null };
+  const sender = ctx.options.actOnUnprovenUnsubscribe ? undefined : await proveSender(ctx, c.address);
+  if (sender && !sender.isProven) return { outcome: 'unproven', proof: 'none', note: sender.detail, reply: null };
+  const result = await ledger.unsubscribeByRef({ email: c.address }, 'all', 'email', evidence(ctx, sender?.proof ?? 'none'));
+  return {
+    outcome: result.outcome,
+    proof: sender?.proof ?? 'none',
+    subjectId: result.found ? result.subjectId : null,
+    note,
+    // Answered whether or not the address is known: the answer reveals nothing (no enumeration).
+    reply: replyPlan(ctx, 'ack-unsubscribed', result.found ? result.locale : null),
+  };
+}
+
+async function erase(ctx: Context): Promise<Effect> {
+  const { ledger, classification: c } = ctx;
+  const byToken = await tokenSubject(ctx);
+  if (!c.address && !byToken) return { outcome: 'needs_review', proof: 'none', note: 'not exactly one From address', reply: null };
+  const sender: SenderCheck = byToken ? { isProven: true, proof: 'token', detail: 'token of the same address' } : await proveSender(ctx, c.address!);
+  if (!sender.isProven) {
+    if (!mayReply(ctx, c.address)) return { outcome: 'needs_review', proof: 'none', note: `${sender.detail}; cannot send a verification link to this sender`, reply: null };
+    // Closed loop: the link goes to the address itself; nothing happens until its POST.
+    const verification = await ledger.issueEraseVerification(ctx.mail.messageId);
+    return { outcome: 'awaiting_verification', proof: 'none', note: sender.detail, reply: replyPlan(ctx, 'erase-verification', null, verification.token) };
+  }
+  const ref = byToken ? { subjectId: byToken.subjectId } : { email: c.address! };
+  const result = await ledger.erase(ref, { reason: 'erasure request by mail', evidence: evidence(ctx, sender.proof) });
+  const kind: TemplateKind = result.outcome === 'erased' ? 'ack-erased' : result.outcome === 'suppressed' ? 'ack-suppressed' : 'ack-no-data';
+  return { outcome: result.outcome, proof: sender.proof, subjectId: result.subjectId, receipt: result.receiptId, note: sender.detail, reply: replyPlan(ctx, kind, byToken?.locale) };
+}
+
+/**
+ * An unsubscribe token in an erasure mail proves the sender only for its own subject: a forwarded
+ * newsletter quoted in someone else's reply must not erase the person it was sent to.
+ */
+async function tokenSubject(ctx: Context): Promise<{ subjectId: number; locale: string | null } | undefined> {
+  const { ledger, classification: c } = ctx;
+  if (!c.token || !c.address) return undefined;
+  try {
+    const view = await ledger.viewToken(c.token, 'unsubscribe');
+    if (!view.subjectId) return undefined;
+    const held = await ledger.export({ subjectId: view.subjectId });
+    return held?.subject.email === c.address ? { subjectId: view.subjectId, locale: view.locale } : undefined;
+  } catch (error) {
+    if (error instanceof TokenRejected) return undefined;
+    throw error;
+  }
+}
+
+async function proveSender(ctx: Context, address: string): Promise<SenderCheck> {
+  const byHeader = checkAuthenticationResults(ctx.mail.headers, address, ctx.options.trustedAuthservIds);
+  if (byHeader.isProven) return byHeader;
+  if (!ctx.options.verifyDkim || !ctx.hooks.source) return byHeader;
+  try {
+    const byDkim = await checkDkimAlignment(await ctx.hooks.source(), address, ctx.hooks.resolver);
+    return byDkim.isProven ? byDkim : { ...byDkim, detail: `${byHeader.detail}; ${byDkim.detail}` };
+  } catch (error) {
+    return { isProven: false, proof: 'none', detail: `DKIM check failed: ${(error as Error).message}` };
+  }
+}
+
+async function bounce(ctx: Context): Promise<Effect> {
+  const bounces = ctx.classification.bounces;
+  if (bounces.length === 0) return { outcome: 'unparsed', proof: 'none', reply: null };
+  const hard = bounces.filter((b) => b.isHard);
+  if (hard.length === 0) return { outcome: 'soft_bounce', proof: 'none', note: bounces.map((b) => b.status).join(','), reply: null };
+  let found = 0;
+  for (const recipient of hard) {
+    const result = await ctx.ledger.bounce(recipient.address, evidence(ctx, 'none', 'system'));
+    if (result.found) found++;
+  }
+  return { outcome: found > 0 ? 'bounced' : 'not_found', proof: 'none', note: hard.map((b) => b.status).join(','), reply: null };
+}
+
+function requestAddress(c: Classification): string | null {
+  if (c.intent === 'bounce') return (c.bounces.find((b) => b.isHard) ?? c.bounces[0])?.address ?? null;
+  if (c.intent === 'auto_reply') return null;
+  return c.address;
+}
+
+// ---------------------------------------------------------------- replies
+
+function replyPlan(ctx: Context, kind: TemplateKind, knownLocale?: string | null, eraseToken?: string): ReplyPlan {
+  const language = ctx.classification.language;
+  const locale: Locale = language === 'nl' ? 'nl' : language ? 'en' : knownLocale === 'nl' || knownLocale === 'en' ? knownLocale : ctx.options.defaultLocale;
+  return { kind, locale, eraseToken };
+}
+
+/** RFC 3834 §2: never answer the null sender, a mailer daemon, a list, or ourselves. */
+function mayReply(ctx: Context, to: string | null): to is string {
+  const { mail, options } = ctx;
+  if (!to || mail.returnPath === '') return false;
+  if (mail.headers.has('list-id')) return false;
+  if (to === options.replyFrom.address) return false;
+  const local = to.split('@')[0];
+  return !/^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?|owner-.*|.*-request)$/i.test(local);
+}
+
+async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestMailResult['reply']> {
+  const to = ctx.classification.address;
+  if (!mayReply(ctx, to)) return { status: 'none', mail: null, error: null };
+  const mail = composeMail(plan.kind, {
+    to,
+    from: formatFrom(ctx.options.replyFrom),
+    locale: plan.locale,
+    organisation: ctx.options.organisation,
+    privacyUrl: ctx.options.privacyUrl,
+    baseUrl: ctx.options.baseUrl,
+    eraseToken: plan.eraseToken,
+    ...(ctx.mail.hasOwnMessageId ? { inReplyTo: ctx.mail.messageId, references: ctx.mail.references } : {}),
+  });
+  if (!ctx.hooks.sendReply) return { status: 'pending', mail, error: null };
+  try {
+    await ctx.hooks.sendReply(mail);
+    return { status: 'sent', mail, error: null };
+  } catch (error) {
+    const isPermanent = error instanceof SendFailed && error.isPermanent;
+    return { status: isPermanent ? 'rejected' : 'failed', mail, error: (error as Error).message.slice(0, 300) };
+  }
+}
+
+function formatFrom(from: { address: string; name?: string }): string {
+  return from.name ? `"${from.name.replace(/["\\]/g, '')}" <${from.address}>` : from.address;
+}
+
+/**
+ * A repeat of a finished request: nothing is applied again. Only a reply that failed (or was handed
+ * out and never confirmed sent) goes out now, composed from what the request log says was done.
+ */
+async function finishRepeat(ctx: Context, row: RequestRow): Promise<RequestMailResult> {
+  const detail = parseDetail(row.detail);
+  const proof = (detail.proof as Proof | undefined) ?? 'none';
+  const intent = row.kind as Intent;
+  let reply: RequestMailResult['reply'] = { status: 'done', mail: null, error: null };
+  if (detail.reply === 'failed' || detail.reply === 'pending') {
+    const plan = repeatReplyPlan(ctx, row);
+    if (plan) {
+      if (plan.kind === 'erase-verification') plan.eraseToken = (await ctx.ledger.issueEraseVerification(row.messageId)).token; // only its hash was kept
+      reply = await sendReply(ctx, plan);
+      if (reply.status !== 'pending') {
+        await ctx.ledger.updateRequest(row.messageId, { detail: formatDetail({ ...detail, reply: reply.status, error: reply.error ?? undefined }) });
+      }
+    }
+  }
+  return {
+    messageId: row.messageId,
+    intent,
+    language: ctx.classification.language,
+    address: row.address,
+    subject: ctx.mail.subject,
+    proof,
+    outcome: row.outcome,
+    reason: ctx.classification.reason,
+    folder: REVIEW_OUTCOMES.has(row.outcome) ? 'review' : 'processed',
+    isRepeat: true,
+    reply,
+    isDone: reply.status !== 'failed',
+  };
+}
+
+function repeatReplyPlan(ctx: Context, row: RequestRow): ReplyPlan | null {
+  const byOutcome: Record<string, TemplateKind> = {
+    unsubscribed: 'ack-unsubscribed',
+    unchanged: 'ack-unsubscribed',
+    refused: 'ack-unsubscribed',
+    not_found: row.kind === 'erase' ? 'ack-no-data' : 'ack-unsubscribed',
+    erased: 'ack-erased',
+    suppressed: 'ack-suppressed',
+    awaiting_verification: 'erase-verification',
+    awaiting_operator: 'ack-access',
+  };
+  const kind = byOutcome[row.outcome];
+  return kind ? replyPlan(ctx, kind) : null;
+}
+
+// ---------------------------------------------------------------- the request log's detail field
+
+interface Detail {
+  proof?: string;
+  reply?: string;
+  error?: string;
+  receipt?: string;
+  note?: string;
+}
+
+/** `proof=dkim; reply=sent; receipt=erasure-…` — readable in the request log, parsed back on a repeat. */
+export function formatDetail(detail: Detail): string {
+  return Object.entries(detail)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${String(v).replace(/[;\r\n]+/g, ',').slice(0, 300)}`)
+    .join('; ');
+}
+
+export function parseDetail(detail: string | null): Detail {
+  const out: Record<string, string> = {};
+  for (const part of (detail ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- small helpers
+
+function isRequestMail(input: unknown): input is RequestMail {
+  return typeof input === 'object' && input !== null && (input as RequestMail).headers instanceof Map && typeof (input as RequestMail).messageId === 'string';
+}
+
+function isReadable(input: unknown): input is Readable {
+  return typeof input === 'object' && input !== null && typeof (input as Readable).pipe === 'function' && typeof (input as Readable).on === 'function';
+}
+
+function rawSourceOf(input: Input): RequestHooks['source'] {
+  if (typeof input === 'string' || Buffer.isBuffer(input)) {
+    const buffer = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    return async () => buffer;
+  }
+  const raw = !isRequestMail(input) && !isReadable(input) ? (input as { raw?: unknown }).raw : undefined;
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
+    const buffer = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+    return async () => buffer;
+  }
+  return undefined;
+}

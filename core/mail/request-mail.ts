@@ -1,0 +1,318 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { MailParser, parseAddressHeader, type AttachmentStream, type MessageText } from 'mailparser';
+import { z } from 'zod/v4';
+import { InvalidInput } from '../errors';
+import { describeIssues } from '../validation';
+import {
+  decodeEncodedWords,
+  firstHeader,
+  headerBlockEnd,
+  headerMapFrom,
+  messageIdsIn,
+  parseContentType,
+  parseHeaderBlock,
+  type HeaderMap,
+} from './headers';
+import { htmlToText } from './person-text';
+
+/**
+ * One incoming mail, reduced to what the request pipeline reads. Built from raw source (a file,
+ * the worker's IMAP fetch, a trigger's raw output) or from the parsed fields n8n's own Email
+ * Trigger outputs. Text and HTML are capped; attachments are never kept.
+ */
+export interface RequestMail {
+  /** The Message-ID, or a stable stand-in made from the headers when the mail has none. */
+  messageId: string;
+  hasOwnMessageId: boolean;
+  from: { address: string; name: string }[];
+  /** Return-Path: '' for the null sender `<>` (bounces, RFC 5321 §4.5.5), null when absent. */
+  returnPath: string | null;
+  subject: string;
+  date: Date | null;
+  inReplyTo: string | null;
+  references: string[];
+  headers: HeaderMap;
+  /** Top-level Content-Type, lower case, and its report-type parameter (RFC 6522). */
+  contentType: string;
+  reportType: string | null;
+  /** text/plain content, or text from the HTML when there is no plain part. */
+  text: string;
+  html: string | null;
+  /** The message/delivery-status part of a DSN (RFC 3464), if any. */
+  deliveryStatus: string | null;
+  isTruncated: boolean;
+  /** Why the body could not be parsed (the headers still were); null when it could. */
+  parseError: string | null;
+}
+
+export const MailLimitsSchema = z.object({
+  /** Text kept per message (text/plain, HTML, delivery status each). */
+  maxTextBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  /** Largest header block of one MIME part (mailparser's maxHeadSize). */
+  maxHeaderBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  /** Most MIME parts in one message (mailparser's maxChildNodes). */
+  maxParts: z.number().int().min(1).max(10_000).default(500),
+});
+export type MailLimits = z.input<typeof MailLimitsSchema>;
+
+const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
+
+/**
+ * Parses raw RFC 5322 source. Streams through mailparser: attachment bodies are read and dropped
+ * as they pass, never held; a body that cannot be parsed leaves the headers and a parseError.
+ */
+export async function readRequestMail(source: Buffer | string | Readable, limitsInput: MailLimits = {}): Promise<RequestMail> {
+  const limits = MailLimitsSchema.parse(limitsInput);
+  const input = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
+  let headerBytes: Buffer;
+  let body: Readable;
+  if (Buffer.isBuffer(input)) {
+    headerBytes = input.subarray(0, Math.min(headerBlockEnd(input), limits.maxHeaderBytes));
+    body = Readable.from([input]);
+  } else {
+    ({ headerBytes, body } = await splitHeaderBlock(input, limits.maxHeaderBytes));
+  }
+  const headers = parseHeaderBlock(headerBytes, limits.maxHeaderBytes);
+  const parsed = await parseBody(body, limits);
+  return buildRequestMail(headers, headerBytes, parsed, limits);
+}
+
+interface ParsedBody {
+  text: string | null;
+  html: string | null;
+  deliveryStatus: string | null;
+  isTruncated: boolean;
+  error: string | null;
+}
+
+function parseBody(body: Readable, limits: z.output<typeof MailLimitsSchema>): Promise<ParsedBody> {
+  return new Promise((resolve) => {
+    const result: ParsedBody = { text: null, html: null, deliveryStatus: null, isTruncated: false, error: null };
+    const parser = new MailParser({
+      skipHtmlToText: true, // our own htmlToText drops quoted replies by their markup first
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      skipTextLinks: true,
+      keepDeliveryStatus: true, // as an attachment: we read it, capped, ourselves
+      ignoreEmbedded: true, // a forwarded mail's words are not the sender's request
+      checksumAlgo: false,
+      maxHeadSize: limits.maxHeaderBytes,
+      maxChildNodes: limits.maxParts,
+    });
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      if (error) result.error = error.message.slice(0, 300);
+      body.unpipe(parser);
+      body.resume();
+      resolve(result);
+    };
+    parser.on('data', (data: AttachmentStream | MessageText) => {
+      if (data.type === 'text') {
+        result.text = capText(data.text ?? null, limits.maxTextBytes, result);
+        result.html = capText(data.html ?? null, limits.maxTextBytes, result);
+        return;
+      }
+      const wanted = DELIVERY_STATUS_TYPES.has(data.contentType.toLowerCase()) && result.deliveryStatus === null;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      data.content.on('data', (chunk: Buffer) => {
+        if (!wanted || size >= limits.maxTextBytes) return; // drained, not kept
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      data.content.on('end', () => {
+        if (wanted) result.deliveryStatus = Buffer.concat(chunks).subarray(0, limits.maxTextBytes).toString('utf8');
+        data.release?.();
+      });
+    });
+    parser.on('end', () => finish());
+    parser.on('error', (error: Error) => finish(error));
+    body.on('error', (error: Error) => finish(error));
+    body.pipe(parser);
+  });
+}
+
+function capText(value: string | null, max: number, result: ParsedBody): string | null {
+  if (value === null) return null;
+  if (value.length <= max) return value;
+  result.isTruncated = true;
+  return value.slice(0, max);
+}
+
+/** Reads a stream up to the end of its header block; the returned body replays what was read. */
+async function splitHeaderBlock(stream: Readable, maxHeaderBytes: number): Promise<{ headerBytes: Buffer; body: Readable }> {
+  const seen: Buffer[] = [];
+  let total = 0;
+  const iterator = stream[Symbol.asyncIterator]();
+  let headerBytes: Buffer | undefined;
+  while (!headerBytes) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    seen.push(chunk);
+    total += chunk.length;
+    const sofar = Buffer.concat(seen);
+    const end = headerBlockEnd(sofar);
+    if (end < sofar.length || total >= maxHeaderBytes) headerBytes = sofar.subarray(0, Math.min(end, maxHeaderBytes));
+  }
+  headerBytes ??= Buffer.concat(seen);
+  const head = Buffer.concat(seen);
+  async function* replay() {
+    yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  return { headerBytes, body: Readable.from(replay()) };
+}
+
+function buildRequestMail(headers: HeaderMap, headerBytes: Buffer | string, body: ParsedBody, limits: z.output<typeof MailLimitsSchema>): RequestMail {
+  const contentType = parseContentType(firstHeader(headers, 'content-type'));
+  const html = body.html;
+  const text = body.text?.trim() ? body.text : html ? htmlToText(html, limits.maxTextBytes) : '';
+  const ownId = messageIdsIn(firstHeader(headers, 'message-id'))[0];
+  const returnPath = firstHeader(headers, 'return-path');
+  const date = firstHeader(headers, 'date');
+  const parsedDate = date ? new Date(date) : null;
+  return {
+    messageId: ownId ? limitId(ownId) : standInMessageId(headerBytes),
+    hasOwnMessageId: Boolean(ownId),
+    from: addressesOf(headers.get('from')),
+    returnPath: returnPath === undefined ? null : (messageIdsIn(returnPath)[0] ?? returnPath).replace(/^<|>$/g, '').trim(),
+    subject: decodeEncodedWords(firstHeader(headers, 'subject') ?? '').slice(0, 2000),
+    date: parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate : null,
+    inReplyTo: messageIdsIn(firstHeader(headers, 'in-reply-to'))[0] ?? null,
+    references: messageIdsIn(firstHeader(headers, 'references')).slice(-20),
+    headers,
+    contentType: contentType.type,
+    reportType: contentType.params['report-type']?.toLowerCase() ?? null,
+    text,
+    html,
+    deliveryStatus: body.deliveryStatus,
+    isTruncated: body.isTruncated,
+    parseError: body.error,
+  };
+}
+
+function addressesOf(values: readonly string[] | undefined): { address: string; name: string }[] {
+  if (!values || values.length === 0) return [];
+  try {
+    const parsed = parseAddressHeader(values.join(', '), { flatten: true });
+    return parsed.value.filter((a) => a.address).map((a) => ({ address: a.address!.trim(), name: (a.name ?? '').trim() }));
+  } catch {
+    return [];
+  }
+}
+
+/** Message-IDs go into the request log as its key; an absurdly long one is hashed. */
+function limitId(id: string): string {
+  return id.length <= 500 ? id : `<sha256-${createHash('sha256').update(id).digest('hex')}@long-message-id.invalid>`;
+}
+
+/**
+ * A mail without a Message-ID still needs one stable key, the same on every fetch and after a
+ * UIDVALIDITY change, or a restart would act twice: a hash of its header block.
+ */
+function standInMessageId(headerBytes: Buffer | string): string {
+  return `<sha256-${createHash('sha256').update(headerBytes).digest('hex')}@no-message-id.invalid>`;
+}
+
+// ---------------------------------------------------------------- items from n8n's Email Trigger
+
+const AddressField = z.union([
+  z.string(),
+  z.object({ value: z.array(z.object({ address: z.string().optional(), name: z.string().optional() })).optional(), text: z.string().optional() }),
+  z.array(z.object({ address: z.string().optional(), name: z.string().optional() })),
+]);
+
+/**
+ * An item from n8n's Email Trigger (IMAP) or a similar node: parsed fields rather than source.
+ * `headers` may be an object (name → value or values) or mailparser's headerLines array.
+ */
+export const MailFieldsSchema = z.object({
+  messageId: z.string().max(2000).optional(),
+  from: AddressField.optional(),
+  subject: z.string().max(10_000).optional(),
+  text: z.string().optional(),
+  textPlain: z.string().optional(),
+  html: z.string().optional(),
+  textHtml: z.string().optional(),
+  date: z.union([z.string(), z.date()]).optional(),
+  inReplyTo: z.string().max(2000).optional(),
+  references: z.union([z.string(), z.array(z.string())]).optional(),
+  headers: z
+    .union([
+      z.record(z.string(), z.unknown()),
+      z.array(z.object({ key: z.string(), line: z.string() })),
+    ])
+    .optional(),
+  headerLines: z.array(z.object({ key: z.string(), line: z.string() })).optional(),
+});
+export type MailFields = z.input<typeof MailFieldsSchema>;
+
+export function requestMailFromFields(input: unknown, limitsInput: MailLimits = {}): RequestMail {
+  const limits = MailLimitsSchema.parse(limitsInput);
+  const parsed = MailFieldsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error, 'mail item'));
+  const item = parsed.data;
+  const headerEntries: [string, string][] = [];
+  const lines = item.headerLines ?? (Array.isArray(item.headers) ? item.headers : undefined);
+  if (lines) {
+    for (const { line } of lines) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headerEntries.push([line.slice(0, colon), line.slice(colon + 1)]);
+    }
+  } else if (item.headers && !Array.isArray(item.headers)) {
+    for (const [name, value] of Object.entries(item.headers)) {
+      for (const v of Array.isArray(value) ? value : [value]) headerEntries.push([name, headerValueText(v)]);
+    }
+  }
+  const fromText = addressFieldText(item.from);
+  if (fromText && !headerEntries.some(([n]) => n.toLowerCase() === 'from')) headerEntries.push(['from', fromText]);
+  if (item.subject !== undefined && !headerEntries.some(([n]) => n.toLowerCase() === 'subject')) headerEntries.push(['subject', item.subject]);
+  if (item.messageId && !headerEntries.some(([n]) => n.toLowerCase() === 'message-id')) headerEntries.push(['message-id', item.messageId]);
+  if (item.inReplyTo && !headerEntries.some(([n]) => n.toLowerCase() === 'in-reply-to')) headerEntries.push(['in-reply-to', item.inReplyTo]);
+  if (item.references && !headerEntries.some(([n]) => n.toLowerCase() === 'references')) {
+    headerEntries.push(['references', Array.isArray(item.references) ? item.references.join(' ') : item.references]);
+  }
+  if (item.date && !headerEntries.some(([n]) => n.toLowerCase() === 'date')) {
+    headerEntries.push(['date', item.date instanceof Date ? item.date.toUTCString() : item.date]);
+  }
+  const headers = headerMapFrom(headerEntries);
+  const text = item.text ?? item.textPlain ?? null;
+  const html = item.html ?? item.textHtml ?? null;
+  const body: ParsedBody = { text: null, html: null, deliveryStatus: null, isTruncated: false, error: null };
+  body.text = capText(text, limits.maxTextBytes, body);
+  body.html = capText(html, limits.maxTextBytes, body);
+  const headerText = headerEntries.map(([n, v]) => `${n}: ${v}`).join('\r\n');
+  return buildRequestMail(headers, headerText, body, limits);
+}
+
+function headerValueText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toUTCString();
+  if (typeof value === 'object') {
+    const v = value as { text?: unknown; value?: unknown; params?: Record<string, unknown> };
+    if (typeof v.text === 'string') return v.text; // mailparser address objects
+    if (typeof v.value === 'string') {
+      // mailparser structured headers: { value: 'multipart/report', params: { 'report-type': … } }
+      const params = Object.entries(v.params ?? {}).map(([k, p]) => `; ${k}="${String(p)}"`).join('');
+      return `${v.value}${params}`;
+    }
+  }
+  return String(value);
+}
+
+function addressFieldText(from: z.output<typeof AddressField> | undefined): string | undefined {
+  if (!from) return undefined;
+  if (typeof from === 'string') return from;
+  const list = Array.isArray(from) ? from : from.value;
+  if (list && list.length > 0) return list.filter((a) => a.address).map((a) => (a.name ? `"${a.name.replace(/["\\]/g, '')}" <${a.address}>` : a.address)).join(', ');
+  return Array.isArray(from) ? undefined : from.text;
+}

@@ -1,0 +1,32 @@
+import type { Locale } from '../../consent/identity';
+import { en } from './en';
+import { nl } from './nl';
+
+/**
+ * The mails we send. Marketing mails (a confirmation of a signup, an invitation to re-permit, its
+ * reminder) carry unsubscribe links and List-Unsubscribe headers; the others answer a request
+ * that came in by mail and are marked as automatic replies (RFC 3834).
+ */
+export const TEMPLATE_KINDS = [
+  'confirmation',
+  'invitation',
+  'reminder',
+  'erase-verification',
+  'ack-unsubscribed',
+  'ack-erased',
+  'ack-suppressed',
+  'ack-access',
+  'ack-no-data',
+] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const MARKETING_KINDS: readonly TemplateKind[] = ['confirmation', 'invitation', 'reminder'];
+
+export interface Template {
+  subject: string;
+  text: string;
+  html?: string;
+}
+export type TemplateSet = Record<TemplateKind, Template>;
+
+export const BUILT_IN_TEMPLATES: Record<Locale, TemplateSet> = { nl, en };

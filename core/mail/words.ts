@@ -1,0 +1,84 @@
+import WORDS from './words.json';
+
+/**
+ * The classifier's vocabulary, loaded once from words.json and normalised the same way as the
+ * text it is matched against, so the data file can be written with accents and capitals.
+ */
+export const LANGUAGES = ['nl', 'en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const REQUEST_INTENTS = ['erase', 'access', 'unsubscribe'] as const;
+export type RequestIntent = (typeof REQUEST_INTENTS)[number];
+
+export interface Phrase {
+  intent: RequestIntent;
+  language: Language;
+  text: string; // normalised
+  isSubjectOnly: boolean;
+}
+
+/** Lower case, accents dropped (ö -> o, ß -> ss), everything but letters and digits a single space. */
+export function normaliseWords(value: string): string {
+  return value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+type PerLanguage<T> = Record<Language, T>;
+
+interface WordsFile {
+  intents: Record<RequestIntent, PerLanguage<{ anywhere: string[]; subjectOnly: string[] }>>;
+  wholeMessage: Partial<Record<RequestIntent, PerLanguage<string[]>>>;
+  autoReplySubject: PerLanguage<string[]>;
+  bounceSubject: PerLanguage<string[]>;
+  replyPrefixes: string[];
+  quote: {
+    attribution: PerLanguage<string[]>;
+    originalMessage: string[];
+    headerFrom: string[];
+    headerDate: string[];
+    signatures?: string[];
+  };
+  languageHints: PerLanguage<string[]>;
+}
+
+const words = WORDS as unknown as WordsFile;
+const all = <T>(perLanguage: PerLanguage<T[]>) => LANGUAGES.flatMap((l) => perLanguage[l] ?? []);
+
+export const PHRASES: readonly Phrase[] = REQUEST_INTENTS.flatMap((intent) =>
+  LANGUAGES.flatMap((language) => [
+    ...words.intents[intent][language].anywhere.map((t) => ({ intent, language, text: normaliseWords(t), isSubjectOnly: false })),
+    ...words.intents[intent][language].subjectOnly.map((t) => ({ intent, language, text: normaliseWords(t), isSubjectOnly: true })),
+  ]),
+);
+
+export const WHOLE_MESSAGE: readonly Phrase[] = REQUEST_INTENTS.flatMap((intent) =>
+  LANGUAGES.flatMap((language) =>
+    (words.wholeMessage[intent]?.[language] ?? []).map((t) => ({ intent, language, text: normaliseWords(t), isSubjectOnly: false })),
+  ),
+);
+
+export const AUTO_REPLY_SUBJECTS = all(words.autoReplySubject).map(normaliseWords);
+export const BOUNCE_SUBJECTS = all(words.bounceSubject).map(normaliseWords);
+export const REPLY_PREFIXES = words.replyPrefixes.map(normaliseWords);
+export const QUOTE = {
+  attribution: all(words.quote.attribution).map(normaliseWords),
+  originalMessage: words.quote.originalMessage.map(normaliseWords),
+  headerFrom: words.quote.headerFrom.map(normaliseWords),
+  headerDate: words.quote.headerDate.map(normaliseWords),
+  signatures: (words.quote.signatures ?? []).map(normaliseWords),
+};
+export const LANGUAGE_HINTS: PerLanguage<Set<string>> = {
+  nl: new Set(words.languageHints.nl.map(normaliseWords)),
+  en: new Set(words.languageHints.en.map(normaliseWords)),
+  de: new Set(words.languageHints.de.map(normaliseWords)),
+};
+
+/** Does `phrase` occur in `text` as whole words? Both normalised. */
+export function containsPhrase(text: string, phrase: string): number {
+  return ` ${text} `.indexOf(` ${phrase} `);
+}

@@ -1,0 +1,235 @@
+import type { Ledger } from '../../../core/ledger';
+import { processRequestMail, type RequestHooks, type RequestOptions } from '../../../core/mail/process';
+import { MailSender } from '../../../core/mail/send';
+import { tempLedger } from '../../support/ledger';
+import { SmtpPeer } from '../../support/smtp-peer';
+import { dsnMail, rawMail } from './fixtures';
+import { dkimDomain, seedSubscriber, statusOf } from './seed';
+
+const OPTIONS: RequestOptions = {
+  mailbox: 'privacy@shop.example/INBOX',
+  baseUrl: 'https://shop.example/consent',
+  organisation: 'De Winkel',
+  replyFrom: 'Privacy De Winkel <privacy@shop.example>',
+  trustedAuthservIds: ['mx.shop.example'],
+};
+
+let t: Awaited<ReturnType<typeof tempLedger>>;
+let ledger: Ledger;
+let peer: SmtpPeer;
+let sender: MailSender;
+let hooks: RequestHooks;
+const signer = dkimDomain('example.nl');
+
+beforeAll(async () => {
+  peer = await SmtpPeer.start();
+  sender = new MailSender({ ...peer.settings(), pool: false });
+});
+afterAll(async () => {
+  sender.close();
+  await peer.stop();
+});
+beforeEach(async () => {
+  t = await tempLedger();
+  ledger = t.ledger;
+  hooks = { sendReply: (m) => sender.send(m), resolver: signer.resolver };
+  peer.received.length = 0;
+});
+afterEach(() => t.dispose());
+
+const process = (raw: string | object, options: Partial<RequestOptions> = {}) => processRequestMail(ledger, raw as string, { ...OPTIONS, ...options }, hooks);
+const requestRow = async (messageId: string) => (await ledger.store.transaction((tx) => tx.findRequest(messageId)))!;
+const eventCount = async (email: string) => (await ledger.export({ email }))?.events.length ?? 0;
+
+describe('unsubscribe by mail', () => {
+  it('unsubscribes the sender, answers in their language, threaded, and logs the request with its due date', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = rawMail({ from: 'Jan <jan@example.nl>', subject: 'Afmelden', messageId: '<req-1@example.nl>', headers: { References: '<news-7@shop.example>' } });
+    const result = await process(raw);
+    expect(result).toMatchObject({ intent: 'unsubscribe', language: 'nl', outcome: 'unsubscribed', folder: 'processed', isRepeat: false, isDone: true, proof: 'none' });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('unsubscribed');
+    const [reply] = peer.received;
+    expect(reply.to).toEqual(['jan@example.nl']);
+    expect(reply.parsed.subject).toBe('U bent afgemeld bij De Winkel');
+    expect(reply.parsed.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(reply.parsed.inReplyTo).toBe('<req-1@example.nl>');
+    expect(reply.parsed.references).toEqual(['<news-7@shop.example>', '<req-1@example.nl>']);
+    const row = await requestRow('<req-1@example.nl>');
+    expect(row).toMatchObject({ kind: 'unsubscribe', outcome: 'unsubscribed', address: 'jan@example.nl', receivedAt: '2026-11-23T08:00:00.000Z', dueAt: '2026-12-23T08:00:00.000Z' });
+    expect(row.detail).toBe('proof=none; reply=sent');
+  });
+
+  it('a repeat of the same Message-ID changes nothing and answers nothing', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = rawMail({ from: 'jan@example.nl', subject: 'unsubscribe', messageId: '<req-2@example.nl>' });
+    await process(raw);
+    const events = await eventCount('jan@example.nl');
+    const again = await process(raw);
+    expect(again).toMatchObject({ isRepeat: true, outcome: 'unsubscribed', reply: { status: 'done' }, isDone: true });
+    expect(await eventCount('jan@example.nl')).toBe(events);
+    expect(peer.received).toHaveLength(1);
+  });
+
+  it('the List-Unsubscribe mailto: the token decides who, whatever the From', async () => {
+    const { unsubscribeToken } = await seedSubscriber(ledger, 'anna@example.nl', { locale: 'en' });
+    const result = await process(rawMail({ from: 'forwarding-alias@elsewhere.example', subject: `unsubscribe ${unsubscribeToken}` }));
+    expect(result).toMatchObject({ intent: 'unsubscribe', proof: 'token', outcome: 'unsubscribed' });
+    expect(await statusOf(ledger, 'anna@example.nl')).toBe('unsubscribed');
+  });
+
+  it('an unknown address is answered the same way (no address enumeration)', async () => {
+    const result = await process(rawMail({ from: 'nobody@example.nl', subject: 'Afmelden' }));
+    expect(result).toMatchObject({ outcome: 'not_found', folder: 'processed' });
+    expect(peer.received[0].parsed.subject).toBe('U bent afgemeld bij De Winkel');
+  });
+
+  it('with actOnUnprovenUnsubscribe off, an unproven sender goes to review untouched', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const result = await process(rawMail({ from: 'jan@example.nl', subject: 'Afmelden' }), { actOnUnprovenUnsubscribe: false });
+    expect(result).toMatchObject({ outcome: 'unproven', folder: 'review', reply: { status: 'none' } });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+  });
+
+  it('takes items from n8n\'s Email Trigger (parsed fields, no source)', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const item = { from: { value: [{ address: 'jan@example.nl', name: 'Jan' }], text: 'Jan <jan@example.nl>' }, subject: 'Re: Nieuwsbrief', text: 'Graag afmelden.\n\n> Afmelden? Klik hier', messageId: '<trigger-1@example.nl>', date: '2026-11-23T08:00:00Z', headers: { 'message-id': '<trigger-1@example.nl>' } };
+    const result = await processRequestMail(ledger, item, OPTIONS, {});
+    expect(result).toMatchObject({ intent: 'unsubscribe', outcome: 'unsubscribed', reply: { status: 'pending' } });
+    expect(result.reply.mail?.headers['In-Reply-To']).toBe('<trigger-1@example.nl>');
+  });
+});
+
+describe('erasure by mail', () => {
+  it('a spoofed From without DKIM: nothing is erased; a verification link goes to the address; its POST erases', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const result = await process(rawMail({ from: 'Jan <jan@example.nl>', subject: 'VERWIJDER', messageId: '<erase-1@attacker.example>' }));
+    expect(result).toMatchObject({ intent: 'erase', proof: 'none', outcome: 'awaiting_verification', folder: 'processed' });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+    const [verification] = peer.received;
+    expect(verification.to).toEqual(['jan@example.nl']);
+    expect(verification.parsed.subject).toBe('Bevestig het verwijderen van uw gegevens bij De Winkel');
+    const link = /https:\/\/shop\.example\/consent\/erase\?token=(\S+)/.exec(verification.parsed.text!)!;
+    const done = await ledger.completeEraseVerification(decodeURIComponent(link[1]), undefined);
+    expect(done).toMatchObject({ outcome: 'erased', requestMessageId: '<erase-1@attacker.example>' });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('erased');
+  });
+
+  it('DKIM-signed by the From domain with DMARC: erased at once (real crypto, keys served by the test resolver)', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = await signer.sign(rawMail({ from: 'Jan <jan@example.nl>', subject: 'Delete my data' }));
+    const result = await process(raw);
+    expect(result).toMatchObject({ intent: 'erase', proof: 'dkim', outcome: 'erased' });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('erased');
+    expect(peer.received[0].parsed.subject).toBe('Your data at De Winkel has been erased');
+    expect(signer.queries).toContain('TXT test._domainkey.example.nl');
+  });
+
+  it('a signature that no longer matches the body proves nothing', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = (await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'Delete my data', text: 'please' }))).replace('please', 'PLEASE');
+    expect(await process(raw)).toMatchObject({ proof: 'none', outcome: 'awaiting_verification' });
+  });
+
+  it('a DKIM signature of another domain is not aligned with From: no erasure', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const other = dkimDomain('attacker.example');
+    hooks.resolver = other.resolver;
+    const raw = await other.sign(rawMail({ from: 'jan@example.nl', subject: 'Delete my data' }));
+    expect(await process(raw)).toMatchObject({ proof: 'none', outcome: 'awaiting_verification' });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+  });
+
+  it('trusts Authentication-Results only from the configured authserv-id', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    await seedSubscriber(ledger, 'piet@example.nl');
+    const forged = await process(rawMail({ from: 'jan@example.nl', subject: 'Delete my data', headers: { 'Authentication-Results': 'mx.attacker.example; dkim=pass header.d=example.nl; dmarc=pass header.from=example.nl' } }));
+    expect(forged).toMatchObject({ proof: 'none', outcome: 'awaiting_verification' });
+    const trusted = await process(rawMail({ from: 'piet@example.nl', subject: 'Delete my data', headers: { 'Authentication-Results': 'mx.shop.example; spf=pass smtp.mailfrom=example.nl; dkim=pass header.d=example.nl; dmarc=pass (p=reject) header.from=example.nl' } }));
+    expect(trusted).toMatchObject({ proof: 'authserv', outcome: 'erased' });
+  });
+
+  it('a token of the same person in the quoted newsletter proves the sender', async () => {
+    const { unsubscribeToken } = await seedSubscriber(ledger, 'jan@example.nl');
+    const text = `Verwijder mijn gegevens.\n\n> Afmelden: https://shop.example/consent/unsubscribe?token=${unsubscribeToken}`;
+    expect(await process(rawMail({ from: 'jan@example.nl', subject: 'Re: Nieuwsbrief', text }))).toMatchObject({ proof: 'token', outcome: 'erased' });
+  });
+
+  it('someone else\'s token (a forwarded newsletter) does not', async () => {
+    const { unsubscribeToken } = await seedSubscriber(ledger, 'jan@example.nl');
+    const text = `Verwijder mijn gegevens.\n\n> Afmelden: https://shop.example/consent/unsubscribe?token=${unsubscribeToken}`;
+    expect(await process(rawMail({ from: 'friend@example.nl', subject: 'Re: Nieuwsbrief', text }))).toMatchObject({ proof: 'none', outcome: 'awaiting_verification' });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+  });
+
+  it('under a retention hold the person is suppressed instead, and told so', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    await ledger.hold({ email: 'jan@example.nl' }, new Date('2033-01-01T00:00:00Z'), 'invoices, tax law: 7 years');
+    const raw = await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'VERWIJDER' }));
+    expect(await process(raw)).toMatchObject({ proof: 'dkim', outcome: 'suppressed' });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('blacklisted');
+    expect(peer.received[0].parsed.subject).toBe('Uw verzoek om verwijdering bij De Winkel');
+  });
+});
+
+describe('the other kinds of mail', () => {
+  it('a hard bounce marks the address bounced; never answered', async () => {
+    await seedSubscriber(ledger, 'gone@example.nl');
+    const result = await process(dsnMail('gone@example.nl', '5.1.1'));
+    expect(result).toMatchObject({ intent: 'bounce', outcome: 'bounced', address: 'gone@example.nl', reply: { status: 'none' }, folder: 'processed' });
+    expect(await statusOf(ledger, 'gone@example.nl')).toBe('bounced');
+    expect(peer.received).toHaveLength(0);
+  });
+
+  it('a soft bounce changes nothing', async () => {
+    await seedSubscriber(ledger, 'full@example.nl');
+    expect(await process(dsnMail('full@example.nl', '4.2.2'))).toMatchObject({ outcome: 'soft_bounce' });
+    expect(await statusOf(ledger, 'full@example.nl')).toBe('confirmed');
+  });
+
+  it('an out-of-office reply is ignored and never answered', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const result = await process(rawMail({ from: 'jan@example.nl', subject: 'Automatisch antwoord: Afmelden', headers: { 'Auto-Submitted': 'auto-replied' }, text: 'Ik ben tot maandag afwezig. Afmelden' }));
+    expect(result).toMatchObject({ intent: 'auto_reply', outcome: 'ignored', reply: { status: 'none' } });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+    expect(peer.received).toHaveLength(0);
+  });
+
+  it('an access request is acknowledged and goes to review for a person to answer', async () => {
+    const result = await process(rawMail({ from: 'jan@example.nl', subject: 'Inzageverzoek' }));
+    expect(result).toMatchObject({ intent: 'access', outcome: 'awaiting_operator', folder: 'review' });
+    expect(peer.received[0].parsed.subject).toBe('Uw inzageverzoek bij De Winkel is ontvangen');
+  });
+
+  it('anything else goes to review, unanswered', async () => {
+    expect(await process(rawMail({ subject: 'Offerte', text: 'Wat kost dat?' }))).toMatchObject({ intent: 'unknown', outcome: 'needs_review', folder: 'review', reply: { status: 'none' } });
+  });
+
+  it('never answers the null sender or a mailer daemon', async () => {
+    await process(rawMail({ from: 'jan@example.nl', subject: 'Afmelden', headers: { 'Return-Path': '<>' } }));
+    await process(rawMail({ from: 'MAILER-DAEMON@example.nl', subject: 'unsubscribe' }));
+    expect(peer.received).toHaveLength(0);
+  });
+});
+
+describe('a reply that cannot be sent', () => {
+  it('is recorded, the mail is not done, and the next pass sends it without acting twice', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = rawMail({ from: 'jan@example.nl', subject: 'Afmelden', messageId: '<retry-1@example.nl>' });
+    peer.failNext(1, 451);
+    const first = await process(raw);
+    expect(first).toMatchObject({ outcome: 'unsubscribed', isDone: false, reply: { status: 'failed' } });
+    expect((await requestRow('<retry-1@example.nl>')).detail).toMatch(/^proof=none; reply=failed; error=Sending to jan@example.nl failed/);
+    const events = await eventCount('jan@example.nl');
+    const second = await process(raw);
+    expect(second).toMatchObject({ isRepeat: true, isDone: true, reply: { status: 'sent' } });
+    expect(await eventCount('jan@example.nl')).toBe(events);
+    expect(peer.received).toHaveLength(1);
+    expect((await requestRow('<retry-1@example.nl>')).detail).toBe('proof=none; reply=sent');
+  });
+
+  it('a refusal for good (5xx) is recorded and not retried', async () => {
+    peer.failNext(1, 550);
+    const result = await process(rawMail({ from: 'typo@example.nl', subject: 'Afmelden' }));
+    expect(result).toMatchObject({ isDone: true, reply: { status: 'rejected' } });
+  });
+});
