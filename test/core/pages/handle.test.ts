@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidInput } from '../../../core/errors';
 import type { Ledger } from '../../../core/ledger';
 import { handleLinkRequest, type LinkRequest, type LinkResponse } from '../../../core/pages/handle';
@@ -149,7 +150,7 @@ describe('headers', () => {
     const { confirmToken } = await signup(ledger, { email: 'anna@example.nl' });
     const auto = await call({ method: 'GET', query: { token: confirmToken } });
     const script = /<script>([\s\S]*?)<\/script>/.exec(auto.html)![1];
-    const hash = require('node:crypto').createHash('sha256').update(script, 'utf8').digest('base64');
+    const hash = createHash('sha256').update(script, 'utf8').digest('base64');
     expect(auto.headers['Content-Security-Policy']).toContain(`script-src 'sha256-${hash}'`);
     expect(auto.html.match(/<script/g)).toHaveLength(1);
 
