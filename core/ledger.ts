@@ -170,7 +170,7 @@ export interface PreferenceView {
   subjectId: number;
   locale: string | null;
   channel: Channel;
-  topics: { topic: string; status: Status; subscribed: boolean }[];
+  topics: { topic: string; status: Status; subscribed: boolean; pending: boolean }[];
 }
 
 export interface EraseResult {
@@ -743,7 +743,8 @@ export class Ledger {
         subjectId: subject.id,
         locale: subject.locale,
         channel: row.channel,
-        topics: consents.map((c) => ({ topic: c.topic, status: c.status, subscribed: CONTACTABLE.includes(c.status) || PENDING.includes(c.status) })),
+        // A pending topic is not ticked: a pre-ticked box is not consent (CJEU C-673/17, Planet49).
+        topics: consents.map((c) => ({ topic: c.topic, status: c.status, subscribed: CONTACTABLE.includes(c.status), pending: PENDING.includes(c.status) })),
       };
     });
   }
