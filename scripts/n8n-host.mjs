@@ -8,13 +8,14 @@
 // that the host install brings along.
 //
 // As a library: import { ensureN8nHost, startN8n, ... } from './n8n-host.mjs'.
-// As a command (for jest, which cannot import ESM, and for people):
+// As a command (for jest, which cannot import ESM, and for people), options as one JSON argument:
 //   node scripts/n8n-host.mjs ensure
-//   node scripts/n8n-host.mjs install <userFolder> <packageDir>
-//   node scripts/n8n-host.mjs import-workflow <userFolder> <file.json>
-//   node scripts/n8n-host.mjs publish-workflow <userFolder> <workflowId>
-//   node scripts/n8n-host.mjs import-credentials <userFolder> <file.json>
-//   node scripts/n8n-host.mjs serve <userFolder> [port]   (stops n8n when stdin closes or on SIGTERM)
+//   node scripts/n8n-host.mjs install '{"userFolder": "/tmp/u", "packageDir": "."}'
+//   node scripts/n8n-host.mjs import-workflow '{"userFolder": "/tmp/u", "file": "workflows/x.json"}'
+//   node scripts/n8n-host.mjs publish-workflow '{"userFolder": "/tmp/u", "id": "..."}'
+//   node scripts/n8n-host.mjs import-credentials '{"userFolder": "/tmp/u", "credentials": [...]}'
+//   node scripts/n8n-host.mjs serve '{"userFolder": "/tmp/u", "port": 5678}'
+//     (runs until SIGTERM/SIGINT or until its stdin closes, then stops n8n)
 // Each prints one JSON line on stdout when done; progress goes to stderr.
 
 import { spawn } from 'node:child_process';
@@ -328,7 +329,7 @@ export function n8nEnv({ host, userFolder, port, brokerPort, owner = DEFAULT_OWN
       N8N_LISTEN_ADDRESS: LOOPBACK,
       N8N_HOST: LOOPBACK,
       N8N_PROTOCOL: 'http',
-      WEBHOOK_URL: `http://${LOOPBACK}:${port}/`,
+      N8N_WEBHOOK_URL: `http://${LOOPBACK}:${port}/`,
       N8N_EDITOR_BASE_URL: `http://${LOOPBACK}:${port}/`,
     });
   }
@@ -417,13 +418,24 @@ export async function importCredentials({ userFolder, credentials, owner, env })
 }
 
 /**
- * Starts `n8n start` for a user folder on 127.0.0.1 and waits for "Editor is now accessible"
- * (webhooks answer from then on, not yet at /healthz). stop() ends the whole process group
- * (n8n and its task runner) and resolves once the port is closed.
+ * Starts `n8n start` for a user folder on 127.0.0.1, waits for "Editor is now accessible" and then
+ * (unless waitForPublishedWorkflows is false) until every published workflow is live, so that its
+ * webhooks answer. stop() ends the whole process group (n8n and its task runner) and resolves
+ * once the port is closed.
  * @returns {Promise<{baseUrl: string, port: number, brokerPort: number, pid: number, owner: object,
  *   logFile: string, output: () => string, stop: () => Promise<void>}>}
  */
-export async function startN8n({ userFolder, port, brokerPort, env, owner = DEFAULT_OWNER, timeoutMs = 180_000 } = {}) {
+export async function startN8n({
+  userFolder,
+  port,
+  brokerPort,
+  env,
+  owner = DEFAULT_OWNER,
+  timeoutMs = 180_000,
+  waitForPublishedWorkflows = true,
+  log = logStep,
+} = {}) {
+  const started = Date.now();
   if (!userFolder) throw new Error('startN8n: userFolder is required (a folder n8n may own: its database and keys go there)');
   const host = await ensureN8nHost();
   userFolder = path.resolve(userFolder);
@@ -481,7 +493,53 @@ export async function startN8n({ userFolder, port, brokerPort, env, owner = DEFA
     const why = outcome === 'timeout' ? `was not ready after ${timeoutMs} ms` : `exited (${JSON.stringify(exitInfo)})`;
     throw new Error(`n8n ${why}; see ${logFile}. Last output:\n${output.slice(-4000)}`);
   }
+  log(`n8n is up on ${baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (waitForPublishedWorkflows && owner.password) {
+    try {
+      const count = await waitForPublications(baseUrl, owner, started + timeoutMs);
+      log(`${count} published workflow(s) live after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      await stop().catch(() => {});
+      throw new Error(`${error.message}; see ${logFile}`);
+    }
+  }
   return { baseUrl, port, brokerPort, pid: child.pid, owner, logFile, output: () => output, stop };
+}
+
+/**
+ * n8n 2.40 activates published workflows after "Editor is now accessible", through its
+ * publication outbox: wait, as the owner, until every published workflow's triggers and webhooks
+ * are live, and fail with n8n's own reason when one could not be activated.
+ */
+async function waitForPublications(baseUrl, owner, deadline) {
+  const login = await fetch(`${baseUrl}/rest/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+  });
+  if (!login.ok) throw new Error(`n8n refused the owner's login (${login.status}): ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const get = async (route) => {
+    const response = await fetch(`${baseUrl}${route}`, { headers: { cookie } });
+    if (!response.ok) throw new Error(`GET ${route} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()).data;
+  };
+  const published = (await get('/rest/workflows')).filter((w) => w.activeVersionId && !w.isArchived);
+  for (const workflow of published) {
+    for (;;) {
+      const { status, triggers } = await get(`/rest/workflows/${encodeURIComponent(workflow.id)}/publication-status`);
+      if (status === 'published') break;
+      if (status === 'failed' || status === 'partial') {
+        const reasons = triggers.filter((t) => t.status === 'failed').map((t) => `node ${t.nodeId}: ${t.errorMessage}`);
+        throw new Error(`n8n could not activate workflow "${workflow.name}" (${workflow.id}): ${reasons.join('; ')}`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`Workflow "${workflow.name}" (${workflow.id}) was still "${status}" when the start-up time ran out`);
+      }
+      await sleep(200);
+    }
+  }
+  return published.length;
 }
 
 function killGroup(pid, signal) {
@@ -512,46 +570,43 @@ async function waitForPortClosed(port, timeoutMs) {
   }
 }
 
+const COMMANDS = {
+  ensure: () => ensureN8nHost(),
+  install: ({ userFolder, packageDir }) => installPackageIntoN8n(userFolder, packageDir),
+  'import-workflow': async (options) => ({ ids: await importWorkflow(options) }),
+  'publish-workflow': async (options) => {
+    await publishWorkflow(options);
+    return { published: options.id };
+  },
+  'import-credentials': async (options) => ({ ids: await importCredentials(options) }),
+};
+
 async function main(argv) {
-  const [command, ...args] = argv;
+  const [command, json] = argv;
+  const options = json ? JSON.parse(json) : {};
   const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
-  switch (command) {
-    case 'ensure':
-      return print(await ensureN8nHost());
-    case 'install':
-      return print(await installPackageIntoN8n(args[0], args[1]));
-    case 'import-workflow':
-      return print({ ids: await importWorkflow({ userFolder: args[0], file: args[1] }) });
-    case 'publish-workflow':
-      await publishWorkflow({ userFolder: args[0], id: args[1] });
-      return print({ published: args[1] });
-    case 'import-credentials':
-      return print({ ids: await importCredentials({ userFolder: args[0], credentials: JSON.parse(fs.readFileSync(args[1], 'utf8')) }) });
-    case 'serve': {
-      const n8n = await startN8n({ userFolder: args[0], port: args[1] ? Number(args[1]) : undefined });
-      const { stop, output, ...info } = n8n;
-      print(info);
-      let stopping;
-      const shutdown = () => {
-        stopping ??= stop().then(
-          () => process.exit(0),
-          (error) => {
-            process.stderr.write(`${error.stack}\n`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', shutdown);
-      process.on('SIGINT', shutdown);
-      // The caller going away (jest ending, a crash) closes stdin: n8n must not outlive it.
-      process.stdin.on('end', shutdown);
-      process.stdin.on('error', shutdown);
-      process.stdin.resume();
-      return;
-    }
-    default:
-      throw new Error('usage: n8n-host.mjs ensure | install <userFolder> <packageDir> | import-workflow <userFolder> <file> | publish-workflow <userFolder> <id> | import-credentials <userFolder> <file> | serve <userFolder> [port]');
+  if (command in COMMANDS) return print(await COMMANDS[command](options));
+  if (command !== 'serve') {
+    throw new Error(`usage: n8n-host.mjs <${[...Object.keys(COMMANDS), 'serve'].join('|')}> ['{"userFolder": ..., ...}']`);
   }
+  const { stop, output, ...info } = await startN8n(options);
+  print(info);
+  let stopping;
+  const shutdown = () => {
+    stopping ??= stop().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`${error.stack}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // The caller going away (jest ending, a crash) closes stdin: n8n must not outlive it.
+  process.stdin.on('end', shutdown);
+  process.stdin.on('error', shutdown);
+  process.stdin.resume();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

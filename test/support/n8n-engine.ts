@@ -7,8 +7,7 @@
 // no database), and the additional data (no sub-workflows, no Code-node task runner).
 // Expressions are evaluated by the engine n8n 2.40 uses by default ('vm', on isolated-vm).
 
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -44,10 +43,15 @@ import { Credentials, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core'
 import { Expression, ICredentialsHelper, NodeConnectionTypes, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 import { expressionSandboxHooks } from 'n8n-workflow/dist/cjs/expression-sandboxing';
 
+import { ensureN8nHost } from './n8n-host';
+import type { N8nHost } from './n8n-host';
+
 // n8n-core creates its instance settings (encryption key, .n8n folder) in N8N_USER_FOLDER on first
 // use, not on import: point it at a throwaway folder before any run, never at ~/.n8n.
+let temporaryUserFolder: string | undefined;
 if (!process.env.N8N_USER_FOLDER) {
-  process.env.N8N_USER_FOLDER = mkdtempSync(path.join(tmpdir(), 'n8n-engine-'));
+  temporaryUserFolder = mkdtempSync(path.join(tmpdir(), 'n8n-engine-'));
+  process.env.N8N_USER_FOLDER = temporaryUserFolder;
 }
 // n8n's logger would print every node error a test provokes on purpose; the run result carries
 // them. Set N8N_LOG_LEVEL=debug to see n8n's own log while debugging.
@@ -130,13 +134,6 @@ class HarnessStart implements INodeType {
 }
 
 const N8N_BASE_PREFIX = 'n8n-nodes-base.';
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-interface N8nHost {
-  dir: string;
-  nodesBaseDir: string;
-  n8nVersion: string;
-}
 
 let hostPromise: Promise<N8nHost> | undefined;
 
@@ -145,22 +142,7 @@ let hostPromise: Promise<N8nHost> | undefined;
  * Call it in beforeAll with a long timeout when a test uses n8n's own nodes.
  */
 export function ensureN8nHostForEngine(): Promise<N8nHost> {
-  hostPromise ??= new Promise<N8nHost>((resolve, reject) => {
-    // scripts/n8n-host.mjs is ESM, which jest (CommonJS) cannot import: run it as a command.
-    execFile(
-      process.execPath,
-      [path.join(REPO_ROOT, 'scripts', 'n8n-host.mjs'), 'ensure'],
-      { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(new Error(`Could not install or find the n8n host for n8n's own nodes: ${error.message}\n${stderr.slice(-4000)}`));
-          return;
-        }
-        const lastLine = stdout.trim().split('\n').pop() ?? '';
-        resolve(JSON.parse(lastLine) as N8nHost);
-      },
-    );
-  });
+  hostPromise ??= ensureN8nHost();
   return hostPromise;
 }
 
@@ -325,13 +307,18 @@ function ensureExpressionEngine(): Promise<void> {
   return engineReady;
 }
 
-/** Releases the expression engine's isolates; call it in afterAll so jest can exit cleanly. */
+/**
+ * Releases the expression engine's isolates and the temporary user folder; call it in afterAll
+ * (after it, runWorkflow starts a new engine but n8n-core keeps using the removed folder).
+ */
 export async function disposeEngine(): Promise<void> {
-  if (engineReady === undefined) return;
-  await engineReady.catch(() => undefined);
-  engineReady = undefined;
-  await Expression.disposeExpressionEngine();
-  Expression.setExpressionEngine('legacy');
+  if (engineReady !== undefined) {
+    await engineReady.catch(() => undefined);
+    engineReady = undefined;
+    await Expression.disposeExpressionEngine();
+    Expression.setExpressionEngine('legacy');
+  }
+  if (temporaryUserFolder !== undefined) rmSync(temporaryUserFolder, { recursive: true, force: true });
 }
 
 function findStartNode(workflow: WorkflowJson, requested?: string): INode {
