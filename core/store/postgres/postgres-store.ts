@@ -1,0 +1,947 @@
+import { Client, DatabaseError, Pool, types as pgTypes, type ClientConfig, type PoolClient, type QueryResultRow } from 'pg';
+import { StoreUnavailable } from '../../errors';
+import type {
+  CheckHit,
+  CheckLookup,
+  ConsentChange,
+  ConsentRow,
+  ErasureRow,
+  EventRow,
+  MailboxLease,
+  MailboxState,
+  MessageRow,
+  NewEvent,
+  NewSubject,
+  PendingQuery,
+  RequestRow,
+  StatusCount,
+  Store,
+  StoreTx,
+  SubjectLookup,
+  SubjectRow,
+  TokenRow,
+} from '../store';
+import { POSTGRES_MIGRATIONS } from './migrations';
+
+/**
+ * The PostgreSQL ledger (pg), for n8n in queue mode and several mailbox workers. All SQL of this
+ * dialect is in this file (the schema is in migrations.ts).
+ *
+ * - Batches are set-wise: each array crosses as one array parameter per column (unnest, = ANY),
+ *   so a batch of 100,000 items is a handful of round trips and never hits the parameter limit.
+ * - READ COMMITTED, one pooled connection per transaction. lockSubjects takes row locks in id
+ *   order; rows this transaction inserted need none (nobody else can see them yet). A transaction
+ *   that loses a race (deadlock, a unique or foreign key another transaction made true or false
+ *   meanwhile) is run again from the start (see Store.transaction).
+ * - Instants are TIMESTAMPTZ and come back as ISO 8601 UTC strings.
+ * - No flushErased: a deleted row's bytes stay in its heap page until VACUUM reuses the space and
+ *   in the WAL until it is recycled; VACUUM does not zero them either, so running it after each
+ *   erasure would cost a lot and promise nothing. The rows are gone for every reader; the
+ *   database's disks are the operator's to protect (encryption at rest, backup retention).
+ */
+
+/** A schema name we create and quote ourselves: lower case letters, digits and _, not pg_*. */
+export const SCHEMA_NAME = /^(?!pg_)[a-z_][a-z0-9_]{0,62}$/;
+export const SCHEMA_NAME_HINT = 'use lower-case letters, digits and "_", starting with a letter or "_" (e.g. consent)';
+
+export interface PostgresOptions {
+  /** host, port, database, user, password, ssl, or connectionString */
+  connection: ClientConfig;
+  schema: string;
+  /** Connections this process may hold at once (default 10). */
+  poolSize?: number;
+}
+
+const TIMESTAMPTZ = 1184;
+const parseTimestamp = pgTypes.getTypeParser(TIMESTAMPTZ, 'text') as (value: string) => Date;
+const UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * TIMESTAMPTZ as the ISO 8601 string instants are on the Store interface. Sessions run in UTC
+ * (see SESSION_SETUP), so the server's text is rearranged rather than parsed into a Date and
+ * formatted again: a check or campaign reads four instants per consent row.
+ */
+export function isoFromTimestamptz(value: string): string {
+  const m = UTC_TIMESTAMP.exec(value);
+  if (!m) return parseTimestamp(value).toISOString();
+  return `${m[1]}T${m[2]}.${((m[3] ?? '') + '000').slice(0, 3)}Z`;
+}
+const storeTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ ? isoFromTimestamptz : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
+};
+
+/**
+ * Per connection: UTC, so instants come back in the shape isoFromTimestamptz rearranges; no JIT,
+ * whose compile time (a quarter second) outweighs what it saves on these short batch statements.
+ */
+const SESSION_SETUP = "SET TIME ZONE 'UTC'; SET jit = off";
+
+/** SQLSTATEs of a race this transaction lost; running it again reads the new state. */
+const LOST_RACE = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '23505', // unique_violation: another transaction added the address meanwhile
+  '23503', // foreign_key_violation: another transaction erased the subject meanwhile
+]);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * A subject this transaction looked for and did not find was added by another one before this
+ * transaction could add it. What the transaction decided from "not there" is stale: run it again.
+ */
+class SubjectAppeared extends Error {
+  constructor() {
+    super('A subject was added by another transaction meanwhile.');
+  }
+}
+
+/** A waiting lease's lock request ends now and then and is made again (a backstop: abort cancels it). */
+const LEASE_WAIT_SLICE_MS = 5000;
+const LEASE_HEARTBEAT_MS = 15_000;
+
+type Row = Record<string, unknown>;
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+// ------------------------------------------------------------------------------------------ SQL
+
+const SUBJECT_COLUMNS = 'id, email, phone, external_id, name, locale, created_at, hold_reason, hold_until, suppressed_at';
+const CONSENT_COLUMNS =
+  'subject_id, topic, channel, status, basis, since, invited_at, last_sent_at, reminders, event_id, consent_text_hash, ev_who, ev_source, ev_at, ev_optin_id, ev_description';
+const C_CONSENT_COLUMNS = CONSENT_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ');
+const EVENT_COLUMNS = `e.id, e.subject_id, e.topic, e.channel, e.action, e.from_status, e.to_status, e.basis, e.at, e.recorded_at,
+  e.actor_kind, e.source_kind, e.source_ref, e.consent_text_hash, t.text AS consent_text, e.optin_id, e.message_id,
+  v.actor_name, v.ip, v.user_agent, v.description, v.proof_ref`;
+const EVENT_JOINS = 'LEFT JOIN {s}.evidence v ON v.event_id = e.id LEFT JOIN {s}.consent_texts t ON t.hash = e.consent_text_hash';
+
+/** The event columns of an appended batch, one array parameter each ($1..$22). */
+const EVENT_INPUT = `
+  input AS MATERIALIZED (
+    SELECT nextval('{s}.events_id_seq') AS id, u.*
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                $17::boolean[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[])
+      WITH ORDINALITY AS u(subject_id, topic, channel, action, from_status, to_status, basis, at,
+                           recorded_at, actor_kind, source_kind, source_ref, consent_text, consent_text_hash, optin_id, message_id,
+                           has_evidence, actor_name, ip, user_agent, description, proof_ref, n)
+  ),
+  texts AS (
+    INSERT INTO {s}.consent_texts (hash, text)
+    SELECT DISTINCT ON (consent_text_hash) consent_text_hash, consent_text FROM input
+    WHERE consent_text IS NOT NULL ORDER BY consent_text_hash, n
+    ON CONFLICT (hash) DO NOTHING
+  ),
+  appended AS (
+    INSERT INTO {s}.events (id, subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
+                            actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id)
+    SELECT id, subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
+           actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id
+    FROM input ORDER BY n
+  ),
+  evidence AS (
+    INSERT INTO {s}.evidence (event_id, subject_id, actor_name, ip, user_agent, description, proof_ref)
+    SELECT id, subject_id, actor_name, ip, user_agent, description, proof_ref FROM input WHERE has_evidence
+  )`;
+
+const SQL = {
+  getMeta: 'SELECT value FROM {s}.meta WHERE key = $1',
+  setMeta: 'INSERT INTO {s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+
+  findSuppressed: 'SELECT hash FROM {s}.suppressions WHERE hash = ANY($1::bytea[])',
+  addSuppressions: `INSERT INTO {s}.suppressions (hash, reason, at)
+    SELECT * FROM unnest($1::bytea[], $2::text[], $3::timestamptz[]) ON CONFLICT (hash) DO NOTHING`,
+
+  findSubjects: `SELECT ${SUBJECT_COLUMNS} FROM {s}.subjects
+    WHERE id = ANY($1::bigint[]) OR email = ANY($2::text[]) OR phone = ANY($3::text[]) OR external_id = ANY($4::text[])
+    ORDER BY id`,
+  // Ids are drawn first, so the answer (the ids drawn, in input order, and those inserted) says
+  // which input rows this statement added. A row whose address exists, or that another
+  // transaction is adding (the insert waits for it), is left out and insertSubjects reads it
+  // back. Inserting in address order keeps two batches from deadlocking.
+  insertSubjects: `
+    WITH input AS MATERIALIZED (
+      SELECT nextval('{s}.subjects_id_seq') AS id, u.*
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+        WITH ORDINALITY AS u(email, phone, external_id, name, locale, created_at, n)
+    ),
+    added AS (
+      INSERT INTO {s}.subjects (id, email, phone, external_id, name, locale, created_at)
+      SELECT id, email, phone, external_id, name, locale, created_at FROM input ORDER BY email, phone, external_id
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    )
+    SELECT (SELECT array_agg(id ORDER BY n) FROM input) AS ids, (SELECT array_agg(id) FROM added) AS added`,
+  listSubjectIdsWithEmail: 'SELECT id FROM {s}.subjects WHERE id > $1 AND email IS NOT NULL ORDER BY id LIMIT $2',
+  // Rows are locked in the order the sort emits them: ascending id, the same in every transaction.
+  lockSubjects: 'SELECT id FROM {s}.subjects WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
+
+  getConsents: `SELECT ${CONSENT_COLUMNS} FROM {s}.consents
+    WHERE subject_id = ANY($1::bigint[]) AND ($2::text IS NULL OR topic = $2) AND ($3::text IS NULL OR channel = $3)
+    ORDER BY subject_id, topic, channel`,
+  // Each item names its subject by one identifier (the others are null): one join per kind, each
+  // on its unique index. suppressed_at only where check reads it (no consent, or blacklisted).
+  checkConsents: `
+    WITH k AS MATERIALIZED (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY
+        AS k(email, phone, external_id, subject_id, topic, channel, n)
+    ),
+    hits AS (
+      SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.email = k.email
+      UNION ALL SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.phone = k.phone
+      UNION ALL SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.external_id = k.external_id
+      UNION ALL SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.id = k.subject_id
+    )
+    SELECT hits.n, hits.id AS sid,
+           CASE WHEN c.status IS NULL OR c.status = 'blacklisted' THEN hits.suppressed_at END AS sid_suppressed_at,
+           ${C_CONSENT_COLUMNS}
+    FROM hits JOIN k ON k.n = hits.n
+    LEFT JOIN {s}.consents c ON c.subject_id = hits.id AND c.topic = k.topic AND c.channel = k.channel`,
+  findPendingByInvitedAt: `SELECT ${CONSENT_COLUMNS} FROM {s}.consents
+    WHERE status = ANY($1::text[]) AND invited_at <= $2
+      AND ($3::int IS NULL OR reminders < $3) AND ($4::text IS NULL OR topic = $4) AND ($5::text IS NULL OR channel = $5)
+    ORDER BY invited_at, subject_id, topic, channel LIMIT $6`,
+  findPendingByLastSentAt: `SELECT ${CONSENT_COLUMNS} FROM {s}.consents
+    WHERE status = ANY($1::text[]) AND last_sent_at <= $2
+      AND ($3::int IS NULL OR reminders < $3) AND ($4::text IS NULL OR topic = $4) AND ($5::text IS NULL OR channel = $5)
+    ORDER BY last_sent_at, subject_id, topic, channel LIMIT $6`,
+  appendEvents: `WITH ${EVENT_INPUT}
+    SELECT id FROM input ORDER BY n`,
+  // Events and consent rows in one statement. Of several changes to one consent in a batch the
+  // last one stands (an upsert may not touch a row twice).
+  writeChanges: `WITH ${EVENT_INPUT},
+  changed AS (
+    INSERT INTO {s}.consents (${CONSENT_COLUMNS})
+    SELECT DISTINCT ON (c.subject_id, c.topic, c.channel)
+           c.subject_id, c.topic, c.channel, c.status, c.basis, c.since, c.invited_at, c.last_sent_at, c.reminders, input.id,
+           input.consent_text_hash, COALESCE(input.actor_name, input.actor_kind), COALESCE(input.source_ref, input.source_kind),
+           input.at, COALESCE(input.optin_id, 'ledger-event-' || input.id), input.description
+    FROM unnest($23::bigint[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::timestamptz[],
+                $30::timestamptz[], $31::int[])
+      WITH ORDINALITY AS c(subject_id, topic, channel, status, basis, since, invited_at, last_sent_at, reminders, n)
+    JOIN input ON input.n = c.n
+    ORDER BY c.subject_id, c.topic, c.channel, c.n DESC
+    ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = EXCLUDED.status, basis = EXCLUDED.basis,
+      since = EXCLUDED.since, invited_at = EXCLUDED.invited_at, last_sent_at = EXCLUDED.last_sent_at,
+      reminders = EXCLUDED.reminders, event_id = EXCLUDED.event_id, consent_text_hash = EXCLUDED.consent_text_hash,
+      ev_who = EXCLUDED.ev_who, ev_source = EXCLUDED.ev_source, ev_at = EXCLUDED.ev_at,
+      ev_optin_id = EXCLUDED.ev_optin_id, ev_description = EXCLUDED.ev_description
+  )
+  SELECT id FROM input ORDER BY n`,
+  listEvents: `SELECT ${EVENT_COLUMNS} FROM {s}.events e ${EVENT_JOINS} WHERE e.subject_id = $1 ORDER BY e.id`,
+  countStatuses: `SELECT topic, channel, status, COUNT(*) AS n FROM {s}.consents
+    GROUP BY topic, channel, status ORDER BY topic, channel, status`,
+
+  // Topic lists cross as array literals (one text per row) and are cast per row: unnest cannot
+  // take an array of arrays of different lengths.
+  insertTokens: `INSERT INTO {s}.tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at)
+    SELECT hash, purpose, subject_id, channel, topics::text[], consent_text_hash, ref, created_at, expires_at, used_at
+    FROM unnest($1::bytea[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                $9::timestamptz[], $10::timestamptz[])
+      AS u(hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at)`,
+  findToken: `SELECT hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at
+    FROM {s}.tokens WHERE hash = $1`,
+  // Under READ COMMITTED a second claimer waits for the first to commit, then re-reads the row
+  // and finds used_at set: exactly one caller gets a row back.
+  claimToken: 'UPDATE {s}.tokens SET used_at = $1 WHERE hash = $2 AND used_at IS NULL',
+  countTokens: 'SELECT COUNT(*) AS n FROM {s}.tokens WHERE subject_id = $1',
+
+  insertMessages: `INSERT INTO {s}.messages (subject_id, message_id, template, topics, channel, sent_at)
+    SELECT subject_id, message_id, template, topics::text[], channel, sent_at
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
+      AS u(subject_id, message_id, template, topics, channel, sent_at, n)
+    ORDER BY n`,
+  listMessages: 'SELECT subject_id, message_id, template, topics, channel, sent_at FROM {s}.messages WHERE subject_id = $1 ORDER BY id',
+
+  // Two statements, not one: a row another transaction committed while this insert waited is
+  // visible only to the next statement.
+  insertRequest: `INSERT INTO {s}.requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (message_id) DO NOTHING`,
+  findRequest: 'SELECT * FROM {s}.requests WHERE message_id = $1',
+  listRequests: 'SELECT * FROM {s}.requests WHERE subject_id = $1 ORDER BY received_at, message_id',
+
+  eraseSubject: `
+    WITH subject AS (SELECT email FROM {s}.subjects WHERE id = $1),
+    evidence AS (DELETE FROM {s}.evidence WHERE subject_id = $1),
+    tokens AS (DELETE FROM {s}.tokens WHERE subject_id = $1),
+    messages AS (DELETE FROM {s}.messages WHERE subject_id = $1),
+    consents AS (DELETE FROM {s}.consents WHERE subject_id = $1),
+    requests AS (
+      UPDATE {s}.requests SET address = NULL
+      WHERE subject_id = $1 OR (address IS NOT NULL AND address = (SELECT email FROM subject))
+    )
+    DELETE FROM {s}.subjects WHERE id = $1`,
+  insertErasure: `INSERT INTO {s}.erasures (receipt_id, subject_id, at, outcome, reason, actor_kind, source_kind)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  findErasure: 'SELECT * FROM {s}.erasures WHERE receipt_id = $1',
+
+  getMailboxState: 'SELECT * FROM {s}.mailboxes WHERE mailbox = $1',
+  setMailboxState: `INSERT INTO {s}.mailboxes (mailbox, uid_validity, last_uid, updated_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (mailbox) DO UPDATE SET uid_validity = EXCLUDED.uid_validity, last_uid = EXCLUDED.last_uid,
+      updated_at = EXCLUDED.updated_at`,
+} as const;
+type StatementName = keyof typeof SQL;
+
+const SUBJECT_PATCH_COLUMNS: Record<string, string> = {
+  email: 'email', phone: 'phone', externalId: 'external_id', name: 'name', locale: 'locale',
+  holdReason: 'hold_reason', holdUntil: 'hold_until', suppressedAt: 'suppressed_at',
+};
+const REQUEST_PATCH_COLUMNS: Record<string, string> = {
+  outcome: 'outcome', subjectId: 'subject_id', detail: 'detail', address: 'address', updatedAt: 'updated_at',
+};
+
+const MIGRATION_LOCK = 'n8n-nodes-consent migrate';
+const MAILBOX_LOCK = 'n8n-nodes-consent mailbox';
+
+// ------------------------------------------------------------------------------------------ store
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  private readonly statements: Record<StatementName, string>;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly connection: ClientConfig,
+    readonly schema: string,
+  ) {
+    const s = quoteIdent(schema);
+    this.statements = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, text.replaceAll('{s}', s)])) as Record<StatementName, string>;
+  }
+
+  static async open(options: PostgresOptions): Promise<PostgresStore> {
+    if (!SCHEMA_NAME.test(options.schema)) {
+      throw new StoreUnavailable(`PostgreSQL schema "${options.schema}" is not a plain name: ${SCHEMA_NAME_HINT}.`);
+    }
+    const connection: ClientConfig = { application_name: 'n8n-nodes-consent', connectionTimeoutMillis: 15_000, ...options.connection, types: storeTypes };
+    const pool = new Pool({ ...connection, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+    // An idle connection the server dropped is discarded by the pool; without a listener the
+    // 'error' event would end the process.
+    pool.on('error', () => undefined);
+    // Queued before anything else the pool's user sends on the new connection.
+    pool.on('connect', (client) => void client.query(SESSION_SETUP).catch(() => undefined));
+    const store = new PostgresStore(pool, connection, options.schema);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw unavailable(error, 'open');
+    }
+    return store;
+  }
+
+  /** @internal the SQL of one statement for this schema */
+  sql(name: StatementName): string {
+    return this.statements[name];
+  }
+
+  /**
+   * Creates the schema and applies what is missing, all in one transaction under an advisory
+   * lock: the first process to open a new ledger migrates it, the others wait and find it done.
+   */
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    const s = quoteIdent(this.schema);
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${MIGRATION_LOCK} ${this.schema}`]);
+      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+      const current = Number((await client.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${s}.schema_migrations`)).rows[0].v);
+      const latest = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1].version;
+      if (current > latest) {
+        throw new StoreUnavailable(
+          `The ledger in schema "${this.schema}" has schema version ${current}, newer than this n8n-nodes-consent knows (${latest}). Update n8n-nodes-consent on every machine that opens it.`,
+        );
+      }
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (migration.version <= current) continue;
+        await client.query(migration.sql.replaceAll('{schema}', s));
+        await client.query(`INSERT INTO ${s}.schema_migrations (version) VALUES ($1)`, [migration.version]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async connect(): Promise<PoolClient> {
+    if (this.closed) throw new StoreUnavailable('The PostgreSQL ledger is closed.');
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw unavailable(error, 'connect');
+    }
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let reusable = true;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(new PostgresTx(this, client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        reusable = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        const lostRace = error instanceof SubjectAppeared || (error instanceof DatabaseError && LOST_RACE.has(error.code ?? ''));
+        if (lostRace && attempt < MAX_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+          continue;
+        }
+        throw isConnectionError(error) ? unavailable(error, 'query') : error;
+      } finally {
+        // A connection whose rollback failed is broken: the pool must not hand it out again.
+        client.release(reusable ? undefined : true);
+      }
+    }
+  }
+
+  /**
+   * A session advisory lock on a connection of its own: the server releases it when that
+   * connection ends, which includes the holding process dying (its socket closes).
+   */
+  async acquireMailboxLease(mailbox: string, options: { wait?: boolean; signal?: AbortSignal } = {}): Promise<MailboxLease | null> {
+    const { wait = true, signal } = options;
+    if (signal?.aborted) return null;
+    const client = new Client({ ...this.connection, keepAlive: true, application_name: 'n8n-nodes-consent mailbox' });
+    let settleLost: (error: Error) => void = () => undefined;
+    const lost = new Promise<Error>((resolve) => (settleLost = resolve));
+    client.on('error', (error) => settleLost(error));
+    try {
+      await client.connect();
+    } catch (error) {
+      throw unavailable(error, 'connect');
+    }
+    const key = `${MAILBOX_LOCK} ${this.schema} ${mailbox}`;
+    // An abort cancels the lock request the server keeps waiting, through another connection.
+    let backendPid: number | undefined;
+    const onAbort = () => {
+      if (backendPid !== undefined) void this.pool.query('SELECT pg_cancel_backend($1)', [backendPid]).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (!wait) {
+        const held = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS held', [key]);
+        if (!held.rows[0].held) {
+          await client.end();
+          return null;
+        }
+      } else {
+        backendPid = Number((await client.query(`SELECT pg_backend_pid() AS pid, set_config('lock_timeout', '${LEASE_WAIT_SLICE_MS}', false)`)).rows[0].pid);
+        for (;;) {
+          if (signal?.aborted) throw signal.reason;
+          try {
+            await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+            break;
+          } catch (error) {
+            // 55P03 lock_not_available: the slice ended; 57014 query_canceled: by onAbort
+            if (!(error instanceof DatabaseError && (error.code === '55P03' || error.code === '57014'))) throw error;
+          }
+        }
+        await client.query('RESET lock_timeout');
+        if (signal?.aborted) throw signal.reason; // granted just as the abort came: let go again
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (signal?.aborted) return null;
+      throw isConnectionError(error) ? unavailable(error, 'query') : error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+
+    let released = false;
+    client.on('end', () => {
+      if (!released) settleLost(new StoreUnavailable(`The connection holding mailbox "${mailbox}" ended; another worker may hold it now.`));
+    });
+    // TCP keepalive finds a dead peer only after minutes; a small query finds it sooner.
+    const heartbeat = setInterval(() => {
+      client.query('SELECT 1').catch((error: Error) => {
+        if (!released) settleLost(error);
+      });
+    }, LEASE_HEARTBEAT_MS);
+    heartbeat.unref();
+    return {
+      mailbox,
+      lost,
+      async release() {
+        if (released) return;
+        released = true;
+        clearInterval(heartbeat);
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+        await client.end().catch(() => undefined);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  if (error instanceof DatabaseError) return /^(08|57P0[1-3])/.test(error.code ?? '');
+  const code = (error as { code?: string })?.code;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE'].includes(code ?? '') ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '')
+  );
+}
+
+function unavailable(error: unknown, step: 'open' | 'connect' | 'query'): Error {
+  if (error instanceof StoreUnavailable) return error;
+  if (step === 'open' || isConnectionError(error)) {
+    const reason = (error as Error)?.message ?? String(error);
+    return new StoreUnavailable(
+      `Cannot ${step === 'query' ? 'reach' : 'open'} the PostgreSQL ledger: ${reason}. Check host, port, database, user, password and SSL, and that the user may create tables in the schema.`,
+    );
+  }
+  return error as Error;
+}
+
+// ------------------------------------------------------------------------------------------ rows
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toSubject(r: Row): SubjectRow {
+  return {
+    id: Number(r.id),
+    email: str(r.email),
+    phone: str(r.phone),
+    externalId: str(r.external_id),
+    name: str(r.name),
+    locale: str(r.locale),
+    createdAt: String(r.created_at),
+    holdReason: str(r.hold_reason),
+    holdUntil: str(r.hold_until),
+    suppressedAt: str(r.suppressed_at),
+  };
+}
+
+function toConsent(r: Row): ConsentRow {
+  return {
+    subjectId: Number(r.subject_id),
+    topic: String(r.topic),
+    channel: r.channel as ConsentRow['channel'],
+    status: r.status as ConsentRow['status'],
+    basis: r.basis as ConsentRow['basis'],
+    since: String(r.since),
+    invitedAt: str(r.invited_at),
+    lastSentAt: str(r.last_sent_at),
+    reminders: Number(r.reminders),
+    eventId: Number(r.event_id),
+    consentTextHash: str(r.consent_text_hash),
+    evidence: {
+      who: str(r.ev_who),
+      source: str(r.ev_source),
+      at: String(r.ev_at),
+      optinId: str(r.ev_optin_id),
+      description: str(r.ev_description),
+    },
+  };
+}
+
+function toEvent(r: Row): EventRow {
+  return {
+    id: Number(r.id),
+    subjectId: Number(r.subject_id),
+    topic: str(r.topic),
+    channel: str(r.channel) as EventRow['channel'],
+    action: r.action as EventRow['action'],
+    fromStatus: str(r.from_status) as EventRow['fromStatus'],
+    toStatus: str(r.to_status) as EventRow['toStatus'],
+    basis: str(r.basis) as EventRow['basis'],
+    at: String(r.at),
+    recordedAt: String(r.recorded_at),
+    actorKind: String(r.actor_kind),
+    sourceKind: String(r.source_kind),
+    sourceRef: str(r.source_ref),
+    consentText: str(r.consent_text),
+    consentTextHash: str(r.consent_text_hash),
+    optinId: str(r.optin_id),
+    messageId: str(r.message_id),
+    actorName: str(r.actor_name),
+    ip: str(r.ip),
+    userAgent: str(r.user_agent),
+    description: str(r.description),
+    proofRef: str(r.proof_ref),
+  };
+}
+
+function toToken(r: Row): TokenRow {
+  return {
+    hash: r.hash as Buffer,
+    purpose: r.purpose as TokenRow['purpose'],
+    subjectId: num(r.subject_id),
+    channel: str(r.channel) as TokenRow['channel'],
+    topics: r.topics as string[],
+    consentTextHash: str(r.consent_text_hash),
+    ref: str(r.ref),
+    createdAt: String(r.created_at),
+    expiresAt: String(r.expires_at),
+    usedAt: str(r.used_at),
+  };
+}
+
+function toRequest(r: Row): RequestRow {
+  return {
+    messageId: String(r.message_id),
+    mailbox: String(r.mailbox),
+    kind: String(r.kind),
+    receivedAt: String(r.received_at),
+    dueAt: String(r.due_at),
+    outcome: String(r.outcome),
+    subjectId: num(r.subject_id),
+    address: str(r.address),
+    detail: str(r.detail),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+function identifiers(s: SubjectRow): string[] {
+  return [...(s.email ? [`e:${s.email}`] : []), ...(s.phone ? [`p:${s.phone}`] : []), ...(s.externalId ? [`x:${s.externalId}`] : [])];
+}
+
+/** A PostgreSQL array literal of texts, for one row's list inside a column of lists. */
+function textArrayLiteral(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/** The evidence table holds an event's PII; an event without any gets no row there. */
+function hasEvidence(e: NewEvent): boolean {
+  return Boolean(e.actorName || e.ip || e.userAgent || e.description || e.proofRef);
+}
+
+function eventColumns(events: NewEvent[]): unknown[][] {
+  const column = <V>(pick: (e: NewEvent) => V) => events.map(pick);
+  return [
+    column((e) => e.subjectId),
+    column((e) => e.topic),
+    column((e) => e.channel),
+    column((e) => e.action),
+    column((e) => e.fromStatus),
+    column((e) => e.toStatus),
+    column((e) => e.basis),
+    column((e) => e.at),
+    column((e) => e.recordedAt),
+    column((e) => e.actorKind),
+    column((e) => e.sourceKind),
+    column((e) => e.sourceRef),
+    // The text is stored once per hash; an event that only names the hash adds none.
+    column((e) => (e.consentTextHash && e.consentText !== null ? e.consentText : null)),
+    column((e) => e.consentTextHash),
+    column((e) => e.optinId),
+    column((e) => e.messageId),
+    column(hasEvidence),
+    column((e) => e.actorName),
+    column((e) => e.ip),
+    column((e) => e.userAgent),
+    column((e) => e.description),
+    column((e) => e.proofRef),
+  ];
+}
+
+// ------------------------------------------------------------------------------------------ tx
+
+class PostgresTx implements StoreTx {
+  /** Subjects this transaction inserted: invisible to others until commit, so no lock needed. */
+  private readonly added = new Set<number>();
+  /** Identifiers findSubjects looked up and did not find (e:, p:, x: + value). */
+  private readonly missing = new Set<string>();
+
+  constructor(
+    private readonly store: PostgresStore,
+    private readonly client: PoolClient,
+  ) {}
+
+  /** A named statement: parsed and planned once per connection. */
+  private async run<R extends QueryResultRow = Row>(name: StatementName, values: unknown[]) {
+    return this.client.query<R>({ name, text: this.store.sql(name), values });
+  }
+
+  async getMeta(key: string) {
+    const { rows } = await this.run('getMeta', [key]);
+    return rows.length ? String(rows[0].value) : undefined;
+  }
+  async setMeta(key: string, value: string) {
+    await this.run('setMeta', [key, value]);
+  }
+
+  async findSuppressed(hashes: Buffer[]) {
+    if (hashes.length === 0) return new Set<string>();
+    const { rows } = await this.run('findSuppressed', [hashes]);
+    return new Set(rows.map((r) => (r.hash as Buffer).toString('hex')));
+  }
+  async addSuppressions(rows: { hash: Buffer; reason: string; at: string }[]) {
+    if (rows.length === 0) return;
+    await this.run('addSuppressions', [rows.map((r) => r.hash), rows.map((r) => r.reason), rows.map((r) => r.at)]);
+  }
+
+  async findSubjects(lookup: SubjectLookup) {
+    const found = await this.selectSubjects(lookup);
+    const seen = new Set(found.flatMap(identifiers));
+    for (const key of [...(lookup.emails ?? []).map((v) => `e:${v}`), ...(lookup.phones ?? []).map((v) => `p:${v}`), ...(lookup.externalIds ?? []).map((v) => `x:${v}`)]) {
+      if (seen.has(key)) this.missing.delete(key);
+      else this.missing.add(key);
+    }
+    return found;
+  }
+  private async selectSubjects(lookup: SubjectLookup) {
+    const { ids = [], emails = [], phones = [], externalIds = [] } = lookup;
+    if (ids.length + emails.length + phones.length + externalIds.length === 0) return [];
+    const { rows } = await this.run('findSubjects', [ids, emails, phones, externalIds]);
+    return rows.map(toSubject);
+  }
+
+  async insertSubjects(rows: NewSubject[]) {
+    const out: (SubjectRow | undefined)[] = new Array(rows.length);
+    let pending = rows.map((_, i) => i);
+    // A row that conflicted is read back; if that subject was erased before we could read it,
+    // the next round inserts it again.
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === 3) throw new Error('insertSubjects: subjects kept disappearing while being inserted');
+      const batch = pending.map((i) => rows[i]);
+      const { rows: answer } = await this.run<{ ids: string[]; added: string[] | null }>('insertSubjects', [
+        batch.map((r) => r.email),
+        batch.map((r) => r.phone),
+        batch.map((r) => r.externalId),
+        batch.map((r) => r.name),
+        batch.map((r) => r.locale),
+        batch.map((r) => r.createdAt),
+      ]);
+      const added = new Set(answer[0].added ?? []);
+      const conflicted: number[] = [];
+      answer[0].ids.forEach((drawn, k) => {
+        const i = pending[k];
+        if (!added.has(drawn)) {
+          conflicted.push(i);
+          return;
+        }
+        const id = Number(drawn);
+        this.added.add(id);
+        out[i] = { ...rows[i], id, holdReason: null, holdUntil: null, suppressedAt: null };
+      });
+      if (conflicted.length === 0) break;
+      const existing = await this.selectSubjects({
+        emails: conflicted.flatMap((i) => (rows[i].email ? [rows[i].email!] : [])),
+        phones: conflicted.flatMap((i) => (rows[i].phone ? [rows[i].phone!] : [])),
+        externalIds: conflicted.flatMap((i) => (rows[i].externalId ? [rows[i].externalId!] : [])),
+      });
+      // The same precedence as the ledger's: email, then phone, then external id.
+      const byEmail = new Map(existing.filter((s) => s.email).map((s) => [s.email!, s]));
+      const byPhone = new Map(existing.filter((s) => s.phone).map((s) => [s.phone!, s]));
+      const byExternal = new Map(existing.filter((s) => s.externalId).map((s) => [s.externalId!, s]));
+      pending = [];
+      for (const i of conflicted) {
+        const r = rows[i];
+        const found =
+          (r.email ? byEmail.get(r.email) : undefined) ??
+          (r.phone ? byPhone.get(r.phone) : undefined) ??
+          (r.externalId ? byExternal.get(r.externalId) : undefined);
+        if (!found) pending.push(i);
+        else if (!this.added.has(found.id) && identifiers(found).some((key) => this.missing.has(key))) throw new SubjectAppeared();
+        else out[i] = found;
+      }
+    }
+    return out as SubjectRow[];
+  }
+
+  async updateSubject(id: number, patch: Partial<Omit<SubjectRow, 'id' | 'createdAt'>>) {
+    const keys = Object.keys(patch).filter((k) => k in SUBJECT_PATCH_COLUMNS) as (keyof typeof patch)[];
+    if (keys.length === 0) return;
+    const s = quoteIdent(this.store.schema);
+    await this.client.query(
+      `UPDATE ${s}.subjects SET ${keys.map((k, i) => `${SUBJECT_PATCH_COLUMNS[k]} = $${i + 2}`).join(', ')} WHERE id = $1`,
+      [id, ...keys.map((k) => patch[k] ?? null)],
+    );
+  }
+  async listSubjectIdsWithEmail(afterId: number, limit: number) {
+    const { rows } = await this.run('listSubjectIdsWithEmail', [afterId, limit]);
+    return rows.map((r) => Number(r.id));
+  }
+  async lockSubjects(ids: number[]) {
+    const others = [...new Set(ids)].filter((id) => !this.added.has(id)).sort((a, b) => a - b);
+    if (others.length > 0) await this.run('lockSubjects', [others]);
+  }
+
+  async getConsents(subjectIds: number[], topic?: string, channel?: string) {
+    if (subjectIds.length === 0) return [];
+    const { rows } = await this.run('getConsents', [subjectIds, topic ?? null, channel ?? null]);
+    return rows.map(toConsent);
+  }
+  async checkConsents(items: CheckLookup[]) {
+    const out: (CheckHit | undefined)[] = new Array(items.length).fill(undefined);
+    if (items.length === 0) return out;
+    // The first identifier an item gives is the one it is looked up by.
+    const by = items.map((i) => (i.email !== undefined ? 'email' : i.phone !== undefined ? 'phone' : i.externalId !== undefined ? 'externalId' : 'subjectId'));
+    const { rows } = await this.run('checkConsents', [
+      items.map((i, k) => (by[k] === 'email' ? i.email : null)),
+      items.map((i, k) => (by[k] === 'phone' ? i.phone : null)),
+      items.map((i, k) => (by[k] === 'externalId' ? i.externalId : null)),
+      items.map((i, k) => (by[k] === 'subjectId' ? (i.subjectId ?? null) : null)),
+      items.map((i) => i.topic),
+      items.map((i) => i.channel),
+    ]);
+    for (const r of rows) {
+      out[Number(r.n) - 1] = { subjectId: Number(r.sid), suppressedAt: str(r.sid_suppressed_at), consent: r.status === null ? null : toConsent(r) };
+    }
+    return out;
+  }
+  async findPending(q: PendingQuery) {
+    const name = q.column === 'invitedAt' ? 'findPendingByInvitedAt' : 'findPendingByLastSentAt';
+    const { rows } = await this.run(name, [q.statuses, q.before, q.maxReminders ?? null, q.topic ?? null, q.channel ?? null, q.limit]);
+    return rows.map(toConsent);
+  }
+  async writeChanges(changes: ConsentChange[]) {
+    if (changes.length === 0) return [];
+    const consents = changes.map((c) => c.consent);
+    const { rows } = await this.run('writeChanges', [
+      ...eventColumns(changes.map((c) => c.event)),
+      consents.map((c) => c.subjectId),
+      consents.map((c) => c.topic),
+      consents.map((c) => c.channel),
+      consents.map((c) => c.status),
+      consents.map((c) => c.basis),
+      consents.map((c) => c.since),
+      consents.map((c) => c.invitedAt),
+      consents.map((c) => c.lastSentAt),
+      consents.map((c) => c.reminders),
+    ]);
+    return rows.map((r) => Number(r.id));
+  }
+  async appendEvents(events: NewEvent[]) {
+    if (events.length === 0) return [];
+    const { rows } = await this.run('appendEvents', eventColumns(events));
+    return rows.map((r) => Number(r.id));
+  }
+  async listEvents(subjectId: number) {
+    const { rows } = await this.run('listEvents', [subjectId]);
+    return rows.map(toEvent);
+  }
+  async countStatuses() {
+    const { rows } = await this.run('countStatuses', []);
+    return rows.map(
+      (r): StatusCount => ({ topic: String(r.topic), channel: r.channel as StatusCount['channel'], status: r.status as StatusCount['status'], count: Number(r.n) }),
+    );
+  }
+
+  async insertTokens(rows: TokenRow[]) {
+    if (rows.length === 0) return;
+    await this.run('insertTokens', [
+      rows.map((t) => t.hash),
+      rows.map((t) => t.purpose),
+      rows.map((t) => t.subjectId),
+      rows.map((t) => t.channel),
+      rows.map((t) => textArrayLiteral(t.topics)),
+      rows.map((t) => t.consentTextHash),
+      rows.map((t) => t.ref),
+      rows.map((t) => t.createdAt),
+      rows.map((t) => t.expiresAt),
+      rows.map((t) => t.usedAt),
+    ]);
+  }
+  async findToken(hash: Buffer) {
+    const { rows } = await this.run('findToken', [hash]);
+    return rows.length ? toToken(rows[0]) : undefined;
+  }
+  async claimToken(hash: Buffer, at: string) {
+    return (await this.run('claimToken', [at, hash])).rowCount === 1;
+  }
+  async countTokens(subjectId: number) {
+    const { rows } = await this.run('countTokens', [subjectId]);
+    return Number(rows[0].n);
+  }
+
+  async insertMessages(rows: MessageRow[]) {
+    if (rows.length === 0) return;
+    await this.run('insertMessages', [
+      rows.map((m) => m.subjectId),
+      rows.map((m) => m.messageId),
+      rows.map((m) => m.template),
+      rows.map((m) => textArrayLiteral(m.topics)),
+      rows.map((m) => m.channel),
+      rows.map((m) => m.sentAt),
+    ]);
+  }
+  async listMessages(subjectId: number) {
+    const { rows } = await this.run('listMessages', [subjectId]);
+    return rows.map(
+      (r): MessageRow => ({
+        subjectId: Number(r.subject_id),
+        messageId: String(r.message_id),
+        template: String(r.template),
+        topics: r.topics as string[],
+        channel: r.channel as MessageRow['channel'],
+        sentAt: String(r.sent_at),
+      }),
+    );
+  }
+
+  async upsertRequest(row: RequestRow) {
+    const inserted = await this.run('insertRequest', [
+      row.messageId, row.mailbox, row.kind, row.receivedAt, row.dueAt, row.outcome, row.subjectId, row.address, row.detail, row.updatedAt,
+    ]);
+    return { row: (await this.findRequest(row.messageId)) as RequestRow, created: inserted.rowCount === 1 };
+  }
+  async updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'address' | 'updatedAt'>>) {
+    const keys = Object.keys(patch).filter((k) => k in REQUEST_PATCH_COLUMNS) as (keyof typeof patch)[];
+    if (keys.length === 0) return;
+    const s = quoteIdent(this.store.schema);
+    await this.client.query(
+      `UPDATE ${s}.requests SET ${keys.map((k, i) => `${REQUEST_PATCH_COLUMNS[k]} = $${i + 2}`).join(', ')} WHERE message_id = $1`,
+      [messageId, ...keys.map((k) => patch[k] ?? null)],
+    );
+  }
+  async findRequest(messageId: string) {
+    const { rows } = await this.run('findRequest', [messageId]);
+    return rows.length ? toRequest(rows[0]) : undefined;
+  }
+  async listRequests(subjectId: number) {
+    const { rows } = await this.run('listRequests', [subjectId]);
+    return rows.map(toRequest);
+  }
+
+  async eraseSubject(subjectId: number) {
+    await this.run('eraseSubject', [subjectId]);
+  }
+  async insertErasure(row: ErasureRow) {
+    await this.run('insertErasure', [row.receiptId, row.subjectId, row.at, row.outcome, row.reason, row.actorKind, row.sourceKind]);
+  }
+  async findErasure(receiptId: string) {
+    const { rows } = await this.run('findErasure', [receiptId]);
+    if (!rows.length) return undefined;
+    const r = rows[0];
+    return {
+      receiptId: String(r.receipt_id),
+      subjectId: num(r.subject_id),
+      at: String(r.at),
+      outcome: r.outcome as ErasureRow['outcome'],
+      reason: str(r.reason),
+      actorKind: String(r.actor_kind),
+      sourceKind: String(r.source_kind),
+    };
+  }
+
+  async getMailboxState(mailbox: string) {
+    const { rows } = await this.run('getMailboxState', [mailbox]);
+    if (!rows.length) return undefined;
+    const r = rows[0];
+    return { mailbox: String(r.mailbox), uidValidity: Number(r.uid_validity), lastUid: Number(r.last_uid), updatedAt: String(r.updated_at) };
+  }
+  async setMailboxState(s: MailboxState) {
+    await this.run('setMailboxState', [s.mailbox, s.uidValidity, s.lastUid, s.updatedAt]);
+  }
+}

@@ -1,0 +1,629 @@
+import { createHash } from 'node:crypto';
+import { CheckItemSchema, Ledger, RequestItemSchema } from '../../core/ledger';
+import type { ConsentChange, NewEvent, NewSubject, PendingQuery, RequestRow, Store, StoreTx, TokenRow } from '../../core/store/store';
+import { parseInput } from '../../core/validation';
+import { TestClock, SECRET } from '../support/ledger';
+
+/**
+ * The Store contract: what the ledger relies on from any dialect, method by method, written once
+ * and run unchanged for each (test/store/<dialect>.test.ts passes a factory). A second part runs
+ * the real Ledger façade over the same store, so a dialect is also tried the way it is used.
+ */
+export interface StoreFactory {
+  /** A store on a new, empty ledger. */
+  open(): Promise<Store>;
+}
+
+const T0 = '2026-11-23T10:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+const hash = (s: string) => createHash('sha256').update(s).digest();
+
+function newSubject(fields: Partial<NewSubject> = {}): NewSubject {
+  return { email: null, phone: null, externalId: null, name: null, locale: null, createdAt: T0, ...fields };
+}
+
+function newEvent(fields: Partial<NewEvent> & Pick<NewEvent, 'subjectId'>): NewEvent {
+  return {
+    topic: 'newsletter',
+    channel: 'email',
+    action: 'signup',
+    fromStatus: 'none',
+    toStatus: 'optin',
+    basis: 'none',
+    at: T0,
+    recordedAt: T0,
+    actorKind: 'person',
+    sourceKind: 'webform',
+    sourceRef: null,
+    consentText: null,
+    consentTextHash: null,
+    optinId: null,
+    messageId: null,
+    actorName: null,
+    ip: null,
+    userAgent: null,
+    description: null,
+    proofRef: null,
+    ...fields,
+  };
+}
+
+/** A status change of subject × topic × channel, with its event; `event` overrides the event's fields. */
+function change(
+  subjectId: number,
+  status: ConsentChange['consent']['status'],
+  fields: Partial<ConsentChange['consent']> = {},
+  event: Partial<NewEvent> = {},
+): ConsentChange {
+  const consent: ConsentChange['consent'] = {
+    subjectId,
+    topic: 'newsletter',
+    channel: 'email',
+    status,
+    basis: status === 'confirmed' ? 'consent' : 'none',
+    since: T0,
+    invitedAt: null,
+    lastSentAt: null,
+    reminders: 0,
+    ...fields,
+  };
+  return {
+    consent,
+    event: newEvent({ subjectId, topic: consent.topic, channel: consent.channel, toStatus: status, basis: consent.basis, ...event }),
+  };
+}
+
+function token(fields: Partial<TokenRow> & Pick<TokenRow, 'hash'>): TokenRow {
+  return {
+    purpose: 'confirm',
+    subjectId: null,
+    channel: 'email',
+    topics: ['newsletter'],
+    consentTextHash: null,
+    ref: null,
+    createdAt: T0,
+    expiresAt: at(60 * 24 * 30),
+    usedAt: null,
+    ...fields,
+  };
+}
+
+export function describeStoreContract(dialect: string, factory: StoreFactory): void {
+  describe(`Store contract: ${dialect}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await factory.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    const tx = <T>(fn: (t: StoreTx) => Promise<T>) => store.transaction(fn);
+    const subjects = async (...rows: Partial<NewSubject>[]) => tx((t) => t.insertSubjects(rows.map(newSubject)));
+
+    test('the store says which dialect it is', () => {
+      expect(store.dialect).toBe(dialect);
+    });
+
+    describe('meta', () => {
+      test('an unknown key is undefined; a set value is read back and can be replaced', async () => {
+        expect(await tx((t) => t.getMeta('suppression_key'))).toBeUndefined();
+        await tx((t) => t.setMeta('suppression_key', 'first'));
+        expect(await tx((t) => t.getMeta('suppression_key'))).toBe('first');
+        await tx((t) => t.setMeta('suppression_key', 'second'));
+        expect(await tx((t) => t.getMeta('suppression_key'))).toBe('second');
+      });
+    });
+
+    describe('suppressions', () => {
+      test('findSuppressed returns the hex of the hashes that are suppressed, and only those', async () => {
+        const [a, b, c] = [hash('a'), hash('b'), hash('c')];
+        await tx((t) => t.addSuppressions([{ hash: a, reason: 'erasure request', at: T0 }, { hash: b, reason: 'erasure request', at: T0 }]));
+        // Suppressing again is harmless.
+        await tx((t) => t.addSuppressions([{ hash: a, reason: 'again', at: at(1) }]));
+        const found = await tx((t) => t.findSuppressed([a, c, b]));
+        expect([...found].sort()).toEqual([a.toString('hex'), b.toString('hex')].sort());
+        expect((await tx((t) => t.findSuppressed([]))).size).toBe(0);
+      });
+    });
+
+    describe('subjects', () => {
+      test('insertSubjects returns the rows in order with new ids; each is found by email, phone, external id and id', async () => {
+        const [anna, bob, crm] = await subjects(
+          { email: 'anna@example.nl', name: 'Anna', locale: 'nl' },
+          { phone: '+31612345678' },
+          { externalId: 'crm-42', createdAt: at(5) },
+        );
+        expect(anna).toEqual({ ...newSubject({ email: 'anna@example.nl', name: 'Anna', locale: 'nl' }), id: anna.id, holdReason: null, holdUntil: null, suppressedAt: null });
+        expect(new Set([anna.id, bob.id, crm.id]).size).toBe(3);
+        expect(crm.createdAt).toBe(at(5));
+
+        expect(await tx((t) => t.findSubjects({ emails: ['anna@example.nl'] }))).toEqual([anna]);
+        expect(await tx((t) => t.findSubjects({ phones: ['+31612345678'] }))).toEqual([bob]);
+        expect(await tx((t) => t.findSubjects({ externalIds: ['crm-42'] }))).toEqual([crm]);
+        expect(await tx((t) => t.findSubjects({ ids: [bob.id] }))).toEqual([bob]);
+        expect(await tx((t) => t.findSubjects({ emails: ['nobody@example.nl'], ids: [999_999] }))).toEqual([]);
+        expect(await tx((t) => t.findSubjects({}))).toEqual([]);
+        // Several ways to one subject give it once.
+        const many = await tx((t) => t.findSubjects({ emails: ['anna@example.nl'], ids: [anna.id, crm.id], externalIds: ['crm-42'] }));
+        expect(many.map((s) => s.id).sort((x, y) => x - y)).toEqual([anna.id, crm.id].sort((x, y) => x - y));
+      });
+
+      test('updateSubject changes the given fields only; null clears one', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl', name: 'Anna' });
+        await tx((t) => t.updateSubject(s.id, { phone: '+31687654321', holdReason: 'invoice, tax law', holdUntil: at(60 * 24 * 365) }));
+        let [found] = await tx((t) => t.findSubjects({ ids: [s.id] }));
+        expect(found).toMatchObject({ email: 'anna@example.nl', name: 'Anna', phone: '+31687654321', holdReason: 'invoice, tax law', holdUntil: at(60 * 24 * 365) });
+        await tx((t) => t.updateSubject(s.id, { holdReason: null, holdUntil: null, suppressedAt: at(3) }));
+        [found] = await tx((t) => t.findSubjects({ phones: ['+31687654321'] }));
+        expect(found).toMatchObject({ id: s.id, holdReason: null, holdUntil: null, suppressedAt: at(3) });
+        await tx((t) => t.updateSubject(s.id, {}));
+        expect((await tx((t) => t.findSubjects({ ids: [s.id] })))[0]).toEqual(found);
+      });
+
+      test('an email address belongs to one subject at most', async () => {
+        const [anna, other] = await subjects({ email: 'anna@example.nl' }, { email: 'other@example.nl' });
+        await expect(tx((t) => t.updateSubject(other.id, { email: 'anna@example.nl' }))).rejects.toThrow();
+        // A second insert of the address either fails or hands back the subject that has it.
+        const again = await tx((t) => t.insertSubjects([newSubject({ email: 'anna@example.nl' })])).catch(() => undefined);
+        if (again) expect(again.map((s) => s.id)).toEqual([anna.id]);
+        expect(await tx((t) => t.findSubjects({ emails: ['anna@example.nl'] }))).toEqual([anna]);
+        expect(await tx((t) => t.findSubjects({ ids: [other.id] }))).toEqual([other]);
+      });
+
+      test('listSubjectIdsWithEmail pages through subjects with an address, ascending', async () => {
+        const rows = await subjects(
+          { email: 'a@example.nl' },
+          { phone: '+31600000001' },
+          { email: 'b@example.nl' },
+          { email: 'c@example.nl' },
+          { externalId: 'x-1' },
+          { email: 'd@example.nl' },
+        );
+        const withEmail = rows.filter((r) => r.email).map((r) => r.id).sort((x, y) => x - y);
+        const pages: number[][] = [];
+        let after = 0;
+        for (;;) {
+          const page = await tx((t) => t.listSubjectIdsWithEmail(after, 2));
+          if (page.length === 0) break;
+          pages.push(page);
+          after = page[page.length - 1];
+        }
+        expect(pages).toEqual([withEmail.slice(0, 2), withEmail.slice(2, 4)]);
+      });
+    });
+
+    describe('consents and events', () => {
+      test('writeChanges writes each consent row and appends its event; the event ids come back in order', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        const ids = await tx((t) =>
+          t.writeChanges([
+            change(s.id, 'optin', { invitedAt: T0, lastSentAt: T0 }),
+            change(s.id, 'invited', { topic: 'events', invitedAt: T0, lastSentAt: T0 }, { action: 'request', actorKind: 'system', sourceKind: 'api' }),
+          ]),
+        );
+        expect(ids).toHaveLength(2);
+        expect(ids[1]).toBeGreaterThan(ids[0]);
+        const rows = await tx((t) => t.getConsents([s.id]));
+        expect(rows.map((r) => [r.topic, r.status, r.eventId])).toEqual([
+          ['events', 'invited', ids[1]],
+          ['newsletter', 'optin', ids[0]],
+        ]);
+        expect(rows[1]).toMatchObject({ subjectId: s.id, channel: 'email', basis: 'none', since: T0, invitedAt: T0, lastSentAt: T0, reminders: 0 });
+
+        // The same consent again: the row is replaced (upsert), the history grows.
+        const [confirmId] = await tx((t) =>
+          t.writeChanges([change(s.id, 'confirmed', { since: at(5) }, { action: 'confirm', fromStatus: 'optin', at: at(5), recordedAt: at(5), sourceKind: 'link' })]),
+        );
+        const newsletter = (await tx((t) => t.getConsents([s.id], 'newsletter')))[0];
+        expect(newsletter).toMatchObject({ status: 'confirmed', basis: 'consent', since: at(5), invitedAt: null, eventId: confirmId });
+        const events = await tx((t) => t.listEvents(s.id));
+        expect(events.map((e) => [e.id, e.action, e.topic, e.fromStatus, e.toStatus])).toEqual([
+          [ids[0], 'signup', 'newsletter', 'none', 'optin'],
+          [ids[1], 'request', 'events', 'none', 'invited'],
+          [confirmId, 'confirm', 'newsletter', 'optin', 'confirmed'],
+        ]);
+        expect(await tx((t) => t.writeChanges([]))).toEqual([]);
+      });
+
+      test('two changes of one consent in one batch: both events are kept, the last change stands', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        const ids = await tx((t) =>
+          t.writeChanges([change(s.id, 'optin'), change(s.id, 'confirmed', { since: at(1) }, { action: 'confirm', fromStatus: 'optin', at: at(1) })]),
+        );
+        const [row] = await tx((t) => t.getConsents([s.id]));
+        expect(row).toMatchObject({ status: 'confirmed', eventId: ids[1] });
+        expect((await tx((t) => t.listEvents(s.id))).map((e) => e.id)).toEqual(ids);
+      });
+
+      test('an event keeps its evidence; the PII fields are present only where given', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        const [withPii, without] = await tx((t) =>
+          t.writeChanges([
+            change(s.id, 'optin', {}, { actorName: 'Anna', ip: '192.0.2.10', userAgent: 'Firefox', description: 'webform', proofRef: 'form-7.pdf', sourceRef: 'https://example.nl/form', optinId: 'opt-1', messageId: '<m1@example.nl>' }),
+            change(s.id, 'invited', { topic: 'events' }, { action: 'request', actorKind: 'system', sourceKind: 'api' }),
+          ]),
+        );
+        const events = new Map((await tx((t) => t.listEvents(s.id))).map((e) => [e.id, e]));
+        expect(events.get(withPii)).toEqual({
+          ...newEvent({ subjectId: s.id }),
+          id: withPii,
+          actorName: 'Anna',
+          ip: '192.0.2.10',
+          userAgent: 'Firefox',
+          description: 'webform',
+          proofRef: 'form-7.pdf',
+          sourceRef: 'https://example.nl/form',
+          optinId: 'opt-1',
+          messageId: '<m1@example.nl>',
+        });
+        expect(events.get(without)).toMatchObject({ actorName: null, ip: null, userAgent: null, description: null, proofRef: null });
+      });
+
+      test('a consent row carries the evidence summary of the event that set it', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        const [first, second] = await tx((t) =>
+          t.writeChanges([
+            change(s.id, 'subscribed', { basis: 'legitimate_interest' }, { action: 'import', actorKind: 'operator', actorName: 'Piet', sourceKind: 'import', sourceRef: 'crm.csv', optinId: 'CALL-7', description: 'called 3 May', at: '2021-05-03T00:00:00.000Z', consentTextHash: 'h1', consentText: 'Ja' }),
+            change(s.id, 'optin', { topic: 'events' }, { actorKind: 'person', sourceKind: 'webform' }),
+          ]),
+        );
+        const rows = new Map((await tx((t) => t.getConsents([s.id]))).map((r) => [r.topic, r]));
+        expect(rows.get('newsletter')).toMatchObject({
+          eventId: first,
+          consentTextHash: 'h1',
+          evidence: { who: 'Piet', source: 'crm.csv', at: '2021-05-03T00:00:00.000Z', optinId: 'CALL-7', description: 'called 3 May' },
+        });
+        // Without a name, ref or opt-in id: the kinds, and the ledger's own event reference.
+        expect(rows.get('events')).toMatchObject({
+          eventId: second,
+          consentTextHash: null,
+          evidence: { who: 'person', source: 'webform', at: T0, optinId: `ledger-event-${second}`, description: null },
+        });
+      });
+
+      test('a consent text is stored once per hash: later events refer to it, a different text under that hash does not replace it', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        await tx((t) => t.writeChanges([change(s.id, 'optin', {}, { consentTextHash: 'h-yes', consentText: 'Ja, graag.' })]));
+        await tx((t) =>
+          t.writeChanges([
+            change(s.id, 'confirmed', {}, { action: 'confirm', consentTextHash: 'h-yes', consentText: null }),
+            change(s.id, 'optin', { topic: 'events' }, { consentTextHash: 'h-yes', consentText: 'something else' }),
+          ]),
+        );
+        await tx((t) => t.appendEvents([newEvent({ subjectId: s.id, action: 'hold', topic: null, channel: null, toStatus: null, fromStatus: null, consentTextHash: 'h-yes', consentText: 'yet another' })]));
+        const events = await tx((t) => t.listEvents(s.id));
+        expect(events.map((e) => [e.consentTextHash, e.consentText])).toEqual(Array(4).fill(['h-yes', 'Ja, graag.']));
+      });
+
+      test('appendEvents appends events that change no consent, ids in order', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        const ids = await tx((t) =>
+          t.appendEvents([
+            newEvent({ subjectId: s.id, action: 'hold', topic: null, channel: null, fromStatus: null, toStatus: null, basis: null, actorKind: 'operator', description: 'hold until 2033: invoices' }),
+            newEvent({ subjectId: s.id, action: 'release', topic: null, channel: null, fromStatus: null, toStatus: null, basis: null, actorKind: 'operator' }),
+          ]),
+        );
+        expect(ids[1]).toBeGreaterThan(ids[0]);
+        expect((await tx((t) => t.listEvents(s.id))).map((e) => [e.id, e.action, e.description])).toEqual([
+          [ids[0], 'hold', 'hold until 2033: invoices'],
+          [ids[1], 'release', null],
+        ]);
+        expect(await tx((t) => t.getConsents([s.id]))).toEqual([]);
+        expect(await tx((t) => t.appendEvents([]))).toEqual([]);
+      });
+
+      test('getConsents filters by subjects, topic and channel', async () => {
+        const [a, b, c] = await subjects({ email: 'a@example.nl' }, { email: 'b@example.nl' }, { email: 'c@example.nl' });
+        await tx((t) =>
+          t.writeChanges([
+            change(a.id, 'optin'),
+            change(a.id, 'optin', { channel: 'sms' }),
+            change(a.id, 'optin', { topic: 'events' }),
+            change(b.id, 'optin'),
+            change(c.id, 'optin'),
+          ]),
+        );
+        const keys = (rows: { subjectId: number; topic: string; channel: string }[]) =>
+          rows.map((r) => `${r.subjectId}/${r.topic}/${r.channel}`).sort();
+        expect(keys(await tx((t) => t.getConsents([a.id, b.id])))).toEqual(
+          [`${a.id}/events/email`, `${a.id}/newsletter/email`, `${a.id}/newsletter/sms`, `${b.id}/newsletter/email`].sort(),
+        );
+        expect(keys(await tx((t) => t.getConsents([a.id], 'newsletter')))).toEqual([`${a.id}/newsletter/email`, `${a.id}/newsletter/sms`]);
+        expect(keys(await tx((t) => t.getConsents([a.id], undefined, 'sms')))).toEqual([`${a.id}/newsletter/sms`]);
+        expect(keys(await tx((t) => t.getConsents([a.id, c.id], 'newsletter', 'email')))).toEqual([`${a.id}/newsletter/email`, `${c.id}/newsletter/email`].sort());
+        expect(await tx((t) => t.getConsents([]))).toEqual([]);
+      });
+
+      test('checkConsents answers per item, in order: the subject by its identifier, and its consent for topic × channel', async () => {
+        const [anna, bob, crm, held] = await subjects(
+          { email: 'anna@example.nl' },
+          { phone: '+31612345678' },
+          { externalId: 'crm-42' },
+          { email: 'held@example.nl' },
+        );
+        const [annaEvent] = await tx((t) => t.writeChanges([change(anna.id, 'confirmed', {}, { action: 'confirm', sourceKind: 'link' }), change(held.id, 'blacklisted')]));
+        await tx((t) => t.updateSubject(held.id, { suppressedAt: at(1) }));
+        await tx((t) => t.updateSubject(bob.id, { suppressedAt: at(2) }));
+        const hits = await tx((t) =>
+          t.checkConsents([
+            { email: 'anna@example.nl', topic: 'newsletter', channel: 'email' },
+            { email: 'nobody@example.nl', topic: 'newsletter', channel: 'email' },
+            { phone: '+31612345678', topic: 'newsletter', channel: 'sms' },
+            { externalId: 'crm-42', topic: 'newsletter', channel: 'email' },
+            { subjectId: anna.id, topic: 'events', channel: 'email' },
+            { email: 'held@example.nl', topic: 'newsletter', channel: 'email' },
+            { email: 'anna@example.nl', topic: 'newsletter', channel: 'email' },
+          ]),
+        );
+        expect(hits).toHaveLength(7);
+        expect(hits[0]).toMatchObject({ subjectId: anna.id, consent: { status: 'confirmed', basis: 'consent', eventId: annaEvent, evidence: { who: 'person', source: 'link' } } });
+        expect(hits[1]).toBeUndefined();
+        // No consent row: the subject is known, and whether it is suppressed is told.
+        expect(hits[2]).toEqual({ subjectId: bob.id, suppressedAt: at(2), consent: null });
+        expect(hits[3]).toEqual({ subjectId: crm.id, suppressedAt: null, consent: null });
+        expect(hits[4]).toEqual({ subjectId: anna.id, suppressedAt: null, consent: null });
+        expect(hits[5]).toMatchObject({ subjectId: held.id, suppressedAt: at(1), consent: { status: 'blacklisted' } });
+        expect(hits[6]).toEqual(hits[0]);
+        expect(await tx((t) => t.checkConsents([]))).toEqual([]);
+      });
+
+      test('findPending: statuses, column at or before the instant, fewer reminders than, topic, channel, limit, oldest first', async () => {
+        const s = await subjects(...Array.from({ length: 6 }, (_, i) => ({ email: `p${i}@example.nl` })));
+        await tx((t) =>
+          t.writeChanges([
+            change(s[0].id, 'invited', { invitedAt: at(0), lastSentAt: at(30) }),
+            change(s[1].id, 'reminded', { invitedAt: at(10), lastSentAt: at(20), reminders: 1 }),
+            change(s[2].id, 'reminded', { invitedAt: at(5), lastSentAt: at(10), reminders: 2 }),
+            change(s[3].id, 'optin', { invitedAt: at(1), lastSentAt: at(1) }),
+            change(s[4].id, 'invited', { invitedAt: at(2), lastSentAt: at(2), topic: 'events' }),
+            change(s[5].id, 'confirmed', { invitedAt: null, lastSentAt: null }),
+            change(s[5].id, 'invited', { invitedAt: at(3), lastSentAt: at(3), channel: 'sms' }),
+          ]),
+        );
+        const pending = async (q: Partial<PendingQuery>) =>
+          (await tx((t) => t.findPending({ statuses: ['invited', 'reminded'], column: 'lastSentAt', before: at(100), limit: 100, ...q }))).map(
+            (r) => s.findIndex((x) => x.id === r.subjectId),
+          );
+        expect(await pending({})).toEqual([4, 5, 2, 1, 0]); // by last sent
+        expect(await pending({ column: 'invitedAt' })).toEqual([0, 4, 5, 2, 1]);
+        expect(await pending({ before: at(20) })).toEqual([4, 5, 2, 1]); // at or before
+        expect(await pending({ maxReminders: 2 })).toEqual([4, 5, 1, 0]);
+        expect(await pending({ topic: 'newsletter' })).toEqual([5, 2, 1, 0]);
+        expect(await pending({ channel: 'email' })).toEqual([4, 2, 1, 0]);
+        expect(await pending({ limit: 2 })).toEqual([4, 5]);
+        expect(await pending({ statuses: ['optin', 'invited', 'reminded'], column: 'invitedAt', before: at(2) })).toEqual([0, 3, 4]);
+        const [row] = await tx((t) => t.findPending({ statuses: ['reminded'], column: 'lastSentAt', before: at(100), limit: 1 }));
+        expect(row).toMatchObject({ subjectId: s[2].id, status: 'reminded', reminders: 2, invitedAt: at(5), lastSentAt: at(10) });
+      });
+
+      test('countStatuses counts consent rows per topic, channel and status', async () => {
+        const [a, b, c] = await subjects({ email: 'a@example.nl' }, { email: 'b@example.nl' }, { email: 'c@example.nl' });
+        await tx((t) => t.writeChanges([change(a.id, 'optin'), change(b.id, 'optin'), change(c.id, 'confirmed'), change(a.id, 'invited', { channel: 'sms' })]));
+        expect(await tx((t) => t.countStatuses())).toEqual([
+          { topic: 'newsletter', channel: 'email', status: 'confirmed', count: 1 },
+          { topic: 'newsletter', channel: 'email', status: 'optin', count: 2 },
+          { topic: 'newsletter', channel: 'sms', status: 'invited', count: 1 },
+        ]);
+      });
+    });
+
+    describe('tokens', () => {
+      test('insertTokens / findToken keep every field; an unknown hash is undefined', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        const confirm = token({ hash: hash('t1'), subjectId: s.id, topics: ['newsletter', 'events, "special"'], consentTextHash: 'h1' });
+        const erase = token({ hash: hash('t2'), purpose: 'erase', channel: null, topics: [], ref: '<req-1@example.nl>' });
+        await tx((t) => t.insertTokens([confirm, erase]));
+        expect(await tx((t) => t.findToken(hash('t1')))).toEqual(confirm);
+        expect(await tx((t) => t.findToken(hash('t2')))).toEqual(erase);
+        expect(await tx((t) => t.findToken(hash('t3')))).toBeUndefined();
+        expect(await tx((t) => t.countTokens(s.id))).toBe(1);
+      });
+
+      test('claimToken is true for the first claim only, and records when', async () => {
+        await tx((t) => t.insertTokens([token({ hash: hash('t1') })]));
+        expect(await tx((t) => t.claimToken(hash('t1'), at(5)))).toBe(true);
+        expect(await tx((t) => t.claimToken(hash('t1'), at(6)))).toBe(false);
+        expect(await tx((t) => t.claimToken(hash('unknown'), at(6)))).toBe(false);
+        expect((await tx((t) => t.findToken(hash('t1'))))?.usedAt).toBe(at(5));
+      });
+    });
+
+    describe('messages', () => {
+      test('insertMessages / listMessages: the history of one subject, in the order sent', async () => {
+        const [a, b] = await subjects({ email: 'a@example.nl' }, { email: 'b@example.nl' });
+        await tx((t) =>
+          t.insertMessages([
+            { subjectId: a.id, messageId: '<1@ledger>', template: 'confirmation', topics: ['newsletter'], channel: 'email', sentAt: at(1) },
+            { subjectId: b.id, messageId: '<2@ledger>', template: 'invitation', topics: ['newsletter', 'events'], channel: 'email', sentAt: at(2) },
+            { subjectId: a.id, messageId: '<3@ledger>', template: 'reminder', topics: [], channel: 'sms', sentAt: at(3) },
+          ]),
+        );
+        expect(await tx((t) => t.listMessages(a.id))).toEqual([
+          { subjectId: a.id, messageId: '<1@ledger>', template: 'confirmation', topics: ['newsletter'], channel: 'email', sentAt: at(1) },
+          { subjectId: a.id, messageId: '<3@ledger>', template: 'reminder', topics: [], channel: 'sms', sentAt: at(3) },
+        ]);
+        expect((await tx((t) => t.listMessages(b.id)))[0].topics).toEqual(['newsletter', 'events']);
+      });
+    });
+
+    describe('requests', () => {
+      const request = (fields: Partial<RequestRow> = {}): RequestRow => ({
+        messageId: '<req-1@example.nl>',
+        mailbox: 'INBOX',
+        kind: 'erase',
+        receivedAt: T0,
+        dueAt: '2026-12-23T10:00:00.000Z',
+        outcome: 'received',
+        subjectId: null,
+        address: 'anna@example.nl',
+        detail: null,
+        updatedAt: T0,
+        ...fields,
+      });
+
+      test('upsertRequest is idempotent by Message-ID: the first is stored and returned, a repeat changes nothing', async () => {
+        const first = await tx((t) => t.upsertRequest(request()));
+        expect(first).toEqual({ row: request(), created: true });
+        const repeat = await tx((t) => t.upsertRequest(request({ kind: 'unsubscribe', outcome: 'other', updatedAt: at(9) })));
+        expect(repeat).toEqual({ row: request(), created: false });
+        expect(await tx((t) => t.findRequest('<req-1@example.nl>'))).toEqual(request());
+        expect(await tx((t) => t.findRequest('<unknown@example.nl>'))).toBeUndefined();
+      });
+
+      test('updateRequest changes the given fields; listRequests gives a subject’s requests by arrival', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        await tx((t) => t.upsertRequest(request({ messageId: '<late@x>', receivedAt: at(10), subjectId: s.id })));
+        await tx((t) => t.upsertRequest(request({ messageId: '<early@x>', receivedAt: at(1) })));
+        await tx((t) => t.updateRequest('<early@x>', { outcome: 'erased', subjectId: s.id, detail: 'erasure-1', updatedAt: at(2) }));
+        await tx((t) => t.updateRequest('<late@x>', { address: null }));
+        expect(await tx((t) => t.listRequests(s.id))).toEqual([
+          request({ messageId: '<early@x>', receivedAt: at(1), outcome: 'erased', subjectId: s.id, detail: 'erasure-1', updatedAt: at(2) }),
+          request({ messageId: '<late@x>', receivedAt: at(10), subjectId: s.id, address: null }),
+        ]);
+      });
+    });
+
+    describe('erasure', () => {
+      test('eraseSubject removes the subject, its evidence PII, tokens, messages and consents, and the address on its requests; events stay', async () => {
+        const [anna, other] = await subjects({ email: 'anna@example.nl', name: 'Anna', phone: '+31612345678' }, { email: 'other@example.nl', name: 'Other' });
+        const pii = { actorName: 'Anna', ip: '192.0.2.10', userAgent: 'Firefox', description: 'signed up as anna@example.nl', proofRef: 'scan.pdf' };
+        await tx(async (t) => {
+          await t.writeChanges([change(anna.id, 'optin', {}, pii), change(other.id, 'optin', {}, { ...pii, actorName: 'Other' })]);
+          await t.insertTokens([token({ hash: hash('a'), subjectId: anna.id }), token({ hash: hash('o'), subjectId: other.id })]);
+          await t.insertMessages([
+            { subjectId: anna.id, messageId: '<1@ledger>', template: 'confirmation', topics: ['newsletter'], channel: 'email', sentAt: T0 },
+            { subjectId: other.id, messageId: '<2@ledger>', template: 'confirmation', topics: ['newsletter'], channel: 'email', sentAt: T0 },
+          ]);
+          for (const [messageId, subjectId, address] of [
+            ['<linked@x>', anna.id, 'anna@example.nl'],
+            ['<by-address@x>', null, 'anna@example.nl'],
+            ['<other@x>', other.id, 'other@example.nl'],
+          ] as const) {
+            await t.upsertRequest({ messageId, mailbox: 'INBOX', kind: 'erase', receivedAt: T0, dueAt: T0, outcome: 'received', subjectId, address, detail: null, updatedAt: T0 });
+          }
+        });
+        const eventsBefore = await tx((t) => t.listEvents(anna.id));
+
+        await tx((t) => t.eraseSubject(anna.id));
+
+        expect(await tx((t) => t.findSubjects({ ids: [anna.id], emails: ['anna@example.nl'], phones: ['+31612345678'] }))).toEqual([]);
+        expect(await tx((t) => t.getConsents([anna.id]))).toEqual([]);
+        expect(await tx((t) => t.findToken(hash('a')))).toBeUndefined();
+        expect(await tx((t) => t.countTokens(anna.id))).toBe(0);
+        expect(await tx((t) => t.listMessages(anna.id))).toEqual([]);
+        expect(await tx((t) => t.findRequest('<linked@x>'))).toMatchObject({ subjectId: anna.id, address: null });
+        expect(await tx((t) => t.findRequest('<by-address@x>'))).toMatchObject({ address: null });
+        const eventsAfter = await tx((t) => t.listEvents(anna.id));
+        expect(eventsAfter.map((e) => e.id)).toEqual(eventsBefore.map((e) => e.id));
+        for (const e of eventsAfter) expect(e).toMatchObject({ actorName: null, ip: null, userAgent: null, description: null, proofRef: null });
+
+        // Nobody else is touched.
+        expect(await tx((t) => t.findSubjects({ ids: [other.id] }))).toEqual([other]);
+        expect(await tx((t) => t.getConsents([other.id]))).toHaveLength(1);
+        expect((await tx((t) => t.listEvents(other.id)))[0]).toMatchObject({ actorName: 'Other', ip: '192.0.2.10' });
+        expect(await tx((t) => t.countTokens(other.id))).toBe(1);
+        expect(await tx((t) => t.listMessages(other.id))).toHaveLength(1);
+        expect(await tx((t) => t.findRequest('<other@x>'))).toMatchObject({ address: 'other@example.nl' });
+      });
+
+      test('insertErasure / findErasure keep the receipt', async () => {
+        const receipt = { receiptId: 'erasure-1', subjectId: 7, at: T0, outcome: 'erased' as const, reason: 'erasure request', actorKind: 'person', sourceKind: 'mailbox' };
+        await tx((t) => t.insertErasure(receipt));
+        await tx((t) => t.insertErasure({ ...receipt, receiptId: 'erasure-2', subjectId: null, outcome: 'not_found', reason: null }));
+        expect(await tx((t) => t.findErasure('erasure-1'))).toEqual(receipt);
+        expect(await tx((t) => t.findErasure('erasure-2'))).toMatchObject({ subjectId: null, outcome: 'not_found', reason: null });
+        expect(await tx((t) => t.findErasure('erasure-3'))).toBeUndefined();
+      });
+    });
+
+    describe('mailbox state', () => {
+      test('unknown is undefined; saved state is read back and replaced per mailbox', async () => {
+        expect(await tx((t) => t.getMailboxState('INBOX'))).toBeUndefined();
+        await tx((t) => t.setMailboxState({ mailbox: 'INBOX', uidValidity: 4_000_000_000, lastUid: 17, updatedAt: T0 }));
+        await tx((t) => t.setMailboxState({ mailbox: 'Requests', uidValidity: 1, lastUid: 1, updatedAt: T0 }));
+        await tx((t) => t.setMailboxState({ mailbox: 'INBOX', uidValidity: 4_000_000_000, lastUid: 18, updatedAt: at(1) }));
+        expect(await tx((t) => t.getMailboxState('INBOX'))).toEqual({ mailbox: 'INBOX', uidValidity: 4_000_000_000, lastUid: 18, updatedAt: at(1) });
+        expect(await tx((t) => t.getMailboxState('Requests'))).toMatchObject({ lastUid: 1 });
+      });
+    });
+
+    describe('transactions', () => {
+      test('a transaction that throws leaves nothing behind, and its error reaches the caller', async () => {
+        const failure = new Error('stop here');
+        await expect(
+          store.transaction(async (t) => {
+            const [s] = await t.insertSubjects([newSubject({ email: 'ghost@example.nl' })]);
+            await t.writeChanges([change(s.id, 'optin', {}, { ip: '192.0.2.1' })]);
+            await t.insertTokens([token({ hash: hash('ghost'), subjectId: s.id })]);
+            await t.setMeta('ghost', 'yes');
+            await t.addSuppressions([{ hash: hash('ghost'), reason: 'x', at: T0 }]);
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        expect(await tx((t) => t.findSubjects({ emails: ['ghost@example.nl'] }))).toEqual([]);
+        expect(await tx((t) => t.getMeta('ghost'))).toBeUndefined();
+        expect(await tx((t) => t.findToken(hash('ghost')))).toBeUndefined();
+        expect((await tx((t) => t.findSuppressed([hash('ghost')]))).size).toBe(0);
+        expect(await tx((t) => t.countStatuses())).toEqual([]);
+      });
+
+      test('a transaction returns what its function returns', async () => {
+        expect(await store.transaction(async () => 42)).toBe(42);
+      });
+
+      test('lockSubjects: transactions that lock the same subject run one after another', async () => {
+        const [s] = await subjects({ email: 'anna@example.nl' });
+        await tx((t) => t.setMeta('counter', '0'));
+        // Read, wait, write: without the lock, concurrent transactions would read the same value.
+        const increment = () =>
+          store.transaction(async (t) => {
+            await t.lockSubjects([s.id]);
+            const value = Number(await t.getMeta('counter'));
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            await t.setMeta('counter', String(value + 1));
+          });
+        await Promise.all(Array.from({ length: 5 }, increment));
+        expect(await tx((t) => t.getMeta('counter'))).toBe('5');
+      });
+    });
+
+    describe('under the ledger', () => {
+      const clock = new TestClock();
+      const item = (raw: Record<string, unknown>) => parseInput(RequestItemSchema, { consentText: 'Ja, ik wil de nieuwsbrief.', ...raw });
+      const checkItem = (raw: Record<string, unknown>) => parseInput(CheckItemSchema, raw);
+
+      test('request → confirm → check → campaign → erase', async () => {
+        const ledger = new Ledger(store, { secret: SECRET }, clock.now);
+        const [signup] = await ledger.request(
+          [item({ email: 'Anna@Example.nl', name: 'Anna', evidence: { actor: { kind: 'person' }, source: { kind: 'webform' }, ip: '192.0.2.10' } })],
+          'signup',
+        );
+        expect(signup).toMatchObject({ outcome: 'requested', email: 'anna@example.nl', topics: [{ topic: 'newsletter', status: 'optin' }] });
+        expect((await ledger.check([checkItem({ email: 'anna@example.nl' })]))[0]).toMatchObject({ allowed: false, status: 'optin' });
+
+        const confirmed = await ledger.confirm(signup.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' }, ip: '198.51.100.7' });
+        expect(confirmed).toMatchObject({ outcome: 'confirmed', subjectId: signup.subjectId });
+        await expect(ledger.confirm(signup.confirmToken, {})).rejects.toMatchObject({ code: 'TOKEN_REJECTED', problem: 'used' });
+
+        const checks = await ledger.check([checkItem({ email: 'anna@example.nl' }), checkItem({ email: 'bob@example.nl' }), checkItem({ subjectId: signup.subjectId, topic: 'events' })]);
+        expect(checks.map((c) => [c.allowed, c.status, c.subjectId])).toEqual([
+          [true, 'confirmed', signup.subjectId],
+          [false, 'none', null],
+          [false, 'none', signup.subjectId],
+        ]);
+        expect(checks[0]).toMatchObject({ optin_source: 'link', optin_date: '2026-11-23' });
+
+        const campaign = await ledger.request([item({ email: 'anna@example.nl' }), item({ email: 'bob@example.nl' }), item({ email: 'carla@example.nl' })], 'campaign');
+        expect(campaign.map((r) => r.outcome)).toEqual(['skipped', 'requested', 'requested']);
+
+        const erased = await ledger.erase({ email: 'anna@example.nl' });
+        expect(erased).toMatchObject({ outcome: 'erased', subjectId: signup.subjectId });
+        expect(await ledger.export({ email: 'anna@example.nl' })).toBeUndefined();
+        expect((await ledger.check([checkItem({ email: 'anna@example.nl' })]))[0]).toMatchObject({ allowed: false, subjectId: null });
+        const [again] = await ledger.request([item({ email: 'anna@example.nl' })], 'campaign');
+        expect(again).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+        expect(await ledger.report()).toEqual([{ topic: 'newsletter', channel: 'email', status: 'invited', count: 2 }]);
+      });
+    });
+  });
+}

@@ -1,0 +1,237 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { CheckItemSchema, Ledger, RequestItemSchema } from '../../core/ledger';
+import { openStore, type StoreConfig } from '../../core/store/open';
+import type { Store } from '../../core/store/store';
+import { parseInput } from '../../core/validation';
+import { SECRET } from '../support/ledger';
+import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
+
+/**
+ * Several connections and several processes on one PostgreSQL ledger at once, the way n8n in
+ * queue mode and several mailbox workers use it. Each test has a schema (a ledger) of its own.
+ */
+
+let cluster: PostgresCluster;
+let database: string;
+let schemas = 0;
+let admin: pg.Client;
+const opened: Store[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  cluster = await sharedPostgres();
+  database = await cluster.createDatabase();
+  admin = new pg.Client({ host: cluster.host, port: cluster.port, user: cluster.user, database });
+  await admin.connect();
+});
+afterEach(async () => {
+  children.splice(0).forEach((child) => child.exitCode === null && child.kill('SIGKILL'));
+  await Promise.all(opened.splice(0).map((store) => store.close().catch(() => undefined)));
+});
+afterAll(async () => {
+  await admin.end();
+  await stopSharedPostgres();
+});
+
+function newLedgerConfig(poolSize = 4): StoreConfig & { kind: 'postgres' } {
+  return { kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `race_${++schemas}`, poolSize };
+}
+
+async function open(config: StoreConfig): Promise<Store> {
+  const store = await openStore(config);
+  opened.push(store);
+  return store;
+}
+
+const item = (raw: Record<string, unknown>) => parseInput(RequestItemSchema, { consentText: 'Ja, houd mij op de hoogte.', ...raw });
+
+/** A real second process (test/store/postgres-child.cjs on the built dist/), read line by line. */
+class Child {
+  private readonly messages: Record<string, unknown>[] = [];
+  private readonly waiting: { step: string; resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
+  private exited?: string;
+  readonly process: ChildProcess;
+
+  constructor(args: string[]) {
+    this.process = spawn(process.execPath, [join(__dirname, 'postgres-child.cjs'), ...args], {
+      env: { ...process.env, LEDGER_SECRET: SECRET },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(this.process);
+    let stderr = '';
+    this.process.stderr!.on('data', (d) => (stderr += d));
+    createInterface({ input: this.process.stdout! }).on('line', (line) => {
+      const message = JSON.parse(line) as Record<string, unknown>;
+      this.messages.push(message);
+      this.settle();
+    });
+    this.process.on('exit', (code, signal) => {
+      this.exited = `child exited (${code ?? signal}) ${stderr.slice(-2000)} ${JSON.stringify(this.messages.filter((m) => m.step === 'error'))}`;
+      this.settle();
+    });
+  }
+
+  private settle() {
+    for (const w of [...this.waiting]) {
+      const found = this.messages.find((m) => m.step === w.step);
+      if (found) w.resolve(found);
+      else if (this.exited) w.reject(new Error(`waiting for "${w.step}": ${this.exited}`));
+      else continue;
+      this.waiting.splice(this.waiting.indexOf(w), 1);
+    }
+  }
+
+  /** The first message of this step (now or later). */
+  step<M = Record<string, unknown>>(step: string): Promise<M> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ step, resolve: resolve as (m: Record<string, unknown>) => void, reject });
+      this.settle();
+    });
+  }
+
+  has(step: string): boolean {
+    return this.messages.some((m) => m.step === step);
+  }
+
+  send(line: string) {
+    this.process.stdin!.write(`${line}\n`);
+  }
+
+  kill() {
+    return new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null || this.process.signalCode !== null) return resolve();
+      this.process.once('exit', () => resolve());
+      this.process.kill('SIGKILL');
+    });
+  }
+}
+
+async function count(sql: string, values: unknown[] = []): Promise<number> {
+  const { rows } = await admin.query(sql, values);
+  return Number(rows[0].n);
+}
+
+/** Polls until `probe` is true: the tests wait for a state, never for a length of time. */
+async function until(probe: () => Promise<boolean>, what: string) {
+  for (let i = 0; i < 600; i++) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`gave up waiting for: ${what}`);
+}
+
+test('50 confirms of one token at once, from 50 connections: exactly one transition and one event', async () => {
+  const config = newLedgerConfig();
+  const first = new Ledger(await open(config), { secret: SECRET });
+  const [signup] = await first.request([item({ email: 'anna@example.org' })], 'signup');
+
+  // 50 ledgers, as 50 n8n workers would hold: each with a pool, all sending at the same moment.
+  const ledgers = await Promise.all(Array.from({ length: 50 }, async () => new Ledger(await open({ ...config, poolSize: 1 }), { secret: SECRET })));
+  const outcomes = await Promise.allSettled(ledgers.map((l, i) => l.confirm(signup.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' }, ip: `192.0.2.${i + 1}` })));
+
+  const confirmed = outcomes.filter((o) => o.status === 'fulfilled');
+  const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+  expect(confirmed).toHaveLength(1);
+  expect(confirmed[0]).toMatchObject({ value: { outcome: 'confirmed', subjectId: signup.subjectId } });
+  expect(rejected.map((r) => (r.reason as { code?: string; problem?: string }).problem)).toEqual(Array(49).fill('used'));
+
+  const exported = await first.export({ email: 'anna@example.org' });
+  expect(exported!.events.filter((e) => e.action === 'confirm')).toHaveLength(1);
+  expect(exported!.consents).toMatchObject([{ status: 'confirmed' }]);
+});
+
+test('two processes asking overlapping people at the same moment: no duplicate subjects, no lost events', async () => {
+  const config = newLedgerConfig();
+  await open(config); // migrated before the children start: they race on the data, not on the schema
+  // Both walk the shared people in the same order, batch by batch, so their batches collide.
+  const a = new Child(['request', JSON.stringify(config), 'campaign', '0', '2999', '100']);
+  const b = new Child(['request', JSON.stringify(config), 'campaign', '0', '4499', '100']);
+  await Promise.all([a.step('ready'), b.step('ready')]);
+  a.send('go');
+  b.send('go');
+  type Done = { results: { email: string; subjectId: number; outcome: string; changed: number }[] };
+  const [doneA, doneB] = await Promise.all([a.step<Done>('done'), b.step<Done>('done')]);
+
+  const s = `race_${schemas}`;
+  // One subject per person, and both processes were given that one.
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.subjects`)).toBe(4500);
+  const subjectOf = new Map(doneA.results.map((r) => [r.email, r.subjectId]));
+  const shared = doneB.results.filter((r) => subjectOf.has(r.email));
+  expect(shared).toHaveLength(3000);
+  for (const r of shared) expect(r.subjectId).toBe(subjectOf.get(r.email));
+
+  // Every change either process reported is an event in the ledger, and nothing more: each person
+  // was invited once (the second ask of a shared person is refused as "already invited").
+  const changed = [...doneA.results, ...doneB.results].reduce((sum, r) => sum + r.changed, 0);
+  expect(changed).toBe(4500);
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.events WHERE action = 'request'`)).toBe(4500);
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.consents WHERE status = 'invited'`)).toBe(4500);
+  // Each consent row points at its subject's one request event.
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.consents c JOIN ${s}.events e ON e.id = c.event_id AND e.subject_id = c.subject_id AND e.action = 'request'`)).toBe(4500);
+  const outcomes = [...doneA.results, ...doneB.results].map((r) => r.outcome);
+  expect(outcomes.filter((o) => o === 'requested')).toHaveLength(4500);
+  expect(outcomes.filter((o) => o === 'skipped')).toHaveLength(3000);
+});
+
+test('erasure racing a confirm of the same person: erasure wins, no subject row and no evidence left', async () => {
+  const config = newLedgerConfig();
+  const setup = new Ledger(await open(config), { secret: SECRET });
+  const people = Array.from({ length: 12 }, (_, i) => `racer${i}@example.org`);
+  const signups = await setup.request(
+    people.map((email) => item({ email, name: 'Racer', evidence: { actor: { kind: 'person', name: 'Racer' }, source: { kind: 'webform' }, ip: '203.0.113.9', userAgent: 'UA-racer' } })),
+    'signup',
+  );
+  const confirming = new Ledger(await open(config), { secret: SECRET });
+  const erasing = new Ledger(await open(config), { secret: SECRET });
+
+  const races = await Promise.all(
+    signups.map(async (signup, i) => {
+      // Half the races start the erasure first, half the confirm.
+      const confirm = () => confirming.confirm(signup.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' }, ip: '198.51.100.77', userAgent: 'UA-click' });
+      const erase = () => erasing.erase({ email: people[i] });
+      const [c, e] = i % 2 ? await Promise.allSettled([confirm(), erase()]) : (await Promise.allSettled([erase(), confirm()])).reverse();
+      return { c, e };
+    }),
+  );
+
+  for (const { c, e } of races) {
+    expect(e).toMatchObject({ status: 'fulfilled', value: { outcome: 'erased' } });
+    // The confirm either came first (and was then erased) or found the link gone.
+    if (c.status === 'rejected') expect(c.reason).toMatchObject({ code: 'TOKEN_REJECTED' });
+    else expect(c.value.outcome).toBe('confirmed');
+  }
+  const s = `race_${schemas}`;
+  const ids = signups.map((r) => r.subjectId);
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.subjects WHERE id = ANY($1) OR email = ANY($2)`, [ids, people])).toBe(0);
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.evidence WHERE subject_id = ANY($1)`, [ids])).toBe(0);
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.consents WHERE subject_id = ANY($1)`, [ids])).toBe(0);
+  expect(await count(`SELECT COUNT(*) AS n FROM ${s}.tokens WHERE subject_id = ANY($1)`, [ids])).toBe(0);
+  const checks = await setup.check(people.map((email) => parseInput(CheckItemSchema, { email })));
+  expect(checks.map((c) => [c.allowed, c.subjectId])).toEqual(people.map(() => [false, null]));
+});
+
+test('mailbox lease: a second worker waits, and takes over when the first is killed', async () => {
+  const config = newLedgerConfig();
+  const store = await open(config);
+  const first = new Child(['lease', JSON.stringify(config), 'INBOX']);
+  await first.step('held');
+  const second = new Child(['lease', JSON.stringify(config), 'INBOX']);
+  await second.step('waiting');
+  // The second is queued on the lock in the server, not merely slow.
+  await until(async () => (await count("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) === 1, 'the second worker to wait on the lock');
+  expect(second.has('held')).toBe(false);
+  expect(await store.acquireMailboxLease!('INBOX', { wait: false })).toBeNull();
+
+  await first.kill();
+  const taken = await second.step<{ pid: number }>('held');
+  expect(taken.pid).toBe(second.process.pid);
+  // Another mailbox is not held by anyone.
+  const other = await store.acquireMailboxLease!('Requests', { wait: false });
+  expect(other).not.toBeNull();
+  await other!.release();
+  expect(await store.acquireMailboxLease!('INBOX', { wait: false })).toBeNull();
+  await second.kill();
+});

@@ -1,0 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../core/store/open';
+import { describeStoreContract } from './contract';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describeStoreContract('sqlite', {
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), 'consent-store-'));
+    dirs.push(dir);
+    return openStore({ kind: 'sqlite', path: join(dir, 'ledger.sqlite') });
+  },
+});
