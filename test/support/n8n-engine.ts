@@ -41,7 +41,7 @@ import type {
 import { ExpressionEvaluator, IsolatedVmBridge } from '@n8n/expression-runtime';
 import { Credentials, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { Expression, ICredentialsHelper, NodeConnectionTypes, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
-import { expressionSandboxHooks } from 'n8n-workflow/dist/cjs/expression-sandboxing';
+import { expressionSandboxHooks } from 'n8n-workflow/dist/cjs/expression-sandboxing.js';
 
 import { ensureN8nHost } from './n8n-host';
 import type { N8nHost } from './n8n-host';
