@@ -101,7 +101,10 @@ function readReadyMarker(dir) {
 export async function ensureN8nHost({ log = logStep } = {}) {
   const dir = path.join(n8nHostCacheRoot(), `n8n-${n8nHostKey()}`);
   const ready = readReadyMarker(dir);
-  if (ready) return { ...ready, installedNow: false };
+  if (ready) {
+    markUsed(dir);
+    return { ...ready, installedNow: false };
+  }
 
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const release = await acquireLock(`${dir}.lock`, log);
@@ -111,6 +114,7 @@ export async function ensureN8nHost({ log = logStep } = {}) {
     await installHost(dir, log);
     const installed = readReadyMarker(dir);
     if (!installed) throw new Error(`n8n host install in ${dir} finished without its ready marker`);
+    pruneOtherInstalls(dir, log);
     return { ...installed, installedNow: true };
   } finally {
     release();
@@ -166,6 +170,31 @@ async function installHost(dir, log) {
   const marker = { n8nVersion, nodeVersion, headersDir, installSeconds: Math.round((Date.now() - started) / 1000), at: new Date().toISOString() };
   fs.writeFileSync(path.join(dir, READY_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
   step(`n8n ${n8nVersion} on Node ${nodeVersion} is installed`);
+}
+
+// An install takes about 3 GB: one made from another lockfile (another branch) is removed when it
+// has not been used for two weeks, an unfinished one nobody is working on at once.
+const UNUSED_INSTALL_KEPT_MS = 14 * 24 * 60 * 60 * 1000;
+
+function markUsed(dir) {
+  const now = new Date();
+  try {
+    fs.utimesSync(path.join(dir, READY_MARKER), now, now);
+  } catch {
+    // A read-only cache still works; it is only never pruned.
+  }
+}
+
+function pruneOtherInstalls(keep, log) {
+  const root = path.dirname(keep);
+  for (const name of fs.readdirSync(root)) {
+    const dir = path.join(root, name);
+    if (dir === keep || !/^n8n-[0-9a-f]{16}$/.test(name) || fs.existsSync(`${dir}.lock`)) continue;
+    const marker = fs.statSync(path.join(dir, READY_MARKER), { throwIfNoEntry: false });
+    if (marker && Date.now() - marker.mtimeMs < UNUSED_INSTALL_KEPT_MS) continue;
+    log(`removing ${marker ? 'an unused' : 'an unfinished'} n8n install: ${dir}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function findNodeHeaders(nodePackageModules) {
@@ -268,7 +297,11 @@ export async function installPackageIntoN8n(userFolder, packageDir) {
   const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
   const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'));
   try {
-    const packed = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', packDir, path.resolve(packageDir)], { cwd: packDir, env }));
+    // --ignore-scripts: the package's prepack (rm -rf dist && tsup) would print into the JSON and
+    // remove dist/ under tests that run at the same time; the caller builds first.
+    const packed = JSON.parse(
+      await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir, path.resolve(packageDir)], { cwd: packDir, env }),
+    );
     const { name, version, filename } = packed[0];
     const target = path.join(nodesDir, 'node_modules', ...name.split('/'));
     fs.rmSync(target, { recursive: true, force: true });
@@ -276,7 +309,9 @@ export async function installPackageIntoN8n(userFolder, packageDir) {
     await run('tar', ['-xzf', path.join(packDir, path.basename(filename)), '-C', target, '--strip-components=1'], { cwd: packDir, env });
 
     const manifestPath = path.join(target, 'package.json');
-    const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    // n8n never installs these: a community package's runtime needs belong in `dependencies`.
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    for (const field of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete manifest[field];
     fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
     await run(
       'npm',
@@ -468,7 +503,7 @@ export async function startN8n({
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
   });
-  child.stdout.on('end', () => logStream.end());
+  child.on('close', () => logStream.end());
 
   const baseUrl = `http://${LOOPBACK}:${port}`;
   const stop = async () => {
@@ -483,11 +518,13 @@ export async function startN8n({
     await waitForPortClosed(port, 20_000);
   };
 
+  const startTimer = new AbortController();
   const outcome = await Promise.race([
     ready.then(() => 'ready'),
     exited.then(() => 'exited'),
-    sleep(timeoutMs).then(() => 'timeout'),
+    sleep(timeoutMs, 'timeout', { signal: startTimer.signal }).catch(() => 'aborted'),
   ]);
+  startTimer.abort();
   if (outcome !== 'ready') {
     await stop().catch(() => {});
     const why = outcome === 'timeout' ? `was not ready after ${timeoutMs} ms` : `exited (${JSON.stringify(exitInfo)})`;
@@ -589,7 +626,7 @@ async function main(argv) {
   if (command !== 'serve') {
     throw new Error(`usage: n8n-host.mjs <${[...Object.keys(COMMANDS), 'serve'].join('|')}> ['{"userFolder": ..., ...}']`);
   }
-  const { stop, output, ...info } = await startN8n(options);
+  const { stop, output: _output, ...info } = await startN8n(options);
   print(info);
   let stopping;
   const shutdown = () => {
