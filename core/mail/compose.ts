@@ -34,15 +34,18 @@ const HttpUrl = z
   .url('not a URL; use e.g. https://example.com/privacy')
   .refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http://)');
 
-/** "Name <address>" or a bare address. */
-export const MailboxSchema = z.string().transform((value, ctx) => {
-  const parsed = parseMailbox(value);
-  if (!parsed) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value.slice(0, 80))} is not an address; use jan@example.com or Jan <jan@example.com>` });
-    return z.NEVER;
-  }
-  return parsed;
-});
+/** "Name <address>", a bare address, or { address, name } (already parsed). */
+export const MailboxSchema = z.union([
+  z.string().transform((value, ctx) => {
+    const parsed = parseMailbox(value);
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value.slice(0, 80))} is not an address; use jan@example.com or Jan <jan@example.com>` });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  z.object({ address: EmailSchema, name: z.string().trim().max(200).optional() }).transform((m) => (m.name ? { address: m.address, name: m.name } : { address: m.address })),
+]);
 
 const TemplateOverrideSchema = z
   .object({

@@ -92,6 +92,8 @@ export interface RequestMailResult {
 /** Request-log outcomes that need a person: the mail goes to the review folder. */
 const REVIEW_OUTCOMES = new Set(['needs_review', 'unproven', 'unparsed', 'awaiting_operator']);
 const IN_PROGRESS = 'processing';
+/** Set just before an erasure: a repeat then knows the erasure may have happened already. */
+const ERASING = 'erasing';
 
 type Input = RequestMail | Buffer | string | Readable | Record<string, unknown>;
 
@@ -121,7 +123,8 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
     outcome: IN_PROGRESS,
   });
   const context: Context = { ledger, options, hooks: { ...hooks, source }, mail, classification };
-  if (!recorded.created && recorded.row.outcome !== IN_PROGRESS) return finishRepeat(context, recorded.row);
+  if (!recorded.created && recorded.row.outcome === ERASING) context.resumeErasure = recorded.row;
+  else if (!recorded.created && recorded.row.outcome !== IN_PROGRESS) return finishRepeat(context, recorded.row);
 
   const effect = await applyRequest(context);
   const reply = effect.reply ? await sendReply(context, effect.reply) : { status: 'none' as const, mail: null, error: null };
@@ -159,6 +162,8 @@ interface Context {
   hooks: RequestHooks;
   mail: RequestMail;
   classification: Classification;
+  /** A repeat of an erasure that was cut off after its marker was written. */
+  resumeErasure?: RequestRow;
 }
 
 interface ReplyPlan {
@@ -230,6 +235,7 @@ async function unsubscribe(ctx: Context): Promise<Effect> {
 
 async function erase(ctx: Context): Promise<Effect> {
   const { ledger, classification: c } = ctx;
+  if (ctx.resumeErasure) return resumeErasure(ctx, ctx.resumeErasure);
   const byToken = await tokenSubject(ctx);
   if (!c.address && !byToken) return { outcome: 'needs_review', proof: 'none', note: 'not exactly one From address', reply: null };
   const sender: SenderCheck = byToken ? { isProven: true, proof: 'token', detail: 'token of the same address' } : await proveSender(ctx, c.address!);
@@ -240,9 +246,31 @@ async function erase(ctx: Context): Promise<Effect> {
     return { outcome: 'awaiting_verification', proof: 'none', note: sender.detail, reply: replyPlan(ctx, 'erase-verification', null, verification.token) };
   }
   const ref = byToken ? { subjectId: byToken.subjectId } : { email: c.address! };
-  const result = await ledger.erase(ref, { reason: 'erasure request by mail', evidence: evidence(ctx, sender.proof) });
+  // The ledger records the request and erases in two transactions. The marker between them lets a
+  // repeat after a crash tell "erased by the first run" from "never known" (see resumeErasure).
+  const existed = byToken ? true : Boolean(await ledger.export(ref));
+  const marker = { proof: sender.proof, ref: byToken ? `subject:${byToken.subjectId}` : 'from', existed: existed ? 'yes' : 'no' };
+  await ledger.updateRequest(ctx.mail.messageId, { outcome: ERASING, detail: formatDetail(marker) });
+  return eraseNow(ctx, ref, sender.proof, sender.detail, byToken?.locale);
+}
+
+async function eraseNow(ctx: Context, ref: { subjectId: number } | { email: string }, proof: Proof, note: string, locale?: string | null): Promise<Effect> {
+  const result = await ctx.ledger.erase(ref, { reason: 'erasure request by mail', evidence: evidence(ctx, proof) });
   const kind: TemplateKind = result.outcome === 'erased' ? 'ack-erased' : result.outcome === 'suppressed' ? 'ack-suppressed' : 'ack-no-data';
-  return { outcome: result.outcome, proof: sender.proof, subjectId: result.subjectId, receipt: result.receiptId, note: sender.detail, reply: replyPlan(ctx, kind, byToken?.locale) };
+  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, note, reply: replyPlan(ctx, kind, locale) };
+}
+
+/** The repeat of an erasure cut off after its marker: finish it without erasing twice. */
+async function resumeErasure(ctx: Context, row: RequestRow): Promise<Effect> {
+  const marker = parseDetail(row.detail) as Detail & { ref?: string; existed?: string };
+  const proof = (marker.proof as Proof | undefined) ?? 'none';
+  const subjectId = marker.ref?.startsWith('subject:') ? Number(marker.ref.slice(8)) : undefined;
+  const ref = subjectId ? { subjectId } : ctx.classification.address ? { email: ctx.classification.address } : undefined;
+  if (!ref) return { outcome: 'needs_review', proof, note: 'erasure cut off; no address to finish it with', reply: null };
+  if (marker.existed === 'yes' && !(await ctx.ledger.export(ref))) {
+    return { outcome: 'erased', proof, subjectId: subjectId ?? row.subjectId, note: 'erased before a restart', reply: replyPlan(ctx, 'ack-erased') };
+  }
+  return eraseNow(ctx, ref, proof, 'finished after a restart');
 }
 
 /**
@@ -393,6 +421,8 @@ function repeatReplyPlan(ctx: Context, row: RequestRow): ReplyPlan | null {
 
 interface Detail {
   proof?: string;
+  ref?: string;
+  existed?: string;
   reply?: string;
   error?: string;
   receipt?: string;

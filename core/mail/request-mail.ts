@@ -78,6 +78,69 @@ export async function readRequestMail(source: Buffer | string | Readable, limits
   return buildRequestMail(headers, headerBytes, parsed, limits);
 }
 
+/**
+ * A large mail without its attachments: the worker fetched only the top-level header block and
+ * the text parts (each with its MIME header, each body cut at the limit). They are put together
+ * as one multipart message for the same parser; headers, Content-Type and the stand-in
+ * Message-ID still come from the original header block.
+ */
+export async function readRequestMailFromParts(
+  headerBlock: Buffer,
+  parts: { mimeHeaders: Buffer; body: Buffer }[],
+  limitsInput: MailLimits = {},
+): Promise<RequestMail> {
+  const limits = MailLimitsSchema.parse(limitsInput);
+  const headers = parseHeaderBlock(headerBlock, limits.maxHeaderBytes);
+  const boundary = `=_consent_${createHash('sha256').update(headerBlock).digest('hex').slice(0, 24)}`;
+  const chunks: Buffer[] = [
+    withoutFields(headerBlock, ['content-type', 'content-transfer-encoding', 'mime-version']),
+    Buffer.from(`MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n`),
+  ];
+  for (const part of parts) {
+    const body = cutAtLine(part.body, encodedTextLimit(limits));
+    chunks.push(Buffer.from(`--${boundary}\r\n`), endWithBlankLine(part.mimeHeaders), body, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  const parsed = await parseBody(Readable.from([Buffer.concat(chunks)]), limits);
+  parsed.isTruncated = true;
+  return buildRequestMail(headers, headerBlock, parsed, limits);
+}
+
+/** The header block without the named fields (and their folded continuation lines), blank line dropped. */
+function withoutFields(block: Buffer, names: string[]): Buffer {
+  const lines = block.toString('latin1').split(/\r?\n/);
+  const kept: string[] = [];
+  let skipping = false;
+  for (const line of lines) {
+    if (line === '') break;
+    if (/^[ \t]/.test(line)) {
+      if (!skipping) kept.push(line);
+      continue;
+    }
+    const name = line.slice(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase();
+    skipping = names.includes(name);
+    if (!skipping) kept.push(line);
+  }
+  return Buffer.from(kept.map((l) => `${l}\r\n`).join(''), 'latin1');
+}
+
+function endWithBlankLine(headers: Buffer): Buffer {
+  const text = headers.toString('latin1').replace(/(\r?\n)*$/, '');
+  return Buffer.from(`${text}\r\n\r\n`, 'latin1');
+}
+
+/** How much transfer-encoded text to fetch for the text limit: base64 takes 4 bytes for 3, QP up to 3 for 1. */
+export function encodedTextLimit(limits: MailLimits = {}): number {
+  return MailLimitsSchema.parse(limits).maxTextBytes * 2;
+}
+
+/** A transfer-encoded body cut at the limit, at a line end so no base64 quad or QP escape is split. */
+function cutAtLine(body: Buffer, max: number): Buffer {
+  if (body.length < max) return body;
+  const end = body.lastIndexOf(0x0a, max);
+  return body.subarray(0, end > 0 ? end + 1 : max);
+}
+
 interface ParsedBody {
   text: string | null;
   html: string | null;

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkerSettingsInput } from '../../../worker/settings';
+import { SECRET } from '../../support/ledger';
+
+/** The worker as a real child process: start, watch its log lines, SIGTERM it or kill -9 it. */
+export class WorkerProcess {
+  readonly lines: Record<string, unknown>[] = [];
+  stderr = '';
+  private buffer = '';
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private watchers: { test: (line: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (d: Buffer) => this.onData(d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static start(ledgerPath: string, settings: WorkerSettingsInput, dir: string, env: Record<string, string> = {}): WorkerProcess {
+    const config = join(dir, `worker-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(config, JSON.stringify(settings));
+    const child = spawn(process.execPath, ['-r', join(__dirname, 'register-ts.js'), join(__dirname, 'worker-child.ts'), ledgerPath, config], {
+      env: { PATH: process.env.PATH, CONSENT_SECRET: SECRET, NODE_NO_WARNINGS: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new WorkerProcess(child);
+  }
+
+  private onData(text: string) {
+    this.buffer += text;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        this.lines.push(parsed);
+        this.watchers = this.watchers.filter((w) => (w.test(parsed) ? (w.resolve(), false) : true));
+      } catch {
+        this.stderr += `${line}\n`;
+      }
+    }
+  }
+
+  /** Resolves at the first log line (past or future) that passes `test`. */
+  waitForLine(test: (line: Record<string, unknown>) => boolean): Promise<void> {
+    if (this.lines.some(test)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.watchers.push({ test, resolve });
+      void this.exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before the expected log line: ${this.stderr.slice(-2000)}`)));
+    });
+  }
+
+  /** Resolves once `count` mails have been logged in total. */
+  waitForMails(count: number): Promise<void> {
+    return this.waitForLine(() => this.lines.filter((l) => l.event === 'mail').length >= count);
+  }
+
+  /** Peak and current resident memory of the child, from /proc (bytes). */
+  memory(): { rss: number; peak: number } {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  }
+
+  /** Resets the peak counter (VmHWM), so the next peak belongs to what follows. */
+  resetPeak(): void {
+    writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+  }
+
+  kill9(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  terminate(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    this.child.kill(signal);
+    return this.exited;
+  }
+
+  wait() {
+    return this.exited;
+  }
+}

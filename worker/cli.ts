@@ -1,0 +1,77 @@
+import { createReadStream, statSync } from 'node:fs';
+import type { Ledger } from '../core/ledger';
+import { InvalidInput, TokenRejected } from '../core/errors';
+import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type Proof } from '../core/mail/authenticity';
+import { classifyRequest, type Intent } from '../core/mail/classify';
+import { readRequestMail } from '../core/mail/request-mail';
+import type { Language } from '../core/mail/words';
+import { runWorker, type WorkerDeps } from './mailbox';
+import { loadWorkerSettings } from './settings';
+
+/**
+ * The two CLI subcommands of the mail side, as functions cli/main.ts calls:
+ *   n8n-consent worker [--config FILE] [--once]   runs the mailbox worker until SIGTERM/SIGINT
+ *   n8n-consent classify FILE.eml [--trusted-authserv-id ID ...] [--dkim]
+ *                                                 prints what the worker would make of a mail,
+ *                                                 without touching any mailbox
+ */
+export async function runWorkerCommand(
+  ledger: Ledger,
+  options: { config?: string; once?: boolean; env?: NodeJS.ProcessEnv },
+  deps: WorkerDeps = {},
+): Promise<void> {
+  const settings = loadWorkerSettings({ file: options.config, env: options.env ?? process.env });
+  await runWorker(ledger, settings, deps, { once: options.once });
+}
+
+export interface FileClassification {
+  intent: Intent;
+  language: Language | null;
+  address: string | null;
+  proof: Proof;
+  reason: string;
+  messageId: string;
+  subject: string;
+  /** How the proof was (not) reached, e.g. "dkim=fail (body hash did not verify)". */
+  proofDetail: string;
+}
+
+/**
+ * Classifies one .eml file: intent, language, requester, sender proof. A token is checked
+ * against the ledger when one is given (read only); DKIM only with `verifyDkim`, since it asks DNS.
+ */
+export async function classifyFile(
+  path: string,
+  options: { ledger?: Ledger; trustedAuthservIds?: string[]; verifyDkim?: boolean; resolver?: DnsResolver } = {},
+): Promise<FileClassification> {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+  } catch (error) {
+    throw new InvalidInput(`FILE.eml: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  const mail = await readRequestMail(createReadStream(path));
+  const c = classifyRequest(mail);
+  let proof: Proof = 'none';
+  let proofDetail = 'no proof looked for';
+  if (c.token && options.ledger) {
+    try {
+      const view = await options.ledger.viewToken(c.token, 'unsubscribe');
+      proof = 'token';
+      proofDetail = `valid unsubscribe token (subject ${view.subjectId})`;
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) throw error;
+      proofDetail = `token ${error.problem}`;
+    }
+  }
+  if (proof === 'none' && c.address) {
+    const byHeader = checkAuthenticationResults(mail.headers, c.address, options.trustedAuthservIds ?? []);
+    proof = byHeader.proof;
+    proofDetail = byHeader.detail;
+    if (!byHeader.isProven && options.verifyDkim) {
+      const byDkim = await checkDkimAlignment(createReadStream(path), c.address, options.resolver);
+      proof = byDkim.proof;
+      proofDetail = byDkim.detail;
+    }
+  }
+  return { intent: c.intent, language: c.language, address: c.address, proof, reason: c.reason, messageId: mail.messageId, subject: mail.subject, proofDetail };
+}

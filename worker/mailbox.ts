@@ -1,0 +1,385 @@
+import { ImapFlow } from 'imapflow';
+import type { Ledger } from '../core/ledger';
+import type { DnsResolver } from '../core/mail/authenticity';
+import { processRequestMail, parseRequestOptions, type RequestMailResult } from '../core/mail/process';
+import { MailSender, type SentMail } from '../core/mail/send';
+import type { ComposedMail } from '../core/mail/compose';
+import type { MailboxLease } from '../core/store/store';
+import { fetchMeta, fetchRequestMails, takeBatch, type FetchedMail, type FetchLimits } from './imap-messages';
+import { parseWorkerSettings, type WorkerSettings, type WorkerSettingsInput } from './settings';
+
+/**
+ * The mailbox worker: one IMAP connection, one mailbox lock, IDLE for new mail (with a poll timer
+ * too: an EXISTS can be missed), mails handled in UID order. Per mail: parse → classify → ledger
+ * (idempotent by Message-ID) → reply → mark and move. Nothing is marked or moved before its ledger
+ * commit, nothing is ever deleted; a crash anywhere repeats at most some mails, whose repeat
+ * changes nothing. The cursor (UIDVALIDITY, last UID) is kept in the ledger, so a restart resumes
+ * where the last one left off; after a UIDVALIDITY change the mailbox is read again from the
+ * start and Message-IDs keep the effects single.
+ * With PostgreSQL the worker holds the mailbox through an advisory lock: several may run, one works.
+ */
+export interface WorkerLogLine {
+  event: string;
+  [field: string]: unknown;
+}
+
+export interface WorkerDeps {
+  /** Where the log lines go: one JSON object per line on stdout by default. */
+  log?: (line: WorkerLogLine) => void;
+  /** DNS for the DKIM check (tests serve their own keys). */
+  resolver?: DnsResolver;
+  /** Sends replies; by default over the settings' SMTP server. */
+  sendReply?: (mail: ComposedMail) => Promise<SentMail>;
+}
+
+const KEYWORDS: Record<string, string> = {
+  unsubscribe: '$ConsentUnsubscribe',
+  erase: '$ConsentErase',
+  access: '$ConsentAccess',
+  bounce: '$ConsentBounce',
+  auto_reply: '$ConsentAutoReply',
+  unknown: '$ConsentUnknown',
+  failed: '$ConsentFailed',
+};
+
+interface Retry {
+  attempts: number;
+  nextAt: number;
+}
+
+export class MailboxWorker {
+  readonly settings: WorkerSettings;
+  private readonly log: (line: WorkerLogLine) => void;
+  private readonly sender?: MailSender;
+  private readonly sendReply: (mail: ComposedMail) => Promise<SentMail>;
+  private readonly requestOptions: ReturnType<typeof parseRequestOptions>;
+  private readonly limits: FetchLimits;
+  private readonly retries = new Map<number, Retry>();
+  private stopping = false;
+  private wake: () => void = () => undefined;
+  private stopped: Promise<void> = Promise.resolve();
+  private client?: ImapFlow;
+  /** Settles when stop() is called: every wait races it. */
+  private readonly stopSignal = new AbortController();
+
+  constructor(
+    readonly ledger: Ledger,
+    settingsInput: WorkerSettingsInput | WorkerSettings,
+    private readonly deps: WorkerDeps = {},
+  ) {
+    this.settings = parseWorkerSettings(settingsInput);
+    const s = this.settings;
+    this.log = deps.log ?? ((line) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`));
+    if (deps.sendReply) this.sendReply = deps.sendReply;
+    else {
+      this.sender = new MailSender(s.smtp);
+      this.sendReply = (mail) => this.sender!.send(mail);
+    }
+    this.requestOptions = parseRequestOptions({
+      mailbox: this.mailboxKey,
+      baseUrl: s.baseUrl,
+      organisation: s.organisation,
+      privacyUrl: s.privacyUrl,
+      replyFrom: s.replyFrom.name ? `${s.replyFrom.name} <${s.replyFrom.address}>` : s.replyFrom.address,
+      trustedAuthservIds: s.trustedAuthservIds,
+      actOnUnprovenUnsubscribe: s.actOnUnprovenUnsubscribe,
+      verifyDkim: s.verifyDkim,
+      defaultLocale: s.defaultLocale,
+      limits: { maxTextBytes: s.maxTextBytes },
+    });
+    this.limits = { maxTextBytes: s.maxTextBytes, maxWholeMessageBytes: s.maxWholeMessageBytes, maxBatchBytes: Math.max(8 * 1024 * 1024, s.maxWholeMessageBytes) };
+  }
+
+  /** In IDLE right now, waiting for the server to announce mail. */
+  get isIdle(): boolean {
+    return this.client?.idling ?? false;
+  }
+
+  /** The mailbox's name in the ledger (request log, cursor, lease): account and folder. */
+  get mailboxKey(): string {
+    const { user, host, mailbox } = this.settings.imap;
+    return `${user}@${host}/${mailbox}`;
+  }
+
+  /**
+   * Runs until stop(): connects, works, and after any drop reconnects with a doubling wait.
+   * With `once`, reads the mailbox once and returns (for a cron job); a failure then throws.
+   */
+  run(options: { once?: boolean } = {}): Promise<void> {
+    this.stopped = this.loop(options.once ?? false);
+    return this.stopped;
+  }
+
+  /** Finishes the mail in hand, logs out and returns. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopSignal.abort();
+    this.wake();
+    await this.stopped.catch(() => undefined);
+  }
+
+  private async loop(once: boolean): Promise<void> {
+    let failures = 0;
+    try {
+      while (!this.stopping) {
+        try {
+          await this.session(once, () => (failures = 0));
+          if (once) return;
+        } catch (error) {
+          if (once) throw error;
+          if (this.stopping) break;
+          failures++;
+          const waitMs = Math.min(this.settings.reconnectMaxSeconds * 1000, 1000 * 2 ** Math.min(failures - 1, 16)) * (0.75 + Math.random() / 2);
+          this.log({ event: 'disconnected', error: describe(error), retryInSeconds: Math.round(waitMs / 100) / 10 });
+          await this.sleep(waitMs);
+        }
+      }
+    } finally {
+      this.sender?.close();
+      this.log({ event: 'stopped' });
+    }
+  }
+
+  private async session(once: boolean, onConnected: () => void): Promise<void> {
+    const lease = await this.acquireLease();
+    if (this.stopping) return void (await lease?.release());
+    const s = this.settings.imap;
+    const client = new ImapFlow({
+      host: s.host,
+      port: s.port ?? (s.secure ? 993 : 143),
+      secure: s.secure,
+      auth: s.accessToken ? { user: s.user, accessToken: s.accessToken } : { user: s.user, pass: s.password },
+      tls: { rejectUnauthorized: s.rejectUnauthorized },
+      logger: false,
+      // IDLE is restarted often and backed by a poll; without IDLE, NOOP polls (NOTES-mail.md).
+      // No auto-IDLE: the worker holds the mailbox lock and IDLEs itself between rounds.
+      maxIdleTime: Math.round(this.settings.idleMinutes * 60_000),
+      missingIdleCommand: 'NOOP',
+      socketTimeout: Math.max(5 * 60_000, Math.round(this.settings.idleMinutes * 60_000) + 60_000),
+      connectionTimeout: 30_000,
+      greetingTimeout: 16_000,
+      disableAutoIdle: true,
+    });
+    this.client = client;
+    let closedError: Error | undefined;
+    const closed = new Promise<void>((resolve) => {
+      client.on('close', () => resolve());
+      // Without an error listener an error would end the process (imapflow emits, then closes).
+      client.on('error', (error: Error) => (closedError = error));
+    });
+    client.on('exists', () => this.wake());
+    try {
+      await client.connect();
+      const lock = await client.getMailboxLock(s.mailbox);
+      try {
+        await this.ensureFolders(client);
+        onConnected();
+        this.log({ event: 'connected', mailbox: this.mailboxKey, idle: client.capabilities.has('IDLE') });
+        while (!this.stopping) {
+          await this.drain(client);
+          if (once) return;
+          const reason = await this.waitForMail(client, closed, lease);
+          if (reason === 'closed') throw closedError ?? new Error('the IMAP connection closed');
+          if (reason === 'lease') throw new Error('the mailbox lease was lost; another worker may hold the mailbox now');
+        }
+      } finally {
+        if (client.usable) lock.release();
+      }
+    } finally {
+      this.client = undefined;
+      if (client.usable) await client.logout().catch(() => client.close());
+      else client.close();
+      await lease?.release().catch(() => undefined);
+    }
+  }
+
+  /** PostgreSQL: one worker per mailbox (advisory lock); SQLite has one process, no lease. */
+  private async acquireLease(): Promise<MailboxLease | null> {
+    const store = this.ledger.store;
+    if (typeof store.acquireMailboxLease !== 'function') return null;
+    this.log({ event: 'waiting_for_lease', mailbox: this.mailboxKey });
+    return store.acquireMailboxLease(this.mailboxKey, { wait: true, signal: this.stopSignal.signal });
+  }
+
+  private async ensureFolders(client: ImapFlow): Promise<void> {
+    const existing = new Set((await client.list()).map((m) => m.path));
+    for (const folder of [this.settings.imap.processedFolder, this.settings.imap.reviewFolder]) {
+      if (!existing.has(folder)) await client.mailboxCreate(folder).catch(() => undefined);
+    }
+  }
+
+  private waitForMail(client: ImapFlow, closed: Promise<void>, lease: MailboxLease | null): Promise<'mail' | 'timer' | 'closed' | 'lease' | 'stop'> {
+    if (this.stopping) return Promise.resolve('stop');
+    // imapflow starts no auto-IDLE while a lock is held; the holder may IDLE inside it. The next
+    // command (the drain's SEARCH) ends it; maxIdleTime restarts it meanwhile.
+    void client.idle().catch(() => undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done('timer'), this.settings.pollSeconds * 1000);
+      const done = (reason: 'mail' | 'timer' | 'closed' | 'lease' | 'stop') => {
+        clearTimeout(timer);
+        this.wake = () => undefined;
+        resolve(reason);
+      };
+      this.wake = () => done(this.stopping ? 'stop' : 'mail');
+      void closed.then(() => done('closed'));
+      void lease?.lost.then(() => done('lease'));
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = () => undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Handles every mail above the cursor, in UID order and in batches; the cursor follows. */
+  async drain(client: ImapFlow): Promise<void> {
+    if (!client.mailbox) throw new Error('no mailbox selected');
+    const uidValidity = Number(client.mailbox.uidValidity);
+    const state = await this.ledger.mailboxState(this.mailboxKey);
+    let cursor = state && state.uidValidity === uidValidity ? state.lastUid : 0;
+    if (!state || state.uidValidity !== uidValidity) {
+      // New mailbox, or its UIDs were renumbered: read it all again; Message-IDs keep effects single.
+      if (state) this.log({ event: 'uidvalidity_changed', from: state.uidValidity, to: uidValidity });
+      this.retries.clear();
+      await this.ledger.saveMailboxState(this.mailboxKey, uidValidity, 0);
+    }
+    const handled = new Set<number>();
+    while (!this.stopping) {
+      // `UID n:*` also returns the last message when nothing is newer: filter (RFC 3501 §6.4.8).
+      const found = ((await client.search({ uid: `${cursor + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor).sort((a, b) => a - b);
+      const now = Date.now();
+      const due = found.filter((u) => !handled.has(u) && (this.retries.get(u)?.nextAt ?? 0) <= now).slice(0, this.settings.batchSize);
+      if (due.length === 0) return;
+      const present = await fetchMeta(client, due);
+      const meta = takeBatch(present, this.limits);
+      const isPresent = new Set(present.map((m) => m.uid));
+      due.filter((u) => !isPresent.has(u)).forEach((u) => handled.add(u)); // expunged by someone else meanwhile
+      meta.forEach((m) => handled.add(m.uid));
+      const done = await this.handleBatch(await fetchRequestMails(client, meta, this.limits));
+      await this.markAndMove(client, done);
+      // The cursor passes a mail only once it is finished: it stops below the first one still here.
+      const moved = new Set(done.map((d) => d.uid));
+      const remaining = found.filter((u) => !moved.has(u) && (handled.has(u) ? this.retries.has(u) : true));
+      const next = remaining.length > 0 ? remaining[0] - 1 : found[found.length - 1];
+      if (next > cursor) {
+        cursor = next;
+        await this.ledger.saveMailboxState(this.mailboxKey, uidValidity, cursor);
+      }
+    }
+  }
+
+  private async handleBatch(fetched: FetchedMail[]): Promise<{ uid: number; folder: string; keyword: string; seen: boolean }[]> {
+    const done: { uid: number; folder: string; keyword: string; seen: boolean }[] = [];
+    // The same Message-ID twice in one batch (a double delivery) runs one after the other.
+    const chains = new Map<string, Promise<unknown>>();
+    let next = 0;
+    const workers = Array.from({ length: Math.min(this.settings.concurrency, fetched.length) }, async () => {
+      while (next < fetched.length && !this.stopping) {
+        const item = fetched[next++];
+        const before = chains.get(item.mail.messageId) ?? Promise.resolve();
+        const run = before.then(() => this.handleOne(item));
+        chains.set(item.mail.messageId, run.catch(() => undefined));
+        const outcome = await run;
+        if (outcome) done.push({ uid: item.uid, ...outcome });
+      }
+    });
+    await Promise.all(workers);
+    return done.sort((a, b) => a.uid - b.uid);
+  }
+
+  private async handleOne(item: FetchedMail): Promise<{ folder: string; keyword: string; seen: boolean } | undefined> {
+    const s = this.settings;
+    let result: RequestMailResult;
+    try {
+      result = await processRequestMail(this.ledger, item.mail, this.requestOptions, {
+        receivedAt: item.internalDate ?? undefined,
+        source: item.source,
+        resolver: this.deps.resolver,
+        sendReply: this.sendReply,
+      });
+    } catch (error) {
+      const attempts = this.noteFailure(item.uid);
+      this.log({ event: 'failed', uid: item.uid, messageId: item.mail.messageId, attempts, error: describe(error) });
+      if (attempts < s.maxAttempts) return undefined;
+      // Never lost: after too many tries a person gets it, in the review folder.
+      return { folder: s.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false };
+    }
+    this.log({
+      event: 'mail',
+      uid: item.uid,
+      messageId: result.messageId,
+      intent: result.intent,
+      outcome: result.outcome,
+      proof: result.proof,
+      reply: result.reply.status,
+      ...(result.reply.error ? { replyError: result.reply.error } : {}),
+      folder: result.isDone ? result.folder : 'inbox',
+      ...(result.isRepeat ? { repeat: true } : {}),
+    });
+    if (!result.isDone) {
+      const attempts = this.noteFailure(item.uid);
+      if (attempts < s.maxAttempts) return undefined;
+      return { folder: s.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false };
+    }
+    this.retries.delete(item.uid);
+    const isReview = result.folder === 'review';
+    return { folder: isReview ? s.imap.reviewFolder : s.imap.processedFolder, keyword: KEYWORDS[result.intent] ?? KEYWORDS.unknown, seen: !isReview };
+  }
+
+  private noteFailure(uid: number): number {
+    const retry = this.retries.get(uid) ?? { attempts: 0, nextAt: 0 };
+    retry.attempts++;
+    retry.nextAt = Date.now() + this.settings.retrySeconds * 1000 * 2 ** Math.min(retry.attempts - 1, 10);
+    this.retries.set(uid, retry);
+    return retry.attempts;
+  }
+
+  /** After the ledger commit only: flags (\Seen for the processed, a keyword per intent), then MOVE. */
+  private async markAndMove(client: ImapFlow, done: { uid: number; folder: string; keyword: string; seen: boolean }[]): Promise<void> {
+    const byFlags = groupBy(done, (d) => `${d.keyword}|${d.seen}`);
+    for (const group of byFlags.values()) {
+      const flags = group[0].seen ? ['\\Seen', group[0].keyword] : [group[0].keyword];
+      await client.messageFlagsAdd(group.map((d) => d.uid).join(','), flags, { uid: true });
+    }
+    for (const [folder, group] of groupBy(done, (d) => d.folder)) {
+      await client.messageMove(group.map((d) => d.uid).join(','), folder, { uid: true });
+      group.forEach((d) => this.retries.delete(d.uid));
+    }
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
+
+function describe(error: unknown): string {
+  const e = error as Error & { code?: string; responseText?: string };
+  return [e.code, e.message, e.responseText].filter(Boolean).join(': ').slice(0, 500);
+}
+
+/** Runs a worker until SIGTERM or SIGINT, then stops it cleanly. */
+export async function runWorker(ledger: Ledger, settings: WorkerSettingsInput | WorkerSettings, deps: WorkerDeps = {}, options: { once?: boolean } = {}): Promise<void> {
+  const worker = new MailboxWorker(ledger, settings, deps);
+  const onSignal = () => void worker.stop();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    await worker.run(options);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
