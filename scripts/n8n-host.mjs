@@ -410,6 +410,7 @@ async function runN8nCommand(userFolder, args, { owner, env } = {}) {
 }
 
 function writeJsonInput(userFolder, prefix, value) {
+  fs.mkdirSync(userFolder, { recursive: true });
   const file = path.join(path.resolve(userFolder), `${prefix}-${randomBytes(4).toString('hex')}.json`);
   fs.writeFileSync(file, JSON.stringify(value, null, 2));
   return file;

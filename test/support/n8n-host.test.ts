@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import {
   ensureN8nHost,
+  importCredentials,
   importWorkflow,
   installPackageIntoN8n,
   isPortClosed,
@@ -12,19 +13,21 @@ import {
 } from './n8n-host';
 import type { RunningN8n } from './n8n-host';
 
-// A throwaway community package with one node and one runtime dependency, built the way a
-// published package looks (compiled JS in dist/, n8n-workflow as a peer), to prove that the
-// host installs a package like n8n's installer does and runs its node from a webhook.
+// A throwaway community package with one node, its own credential type and one runtime
+// dependency, built the way a published package looks (compiled JS in dist/, n8n-workflow as a
+// peer), to prove that the host installs a package like n8n's installer does, that an imported
+// credential reaches the node, and that n8n runs the node from a webhook.
 const PACKAGE = 'n8n-nodes-throwaway-echo';
 
 function writePackage(root: string): string {
   const greeting = path.join(root, 'greeting');
   mkdirSync(greeting, { recursive: true });
   writeFileSync(path.join(greeting, 'package.json'), JSON.stringify({ name: 'throwaway-greeting', version: '1.0.0', main: 'index.js' }));
-  writeFileSync(path.join(greeting, 'index.js'), "module.exports = (name) => `Hello, ${name}`;\n");
+  writeFileSync(path.join(greeting, 'index.js'), 'module.exports = (greeting, name) => `${greeting}, ${name}`;\n');
 
   const pkg = path.join(root, 'package');
   mkdirSync(path.join(pkg, 'dist', 'nodes', 'Echo'), { recursive: true });
+  mkdirSync(path.join(pkg, 'dist', 'credentials'), { recursive: true });
   writeFileSync(
     path.join(pkg, 'package.json'),
     JSON.stringify({
@@ -32,11 +35,26 @@ function writePackage(root: string): string {
       version: '0.0.1',
       keywords: ['n8n-community-node-package'],
       files: ['dist'],
-      n8n: { n8nNodesApiVersion: 1, strict: true, nodes: ['dist/nodes/Echo/Echo.node.js'], credentials: [] },
+      n8n: {
+        n8nNodesApiVersion: 1,
+        strict: true,
+        nodes: ['dist/nodes/Echo/Echo.node.js'],
+        credentials: ['dist/credentials/EchoApi.credentials.js'],
+      },
       dependencies: { 'throwaway-greeting': `file:${greeting}` },
       peerDependencies: { 'n8n-workflow': '*' },
       devDependencies: { typescript: '^5.9.3' },
     }),
+  );
+  writeFileSync(
+    path.join(pkg, 'dist', 'credentials', 'EchoApi.credentials.js'),
+    `class EchoApi {
+  name = 'echoApi';
+  displayName = 'Echo API';
+  properties = [{ displayName: 'Greeting', name: 'greeting', type: 'string', default: 'Hello' }];
+}
+module.exports = { EchoApi };
+`,
   );
   writeFileSync(
     path.join(pkg, 'dist', 'nodes', 'Echo', 'Echo.node.js'),
@@ -46,10 +64,15 @@ class Echo {
   description = {
     displayName: 'Echo', name: 'echo', group: ['transform'], version: 1, description: 'Greets',
     defaults: { name: 'Echo' }, inputs: [NodeConnectionTypes.Main], outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'echoApi', required: true }],
     properties: [{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Who to greet' }],
   };
   async execute() {
-    return [this.getInputData().map((_, i) => ({ json: { message: greet(this.getNodeParameter('name', i)) }, pairedItem: { item: i } }))];
+    const { greeting } = await this.getCredentials('echoApi');
+    return [this.getInputData().map((_, i) => ({
+      json: { message: greet(greeting, this.getNodeParameter('name', i)) },
+      pairedItem: { item: i },
+    }))];
   }
 }
 module.exports = { Echo };
@@ -73,7 +96,15 @@ const echoWorkflow = {
       webhookId: '7f0c2a4e-1111-4c2b-9a55-000000000001',
       parameters: { httpMethod: 'POST', path: 'throwaway-echo', responseMode: 'responseNode', options: {} },
     },
-    { id: 'a2', name: 'Echo', type: `${PACKAGE}.echo`, typeVersion: 1, position: [200, 0], parameters: { name: '={{ $json.body.name }}' } },
+    {
+      id: 'a2',
+      name: 'Echo',
+      type: `${PACKAGE}.echo`,
+      typeVersion: 1,
+      position: [200, 0],
+      parameters: { name: '={{ $json.body.name }}' },
+      credentials: { echoApi: { id: 'echoCredential01', name: 'Echo in Dutch' } },
+    },
     {
       id: 'a3',
       name: 'Respond to Webhook',
@@ -97,6 +128,10 @@ describe('n8n host: a community package installed like n8n does, run by a real n
   beforeAll(async () => {
     await ensureN8nHost();
     await installPackageIntoN8n(userFolder, writePackage(root));
+    await importCredentials({
+      userFolder,
+      credentials: [{ id: 'echoCredential01', name: 'Echo in Dutch', type: 'echoApi', data: { greeting: 'Hoi' } }],
+    });
     const [id] = await importWorkflow({ userFolder, workflow: echoWorkflow });
     await publishWorkflow({ userFolder, id });
     n8n = await startN8n({ userFolder });
@@ -120,7 +155,7 @@ describe('n8n host: a community package installed like n8n does, run by a real n
     expect(JSON.parse(readFileSync(path.join(nodes, 'package.json'), 'utf8')).dependencies).toEqual({ [PACKAGE]: '0.0.1' });
   });
 
-  test("a webhook runs the package's node and Respond to Webhook answers with its output", async () => {
+  test("a webhook runs the package's node with its imported credential; Respond to Webhook answers", async () => {
     const response = await fetch(`${n8n!.baseUrl}/webhook/throwaway-echo`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -128,7 +163,7 @@ describe('n8n host: a community package installed like n8n does, run by a real n
     });
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ message: 'Hello, Anna' });
+    expect(await response.json()).toEqual({ message: 'Hoi, Anna' });
   });
 
   test('the owner set up from the environment can log in; a wrong password cannot', async () => {
