@@ -6,6 +6,7 @@ import type {
   INodeExecutionData,
   INodeType,
   INodeTypeDescription,
+  IPollFunctions,
 } from 'n8n-workflow';
 
 import { HARNESS_START_TYPE, disposeEngine, ensureN8nHostForEngine, runWorkflow } from './n8n-engine';
@@ -60,6 +61,28 @@ class Probe implements INodeType {
       }
     }
     return [valid, invalid];
+  }
+}
+
+// A polling trigger that keeps a cursor in the workflow's static data, as n8n's own pollers do.
+class Counter implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Counter Trigger',
+    name: 'counterTrigger',
+    group: ['trigger'],
+    version: 1,
+    polling: true,
+    description: 'Emits the next number on every poll',
+    defaults: { name: 'Counter Trigger' },
+    inputs: [],
+    outputs: [NodeConnectionTypes.Main],
+    properties: [],
+  };
+
+  async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+    const state = this.getWorkflowStaticData('node');
+    state.last = ((state.last as number | undefined) ?? 0) + 1;
+    return [[{ json: { n: state.last, mode: this.getMode() } }]];
   }
 }
 
@@ -155,6 +178,20 @@ describe('runWorkflow (our nodes in n8n-core)', () => {
 
     expect(result.status).toBe('error');
     expect(result.error?.message).toContain('options.credentials.probeApi');
+  });
+
+  test("in manual mode a trigger of ours runs its own poll(), and its static data carries over", async () => {
+    const workflow: WorkflowJson = {
+      nodes: [{ id: 'n1', name: 'Counter', type: 'n8n-nodes-test.counterTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+      connections: {},
+    };
+    const nodeTypes = { 'n8n-nodes-test.counterTrigger': Counter };
+
+    const first = await runWorkflow(workflow, { nodeTypes, mode: 'manual' });
+    const second = await runWorkflow({ ...workflow, staticData: first.staticData }, { nodeTypes, mode: 'manual' });
+
+    expect(first.json('Counter')).toEqual([{ n: 1, mode: 'manual' }]);
+    expect(second.json('Counter')).toEqual([{ n: 2, mode: 'manual' }]);
   });
 
   test('an unknown node type is refused before the run', async () => {

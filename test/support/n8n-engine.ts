@@ -83,8 +83,10 @@ export interface RunWorkflowOptions {
   /** Name of the node the run starts at. Default: the only node without incoming connections. */
   startNode?: string;
   /**
-   * Execution mode. Default 'webhook' when the start node is a webhook node, else 'trigger'.
-   * In 'manual' mode n8n runs a trigger node's own trigger() instead of passing `items` on.
+   * Execution mode. Default 'webhook' when the start node is a webhook node, else 'trigger': the
+   * start node passes `items` on, as when n8n starts a run for a trigger that fired. In 'manual'
+   * mode n8n calls the start node's own trigger() (its manualTriggerFunction) or poll() instead,
+   * which is how a trigger or polling node of ours is tested.
    */
   mode?: WorkflowExecuteMode;
 }
@@ -107,6 +109,8 @@ export interface WorkflowRunResult {
   responses: IExecuteResponsePromiseData[];
   /** Credential data that nodes stored back (e.g. refreshed tokens), by credential type name. */
   updatedCredentials: Record<string, ICredentialDataDecryptedObject>;
+  /** The workflow's static data after the run (pass it back as workflowJson.staticData to chain runs). */
+  staticData: IDataObject;
   /** The full IRun from n8n-core. */
   run: IRun;
 }
@@ -367,8 +371,8 @@ let executionCounter = 0;
  *   expect(result.json('Check Opt-In', 0)).toEqual([...]);
  */
 export async function runWorkflow(workflowJson: WorkflowJson, options: RunWorkflowOptions = {}): Promise<WorkflowRunResult> {
-  // Nodes are parsed from JSON: the engine and nodes write into them (parameter defaults).
-  const workflowData = structuredClone(workflowJson);
+  // A copy, as n8n loads a workflow from its JSON: the engine writes into it (parameter defaults).
+  const workflowData = JSON.parse(JSON.stringify(workflowJson)) as WorkflowJson;
 
   const registry: Record<string, INodeType | IVersionedNodeType> = { [HARNESS_START_TYPE]: new HarnessStart() };
   for (const [name, entry] of Object.entries(options.nodeTypes ?? {})) registry[name] = instantiate(entry);
@@ -492,6 +496,8 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunWorkfl
     nodeError: (nodeName, runIndex = 0) => taskData(nodeName, runIndex).error as WorkflowRunResult['error'],
     responses,
     updatedCredentials: credentialsHelper.updated,
+    // n8n stores static data as JSON between runs.
+    staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
     run,
   };
 }
