@@ -90,7 +90,7 @@ function readReadyMarker(dir) {
 
 /**
  * Installs n8n (n8n-host/) into the cache folder once per lockfile and returns where it is.
- * Steps: `npm ci --ignore-scripts` (n8n's tree has install scripts that download sources), then the
+ * Steps: `npm install --ignore-scripts` from the lockfile (n8n's tree has install scripts that download sources), then the
  * `node` package's install script (it fetches the Node 24 binary n8n requires), then sqlite3 and
  * isolated-vm built against that Node's headers. The ready marker is written last, so a broken or
  * interrupted install is redone; a lock folder keeps parallel callers (jest workers) from
@@ -470,6 +470,7 @@ export async function startN8n({
   timeoutMs = 180_000,
   waitForPublishedWorkflows = true,
   log = logStep,
+  onSpawn,
 } = {}) {
   const started = Date.now();
   if (!userFolder) throw new Error('startN8n: userFolder is required (a folder n8n may own: its database and keys go there)');
@@ -489,6 +490,8 @@ export async function startN8n({
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // For a caller that must be able to stop n8n while it is still starting (Ctrl-C in `npm start`).
+  onSpawn?.(child.pid);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   let exitInfo;
   exited.then((info) => {
