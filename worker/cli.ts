@@ -4,7 +4,7 @@ import { InvalidInput, TokenRejected } from '../core/errors';
 import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type Proof } from '../core/mail/authenticity';
 import { classifyRequest, type Intent } from '../core/mail/classify';
 import { readRequestMail } from '../core/mail/request-mail';
-import type { Language } from '../core/mail/words';
+import type { Language } from '../core/mail/vocabulary';
 import { runWorker, type WorkerDeps } from './mailbox';
 import { loadWorkerSettings } from './settings';
 

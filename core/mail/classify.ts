@@ -16,7 +16,7 @@ import {
   type Language,
   type Phrase,
   type RequestIntent,
-} from './words';
+} from './vocabulary';
 
 /**
  * What a mail to the privacy mailbox asks for. Header rules first (a delivery report, an

@@ -1,4 +1,4 @@
-import { normaliseWords, QUOTE } from './words';
+import { normaliseWords, QUOTE } from './vocabulary';
 
 /**
  * What the person wrote themselves: a reply quotes the newsletter it answers, and that newsletter's

@@ -12,7 +12,7 @@ import { composeMail, MailboxSchema, type ComposedMail } from './compose';
 import { MailLimitsSchema, readRequestMail, requestMailFromFields, type RequestMail } from './request-mail';
 import { SendFailed, type SentMail } from './send';
 import type { TemplateKind } from './templates';
-import type { Language } from './words';
+import type { Language } from './vocabulary';
 
 /**
  * One request mail, start to end: parse → classify → act in the ledger → reply. The worker calls
@@ -123,6 +123,7 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
     outcome: IN_PROGRESS,
   });
   const context: Context = { ledger, options, hooks: { ...hooks, source }, mail, classification };
+  context.isRetry = !recorded.created;
   if (!recorded.created && recorded.row.outcome === ERASING) context.resumeErasure = recorded.row;
   else if (!recorded.created && recorded.row.outcome !== IN_PROGRESS) return finishRepeat(context, recorded.row);
 
@@ -164,6 +165,8 @@ interface Context {
   classification: Classification;
   /** A repeat of an erasure that was cut off after its marker was written. */
   resumeErasure?: RequestRow;
+  /** The request was recorded before, by a run that was cut off before it finished. */
+  isRetry?: boolean;
 }
 
 interface ReplyPlan {
@@ -213,7 +216,8 @@ async function unsubscribe(ctx: Context): Promise<Effect> {
   if (c.token) {
     try {
       const result = await ledger.unsubscribeByToken(c.token, 'link', evidence(ctx, 'token'));
-      return { outcome: result.outcome, proof: 'token', subjectId: result.subjectId, reply: replyPlan(ctx, 'ack-unsubscribed', result.locale) };
+      const outcome = await outcomeOnRetry(ctx, result.outcome, result.subjectId);
+      return { outcome, proof: 'token', subjectId: result.subjectId, reply: replyPlan(ctx, 'ack-unsubscribed', result.locale) };
     } catch (error) {
       if (!(error instanceof TokenRejected)) throw error;
       note = `token ${error.problem}`; // falls back to the address, like any other unsubscribe mail
@@ -224,13 +228,23 @@ async function unsubscribe(ctx: Context): Promise<Effect> {
   if (sender && !sender.isProven) return { outcome: 'unproven', proof: 'none', note: sender.detail, reply: null };
   const result = await ledger.unsubscribeByRef({ email: c.address }, 'all', 'email', evidence(ctx, sender?.proof ?? 'none'));
   return {
-    outcome: result.outcome,
+    outcome: result.found ? await outcomeOnRetry(ctx, result.outcome, result.subjectId) : result.outcome,
     proof: sender?.proof ?? 'none',
     subjectId: result.found ? result.subjectId : null,
     note,
     // Answered whether or not the address is known: the answer reveals nothing (no enumeration).
     reply: replyPlan(ctx, 'ack-unsubscribed', result.found ? result.locale : null),
   };
+}
+
+/**
+ * A retry after a cut-off run finds the unsubscribe already done ("unchanged"); if it was done by
+ * this very mail (its Message-ID is on the event), the request's outcome is still "unsubscribed".
+ */
+async function outcomeOnRetry(ctx: Context, outcome: string, subjectId: number): Promise<string> {
+  if (!ctx.isRetry || outcome !== 'unchanged') return outcome;
+  const held = await ctx.ledger.export({ subjectId });
+  return held?.events.some((e) => e.action === 'unsubscribe' && e.messageId === ctx.mail.messageId) ? 'unsubscribed' : outcome;
 }
 
 async function erase(ctx: Context): Promise<Effect> {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,6 +208,24 @@ namespace inbox {
         });
       });
     });
+  }
+
+  /**
+   * Writes a mail straight into the maildir, as a local delivery agent does, also while Dovecot
+   * is down: it appears in INBOX when Dovecot next looks.
+   */
+  dropIntoMaildir(raw: string | Buffer): void {
+    const { uid, gid } = nobodyIds();
+    const maildir = join(this.dir, 'home', 'Maildir');
+    for (const sub of ['tmp', 'new', 'cur']) {
+      mkdirSync(join(maildir, sub), { recursive: true });
+      chownSync(join(maildir, sub), uid, gid);
+    }
+    chownSync(maildir, uid, gid);
+    const name = `${Date.now()}.M${Math.floor(Math.random() * 1e9)}P${process.pid}.consent-test`;
+    writeFileSync(join(maildir, 'tmp', name), raw);
+    chownSync(join(maildir, 'tmp', name), uid, gid);
+    renameSync(join(maildir, 'tmp', name), join(maildir, 'new', name));
   }
 
   async messages(mailbox: string): Promise<MailboxMessage[]> {

@@ -1,6 +1,6 @@
 import { classifyRequest, type Intent } from '../../../core/mail/classify';
 import { readRequestMail } from '../../../core/mail/request-mail';
-import type { Language } from '../../../core/mail/words';
+import type { Language } from '../../../core/mail/vocabulary';
 import { dsnMail, rawMail, type MailSpec } from './fixtures';
 
 const TOKEN = 'u1.tk3x9q0.AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB';

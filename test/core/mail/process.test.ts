@@ -1,3 +1,4 @@
+import { DatabaseSync } from 'node:sqlite';
 import type { Ledger } from '../../../core/ledger';
 import { processRequestMail, type RequestHooks, type RequestOptions } from '../../../core/mail/process';
 import { MailSender } from '../../../core/mail/send';
@@ -231,5 +232,46 @@ describe('a reply that cannot be sent', () => {
     peer.failNext(1, 550);
     const result = await process(rawMail({ from: 'typo@example.nl', subject: 'Afmelden' }));
     expect(result).toMatchObject({ isDone: true, reply: { status: 'rejected' } });
+  });
+});
+
+describe('a run cut off half-way (crash, kill -9) and repeated', () => {
+  const erasures = () => {
+    const db = new DatabaseSync(t.path, { readOnly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM erasures').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('after the unsubscribe committed: the repeat changes nothing and still logs "unsubscribed"', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = rawMail({ from: 'jan@example.nl', subject: 'Afmelden', messageId: '<cut-1@example.nl>' });
+    await process(raw);
+    await ledger.updateRequest('<cut-1@example.nl>', { outcome: 'processing', detail: null }); // as if the run died here
+    const events = await eventCount('jan@example.nl');
+    expect(await process(raw)).toMatchObject({ isRepeat: true, outcome: 'unsubscribed', reply: { status: 'sent' } });
+    expect(await eventCount('jan@example.nl')).toBe(events);
+  });
+
+  it('after the erasure committed: the repeat erases nothing more and answers "erased"', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'VERWIJDER', messageId: '<cut-2@example.nl>' }));
+    await process(raw);
+    await ledger.updateRequest('<cut-2@example.nl>', { outcome: 'erasing', detail: 'proof=dkim; ref=from; existed=yes' });
+    peer.received.length = 0;
+    expect(await process(raw)).toMatchObject({ outcome: 'erased', proof: 'dkim' });
+    expect(erasures()).toBe(1);
+    expect(peer.received[0].parsed.subject).toBe('Uw gegevens zijn verwijderd bij De Winkel');
+  });
+
+  it('after the marker, before the erasure: the repeat erases, once', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'VERWIJDER', messageId: '<cut-3@example.nl>' }));
+    await ledger.recordRequest({ messageId: '<cut-3@example.nl>', mailbox: OPTIONS.mailbox, kind: 'erase', receivedAt: new Date('2026-11-23T08:00:00Z'), address: 'jan@example.nl', outcome: 'erasing', detail: 'proof=dkim; ref=from; existed=yes' });
+    expect(await process(raw)).toMatchObject({ outcome: 'erased', isRepeat: true });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('erased');
+    expect(erasures()).toBe(1);
   });
 });
