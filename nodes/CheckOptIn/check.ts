@@ -1,0 +1,65 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { CheckItemSchema, type CheckItem, type CheckResult } from '../../core/ledger';
+import { parseInput } from '../../core/validation';
+import { given } from '../shared/descriptions';
+import { errorItem, itemLabel, nodeError } from '../shared/errors';
+import { connectLedger } from '../shared/ledger-connection';
+import { ItemParameters } from '../shared/parameters';
+
+/** Check Opt-in: one ledger.check for all items of the run; Allowed is output 0, Denied output 1. */
+export async function checkOptIn(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+	const params = new ItemParameters(this, items);
+	const options = this.getNodeParameter('options', 0, {}) as { strict?: boolean; resultField?: string };
+	const resultField = options.resultField?.trim() || 'consent';
+
+	// Per item: its parsed check, or the error item that takes its place.
+	const outcome: Array<{ check: CheckItem } | { error: INodeExecutionData }> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const check = parseInput(
+				CheckItemSchema,
+				{
+					email: given(params.get('email', i)),
+					phone: given(params.get('phone', i)),
+					externalId: given(params.get('externalId', i)),
+					topic: given(params.get('topic', i)),
+					channel: params.get('channel', i),
+				},
+				itemLabel(i),
+			);
+			outcome.push({ check });
+		} catch (error) {
+			if (!continueOnFail) throw nodeError(node, error, i);
+			outcome.push({ error: errorItem(error, i) });
+		}
+	}
+
+	const checks = outcome.flatMap((o) => ('check' in o ? [o.check] : []));
+	let results: CheckResult[];
+	try {
+		const { ledger } = await connectLedger(this);
+		results = checks.length > 0 ? await ledger.check(checks, { strict: options.strict ? true : undefined }) : [];
+	} catch (error) {
+		if (!continueOnFail) throw nodeError(node, error);
+		return [[], items.map((_, i) => errorItem(error, i))];
+	}
+
+	const allowed: INodeExecutionData[] = [];
+	const denied: INodeExecutionData[] = [];
+	let next = 0;
+	outcome.forEach((o, i) => {
+		if ('error' in o) {
+			// Never Allowed: an item that could not be checked must not be contacted.
+			denied.push(o.error);
+			return;
+		}
+		const { index: _index, ...result } = results[next++];
+		const out: INodeExecutionData = { json: { ...items[i].json, [resultField]: { ...result } }, pairedItem: { item: i } };
+		if (items[i].binary) out.binary = items[i].binary;
+		(result.allowed ? allowed : denied).push(out);
+	});
+	return [allowed, denied];
+}

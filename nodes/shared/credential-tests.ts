@@ -1,0 +1,56 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import { Ledger } from '../../core/ledger';
+import { MailSender } from '../../core/mail/send';
+import { openStore } from '../../core/store/open';
+import { readLedgerCredential, readSmtpCredential } from './credentials';
+
+/**
+ * The credential tests behind n8n's "Test" button. Every node that uses a credential names its
+ * test with `testedBy` and offers it in `methods.credentialTest`. They report, in words, the first
+ * thing that is wrong: a field, the store, or the secret.
+ */
+export async function consentLedgerApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	let config;
+	try {
+		config = readLedgerCredential(credential.data);
+	} catch (error) {
+		return { status: 'Error', message: messageOf(error) };
+	}
+	let store;
+	try {
+		store = await openStore(config.store);
+	} catch (error) {
+		return { status: 'Error', message: `The ledger store cannot be opened: ${messageOf(error)}` };
+	}
+	try {
+		const isNew = !(await store.transaction((tx) => tx.getMeta('suppression_key')));
+		await new Ledger(store, config.settings).verifySecret();
+		const where = config.store.kind === 'sqlite' ? `SQLite file ${config.store.path}` : `PostgreSQL schema ${config.store.schema ?? 'consent'}`;
+		return {
+			status: 'OK',
+			message: isNew ? `Connected: a new, empty ledger was set up in the ${where}.` : `Connected to the ledger in the ${where}; the secret matches.`,
+		};
+	} catch (error) {
+		return { status: 'Error', message: messageOf(error) };
+	} finally {
+		await store.close().catch(() => undefined);
+	}
+}
+
+export async function consentSmtpApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	let sender: MailSender | undefined;
+	try {
+		const { smtp } = readSmtpCredential(credential.data);
+		sender = new MailSender({ ...smtp, pool: false, timeoutSeconds: 20 });
+		await sender.verify();
+		return { status: 'OK', message: 'The SMTP server accepted the connection and the login.' };
+	} catch (error) {
+		return { status: 'Error', message: messageOf(error) };
+	} finally {
+		sender?.close();
+	}
+}
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

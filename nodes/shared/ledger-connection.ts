@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { Ledger } from '../../core/ledger';
+import { openStore } from '../../core/store/open';
+import { readLedgerCredential, type LedgerConnectionConfig, type LedgerCredential } from './credentials';
+
+/**
+ * One Ledger per credential configuration per process, reused by every execution and node
+ * (DESIGN §5). It holds only the connection (SQLite handle or PostgreSQL pool) and values derived
+ * from the configuration; everything else lives in the store, so n8n's queue mode works with a
+ * PostgreSQL ledger. Keyed by a hash of the configuration: a changed credential opens a new one.
+ */
+const ledgers = new Map<string, Promise<Ledger>>();
+
+export function connectionKey(config: LedgerConnectionConfig): string {
+	return createHash('sha256').update(JSON.stringify([config.store, config.settings])).digest('hex');
+}
+
+export function ledgerFor(config: LedgerConnectionConfig): Promise<Ledger> {
+	const key = connectionKey(config);
+	const known = ledgers.get(key);
+	if (known) return known;
+	const opening = openLedger(config);
+	ledgers.set(key, opening);
+	// A failed open (database down, wrong secret) is tried again by the next execution.
+	opening.catch(() => {
+		if (ledgers.get(key) === opening) ledgers.delete(key);
+	});
+	return opening;
+}
+
+/** Opens the store and checks the secret against it once, before the first use. */
+export async function openLedger(config: LedgerConnectionConfig): Promise<Ledger> {
+	const store = await openStore(config.store);
+	let isVerified = false;
+	try {
+		const ledger = new Ledger(store, config.settings);
+		await ledger.verifySecret();
+		isVerified = true;
+		return ledger;
+	} finally {
+		if (!isVerified) await store.close().catch(() => undefined);
+	}
+}
+
+/** The ledger of the node's Consent Ledger credential, and the credential itself. */
+export async function connectLedger(ctx: IExecuteFunctions): Promise<{ ledger: Ledger; credential: LedgerCredential }> {
+	const credential = readLedgerCredential(await ctx.getCredentials('consentLedgerApi'));
+	return { ledger: await ledgerFor(credential), credential };
+}
+
+/** Closes every open ledger (tests, and a host that unloads the package). */
+export async function closeLedgers(): Promise<void> {
+	const open = [...ledgers.values()];
+	ledgers.clear();
+	await Promise.all(open.map(async (opening) => (await opening.catch(() => undefined))?.close()));
+}
