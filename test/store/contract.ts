@@ -170,6 +170,21 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         expect(await tx((t) => t.findSubjects({ ids: [other.id] }))).toEqual([other]);
       });
 
+      test('text comes back byte for byte: quotes, backslashes, braces, commas, NULL as a word, empty, emoji', async () => {
+        const tricky = ['say "hi"', 'back\\slash \\"', '{braces}', 'a,b', 'NULL', '', 'Zoë 👩‍💻', ' spaced ', 'line\nbreak'];
+        const made = await subjects(...tricky.map((name, i) => ({ externalId: `x-${i}`, name })));
+        const found = await tx((t) => t.findSubjects({ externalIds: tricky.map((_, i) => `x-${i}`) }));
+        expect(found.map((f) => f.name).sort()).toEqual([...tricky].sort());
+        expect(made.map((m) => m.name)).toEqual(tricky);
+        const [id] = await tx((t) =>
+          t.writeChanges([change(made[0].id, 'optin', { topic: 'a,b' }, { description: tricky.join('|'), sourceRef: '{"x":"y"}', consentTextHash: 'h', consentText: 'Ja, "graag" \\ {nu}' })]),
+        );
+        const [event] = await tx((t) => t.listEvents(made[0].id));
+        expect(event).toMatchObject({ id, topic: 'a,b', description: tricky.join('|'), sourceRef: '{"x":"y"}', consentText: 'Ja, "graag" \\ {nu}' });
+        await tx((t) => t.insertTokens([token({ hash: hash('tricky'), topics: tricky.filter(Boolean) })]));
+        expect((await tx((t) => t.findToken(hash('tricky'))))?.topics).toEqual(tricky.filter(Boolean));
+      });
+
       test('listSubjectIdsWithEmail pages through subjects with an address, ascending', async () => {
         const rows = await subjects(
           { email: 'a@example.nl' },

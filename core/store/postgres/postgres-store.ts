@@ -117,34 +117,132 @@ const EVENT_COLUMNS = `e.id, e.subject_id, e.topic, e.channel, e.action, e.from_
   v.actor_name, v.ip, v.user_agent, v.description, v.proof_ref`;
 const EVENT_JOINS = 'LEFT JOIN {s}.evidence v ON v.event_id = e.id LEFT JOIN {s}.consent_texts t ON t.hash = e.consent_text_hash';
 
-/** The event columns of an appended batch, one array parameter each ($1..$22). */
-const EVENT_INPUT = `
+/**
+ * The columns of a batch, each crossing as one array parameter: `unnestOf` writes the SQL that
+ * unpacks them and `columnsOf` the values, from the same list, so the two cannot drift apart.
+ */
+type ColumnType = 'bigint' | 'int' | 'text' | 'timestamptz' | 'boolean' | 'bytea';
+interface BatchColumn<R> {
+  name: string;
+  type: ColumnType;
+  pick: (row: R) => unknown;
+}
+
+/**
+ * One column of a batch as a PostgreSQL array literal, the value of one parameter (never SQL
+ * text). Written here rather than by pg because a campaign sends millions of elements and pg
+ * escapes every one with two regular expressions. A column with no value at all is sent empty:
+ * unnest pads it with NULLs to the length of the others.
+ */
+export function arrayLiteral(type: ColumnType, values: readonly unknown[]): string {
+  if (values.every((v) => v === null || v === undefined)) return '{}';
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else if (type === 'text' || type === 'timestamptz') parts[i] = quoteElement(String(v));
+    else if (type === 'boolean') parts[i] = v ? 't' : 'f';
+    else if (type === 'bytea') parts[i] = `"\\\\x${(v as Buffer).toString('hex')}"`;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) parts[i] = String(v);
+    else throw new TypeError(`not an integer for a ${type} column: ${String(v)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** Inside double quotes only " and \ need a backslash (array literal syntax). */
+function quoteElement(value: string): string {
+  return value.includes('"') || value.includes('\\') ? `"${value.replace(/[\\"]/g, '\\$&')}"` : `"${value}"`;
+}
+
+function unnestOf(columns: BatchColumn<never>[], firstParam = 1): string {
+  const params = columns.map((c, i) => `$${firstParam + i}::${c.type}[]`).join(', ');
+  return `unnest(${params}) WITH ORDINALITY AS u(${columns.map((c) => c.name).join(', ')}, n)`;
+}
+
+function columnsOf<R>(columns: BatchColumn<R>[], rows: R[]): string[] {
+  return columns.map((c) => arrayLiteral(c.type, rows.map(c.pick)));
+}
+
+/** The evidence table holds an event's PII; an event without any gets no row there. */
+function hasEvidence(e: NewEvent): boolean {
+  return Boolean(e.actorName || e.ip || e.userAgent || e.description || e.proofRef);
+}
+
+const EVENT_COLUMNS_IN: BatchColumn<NewEvent>[] = [
+  { name: 'subject_id', type: 'bigint', pick: (e) => e.subjectId },
+  { name: 'topic', type: 'text', pick: (e) => e.topic },
+  { name: 'channel', type: 'text', pick: (e) => e.channel },
+  { name: 'action', type: 'text', pick: (e) => e.action },
+  { name: 'from_status', type: 'text', pick: (e) => e.fromStatus },
+  { name: 'to_status', type: 'text', pick: (e) => e.toStatus },
+  { name: 'basis', type: 'text', pick: (e) => e.basis },
+  { name: 'at', type: 'timestamptz', pick: (e) => e.at },
+  { name: 'recorded_at', type: 'timestamptz', pick: (e) => e.recordedAt },
+  { name: 'actor_kind', type: 'text', pick: (e) => e.actorKind },
+  { name: 'source_kind', type: 'text', pick: (e) => e.sourceKind },
+  { name: 'source_ref', type: 'text', pick: (e) => e.sourceRef },
+  { name: 'consent_text_hash', type: 'text', pick: (e) => e.consentTextHash },
+  { name: 'optin_id', type: 'text', pick: (e) => e.optinId },
+  { name: 'message_id', type: 'text', pick: (e) => e.messageId },
+  { name: 'has_evidence', type: 'boolean', pick: hasEvidence },
+  { name: 'actor_name', type: 'text', pick: (e) => e.actorName },
+  { name: 'ip', type: 'text', pick: (e) => e.ip },
+  { name: 'user_agent', type: 'text', pick: (e) => e.userAgent },
+  { name: 'description', type: 'text', pick: (e) => e.description },
+  { name: 'proof_ref', type: 'text', pick: (e) => e.proofRef },
+];
+
+/** A change: its event's columns, then its consent's; `is_last` marks the change that stands. */
+type ChangeRow = ConsentChange & { isLast: boolean };
+const CHANGE_COLUMNS_IN: BatchColumn<ChangeRow>[] = [
+  ...EVENT_COLUMNS_IN.map((c) => ({ ...c, pick: (r: ChangeRow) => c.pick(r.event) })),
+  { name: 'c_subject_id', type: 'bigint', pick: (r) => r.consent.subjectId },
+  { name: 'c_topic', type: 'text', pick: (r) => r.consent.topic },
+  { name: 'c_channel', type: 'text', pick: (r) => r.consent.channel },
+  { name: 'c_status', type: 'text', pick: (r) => r.consent.status },
+  { name: 'c_basis', type: 'text', pick: (r) => r.consent.basis },
+  { name: 'c_since', type: 'timestamptz', pick: (r) => r.consent.since },
+  { name: 'c_invited_at', type: 'timestamptz', pick: (r) => r.consent.invitedAt },
+  { name: 'c_last_sent_at', type: 'timestamptz', pick: (r) => r.consent.lastSentAt },
+  { name: 'c_reminders', type: 'int', pick: (r) => r.consent.reminders },
+  { name: 'is_last', type: 'boolean', pick: (r) => r.isLast },
+];
+
+/**
+ * Appends a batch of events: ids drawn in input order, the consent texts (sent once per hash, as
+ * the last two parameters, not once per event), the events, and the evidence of those with PII.
+ */
+function appendSql(columns: BatchColumn<never>[]): string {
+  const texts = columns.length + 1;
+  return `
   input AS MATERIALIZED (
-    SELECT nextval('{s}.events_id_seq') AS id, u.*
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                $17::boolean[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[])
-      WITH ORDINALITY AS u(subject_id, topic, channel, action, from_status, to_status, basis, at,
-                           recorded_at, actor_kind, source_kind, source_ref, consent_text, consent_text_hash, optin_id, message_id,
-                           has_evidence, actor_name, ip, user_agent, description, proof_ref, n)
+    SELECT nextval('{s}.events_id_seq') AS id, u.* FROM ${unnestOf(columns)}
   ),
   texts AS (
     INSERT INTO {s}.consent_texts (hash, text)
-    SELECT DISTINCT ON (consent_text_hash) consent_text_hash, consent_text FROM input
-    WHERE consent_text IS NOT NULL ORDER BY consent_text_hash, n
-    ON CONFLICT (hash) DO NOTHING
+    SELECT * FROM unnest($${texts}::text[], $${texts + 1}::text[]) ON CONFLICT (hash) DO NOTHING
   ),
   appended AS (
     INSERT INTO {s}.events (id, subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
                             actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id)
     SELECT id, subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
            actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id
-    FROM input ORDER BY n
+    FROM input
   ),
   evidence AS (
     INSERT INTO {s}.evidence (event_id, subject_id, actor_name, ip, user_agent, description, proof_ref)
     SELECT id, subject_id, actor_name, ip, user_agent, description, proof_ref FROM input WHERE has_evidence
   )`;
+}
+
+/** The texts of a batch, once per hash: an event that only names a hash adds none. */
+function textsOf(events: NewEvent[]): [string, string] {
+  const texts = new Map<string, string>();
+  for (const e of events) {
+    if (e.consentTextHash && e.consentText !== null && !texts.has(e.consentTextHash)) texts.set(e.consentTextHash, e.consentText);
+  }
+  return [arrayLiteral('text', [...texts.keys()]), arrayLiteral('text', [...texts.values()])];
+}
 
 const SQL = {
   getMeta: 'SELECT value FROM {s}.meta WHERE key = $1',
@@ -154,9 +252,18 @@ const SQL = {
   addSuppressions: `INSERT INTO {s}.suppressions (hash, reason, at)
     SELECT * FROM unnest($1::bytea[], $2::text[], $3::timestamptz[]) ON CONFLICT (hash) DO NOTHING`,
 
-  findSubjects: `SELECT ${SUBJECT_COLUMNS} FROM {s}.subjects
-    WHERE id = ANY($1::bigint[]) OR email = ANY($2::text[]) OR phone = ANY($3::text[]) OR external_id = ANY($4::text[])
-    ORDER BY id`,
+  // One index probe per value (lateral, so the planner cannot turn a large list into a scan of
+  // every subject), once per identifier kind; UNION drops a subject found twice.
+  // "IS NOT NULL" lets the partial unique indexes serve.
+  findSubjects: ['id', 'email', 'phone', 'external_id']
+    .map(
+      (column, i) => `SELECT s.* FROM unnest($${i + 1}::${column === 'id' ? 'bigint' : 'text'}[]) AS k(v)
+      CROSS JOIN LATERAL (
+        SELECT ${SUBJECT_COLUMNS} FROM {s}.subjects WHERE ${column} = k.v${column === 'id' ? '' : ` AND ${column} IS NOT NULL`} LIMIT 1
+      ) s`,
+    )
+    .join('\n    UNION ')
+    .concat('\n    ORDER BY id'),
   // Ids are drawn first, so the answer (the ids drawn, in input order, and those inserted) says
   // which input rows this statement added. A row whose address exists, or that another
   // transaction is adding (the insert waits for it), is left out and insertSubjects reads it
@@ -181,24 +288,28 @@ const SQL = {
   getConsents: `SELECT ${CONSENT_COLUMNS} FROM {s}.consents
     WHERE subject_id = ANY($1::bigint[]) AND ($2::text IS NULL OR topic = $2) AND ($3::text IS NULL OR channel = $3)
     ORDER BY subject_id, topic, channel`,
-  // Each item names its subject by one identifier (the others are null): one join per kind, each
-  // on its unique index. suppressed_at only where check reads it (no consent, or blacklisted).
+  // Each item names its subject by one identifier (the others are null). Lateral lookups, so
+  // each item is a few index probes whatever the batch and table sizes (a hash join would read
+  // every subject and every consent of a large ledger for a batch of thousands).
+  // suppressed_at only where check reads it: no consent, or blacklisted.
   checkConsents: `
-    WITH k AS MATERIALIZED (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY
-        AS k(email, phone, external_id, subject_id, topic, channel, n)
-    ),
-    hits AS (
-      SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.email = k.email
-      UNION ALL SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.phone = k.phone
-      UNION ALL SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.external_id = k.external_id
-      UNION ALL SELECT k.n, s.id, s.suppressed_at FROM k JOIN {s}.subjects s ON s.id = k.subject_id
-    )
-    SELECT hits.n, hits.id AS sid,
-           CASE WHEN c.status IS NULL OR c.status = 'blacklisted' THEN hits.suppressed_at END AS sid_suppressed_at,
+    SELECT k.n, s.id AS sid,
+           CASE WHEN c.status IS NULL OR c.status = 'blacklisted' THEN s.suppressed_at END AS sid_suppressed_at,
            ${C_CONSENT_COLUMNS}
-    FROM hits JOIN k ON k.n = hits.n
-    LEFT JOIN {s}.consents c ON c.subject_id = hits.id AND c.topic = k.topic AND c.channel = k.channel`,
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY
+      AS k(email, phone, external_id, subject_id, topic, channel, n)
+    CROSS JOIN LATERAL (
+      SELECT id, suppressed_at FROM {s}.subjects WHERE email = k.email AND email IS NOT NULL
+      UNION ALL SELECT id, suppressed_at FROM {s}.subjects WHERE phone = k.phone AND phone IS NOT NULL
+      UNION ALL SELECT id, suppressed_at FROM {s}.subjects WHERE external_id = k.external_id AND external_id IS NOT NULL
+      UNION ALL SELECT id, suppressed_at FROM {s}.subjects WHERE id = k.subject_id
+      LIMIT 1
+    ) s
+    LEFT JOIN LATERAL (
+      SELECT ${CONSENT_COLUMNS} FROM {s}.consents
+      WHERE subject_id = s.id AND topic = k.topic AND channel = k.channel
+      LIMIT 1
+    ) c ON true`,
   findPendingByInvitedAt: `SELECT ${CONSENT_COLUMNS} FROM {s}.consents
     WHERE status = ANY($1::text[]) AND invited_at <= $2
       AND ($3::int IS NULL OR reminders < $3) AND ($4::text IS NULL OR topic = $4) AND ($5::text IS NULL OR channel = $5)
@@ -207,22 +318,18 @@ const SQL = {
     WHERE status = ANY($1::text[]) AND last_sent_at <= $2
       AND ($3::int IS NULL OR reminders < $3) AND ($4::text IS NULL OR topic = $4) AND ($5::text IS NULL OR channel = $5)
     ORDER BY last_sent_at, subject_id, topic, channel LIMIT $6`,
-  appendEvents: `WITH ${EVENT_INPUT}
+  appendEvents: `WITH ${appendSql(EVENT_COLUMNS_IN as BatchColumn<never>[])}
     SELECT id FROM input ORDER BY n`,
-  // Events and consent rows in one statement. Of several changes to one consent in a batch the
-  // last one stands (an upsert may not touch a row twice).
-  writeChanges: `WITH ${EVENT_INPUT},
+  // Events and consent rows in one statement. Of several changes to one consent in a batch only
+  // the last is written to the row (an upsert may not touch a row twice); every event is kept.
+  // The evidence summary on the row is copied from the event that set it.
+  writeChanges: `WITH ${appendSql(CHANGE_COLUMNS_IN as BatchColumn<never>[])},
   changed AS (
     INSERT INTO {s}.consents (${CONSENT_COLUMNS})
-    SELECT DISTINCT ON (c.subject_id, c.topic, c.channel)
-           c.subject_id, c.topic, c.channel, c.status, c.basis, c.since, c.invited_at, c.last_sent_at, c.reminders, input.id,
-           input.consent_text_hash, COALESCE(input.actor_name, input.actor_kind), COALESCE(input.source_ref, input.source_kind),
-           input.at, COALESCE(input.optin_id, 'ledger-event-' || input.id), input.description
-    FROM unnest($23::bigint[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::timestamptz[],
-                $30::timestamptz[], $31::int[])
-      WITH ORDINALITY AS c(subject_id, topic, channel, status, basis, since, invited_at, last_sent_at, reminders, n)
-    JOIN input ON input.n = c.n
-    ORDER BY c.subject_id, c.topic, c.channel, c.n DESC
+    SELECT c_subject_id, c_topic, c_channel, c_status, c_basis, c_since, c_invited_at, c_last_sent_at, c_reminders, id,
+           consent_text_hash, COALESCE(actor_name, actor_kind), COALESCE(source_ref, source_kind), at,
+           COALESCE(optin_id, 'ledger-event-' || id), description
+    FROM input WHERE is_last
     ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = EXCLUDED.status, basis = EXCLUDED.basis,
       since = EXCLUDED.since, invited_at = EXCLUDED.invited_at, last_sent_at = EXCLUDED.last_sent_at,
       reminders = EXCLUDED.reminders, event_id = EXCLUDED.event_id, consent_text_hash = EXCLUDED.consent_text_hash,
@@ -615,43 +722,9 @@ function identifiers(s: SubjectRow): string[] {
   return [...(s.email ? [`e:${s.email}`] : []), ...(s.phone ? [`p:${s.phone}`] : []), ...(s.externalId ? [`x:${s.externalId}`] : [])];
 }
 
-/** A PostgreSQL array literal of texts, for one row's list inside a column of lists. */
+/** A row's list inside a column of lists: unnest cannot take an array of arrays of different lengths. */
 function textArrayLiteral(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
-/** The evidence table holds an event's PII; an event without any gets no row there. */
-function hasEvidence(e: NewEvent): boolean {
-  return Boolean(e.actorName || e.ip || e.userAgent || e.description || e.proofRef);
-}
-
-function eventColumns(events: NewEvent[]): unknown[][] {
-  const column = <V>(pick: (e: NewEvent) => V) => events.map(pick);
-  return [
-    column((e) => e.subjectId),
-    column((e) => e.topic),
-    column((e) => e.channel),
-    column((e) => e.action),
-    column((e) => e.fromStatus),
-    column((e) => e.toStatus),
-    column((e) => e.basis),
-    column((e) => e.at),
-    column((e) => e.recordedAt),
-    column((e) => e.actorKind),
-    column((e) => e.sourceKind),
-    column((e) => e.sourceRef),
-    // The text is stored once per hash; an event that only names the hash adds none.
-    column((e) => (e.consentTextHash && e.consentText !== null ? e.consentText : null)),
-    column((e) => e.consentTextHash),
-    column((e) => e.optinId),
-    column((e) => e.messageId),
-    column(hasEvidence),
-    column((e) => e.actorName),
-    column((e) => e.ip),
-    column((e) => e.userAgent),
-    column((e) => e.description),
-    column((e) => e.proofRef),
-  ];
+  return `{${values.map(quoteElement).join(',')}}`;
 }
 
 // ------------------------------------------------------------------------------------------ tx
@@ -682,12 +755,12 @@ class PostgresTx implements StoreTx {
 
   async findSuppressed(hashes: Buffer[]) {
     if (hashes.length === 0) return new Set<string>();
-    const { rows } = await this.run('findSuppressed', [hashes]);
+    const { rows } = await this.run('findSuppressed', [arrayLiteral('bytea', hashes)]);
     return new Set(rows.map((r) => (r.hash as Buffer).toString('hex')));
   }
   async addSuppressions(rows: { hash: Buffer; reason: string; at: string }[]) {
     if (rows.length === 0) return;
-    await this.run('addSuppressions', [rows.map((r) => r.hash), rows.map((r) => r.reason), rows.map((r) => r.at)]);
+    await this.run('addSuppressions', [arrayLiteral('bytea', rows.map((r) => r.hash)), arrayLiteral('text', rows.map((r) => r.reason)), arrayLiteral('timestamptz', rows.map((r) => r.at))]);
   }
 
   async findSubjects(lookup: SubjectLookup) {
@@ -702,7 +775,7 @@ class PostgresTx implements StoreTx {
   private async selectSubjects(lookup: SubjectLookup) {
     const { ids = [], emails = [], phones = [], externalIds = [] } = lookup;
     if (ids.length + emails.length + phones.length + externalIds.length === 0) return [];
-    const { rows } = await this.run('findSubjects', [ids, emails, phones, externalIds]);
+    const { rows } = await this.run('findSubjects', [arrayLiteral('bigint', ids), arrayLiteral('text', emails), arrayLiteral('text', phones), arrayLiteral('text', externalIds)]);
     return rows.map(toSubject);
   }
 
@@ -715,12 +788,12 @@ class PostgresTx implements StoreTx {
       if (round === 3) throw new Error('insertSubjects: subjects kept disappearing while being inserted');
       const batch = pending.map((i) => rows[i]);
       const { rows: answer } = await this.run<{ ids: string[]; added: string[] | null }>('insertSubjects', [
-        batch.map((r) => r.email),
-        batch.map((r) => r.phone),
-        batch.map((r) => r.externalId),
-        batch.map((r) => r.name),
-        batch.map((r) => r.locale),
-        batch.map((r) => r.createdAt),
+        arrayLiteral('text', batch.map((r) => r.email)),
+        arrayLiteral('text', batch.map((r) => r.phone)),
+        arrayLiteral('text', batch.map((r) => r.externalId)),
+        arrayLiteral('text', batch.map((r) => r.name)),
+        arrayLiteral('text', batch.map((r) => r.locale)),
+        arrayLiteral('timestamptz', batch.map((r) => r.createdAt)),
       ]);
       const added = new Set(answer[0].added ?? []);
       const conflicted: number[] = [];
@@ -774,12 +847,12 @@ class PostgresTx implements StoreTx {
   }
   async lockSubjects(ids: number[]) {
     const others = [...new Set(ids)].filter((id) => !this.added.has(id)).sort((a, b) => a - b);
-    if (others.length > 0) await this.run('lockSubjects', [others]);
+    if (others.length > 0) await this.run('lockSubjects', [arrayLiteral('bigint', others)]);
   }
 
   async getConsents(subjectIds: number[], topic?: string, channel?: string) {
     if (subjectIds.length === 0) return [];
-    const { rows } = await this.run('getConsents', [subjectIds, topic ?? null, channel ?? null]);
+    const { rows } = await this.run('getConsents', [arrayLiteral('bigint', subjectIds), topic ?? null, channel ?? null]);
     return rows.map(toConsent);
   }
   async checkConsents(items: CheckLookup[]) {
@@ -788,12 +861,12 @@ class PostgresTx implements StoreTx {
     // The first identifier an item gives is the one it is looked up by.
     const by = items.map((i) => (i.email !== undefined ? 'email' : i.phone !== undefined ? 'phone' : i.externalId !== undefined ? 'externalId' : 'subjectId'));
     const { rows } = await this.run('checkConsents', [
-      items.map((i, k) => (by[k] === 'email' ? i.email : null)),
-      items.map((i, k) => (by[k] === 'phone' ? i.phone : null)),
-      items.map((i, k) => (by[k] === 'externalId' ? i.externalId : null)),
-      items.map((i, k) => (by[k] === 'subjectId' ? (i.subjectId ?? null) : null)),
-      items.map((i) => i.topic),
-      items.map((i) => i.channel),
+      arrayLiteral('text', items.map((i, k) => (by[k] === 'email' ? i.email : null))),
+      arrayLiteral('text', items.map((i, k) => (by[k] === 'phone' ? i.phone : null))),
+      arrayLiteral('text', items.map((i, k) => (by[k] === 'externalId' ? i.externalId : null))),
+      arrayLiteral('bigint', items.map((i, k) => (by[k] === 'subjectId' ? (i.subjectId ?? null) : null))),
+      arrayLiteral('text', items.map((i) => i.topic)),
+      arrayLiteral('text', items.map((i) => i.channel)),
     ]);
     for (const r of rows) {
       out[Number(r.n) - 1] = { subjectId: Number(r.sid), suppressedAt: str(r.sid_suppressed_at), consent: r.status === null ? null : toConsent(r) };
@@ -807,24 +880,14 @@ class PostgresTx implements StoreTx {
   }
   async writeChanges(changes: ConsentChange[]) {
     if (changes.length === 0) return [];
-    const consents = changes.map((c) => c.consent);
-    const { rows } = await this.run('writeChanges', [
-      ...eventColumns(changes.map((c) => c.event)),
-      consents.map((c) => c.subjectId),
-      consents.map((c) => c.topic),
-      consents.map((c) => c.channel),
-      consents.map((c) => c.status),
-      consents.map((c) => c.basis),
-      consents.map((c) => c.since),
-      consents.map((c) => c.invitedAt),
-      consents.map((c) => c.lastSentAt),
-      consents.map((c) => c.reminders),
-    ]);
-    return rows.map((r) => Number(r.id));
+    const last = new Map(changes.map((c, i) => [`${c.consent.subjectId}|${c.consent.topic}|${c.consent.channel}`, i]));
+    const rows = changes.map((c, i) => ({ ...c, isLast: last.get(`${c.consent.subjectId}|${c.consent.topic}|${c.consent.channel}`) === i }));
+    const { rows: ids } = await this.run('writeChanges', [...columnsOf(CHANGE_COLUMNS_IN, rows), ...textsOf(changes.map((c) => c.event))]);
+    return ids.map((r) => Number(r.id));
   }
   async appendEvents(events: NewEvent[]) {
     if (events.length === 0) return [];
-    const { rows } = await this.run('appendEvents', eventColumns(events));
+    const { rows } = await this.run('appendEvents', [...columnsOf(EVENT_COLUMNS_IN, events), ...textsOf(events)]);
     return rows.map((r) => Number(r.id));
   }
   async listEvents(subjectId: number) {
@@ -841,16 +904,16 @@ class PostgresTx implements StoreTx {
   async insertTokens(rows: TokenRow[]) {
     if (rows.length === 0) return;
     await this.run('insertTokens', [
-      rows.map((t) => t.hash),
-      rows.map((t) => t.purpose),
-      rows.map((t) => t.subjectId),
-      rows.map((t) => t.channel),
-      rows.map((t) => textArrayLiteral(t.topics)),
-      rows.map((t) => t.consentTextHash),
-      rows.map((t) => t.ref),
-      rows.map((t) => t.createdAt),
-      rows.map((t) => t.expiresAt),
-      rows.map((t) => t.usedAt),
+      arrayLiteral('bytea', rows.map((t) => t.hash)),
+      arrayLiteral('text', rows.map((t) => t.purpose)),
+      arrayLiteral('bigint', rows.map((t) => t.subjectId)),
+      arrayLiteral('text', rows.map((t) => t.channel)),
+      arrayLiteral('text', rows.map((t) => textArrayLiteral(t.topics))),
+      arrayLiteral('text', rows.map((t) => t.consentTextHash)),
+      arrayLiteral('text', rows.map((t) => t.ref)),
+      arrayLiteral('timestamptz', rows.map((t) => t.createdAt)),
+      arrayLiteral('timestamptz', rows.map((t) => t.expiresAt)),
+      arrayLiteral('timestamptz', rows.map((t) => t.usedAt)),
     ]);
   }
   async findToken(hash: Buffer) {
@@ -868,12 +931,12 @@ class PostgresTx implements StoreTx {
   async insertMessages(rows: MessageRow[]) {
     if (rows.length === 0) return;
     await this.run('insertMessages', [
-      rows.map((m) => m.subjectId),
-      rows.map((m) => m.messageId),
-      rows.map((m) => m.template),
-      rows.map((m) => textArrayLiteral(m.topics)),
-      rows.map((m) => m.channel),
-      rows.map((m) => m.sentAt),
+      arrayLiteral('bigint', rows.map((m) => m.subjectId)),
+      arrayLiteral('text', rows.map((m) => m.messageId)),
+      arrayLiteral('text', rows.map((m) => m.template)),
+      arrayLiteral('text', rows.map((m) => textArrayLiteral(m.topics))),
+      arrayLiteral('text', rows.map((m) => m.channel)),
+      arrayLiteral('timestamptz', rows.map((m) => m.sentAt)),
     ]);
   }
   async listMessages(subjectId: number) {
