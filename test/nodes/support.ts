@@ -1,9 +1,10 @@
 // Shared pieces of the node tests: our node classes by the type names n8n gives them
 // (`n8n-nodes-consent.<name>`), the credential types, and workflow JSON in the shape n8n exports.
-import { NodeConnectionTypes, type IConnections, type INode } from 'n8n-workflow';
+import { NodeConnectionTypes, type IConnections, type INode, type INodeCredentials } from 'n8n-workflow';
 import { ConsentLedgerApi } from '../../credentials/ConsentLedgerApi.credentials';
 import { ConsentSmtpApi } from '../../credentials/ConsentSmtpApi.credentials';
 import { CheckOptIn } from '../../nodes/CheckOptIn/CheckOptIn.node';
+import { RequestConsent } from '../../nodes/RequestConsent/RequestConsent.node';
 import { HARNESS_START_TYPE, type RunWorkflowOptions, type WorkflowJson } from '../support/n8n-engine';
 import { SECRET } from '../support/ledger';
 
@@ -11,6 +12,7 @@ export const PACKAGE = 'n8n-nodes-consent';
 
 export const NODE_TYPES: RunWorkflowOptions['nodeTypes'] = {
   [`${PACKAGE}.checkOptIn`]: CheckOptIn,
+  [`${PACKAGE}.requestConsent`]: RequestConsent,
 };
 
 export const CREDENTIAL_TYPES = [ConsentLedgerApi, ConsentSmtpApi];
@@ -43,7 +45,8 @@ let position = 0;
 export function node(name: string, type: string, parameters: INode['parameters'] = {}, more: Partial<INode> = {}): INode {
   position += 220;
   const full = type.includes('.') ? type : `${PACKAGE}.${type}`;
-  const credentials: INode['credentials'] = full.startsWith(`${PACKAGE}.`) ? { consentLedgerApi: { id: '1', name: 'Consent Ledger account' } } : undefined;
+  const credentials: INodeCredentials | undefined = full.startsWith(`${PACKAGE}.`) ? { consentLedgerApi: { id: '1', name: 'Consent Ledger account' } } : undefined;
+  if (credentials && full === `${PACKAGE}.requestConsent`) credentials.consentSmtpApi = { id: '2', name: 'Consent SMTP account' };
   return {
     id: `${name.toLowerCase().replace(/\W+/g, '-')}-id`,
     name,
@@ -69,4 +72,16 @@ export function workflow(nodes: INode[], links: Array<[string, string, number?]>
     main[output]!.push({ node: to, type: NodeConnectionTypes.Main, index: 0 });
   }
   return { name: 'consent test', nodes, connections };
+}
+
+/** The Consent SMTP credential for a test SMTP peer on 127.0.0.1 (no TLS there). */
+export function smtpCredential(port: number, more: Record<string, unknown> = {}) {
+  return { host: '127.0.0.1', port, secure: false, requireTls: false, from: `${ORGANISATION} <news@voorbeeld.example>`, ...more };
+}
+
+/** The token in a link of ours (…/confirm?token=…). */
+export function tokenOf(url: string): string {
+  const token = new URL(url).searchParams.get('token');
+  if (!token) throw new Error(`no token in ${url}`);
+  return token;
 }

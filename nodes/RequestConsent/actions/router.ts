@@ -1,0 +1,13 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import * as expire from './expire.operation';
+import * as request from './request.operation';
+import * as sendReminders from './sendReminders.operation';
+
+const operations = { request, sendReminders, expire };
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+	if (!(operation in operations)) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported.`);
+	return await operations[operation].execute.call(this);
+}
