@@ -88,7 +88,7 @@ function whoRunsDovecot() {
  * plaintext login (loopback only), one maildir user per entry of `users`. Its mail stays in
  * `dir` (a second start finds it again); its sockets live in a short temporary folder.
  */
-export async function startDovecot({ dir, users, log = logStep }) {
+export async function startDovecot({ dir, users, imapPort, log = logStep }) {
   const binary = findDovecot();
   if (!binary) throw new Error('Dovecot is not installed (apt-get install dovecot-imapd dovecot-lmtpd), or set DOVECOT_BIN');
   dir = path.resolve(dir);
@@ -110,7 +110,7 @@ export async function startDovecot({ dir, users, log = logStep }) {
   fs.writeFileSync(usersFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   // The auth process reads it as Dovecot's internal user.
   if (process.getuid?.() === 0) fs.chownSync(usersFile, who.internalUid, who.internalGid);
-  const imapPort = await freePort();
+  imapPort = imapPort || (await freePort());
   let lmtpPort = await freePort();
   while (lmtpPort === imapPort) lmtpPort = await freePort();
   const logFile = path.join(dir, 'dovecot.log');
@@ -383,7 +383,7 @@ function isLoopbackUrl(value) {
 /**
  * Starts the sandbox. Options:
  *  dir             where mails (and Dovecot's mailbox) are kept
- *  smtpPort, webPort   fixed ports (default: free ones)
+ *  smtpPort, webPort, imapPort   fixed ports (default: free ones)
  *  privacyAddress  the mailbox address delivered into Dovecot
  *  dovecot         'auto' (start it when installed), 'require' (fail without it), 'off'
  *  mailboxPassword the IMAP password of the privacy mailbox (default: made up and kept in dir)
@@ -395,6 +395,7 @@ export async function startMailSandbox({
   dir,
   smtpPort,
   webPort,
+  imapPort,
   privacyAddress = SANDBOX_DEFAULTS.privacyAddress,
   authservId = SANDBOX_DEFAULTS.authservId,
   dovecot = 'auto',
@@ -425,7 +426,7 @@ export async function startMailSandbox({
         const passwordFile = path.join(dir, 'mailbox-password');
         mailboxPassword ??= fs.existsSync(passwordFile) ? fs.readFileSync(passwordFile, 'utf8').trim() : randomBytes(12).toString('base64url');
         fs.writeFileSync(passwordFile, `${mailboxPassword}\n`, { mode: 0o600 });
-        const server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], log });
+        const server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], imapPort, log });
         stoppers.push(() => server.stop());
         imap = { host: LOOPBACK, port: server.imapPort, user: privacyAddress, password: mailboxPassword, secure: false, pid: server.pid, conf: server.conf };
         lmtp = nodemailer.createTransport({ lmtp: true, host: LOOPBACK, port: server.lmtpPort, ignoreTLS: true });

@@ -1,0 +1,106 @@
+// What the try-out fills in: the credentials the sample workflows refer to (by these ids and
+// names), the sample workflow files, n8n's extra environment and the URLs `npm start` prints.
+// The sample workflows hold no secrets; the try-out makes its own and keeps them in its folder.
+
+/** The sample workflows, in the order the README walks through them. */
+export const SAMPLE_WORKFLOW_FILES = [
+  'workflows/webform-double-opt-in.json',
+  'workflows/re-permission.json',
+  'workflows/unsubscribe-and-preferences.json',
+  'workflows/inbox-erasure.json',
+];
+
+/** The credentials the sample workflows name. Ids are fixed so `n8n import:workflow` finds them. */
+export const SAMPLE_CREDENTIALS = Object.freeze({
+  ledger: { id: 'consentLedgerSmpl', name: 'Consent Ledger', type: 'consentLedgerApi' },
+  smtp: { id: 'consentSmtpSample', name: 'Consent SMTP', type: 'consentSmtpApi' },
+  mailbox: { id: 'consentImapSample', name: 'Privacy mailbox', type: 'consentMailboxApi' },
+});
+
+export const ORGANISATION = 'Example Shop';
+export const PRIVACY_URL = 'https://example-shop.test/privacy';
+export const NEWSLETTER_FROM = 'Example Shop <news@example-shop.test>';
+
+/** The paths of the sample workflows' Form Triggers and Webhooks (below /form/ and /webhook/). */
+export const SAMPLE_PATHS = Object.freeze({
+  signupForm: 'signup',
+  repermissionForm: 're-permission',
+  /** Links in mails: <base>/confirm, /unsubscribe, /preferences, /erase (core/links.ts). */
+  linkBase: 'consent',
+});
+
+/** A postgres:// URL as the Consent Ledger credential's fields. */
+function postgresFields(url) {
+  const u = new URL(url);
+  const sslmode = u.searchParams.get('sslmode');
+  return {
+    store: 'postgres',
+    pgHost: decodeURIComponent(u.hostname),
+    pgPort: Number(u.port || 5432),
+    pgDatabase: decodeURIComponent(u.pathname.replace(/^\//, '')),
+    pgUser: decodeURIComponent(u.username),
+    pgPassword: decodeURIComponent(u.password),
+    pgSsl: sslmode === 'require' || sslmode === 'verify-full' ? sslmode : 'disable',
+    pgSchema: u.searchParams.get('schema') ?? 'consent',
+  };
+}
+
+/**
+ * The plaintext credentials for `n8n import:credentials` (n8n encrypts them).
+ * @param {{ baseUrl: string, ledger: {kind: string, path?: string, url?: string}, secret: string,
+ *   sandbox: { smtp: {host: string, port: number}, imap: null | {host: string, port: number, user: string, password: string}, privacyAddress: string } }} settings
+ */
+export function tryOutCredentials({ baseUrl, ledger, secret, sandbox }) {
+  const store = ledger.kind === 'postgres' ? postgresFields(ledger.url) : { store: 'sqlite', sqlitePath: ledger.path };
+  const credentials = [
+    {
+      ...SAMPLE_CREDENTIALS.ledger,
+      data: {
+        ...store,
+        secret,
+        previousSecret: '',
+        baseUrl: `${baseUrl}/webhook/${SAMPLE_PATHS.linkBase}`,
+        organisation: ORGANISATION,
+        privacyUrl: PRIVACY_URL,
+        defaultLocale: 'en',
+        privacyMailbox: sandbox.privacyAddress,
+      },
+    },
+    {
+      ...SAMPLE_CREDENTIALS.smtp,
+      data: {
+        host: sandbox.smtp.host,
+        port: sandbox.smtp.port,
+        secure: false,
+        // The sandbox is on this machine and offers no TLS; a real server must (the default).
+        requireTls: false,
+        user: '',
+        password: '',
+        from: NEWSLETTER_FROM,
+        allowUnauthorizedCerts: false,
+      },
+    },
+  ];
+  if (sandbox.imap) {
+    credentials.push({
+      ...SAMPLE_CREDENTIALS.mailbox,
+      data: {
+        host: sandbox.imap.host,
+        port: sandbox.imap.port,
+        secure: false,
+        user: sandbox.imap.user,
+        password: sandbox.imap.password,
+      },
+    });
+  }
+  return credentials;
+}
+
+export const TRYOUT_SETTINGS = Object.freeze({
+  /** Extra environment for n8n in the try-out. */
+  n8nEnv: () => ({}),
+  urls: ({ baseUrl }) => ({
+    signupForm: `${baseUrl}/form/${SAMPLE_PATHS.signupForm}`,
+    repermissionForm: `${baseUrl}/form/${SAMPLE_PATHS.repermissionForm}`,
+  }),
+});

@@ -1,0 +1,348 @@
+#!/usr/bin/env node
+// The try-out: a real n8n with this package, the sample workflows and the mail sandbox, all on
+// 127.0.0.1. `npm start` (scripts/start.mjs) runs it in ./.try-out; the end-to-end tests run the
+// very same code in a temporary folder, so what the tests prove is what a person gets.
+//
+// As a library: import { startTryOut } from './try-out.mjs'.
+// As a command (for jest, which cannot import ESM): options as one JSON argument,
+//   node scripts/try-out.mjs serve '{"dir": "/tmp/t", "ports": {}}'
+// prints one JSON line (URLs, ports, owner login, ledger, mailbox) once n8n's workflows are live,
+// and runs until SIGTERM/SIGINT or until its stdin closes; then it stops everything it started.
+
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n } from './n8n-host.mjs';
+import { startMailSandbox } from './mail-sandbox.mjs';
+import { tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const LOOPBACK = '127.0.0.1';
+
+/** The ports `npm start` prefers, so that its links stay the same between starts. */
+export const PREFERRED_PORTS = Object.freeze({ n8n: 5678, broker: 5679, inbox: 8025, smtp: 2525, imap: 1143 });
+
+function logStep(message) {
+  process.stderr.write(`[try-out] ${message}\n`);
+}
+
+function isPortFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, LOOPBACK, () => server.close(() => resolve(true)));
+  });
+}
+
+/** The preferred port when it is free, else any free one (0 means: any free one). */
+async function portOrFree(preferred, what, log, taken) {
+  if (preferred && !taken.has(preferred) && (await isPortFree(preferred))) {
+    taken.add(preferred);
+    return preferred;
+  }
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', reject);
+      server.listen(0, LOOPBACK, () => {
+        const { port: p } = server.address();
+        server.close(() => resolve(p));
+      });
+    });
+    if (taken.has(port)) continue;
+    taken.add(port);
+    if (preferred) log(`port ${preferred} (${what}) is taken; using ${port}`);
+    return port;
+  }
+}
+
+function sha256(...parts) {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(typeof part === 'string' ? part : JSON.stringify(part)).update('\0');
+  return hash.digest('hex');
+}
+
+/** A hash of what `npm pack` would pack: package.json and every file under dist/. */
+function packageHash(packageDir) {
+  const hash = createHash('sha256');
+  hash.update(fs.readFileSync(path.join(packageDir, 'package.json')));
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        hash.update(path.relative(packageDir, full)).update('\0');
+        hash.update(fs.readFileSync(full));
+      }
+    }
+  };
+  const dist = path.join(packageDir, 'dist');
+  if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: build the package first (npm run build)`);
+  walk(dist);
+  return hash.digest('hex');
+}
+
+/** A secret kept in the try-out folder (0600), made once. */
+function keptSecret(file, make) {
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const value = make();
+  fs.writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+/**
+ * The n8n owner: from TRYOUT_OWNER_EMAIL / TRYOUT_OWNER_PASSWORD when set, else one made up on
+ * the first start and kept in the try-out folder, so the printed login stays the same.
+ */
+function tryOutOwner(dir, env = process.env) {
+  if (env.TRYOUT_OWNER_EMAIL || env.TRYOUT_OWNER_PASSWORD) {
+    if (!env.TRYOUT_OWNER_EMAIL || !env.TRYOUT_OWNER_PASSWORD) {
+      throw new Error('Set both TRYOUT_OWNER_EMAIL and TRYOUT_OWNER_PASSWORD, or neither (then a login is made up and printed).');
+    }
+    if (env.TRYOUT_OWNER_PASSWORD.length < 8 || !/\d/.test(env.TRYOUT_OWNER_PASSWORD) || !/[A-Z]/.test(env.TRYOUT_OWNER_PASSWORD)) {
+      throw new Error('TRYOUT_OWNER_PASSWORD: n8n wants at least 8 characters with a digit and a capital letter.');
+    }
+    return { email: env.TRYOUT_OWNER_EMAIL, password: env.TRYOUT_OWNER_PASSWORD, firstName: 'Try-out', lastName: 'Owner', fromEnvironment: true };
+  }
+  const file = path.join(dir, 'owner.json');
+  if (fs.existsSync(file)) return { ...JSON.parse(fs.readFileSync(file, 'utf8')), fromEnvironment: false };
+  const owner = { email: 'owner@example-shop.test', password: `Try-${randomBytes(9).toString('base64url')}-7`, firstName: 'Try-out', lastName: 'Owner' };
+  fs.writeFileSync(file, `${JSON.stringify(owner, null, 2)}\n`, { mode: 0o600 });
+  return { ...owner, fromEnvironment: false };
+}
+
+/**
+ * Kills the process groups (n8n, Dovecot) recorded in the folder's running.json: for a start that
+ * is interrupted before startTryOut returned its stop().
+ */
+export function killRecordedGroups(dir, log = logStep) {
+  const file = path.join(path.resolve(dir), 'running.json');
+  if (!fs.existsSync(file)) return;
+  const running = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (running.pid !== process.pid) return;
+  for (const { pid, what } of running.groups ?? []) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+      log(`stopped ${what} (process group ${pid})`);
+    } catch {
+      // already gone
+    }
+  }
+  fs.rmSync(file, { force: true });
+}
+
+/** The pids a previous run left (a crash, kill -9): stopped before a new start uses the folder. */
+function stopLeftovers(dir, log) {
+  const file = path.join(dir, 'running.json');
+  if (!fs.existsSync(file)) return;
+  let running;
+  try {
+    running = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    fs.rmSync(file, { force: true });
+    return;
+  }
+  const alive = (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (running.pid && running.pid !== process.pid && alive(running.pid) && commandLineOf(running.pid).includes('try-out')) {
+    throw new Error(`Another try-out (pid ${running.pid}) is running in ${dir}. Stop it first (Ctrl-C in its terminal).`);
+  }
+  for (const { pid, what } of running.groups ?? []) {
+    // Only a process group that still runs our command for this folder: a pid may have been reused.
+    if (!alive(pid) || !commandLineOf(pid).includes(running.marker ?? dir)) continue;
+    log(`stopping ${what} left running by an earlier try-out (process group ${pid})`);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  fs.rmSync(file, { force: true });
+}
+
+function commandLineOf(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Starts the try-out in `dir` and resolves when n8n's sample workflows are live.
+ * Options:
+ *  dir            the try-out folder (n8n's user folder, the ledger, the sandbox's mail, secrets)
+ *  ports          { n8n, broker, inbox, smtp, imap }: preferred ports (taken ones are replaced by
+ *                 free ones); 0 or absent means any free port
+ *  workflows      workflow JSON files (default: the sample workflows); `extraWorkflows`: objects
+ *  n8nEnv         extra environment for n8n
+ *  postgresUrl    a PostgreSQL ledger instead of the SQLite file (CONSENT_POSTGRES_URL)
+ *  dovecot        'auto' | 'require' | 'off' (the privacy mailbox of the inbox-erasure workflow)
+ *  packageDir     the package to install (default: this repository, built)
+ * @returns {Promise<{urls: object, owner: object, ledger: object, n8n: object, sandbox: object, stop: () => Promise<void>}>}
+ */
+export async function startTryOut({
+  dir,
+  ports = {},
+  workflows = SAMPLE_WORKFLOW_FILES.map((f) => path.join(REPO_ROOT, f)),
+  extraWorkflows = [],
+  n8nEnv = {},
+  postgresUrl,
+  dovecot = 'auto',
+  packageDir = REPO_ROOT,
+  log = logStep,
+} = {}) {
+  if (!dir) throw new Error('startTryOut: dir is required');
+  dir = path.resolve(dir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  stopLeftovers(dir, log);
+  const userFolder = path.join(dir, 'n8n');
+  fs.mkdirSync(userFolder, { recursive: true });
+  const statePath = path.join(userFolder, '.try-out-state.json');
+  const state = fs.existsSync(statePath) ? JSON.parse(fs.readFileSync(statePath, 'utf8')) : {};
+  const saveState = () => fs.writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`);
+
+  const host = await ensureN8nHost({ log });
+  const owner = tryOutOwner(dir);
+  const secret = keptSecret(path.join(dir, 'ledger-secret'), () => randomBytes(32).toString('base64'));
+  const ledger = postgresUrl ? { kind: 'postgres', url: postgresUrl } : { kind: 'sqlite', path: path.join(dir, 'consent-ledger.sqlite') };
+
+  const taken = new Set();
+  const port = await portOrFree(ports.n8n, 'n8n', log, taken);
+  const brokerPort = await portOrFree(ports.broker, "n8n's task broker", log, taken);
+  const inboxPort = await portOrFree(ports.inbox, 'the inbox page', log, taken);
+  const smtpPort = await portOrFree(ports.smtp, 'the sandbox SMTP server', log, taken);
+  const imapPort = await portOrFree(ports.imap, 'the privacy mailbox (IMAP)', log, taken);
+  const baseUrl = `http://${LOOPBACK}:${port}`;
+
+  const stoppers = [];
+  const groups = [];
+  const stop = async () => {
+    for (const s of stoppers.splice(0).reverse()) await s().catch((error) => log(`while stopping: ${error.message}`));
+    fs.rmSync(path.join(dir, 'running.json'), { force: true });
+  };
+  const writeRunning = () =>
+    fs.writeFileSync(path.join(dir, 'running.json'), `${JSON.stringify({ pid: process.pid, marker: dir, groups }, null, 2)}\n`);
+
+  try {
+    // -- the mail sandbox (SMTP peer, privacy mailbox in Dovecot, inbox page)
+    const sandbox = await startMailSandbox({ dir: path.join(dir, 'mail-sandbox'), smtpPort, webPort: inboxPort, imapPort, dovecot, log });
+    stoppers.push(() => sandbox.stop());
+    if (sandbox.imap) groups.push({ pid: sandbox.imap.pid, what: 'Dovecot' });
+    writeRunning();
+
+    // -- this package, installed the way n8n's community package installer does it
+    const pkgHash = packageHash(packageDir);
+    const nodesDir = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
+    if (state.package !== pkgHash || !fs.existsSync(nodesDir)) {
+      log('installing this package into n8n (npm pack, then npm install inside it, as n8n does)');
+      await installPackageIntoN8n(userFolder, packageDir);
+      state.package = pkgHash;
+      saveState();
+    }
+
+    // -- credentials (n8n encrypts them with the user folder's key) and workflows
+    const settings = { baseUrl, ledger, secret, sandbox, owner };
+    const credentials = tryOutCredentials(settings);
+    const credentialsHash = sha256(credentials);
+    if (state.credentials !== credentialsHash) {
+      log(`creating the credentials: ${credentials.map((c) => c.name).join(', ')}`);
+      await importCredentials({ userFolder, credentials, owner });
+      state.credentials = credentialsHash;
+      saveState();
+    }
+    const allWorkflows = [...workflows.map((file) => JSON.parse(fs.readFileSync(file, 'utf8'))), ...extraWorkflows];
+    const changed = allWorkflows.filter((w) => state.workflows?.[w.id] !== sha256(w));
+    if (changed.length > 0) {
+      log(`importing and publishing ${changed.length} workflow(s): ${changed.map((w) => w.name).join('; ')}`);
+      await importWorkflow({ userFolder, workflow: changed, owner });
+      for (const w of changed) await publishWorkflow({ userFolder, id: w.id, owner });
+      state.workflows = Object.fromEntries(allWorkflows.map((w) => [w.id, sha256(w)]));
+      saveState();
+    }
+
+    // -- n8n itself
+    const n8n = await startN8n({
+      userFolder,
+      port,
+      brokerPort,
+      owner,
+      env: { ...TRYOUT_SETTINGS.n8nEnv(settings), ...n8nEnv },
+      log,
+      onSpawn: (pid) => {
+        groups.push({ pid, what: 'n8n' });
+        writeRunning();
+      },
+    });
+    stoppers.push(() => n8n.stop());
+
+    const urls = {
+      editor: `${baseUrl}/`,
+      ...TRYOUT_SETTINGS.urls(settings),
+      inbox: sandbox.inboxUrl,
+    };
+    return {
+      dir,
+      urls,
+      owner: { email: owner.email, password: owner.password, fromEnvironment: owner.fromEnvironment },
+      ledger: { ...ledger, secret },
+      n8n: { baseUrl, port, brokerPort, logFile: n8n.logFile, version: host.n8nVersion, pid: n8n.pid },
+      sandbox: {
+        inboxUrl: sandbox.inboxUrl,
+        apiUrl: sandbox.apiUrl,
+        smtp: sandbox.smtp,
+        imap: sandbox.imap && { host: sandbox.imap.host, port: sandbox.imap.port, user: sandbox.imap.user, password: sandbox.imap.password },
+        privacyAddress: sandbox.privacyAddress,
+        authservId: sandbox.authservId,
+        dovecotReason: sandbox.dovecotReason,
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------- as a command
+
+async function main(argv) {
+  const [command, json] = argv;
+  if (command !== 'serve') throw new Error(`usage: try-out.mjs serve '{"dir": "...", "ports": {...}}'`);
+  const options = json ? JSON.parse(json) : {};
+  const { stop, ...info } = await startTryOut(options);
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  let stopping;
+  const shutdown = () => {
+    stopping ??= stop().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`${error.stack}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // The caller going away (jest ending, a crash) closes stdin: nothing may outlive it.
+  process.stdin.on('end', shutdown);
+  process.stdin.on('error', shutdown);
+  process.stdin.resume();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+}
