@@ -4,7 +4,11 @@ import { NodeConnectionTypes, type IConnections, type INode, type INodeCredentia
 import { ConsentLedgerApi } from '../../credentials/ConsentLedgerApi.credentials';
 import { ConsentSmtpApi } from '../../credentials/ConsentSmtpApi.credentials';
 import { CheckOptIn } from '../../nodes/CheckOptIn/CheckOptIn.node';
+import { ConfirmToken } from '../../nodes/ConfirmToken/ConfirmToken.node';
+import { ConsentLedger } from '../../nodes/ConsentLedger/ConsentLedger.node';
+import { EraseContact } from '../../nodes/EraseContact/EraseContact.node';
 import { RequestConsent } from '../../nodes/RequestConsent/RequestConsent.node';
+import { Unsubscribe } from '../../nodes/Unsubscribe/Unsubscribe.node';
 import { HARNESS_START_TYPE, type RunWorkflowOptions, type WorkflowJson } from '../support/n8n-engine';
 import { SECRET } from '../support/ledger';
 
@@ -13,6 +17,10 @@ export const PACKAGE = 'n8n-nodes-consent';
 export const NODE_TYPES: RunWorkflowOptions['nodeTypes'] = {
   [`${PACKAGE}.checkOptIn`]: CheckOptIn,
   [`${PACKAGE}.requestConsent`]: RequestConsent,
+  [`${PACKAGE}.confirmToken`]: ConfirmToken,
+  [`${PACKAGE}.unsubscribe`]: Unsubscribe,
+  [`${PACKAGE}.eraseContact`]: EraseContact,
+  [`${PACKAGE}.consentLedger`]: ConsentLedger,
 };
 
 export const CREDENTIAL_TYPES = [ConsentLedgerApi, ConsentSmtpApi];
@@ -84,4 +92,72 @@ export function tokenOf(url: string): string {
   const token = new URL(url).searchParams.get('token');
   if (!token) throw new Error(`no token in ${url}`);
   return token;
+}
+
+/** The headers every link page carries; Respond to Webhook sends each from the item. */
+export const PAGE_HEADERS = [
+  'Content-Type',
+  'Content-Security-Policy',
+  'Cache-Control',
+  'Referrer-Policy',
+  'X-Frame-Options',
+  'X-Content-Type-Options',
+  'X-Robots-Tag',
+  'Content-Language',
+];
+
+/** Respond to Webhook as the README says to set it up behind Confirm Token and Unsubscribe. */
+export function respondToWebhook(): INode {
+  return node(
+    'Respond to Webhook',
+    'n8n-nodes-base.respondToWebhook',
+    {
+      respondWith: 'text',
+      responseBody: '={{ $json.html }}',
+      options: {
+        responseCode: '={{ $json.status }}',
+        responseHeaders: { entries: PAGE_HEADERS.map((name) => ({ name, value: `={{ $json.headers["${name}"] }}` })) },
+      },
+    },
+    { typeVersion: 1.5 },
+  );
+}
+
+/** n8n's Webhook node for one method (or several: then one output per method, in that order). */
+export function webhook(name: string, path: string, httpMethod: string | string[]): INode {
+  const multiple = Array.isArray(httpMethod);
+  return node(
+    name,
+    'n8n-nodes-base.webhook',
+    { ...(multiple ? { multipleMethods: true } : {}), httpMethod, path, responseMode: 'responseNode', options: {} },
+    { typeVersion: 2.1, webhookId: `00000000-0000-4000-8000-${String(++position).padStart(12, '0')}` },
+  );
+}
+
+/**
+ * A link workflow: GET and POST Webhook nodes on one path → the handler → Respond to Webhook.
+ * (n8n's "Allow Multiple HTTP Methods" gives one node with a GET and a POST output instead; the
+ * engine harness can only start a run on a node's first output, so the tests use two nodes.)
+ */
+export function linkWorkflow(path: string, handler: INode): WorkflowJson {
+  return workflow(
+    [webhook('Link (GET)', path, 'GET'), webhook('Link (POST)', path, 'POST'), handler, respondToWebhook()],
+    [
+      ['Link (GET)', handler.name],
+      ['Link (POST)', handler.name],
+      [handler.name, 'Respond to Webhook'],
+    ],
+  );
+}
+
+/** The item n8n's Webhook node outputs for a request. */
+export function webhookItem(request: { query?: Record<string, unknown>; body?: Record<string, unknown>; headers?: Record<string, string>; path: string }) {
+  return {
+    headers: { host: 'n8n.voorbeeld.example', 'user-agent': 'Mozilla/5.0 (Test)', 'accept-language': 'nl-NL,nl;q=0.9', ...(request.headers ?? {}) },
+    params: {},
+    query: request.query ?? {},
+    body: request.body ?? {},
+    webhookUrl: `https://n8n.voorbeeld.example/webhook/${request.path}`,
+    executionMode: 'production',
+  };
 }

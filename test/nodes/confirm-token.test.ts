@@ -1,0 +1,237 @@
+// The confirm flow through the real n8n engine: Webhook → Confirm Token → Respond to Webhook,
+// driven with the items n8n's Webhook node makes for a GET and then a POST; then a real browser
+// against the same workflow, served by a stand-in for n8n's webhook server.
+import type { IDataObject } from 'n8n-workflow';
+import type { Browser } from 'playwright-core';
+import { RequestItemSchema } from '../../core/ledger';
+import { linkFor } from '../../core/links';
+import { parseInput } from '../../core/validation';
+import { closeLedgers } from '../../nodes/shared/ledger-connection';
+import { clientIp } from '../../nodes/shared/link-request';
+import { launchChromium } from '../support/browser';
+import { tempLedger } from '../support/ledger';
+import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
+import { ledgerCredential, linkWorkflow, node, respondToWebhook, runOptions, start, webhook, webhookItem, workflow } from './support';
+import { startWebhookHost } from './webhook-host';
+
+const TEXT = 'Ja, ik wil de nieuwsbrief ontvangen.';
+
+let t: Awaited<ReturnType<typeof tempLedger>>;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  await ensureN8nHostForEngine();
+  t = await tempLedger();
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await closeLedgers();
+  await t.dispose();
+  await disposeEngine();
+});
+
+async function signup(email: string, name?: string) {
+  const [r] = await t.ledger.request([parseInput(RequestItemSchema, { email, name, consentText: TEXT, topics: ['newsletter', 'events'] })], 'signup');
+  return r.confirmToken!;
+}
+
+async function statusOf(email: string, topic = 'newsletter') {
+  const [c] = await t.ledger.check([{ email, topic, channel: 'email' }]);
+  return c.status;
+}
+
+const confirmNode = (parameters: Record<string, unknown> = {}) => node('Confirm Token', 'confirmToken', { link: 'confirm', method: 'auto', ...parameters });
+const options = (items: IDataObject[], startNode: string, credentialMore: Record<string, unknown> = {}) =>
+  runOptions({ consentLedgerApi: ledgerCredential(t.path, credentialMore) }, { items, startNode });
+
+describe('Webhook → Confirm Token → Respond to Webhook', () => {
+  test('GET shows the page and changes nothing; POST confirms with the click as evidence; a second POST is a dead link', async () => {
+    const token = await signup('anna@example.test', 'Anna');
+    const flow = linkWorkflow('consent/confirm', confirmNode());
+
+    const get = await runWorkflow(flow, options([webhookItem({ path: 'consent/confirm', query: { token } })], 'Link (GET)'));
+
+    expect(get.status).toBe('success');
+    expect(get.executionOrder).toEqual(['Link (GET)', 'Confirm Token', 'Respond to Webhook']);
+    expect(get.json('Confirm Token')[0]).toMatchObject({ status: 200, kind: 'confirm', action: 'show', outcome: 'shown', topics: ['newsletter', 'events'], locale: 'nl' });
+    const [page] = get.responses;
+    expect(page.statusCode).toBe(200);
+    expect(page.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'x-robots-tag': 'noindex, nofollow',
+      'content-language': 'nl',
+    });
+    expect(String((page.headers as Record<string, string>)['content-security-policy'])).toMatch(/^default-src 'none'/);
+    expect(String(page.body)).toContain('<form id="confirm-form" method="post">');
+    expect(String(page.body)).toContain(`value="${token}"`);
+    expect(await statusOf('anna@example.test')).toBe('optin');
+
+    const post = await runWorkflow(
+      flow,
+      options(
+        [
+          webhookItem({
+            path: 'consent/confirm',
+            body: { token },
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.7, 203.0.113.9', 'user-agent': 'Firefox/140' },
+          }),
+        ],
+        'Link (POST)',
+      ),
+    );
+
+    expect(post.status).toBe('success');
+    expect(post.json('Confirm Token')[0]).toMatchObject({
+      status: 200,
+      action: 'confirm',
+      outcome: 'confirmed',
+      changes: [
+        { topic: 'newsletter', from: 'optin', status: 'confirmed', outcome: 'changed' },
+        { topic: 'events', from: 'optin', status: 'confirmed', outcome: 'changed' },
+      ],
+    });
+    // The result is for the workflow: no address, name, IP or token in it.
+    const result = JSON.stringify({ ...post.json('Confirm Token')[0], html: undefined });
+    expect(result).not.toMatch(/anna|203\.0\.113|Firefox|c1\./);
+    expect(post.responses[0].statusCode).toBe(200);
+    expect(await statusOf('anna@example.test')).toBe('confirmed');
+    expect(await statusOf('anna@example.test', 'events')).toBe('confirmed');
+    const history = await t.ledger.export({ email: 'anna@example.test' });
+    // X-Forwarded-For: one trusted proxy, so the last entry is the one it saw; the first was the client's word.
+    expect(history?.events.filter((e) => e.action === 'confirm')).toEqual([
+      expect.objectContaining({ actorKind: 'person', sourceKind: 'link', ip: '203.0.113.9', userAgent: 'Firefox/140' }),
+      expect.objectContaining({ ip: '203.0.113.9' }),
+    ]);
+
+    const again = await runWorkflow(flow, options([webhookItem({ path: 'consent/confirm', body: { token } })], 'Link (POST)'));
+    expect(again.json('Confirm Token')[0]).toMatchObject({ status: 404, outcome: 'rejected', problem: 'used' });
+    expect(again.responses[0].statusCode).toBe(404);
+  });
+
+  test("one Webhook with GET and POST: the method comes from the Webhook output the item left by", async () => {
+    const token = await signup('multi@example.test');
+    const flow = workflow(
+      [webhook('Consent link', 'consent/confirm', ['GET', 'POST']), confirmNode(), respondToWebhook()],
+      [
+        ['Consent link', 'Confirm Token', 0],
+        ['Consent link', 'Confirm Token', 1],
+        ['Confirm Token', 'Respond to Webhook'],
+      ],
+    );
+
+    const get = await runWorkflow(flow, options([webhookItem({ path: 'consent/confirm', query: { token } })], 'Consent link'));
+
+    expect(get.json('Confirm Token')[0]).toMatchObject({ action: 'show', outcome: 'shown' });
+    expect(await statusOf('multi@example.test')).toBe('optin');
+  });
+
+  test('a link with a bad token gets the neutral page with its status, through Respond to Webhook', async () => {
+    const flow = linkWorkflow('consent/confirm', confirmNode());
+    const result = await runWorkflow(flow, options([webhookItem({ path: 'consent/confirm', query: { token: 'c1.forged' } })], 'Link (GET)'));
+
+    expect(result.status).toBe('success');
+    expect(result.responses[0].statusCode).toBe(400);
+    expect(result.json('Confirm Token')[0]).toMatchObject({ outcome: 'rejected', problem: 'malformed' });
+  });
+
+  test('without a Webhook node before it, the node asks for the method instead of guessing', async () => {
+    const token = await signup('nomethod@example.test');
+    const flow = workflow([start(), confirmNode()], [['Start', 'Confirm Token']]);
+
+    const result = await runWorkflow(flow, options([webhookItem({ path: 'consent/confirm', body: { token } })], 'Start'));
+
+    expect(result.status).toBe('error');
+    expect(result.error?.message).toBe('HTTP Method: cannot tell the method of this request from "Start". Connect the Webhook node\'s outputs straight to this node, or set HTTP Method.');
+    expect(await statusOf('nomethod@example.test')).toBe('optin');
+
+    const explicit = await runWorkflow(workflow([start(), confirmNode({ method: 'POST' })], [['Start', 'Confirm Token']]), options([webhookItem({ path: 'consent/confirm', body: { token } })], 'Start'));
+    expect(explicit.json('Confirm Token')[0]).toMatchObject({ outcome: 'confirmed' });
+  });
+
+  test('page options: English default, labels for topics, the confirm page without script under Require a Click', async () => {
+    const token = await signup('labels@example.test');
+    const flow = linkWorkflow(
+      'consent/confirm',
+      confirmNode({
+        options: {
+          requireClick: true,
+          topicLabels: { label: [{ topic: 'newsletter', nl: 'Nieuwsbrief', en: 'Monthly newsletter' }] },
+        },
+      }),
+    );
+
+    const result = await runWorkflow(
+      flow,
+      options([webhookItem({ path: 'consent/confirm', query: { token }, headers: { 'accept-language': 'de' } })], 'Link (GET)', { defaultLocale: 'en' }),
+    );
+
+    const html = String(result.responses[0].body);
+    expect(result.json('Confirm Token')[0]).toMatchObject({ locale: 'en' });
+    expect(html).toContain('<li>Monthly newsletter</li>');
+    expect(html).not.toContain('<script');
+  });
+
+  test('an erase-verification link: the page, then the erasure on its POST', async () => {
+    await t.ledger.request([parseInput(RequestItemSchema, { email: 'wis@example.test', consentText: TEXT })], 'signup');
+    await t.ledger.recordRequest({ messageId: '<req-1@example.test>', mailbox: 'INBOX', kind: 'erase', receivedAt: new Date(), address: 'wis@example.test', outcome: 'verification_sent' });
+    const { token } = await t.ledger.issueEraseVerification('<req-1@example.test>');
+    const flow = linkWorkflow('consent/erase', confirmNode({ link: 'erase' }));
+
+    const get = await runWorkflow(flow, options([webhookItem({ path: 'consent/erase', query: { token } })], 'Link (GET)'));
+    expect(get.json('Confirm Token')[0]).toMatchObject({ kind: 'erase', action: 'show' });
+    expect(await t.ledger.export({ email: 'wis@example.test' })).toBeDefined();
+
+    const post = await runWorkflow(flow, options([webhookItem({ path: 'consent/erase', body: { token } })], 'Link (POST)'));
+    expect(post.json('Confirm Token')[0]).toMatchObject({ kind: 'erase', action: 'erase', outcome: 'erased', requestMessageId: '<req-1@example.test>' });
+    expect(await t.ledger.export({ email: 'wis@example.test' })).toBeUndefined();
+  });
+});
+
+describe('the client IP kept as evidence', () => {
+  const headers = { 'X-Forwarded-For': '10.0.0.1, 198.51.100.7, 203.0.113.9', 'x-real-ip': '203.0.113.50' };
+  test.each([
+    [{ clientIp: 'forwardedFor', proxyHops: 1 }, '203.0.113.9'],
+    [{ clientIp: 'forwardedFor', proxyHops: 2 }, '198.51.100.7'],
+    [{ clientIp: 'forwardedFor', proxyHops: 5 }, '10.0.0.1'],
+    [{ clientIp: 'realIp', proxyHops: 1 }, '203.0.113.50'],
+    [{ clientIp: 'none', proxyHops: 1 }, undefined],
+  ] as const)('%j → %s', (setting, expected) => {
+    expect(clientIp(headers, setting)).toBe(expected);
+  });
+
+  test('no header, no address', () => {
+    expect(clientIp({}, { clientIp: 'forwardedFor', proxyHops: 1 })).toBeUndefined();
+  });
+});
+
+describe('in a real browser', () => {
+  test('the mailed link opens the page, which confirms by itself through the workflow', async () => {
+    const host = await startWebhookHost({
+      workflow: linkWorkflow('consent/confirm', confirmNode()),
+      startNodes: { GET: 'Link (GET)', POST: 'Link (POST)' },
+      options: runOptions({ consentLedgerApi: ledgerCredential(t.path) }),
+    });
+    try {
+      const token = await signup('browser@example.test', 'Bea');
+      browser ??= await launchChromium();
+      const context = await browser.newContext({ locale: 'nl-NL' });
+      const page = await context.newPage();
+      await page.goto(linkFor(`${host.baseUrl}/consent`, 'confirm', token));
+      await page.getByRole('heading', { name: /bevestigd/i }).waitFor({ timeout: 20_000 });
+
+      expect(host.calls).toEqual(['GET /webhook/consent/confirm 200', 'POST /webhook/consent/confirm 200']);
+      expect(await statusOf('browser@example.test')).toBe('confirmed');
+      const [confirmEvent] = (await t.ledger.export({ email: 'browser@example.test' }))!.events.filter((e) => e.action === 'confirm');
+      expect(confirmEvent).toMatchObject({ ip: '127.0.0.1', sourceKind: 'link' });
+      expect(confirmEvent.userAgent).toMatch(/Chrome/);
+      await context.close();
+    } finally {
+      await host.close();
+    }
+  });
+});
