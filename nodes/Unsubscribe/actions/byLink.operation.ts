@@ -1,0 +1,54 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { InvalidInput } from '../../../core/errors';
+import type { LinkKind } from '../../../core/links';
+import { itemLabel } from '../../shared/errors';
+import { answerLinkRequests, kindFromWebhook, linkOptionsParameter, methodParameter, RESPOND_TO_WEBHOOK_NOTICE } from '../../shared/link-request';
+
+const show = { operation: ['byLink'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: RESPOND_TO_WEBHOOK_NOTICE,
+		name: 'notice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Link',
+		name: 'link',
+		type: 'options',
+		options: [
+			{
+				name: 'From the Webhook Path',
+				value: 'fromPath',
+				description: 'The path the Webhook node served ends in /unsubscribe or /preferences (or a :kind path parameter holds it)',
+			},
+			{ name: 'Unsubscribe', value: 'unsubscribe', description: 'The …/unsubscribe link in every mail and in its List-Unsubscribe header' },
+			{ name: 'Preferences', value: 'preferences', description: 'The …/preferences link: a page to tick topics on and off' },
+		],
+		default: 'fromPath',
+		description: 'Which link the Webhook path serves',
+		displayOptions: { show },
+	},
+	{ ...methodParameter, displayOptions: { show } },
+	{ ...linkOptionsParameter(), displayOptions: { show } },
+];
+
+/**
+ * By link: the GET shows the unsubscribe (or preferences) page; its POST, and the RFC 8058
+ * one-click POST a mail client sends to the List-Unsubscribe URL, unsubscribe.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return [
+		await answerLinkRequests(this, (item, i): LinkKind => {
+			const setting = this.getNodeParameter('link', i, 'fromPath') as string;
+			if (setting === 'unsubscribe' || setting === 'preferences') return setting;
+			const kind = kindFromWebhook(item);
+			if (kind === 'unsubscribe' || kind === 'preferences') return kind;
+			throw new InvalidInput(
+				`${itemLabel(i)}, Link: the Webhook path does not end in /unsubscribe or /preferences; set Link to Unsubscribe or Preferences.`,
+			);
+		}),
+	];
+}

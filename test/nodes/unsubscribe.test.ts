@@ -1,0 +1,183 @@
+// Unsubscribe inside the real n8n engine: by link (Webhook → Unsubscribe → Respond to Webhook:
+// the page, its form, RFC 8058 one-click, the preferences page) and by address (trusted input).
+import { ImportRowSchema, RequestItemSchema } from '../../core/ledger';
+import { parseInput } from '../../core/validation';
+import { closeLedgers } from '../../nodes/shared/ledger-connection';
+import { tempLedger } from '../support/ledger';
+import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
+import { ledgerCredential, linkWorkflow, node, runOptions, start, webhookItem, workflow } from './support';
+
+let t: Awaited<ReturnType<typeof tempLedger>>;
+
+beforeAll(async () => {
+  await ensureN8nHostForEngine();
+  t = await tempLedger();
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await closeLedgers();
+  await t.dispose();
+  await disposeEngine();
+});
+
+const credentials = () => ({ consentLedgerApi: ledgerCredential(t.path) });
+
+/** A confirmed subscriber to newsletter and events; returns the unsubscribe token of their mail. */
+async function subscriber(email: string) {
+  const [r] = await t.ledger.request(
+    [parseInput(RequestItemSchema, { email, consentText: 'Ja, graag.', topics: ['newsletter', 'events'] })],
+    'signup',
+  );
+  await t.ledger.confirm(r.confirmToken, {});
+  return r.unsubscribeToken!;
+}
+
+async function statuses(email: string) {
+  const checks = await t.ledger.check(['newsletter', 'events'].map((topic) => ({ email, topic, channel: 'email' as const })));
+  return checks.map((c) => c.status);
+}
+
+const byLink = (parameters: Record<string, unknown> = {}) => node('Unsubscribe', 'unsubscribe', { operation: 'byLink', link: 'fromPath', method: 'auto', ...parameters });
+
+describe('Unsubscribe by link', () => {
+  test('the GET shows the page and changes nothing; the page form unsubscribes', async () => {
+    const token = await subscriber('uma@example.test');
+    const flow = linkWorkflow('consent/unsubscribe', byLink());
+
+    const get = await runWorkflow(flow, runOptions(credentials(), { items: [webhookItem({ path: 'consent/unsubscribe', query: { token } })], startNode: 'Link (GET)' }));
+
+    expect(get.json('Unsubscribe')[0]).toMatchObject({ status: 200, kind: 'unsubscribe', action: 'show', outcome: 'shown' });
+    expect(String(get.responses[0].body)).toContain('method="post"');
+    expect(await statuses('uma@example.test')).toEqual(['confirmed', 'confirmed']);
+
+    const post = await runWorkflow(
+      flow,
+      runOptions(credentials(), {
+        items: [webhookItem({ path: 'consent/unsubscribe', body: { token, scope: 'all' }, headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
+        startNode: 'Link (POST)',
+      }),
+    );
+
+    expect(post.json('Unsubscribe')[0]).toMatchObject({ status: 200, action: 'unsubscribe', outcome: 'unsubscribed' });
+    expect(post.responses[0].statusCode).toBe(200);
+    expect(await statuses('uma@example.test')).toEqual(['unsubscribed', 'unsubscribed']);
+  });
+
+  test("RFC 8058 one-click: the mail client's POST to the List-Unsubscribe URL unsubscribes the link's topics", async () => {
+    const token = await subscriber('olga@example.test');
+    const flow = linkWorkflow('consent/unsubscribe', byLink());
+
+    const result = await runWorkflow(
+      flow,
+      runOptions(credentials(), {
+        items: [
+          webhookItem({
+            path: 'consent/unsubscribe',
+            query: { token },
+            body: { 'List-Unsubscribe': 'One-Click' },
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Mail client' },
+          }),
+        ],
+        startNode: 'Link (POST)',
+      }),
+    );
+
+    expect(result.json('Unsubscribe')[0]).toMatchObject({ action: 'one_click_unsubscribe', outcome: 'unsubscribed' });
+    expect(await statuses('olga@example.test')).toEqual(['unsubscribed', 'unsubscribed']);
+    const [event] = (await t.ledger.export({ email: 'olga@example.test' }))!.events.filter((e) => e.action === 'unsubscribe');
+    expect(event).toMatchObject({ sourceKind: 'link', sourceRef: 'List-Unsubscribe one-click (RFC 8058)' });
+  });
+
+  test('the preferences page, told apart by the Webhook path: untick one topic, keep the other', async () => {
+    const token = await subscriber('pia@example.test');
+    const flow = linkWorkflow('consent/preferences', byLink());
+
+    const get = await runWorkflow(flow, runOptions(credentials(), { items: [webhookItem({ path: 'consent/preferences', query: { token } })], startNode: 'Link (GET)' }));
+    expect(get.json('Unsubscribe')[0]).toMatchObject({ kind: 'preferences', action: 'show', topics: ['events', 'newsletter'] });
+
+    const post = await runWorkflow(
+      flow,
+      runOptions(credentials(), {
+        items: [
+          webhookItem({
+            path: 'consent/preferences',
+            body: { token, shown: ['newsletter', 'events'], was: ['newsletter', 'events'], topic: 'events' },
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }),
+        ],
+        startNode: 'Link (POST)',
+      }),
+    );
+
+    expect(post.json('Unsubscribe')[0]).toMatchObject({ kind: 'preferences', action: 'set_preferences', outcome: 'updated' });
+    expect(await statuses('pia@example.test')).toEqual(['unsubscribed', 'confirmed']);
+  });
+
+  test('a Webhook path that names no link kind is an error that says what to set', async () => {
+    const token = await subscriber('path@example.test');
+    const flow = linkWorkflow('consent/optout', byLink());
+
+    const result = await runWorkflow(flow, runOptions(credentials(), { items: [webhookItem({ path: 'consent/optout', query: { token } })], startNode: 'Link (GET)' }));
+
+    expect(result.status).toBe('error');
+    expect(result.error?.message).toBe('item 0, Link: the Webhook path does not end in /unsubscribe or /preferences; set Link to Unsubscribe or Preferences.');
+  });
+});
+
+describe('Unsubscribe by address', () => {
+  function addressWorkflow(parameters: Record<string, unknown>, more: Record<string, unknown> = {}) {
+    return workflow(
+      [start(), node('Unsubscribe', 'unsubscribe', { operation: 'byAddress', email: '={{ $json.email }}', channel: 'email', ...parameters }, more)],
+      [['Start', 'Unsubscribe']],
+    );
+  }
+
+  test('all topics, some topics, and an unknown address, per item', async () => {
+    await subscriber('all@example.test');
+    await subscriber('some@example.test');
+    await t.ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'crm@example.test', externalId: 'CRM-9', previouslyMailed: true }) }], undefined);
+
+    const all = await runWorkflow(
+      addressWorkflow({ scope: 'all', evidence: { sourceKind: 'portal', sourceRef: 'ticket 77', operator: 'Sam' } }),
+      runOptions(credentials(), { items: [{ email: 'ALL@example.test' }, { email: 'nobody@example.test' }] }),
+    );
+    expect(all.json('Unsubscribe')).toEqual([
+      expect.objectContaining({ outcome: 'unsubscribed', found: true, channel: 'email' }),
+      { outcome: 'not_found', found: false, subjectId: null, channel: 'email', topics: [] },
+    ]);
+    expect(await statuses('all@example.test')).toEqual(['unsubscribed', 'unsubscribed']);
+    const [event] = (await t.ledger.export({ email: 'all@example.test' }))!.events.filter((e) => e.action === 'unsubscribe');
+    expect(event).toMatchObject({ actorKind: 'operator', actorName: 'Sam', sourceKind: 'portal', sourceRef: 'ticket 77' });
+
+    const some = await runWorkflow(
+      addressWorkflow({ scope: 'topics', topics: 'events' }),
+      runOptions(credentials(), { items: [{ email: 'some@example.test' }, { email: 'stranger@example.test' }] }),
+    );
+    expect(some.json('Unsubscribe')[0]).toMatchObject({ outcome: 'unsubscribed', topics: [{ topic: 'events', from: 'confirmed', status: 'unsubscribed' }] });
+    expect(await statuses('some@example.test')).toEqual(['confirmed', 'unsubscribed']);
+    // An unknown address that says no to a topic is remembered as declined, so no campaign asks it later.
+    expect(some.json('Unsubscribe')[1]).toMatchObject({ outcome: 'unsubscribed', found: true, topics: [{ topic: 'events', from: 'none', status: 'optout' }] });
+    expect(await statuses('stranger@example.test')).toEqual(['none', 'optout']);
+
+    const byCrm = await runWorkflow(
+      addressWorkflow({ email: '', externalId: '={{ $json.crmId }}', scope: 'all' }),
+      runOptions(credentials(), { items: [{ crmId: 'CRM-9' }, { crmId: 'CRM-unknown' }] }),
+    );
+    expect(byCrm.json('Unsubscribe').map((i) => i.outcome)).toEqual(['unsubscribed', 'not_found']);
+  });
+
+  test('a wrong address names the field and the item; with continue on fail the others go on', async () => {
+    await subscriber('cof@example.test');
+    const failing = await runWorkflow(addressWorkflow({ scope: 'all' }), runOptions(credentials(), { items: [{ email: 'x@' }] }));
+    expect(failing.error?.message).toMatch(/^item 0, email: "x@" is not an email address/);
+
+    const going = await runWorkflow(
+      addressWorkflow({ scope: 'all' }, { onError: 'continueRegularOutput' }),
+      runOptions(credentials(), { items: [{ email: 'x@' }, { email: 'cof@example.test' }] }),
+    );
+    expect(going.json('Unsubscribe')).toEqual([
+      { error: expect.stringMatching(/^item 0, email: "x@" is not an email address/) },
+      expect.objectContaining({ outcome: 'unsubscribed' }),
+    ]);
+  });
+});
