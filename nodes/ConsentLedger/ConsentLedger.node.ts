@@ -1,0 +1,105 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { consentLedgerApiTest } from '../shared/credential-tests';
+import * as getHistory from './actions/getHistory.operation';
+import * as importContacts from './actions/importContacts.operation';
+import * as releaseHold from './actions/releaseHold.operation';
+import { router } from './actions/router';
+import * as setHold from './actions/setHold.operation';
+import * as setStatus from './actions/setStatus.operation';
+
+export class ConsentLedger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Consent Ledger',
+		name: 'consentLedger',
+		icon: { light: 'file:consentLedger.svg', dark: 'file:consentLedger.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Import existing contacts, look up the history of one person, change a status with proof, set retention holds, count',
+		defaults: { name: 'Consent Ledger' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Ledger', value: 'ledger' },
+				],
+				default: 'contact',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['contact'] } },
+				options: [
+					{
+						name: 'Import',
+						value: 'importContacts',
+						action: 'Import existing contacts',
+						description: 'Add existing contacts with their status and basis, from items or a CSV file (the same rules as the CLI import)',
+					},
+					{
+						name: 'Get History',
+						value: 'getHistory',
+						action: 'Get the history of a contact',
+						description: 'Everything the ledger holds about one person: consents, events with evidence, mails, requests (GDPR Art. 15)',
+					},
+					{
+						name: 'Set Status',
+						value: 'setStatus',
+						action: 'Set the status of a contact',
+						description: 'A manual change by an operator; subscribed, confirmed and leaving blacklisted need proof',
+					},
+					{
+						name: 'Set Retention Hold',
+						value: 'setHold',
+						action: 'Set a retention hold on a contact',
+						description: 'The law requires the data to be kept until a date: erasure then suppresses instead of deleting',
+					},
+					{
+						name: 'Lift Retention Hold',
+						value: 'releaseHold',
+						action: 'Lift the retention hold of a contact',
+						description: 'End a retention hold',
+					},
+				],
+				default: 'importContacts',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['ledger'] } },
+				options: [
+					{
+						name: 'Report',
+						value: 'report',
+						action: 'Count consents by status',
+						description: 'How many consents there are per topic, channel and status',
+					},
+				],
+				default: 'report',
+			},
+			...importContacts.description,
+			...getHistory.description,
+			...setStatus.description,
+			...setHold.description,
+			...releaseHold.description,
+		],
+	};
+
+	methods = { credentialTest: { consentLedgerApiTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

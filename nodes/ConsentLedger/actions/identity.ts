@@ -1,0 +1,24 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { SubjectRefSchema, type SubjectRef } from '../../../core/consent/identity';
+import { parseInput } from '../../../core/validation';
+import { emailParameter, externalIdParameter, given, phoneParameter, subjectIdParameter } from '../../shared/descriptions';
+import { itemLabel } from '../../shared/errors';
+import type { ItemParameters } from '../../shared/parameters';
+
+/** The four ways to name one person, shown for one operation. */
+export function identityProperties(show: Record<string, string[]>): INodeProperties[] {
+	return [emailParameter, phoneParameter, externalIdParameter, subjectIdParameter].map((p) => ({ ...p, displayOptions: { show } }));
+}
+
+export function readRef(params: ItemParameters, i: number): SubjectRef {
+	return parseInput(
+		SubjectRefSchema,
+		{
+			email: given(params.get('email', i)),
+			phone: given(params.get('phone', i)),
+			externalId: given(params.get('externalId', i)),
+			subjectId: given(params.get('subjectId', i)),
+		},
+		itemLabel(i),
+	);
+}

@@ -1,0 +1,199 @@
+// The Consent Ledger node inside the real n8n engine: import (items and a CSV file, the same rules
+// as the CLI), history of one person, a manual status change (the ledger asks for proof),
+// retention holds, and the report.
+import { ImportRowSchema } from '../../core/ledger';
+import { parseInput } from '../../core/validation';
+import { closeLedgers } from '../../nodes/shared/ledger-connection';
+import { tempLedger } from '../support/ledger';
+import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
+import { ledgerCredential, node, runOptions, start, workflow } from './support';
+
+let t: Awaited<ReturnType<typeof tempLedger>>;
+
+beforeAll(async () => {
+  await ensureN8nHostForEngine();
+  t = await tempLedger();
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await closeLedgers();
+  await t.dispose();
+  await disposeEngine();
+});
+
+const credentials = () => ({ consentLedgerApi: ledgerCredential(t.path) });
+
+function ledgerWorkflow(parameters: Record<string, unknown>, more: Record<string, unknown> = {}) {
+  return workflow([start(), node('Consent Ledger', 'consentLedger', { resource: 'contact', ...parameters }, more)], [['Start', 'Consent Ledger']]);
+}
+
+async function check(email: string, topic = 'newsletter', channel: 'email' | 'phone' = 'email') {
+  const [c] = await t.ledger.check([{ email, topic, channel }]);
+  return c;
+}
+
+describe('import', () => {
+  test('from items named like the CSV columns: imported, kept and invalid rows, each paired with its item', async () => {
+    const result = await runWorkflow(
+      ledgerWorkflow({ operation: 'importContacts', input: 'items', sourceRef: 'crm-export-2026-11', operator: 'Ilse' }),
+      runOptions(credentials(), {
+        items: [
+          { email: 'ida@example.test', name: 'Ida', status: 'subscribed', basis: 'consent', optin_who: 'Ida', optin_source: 'beurs 2025', optin_date: '2025-03-14', optin_id: 'F-12' },
+          { email: 'not-an-address', previously_mailed: true },
+          { email: 'pim@example.test', previously_mailed: true },
+          { email: 'nina@example.test', no_mailings: 'ja', topic: 'events' },
+        ],
+      }),
+    );
+
+    expect(result.status).toBe('success');
+    expect(result.json('Consent Ledger')).toEqual([
+      { row: 2, item: 0, outcome: 'imported', reason: null, subjectId: 1, topic: 'newsletter', channel: 'email', status: 'subscribed' },
+      { row: 3, item: 1, outcome: 'invalid', reason: expect.stringMatching(/^item 1, email: "not-an-address" is not an email address/) },
+      { row: 4, item: 2, outcome: 'imported', reason: null, subjectId: 2, topic: 'newsletter', channel: 'email', status: 'subscribed' },
+      { row: 5, item: 3, outcome: 'imported', reason: null, subjectId: 3, topic: 'events', channel: 'email', status: 'unsubscribed' },
+    ]);
+    expect(result.output('Consent Ledger').map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+    expect(await check('ida@example.test')).toMatchObject({
+      allowed: true,
+      basis: 'consent',
+      optin_who: 'Ida',
+      optin_source: 'beurs 2025',
+      optin_date: '2025-03-14',
+      optin_id: 'F-12',
+    });
+    expect(await check('pim@example.test')).toMatchObject({ allowed: true, basis: 'legitimate_interest' });
+    expect(await check('nina@example.test', 'events')).toMatchObject({ allowed: false, status: 'unsubscribed' });
+    const [event] = (await t.ledger.export({ email: 'pim@example.test' }))!.events;
+    expect(event).toMatchObject({ action: 'import', actorKind: 'operator', actorName: 'Ilse', sourceKind: 'import', sourceRef: 'crm-export-2026-11' });
+  });
+
+  test('from a CSV file (Dutch Excel, semicolons): rows reported by their line in the file', async () => {
+    const csv = ['email;name;phone;channel;status;basis', 'joop@example.test;Joop;;email;confirmed;consent', 'kees@example.test;Kees;06-123;email;;', ';Lies;0612345679;phone;subscribed;consent'].join('\r\n');
+    const result = await runWorkflow(
+      ledgerWorkflow({ operation: 'importContacts', input: 'binary', binaryPropertyName: 'file' }),
+      runOptions(credentials(), {
+        items: [{ json: {}, binary: { file: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName: 'contacten.csv' } } }],
+      }),
+    );
+
+    expect(result.status).toBe('success');
+    expect(result.json('Consent Ledger').map((r) => [r.row, r.file, r.outcome, r.status ?? r.reason])).toEqual([
+      [2, 'contacten.csv', 'imported', 'confirmed'],
+      [3, 'contacten.csv', 'invalid', 'row 3, phone: "06-123" is not a phone number (use +31612345678 or 0612345678)'],
+      [4, 'contacten.csv', 'imported', 'subscribed'],
+    ]);
+    expect(await check('joop@example.test')).toMatchObject({ allowed: true, reason: 'consent' });
+    const [phone] = await t.ledger.check([{ phone: '+31612345679', topic: 'newsletter', channel: 'phone' }]);
+    expect(phone).toMatchObject({ allowed: true, policy: 'strict' });
+    const [event] = (await t.ledger.export({ email: 'joop@example.test' }))!.events;
+    expect(event).toMatchObject({ sourceKind: 'import', sourceRef: 'contacten.csv' });
+  });
+
+  test('fields that are not import columns stop the import and list the columns', async () => {
+    const result = await runWorkflow(
+      ledgerWorkflow({ operation: 'importContacts', input: 'items' }),
+      runOptions(credentials(), { items: [{ email: 'x@example.test', row_number: 2 }] }),
+    );
+
+    expect(result.status).toBe('error');
+    expect(result.error?.message).toMatch(/^Unknown column\(s\) "row_number"; the columns are: email, name, phone, external_id, topic/);
+  });
+});
+
+describe('one person', () => {
+  beforeAll(async () => {
+    await t.ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'quinn@example.test', externalId: 'CRM-Q', previouslyMailed: true }) }], undefined);
+  });
+
+  test('history: everything held about them, or found: false', async () => {
+    const result = await runWorkflow(
+      ledgerWorkflow({ operation: 'getHistory', email: '={{ $json.email }}' }),
+      runOptions(credentials(), { items: [{ email: 'quinn@example.test' }, { email: 'unknown@example.test' }] }),
+    );
+
+    const [found, missing] = result.json('Consent Ledger');
+    expect(found).toMatchObject({
+      found: true,
+      subject: { email: 'quinn@example.test', externalId: 'CRM-Q' },
+      consents: [{ topic: 'newsletter', status: 'subscribed', basis: 'legitimate_interest' }],
+      events: [{ action: 'import', toStatus: 'subscribed' }],
+      messages: [],
+      activeTokens: 0,
+    });
+    expect(missing).toEqual({ found: false });
+  });
+
+  test("a manual change to subscribed needs proof: the ledger's refusal is the node's error", async () => {
+    const refused = await runWorkflow(
+      ledgerWorkflow({ operation: 'setStatus', email: 'quinn@example.test', topic: 'events', channel: 'email', status: 'subscribed', basis: 'consent' }),
+      runOptions(credentials()),
+    );
+
+    expect(refused.status).toBe('error');
+    expect(refused.error?.message).toBe('Cannot set from status "none": a manual change to subscribed needs proof (a proof reference or a description).');
+    expect(await check('quinn@example.test', 'events')).toMatchObject({ status: 'none' });
+
+    const done = await runWorkflow(
+      ledgerWorkflow({
+        operation: 'setStatus',
+        email: 'quinn@example.test',
+        topic: 'events',
+        channel: 'email',
+        status: 'subscribed',
+        basis: 'consent',
+        proofRef: 'signed-form-2026-11-23.pdf',
+        description: 'signed at the counter',
+        operator: 'Ops',
+      }),
+      runOptions(credentials()),
+    );
+    expect(done.json('Consent Ledger')).toEqual([
+      { topic: 'events', from: 'none', status: 'subscribed', outcome: 'changed', reason: null, subjectId: expect.any(Number), channel: 'email' },
+    ]);
+    expect(await check('quinn@example.test', 'events')).toMatchObject({ allowed: true, basis: 'consent', optin_who: 'Ops' });
+    const history = await t.ledger.export({ email: 'quinn@example.test' });
+    expect(history!.events.at(-1)).toMatchObject({ action: 'set', actorName: 'Ops', proofRef: 'signed-form-2026-11-23.pdf', description: 'signed at the counter' });
+  });
+
+  test('a retention hold is set with its date and reason, refused without a reason, and lifted', async () => {
+    const held = await runWorkflow(
+      ledgerWorkflow({ operation: 'setHold', email: 'quinn@example.test', until: '2032-12-31T00:00:00.000Z', reason: 'contract: 5 years' }),
+      runOptions(credentials()),
+    );
+    expect(held.json('Consent Ledger')).toEqual([{ subjectId: expect.any(Number), holdUntil: '2032-12-31T00:00:00.000Z', holdReason: 'contract: 5 years' }]);
+
+    const noReason = await runWorkflow(ledgerWorkflow({ operation: 'setHold', email: 'quinn@example.test', until: '2032-12-31', reason: ' ' }), runOptions(credentials()));
+    expect(noReason.error?.message).toBe('item 0, reason: say why the data must be kept (e.g. "invoices: tax law, 7 years")');
+
+    const lifted = await runWorkflow(ledgerWorkflow({ operation: 'releaseHold', email: 'quinn@example.test' }), runOptions(credentials()));
+    expect(lifted.json('Consent Ledger')).toEqual([{ subjectId: expect.any(Number), holdUntil: null, holdReason: null }]);
+    expect((await t.ledger.export({ email: 'quinn@example.test' }))!.subject.holdUntil).toBeNull();
+  });
+
+  test('an unknown person is an error naming the item, or an error item with continue on fail', async () => {
+    const result = await runWorkflow(
+      ledgerWorkflow({ operation: 'releaseHold', email: '={{ $json.email }}' }, { onError: 'continueRegularOutput' }),
+      runOptions(credentials(), { items: [{ email: 'ghost@example.test' }, { email: 'quinn@example.test' }] }),
+    );
+
+    expect(result.json('Consent Ledger')).toEqual([
+      { error: 'No subject in the ledger for that email address.' },
+      expect.objectContaining({ holdUntil: null }),
+    ]);
+  });
+});
+
+test('report: counts per topic, channel and status', async () => {
+  const result = await runWorkflow(
+    workflow([start(), node('Consent Ledger', 'consentLedger', { resource: 'ledger', operation: 'report' })], [['Start', 'Consent Ledger']]),
+    runOptions(credentials()),
+  );
+
+  const counts = result.json('Consent Ledger');
+  expect(counts).toEqual(expect.arrayContaining([{ topic: 'newsletter', channel: 'email', status: 'subscribed', count: expect.any(Number) }]));
+  const total = counts.reduce((n, c) => n + (c.count as number), 0);
+  const [subscribedEmail] = counts.filter((c) => c.topic === 'newsletter' && c.channel === 'email' && c.status === 'subscribed');
+  expect(subscribedEmail.count).toBe(3); // ida, pim, quinn
+  expect(total).toBeGreaterThanOrEqual(6);
+});
