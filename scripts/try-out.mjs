@@ -11,6 +11,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +85,80 @@ function packageHash(packageDir) {
   if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: build the package first (npm run build)`);
   walk(dist);
   return hash.digest('hex');
+}
+
+/**
+ * The try-out's front door: a small reverse proxy on the public port in front of n8n, as n8n runs
+ * in production (nginx, Caddy). It appends the client's address to X-Forwarded-For, which is how
+ * the Form Trigger and Confirm Token learn the IP address they keep as evidence (n8n does not
+ * hand a workflow the connection's own address). WebSockets (the editor's push) pass through.
+ */
+export function startReverseProxy({ port, targetPort, log = logStep }) {
+  const forwarded = (req) => {
+    const previous = req.headers['x-forwarded-for'];
+    const client = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+    return {
+      ...req.headers,
+      'x-forwarded-for': previous ? `${previous}, ${client}` : client,
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': req.headers.host ?? `${LOOPBACK}:${port}`,
+    };
+  };
+  const server = http.createServer((req, res) => {
+    const upstream = http.request(
+      { host: LOOPBACK, port: targetPort, method: req.method, path: req.url, headers: forwarded(req) },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`n8n is not answering (${error.message})`);
+    });
+    req.pipe(upstream);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const upstream = net.connect(targetPort, LOOPBACK, () => {
+      const headers = forwarded(req);
+      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`, ...Object.entries(headers).flatMap(([k, v]) => [v].flat().map((x) => `${k}: ${x}`))];
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head?.length) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    const close = () => {
+      upstream.destroy();
+      socket.destroy();
+    };
+    upstream.on('error', close);
+    socket.on('error', close);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LOOPBACK, () => {
+      log(`reverse proxy ${LOOPBACK}:${port} -> n8n on ${targetPort}`);
+      resolve({
+        port,
+        stop: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** The credential types the package declares (package.json → n8n.credentials → dist files). */
+function credentialTypesOf(packageDir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  return new Set(
+    (manifest.n8n?.credentials ?? []).map((file) => {
+      const base = path.basename(file).replace(/\.credentials\.js$/, '');
+      return base.charAt(0).toLowerCase() + base.slice(1);
+    }),
+  );
 }
 
 /** A secret kept in the try-out folder (0600), made once. */
@@ -194,7 +269,7 @@ function commandLineOf(pid) {
 export async function startTryOut({
   dir,
   ports = {},
-  workflows = SAMPLE_WORKFLOW_FILES.map((f) => path.join(REPO_ROOT, f)),
+  workflows,
   extraWorkflows = [],
   n8nEnv = {},
   postgresUrl,
@@ -203,6 +278,13 @@ export async function startTryOut({
   log = logStep,
 } = {}) {
   if (!dir) throw new Error('startTryOut: dir is required');
+  if (!workflows) {
+    workflows = SAMPLE_WORKFLOW_FILES.map((f) => path.join(REPO_ROOT, f)).filter((file) => {
+      if (fs.existsSync(file)) return true;
+      log(`sample workflow ${path.relative(REPO_ROOT, file)} is missing; starting without it`);
+      return false;
+    });
+  }
   dir = path.resolve(dir);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   stopLeftovers(dir, log);
@@ -218,7 +300,9 @@ export async function startTryOut({
   const ledger = postgresUrl ? { kind: 'postgres', url: postgresUrl } : { kind: 'sqlite', path: path.join(dir, 'consent-ledger.sqlite') };
 
   const taken = new Set();
+  // The public port (links, forms, editor) is the reverse proxy's; n8n itself listens behind it.
   const port = await portOrFree(ports.n8n, 'n8n', log, taken);
+  const n8nPort = await portOrFree(0, 'n8n behind the proxy', log, taken);
   const brokerPort = await portOrFree(ports.broker, "n8n's task broker", log, taken);
   const inboxPort = await portOrFree(ports.inbox, 'the inbox page', log, taken);
   const smtpPort = await portOrFree(ports.smtp, 'the sandbox SMTP server', log, taken);
@@ -253,7 +337,11 @@ export async function startTryOut({
 
     // -- credentials (n8n encrypts them with the user folder's key) and workflows
     const settings = { baseUrl, ledger, secret, sandbox, owner };
-    const credentials = tryOutCredentials(settings);
+    const credentials = tryOutCredentials(settings).filter((c) => {
+      if (credentialTypesOf(packageDir).has(c.type)) return true;
+      log(`this package has no credential type ${c.type} (yet); "${c.name}" is not created`);
+      return false;
+    });
     const credentialsHash = sha256(credentials);
     if (state.credentials !== credentialsHash) {
       log(`creating the credentials: ${credentials.map((c) => c.name).join(', ')}`);
@@ -272,12 +360,20 @@ export async function startTryOut({
     }
 
     // -- n8n itself
+    const proxy = await startReverseProxy({ port, targetPort: n8nPort, log });
+    stoppers.push(() => proxy.stop());
     const n8n = await startN8n({
       userFolder,
-      port,
+      port: n8nPort,
       brokerPort,
       owner,
-      env: { ...TRYOUT_SETTINGS.n8nEnv(settings), ...n8nEnv },
+      env: {
+        N8N_WEBHOOK_URL: `${baseUrl}/`,
+        N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+        N8N_PROXY_HOPS: '1',
+        ...TRYOUT_SETTINGS.n8nEnv(settings),
+        ...n8nEnv,
+      },
       log,
       onSpawn: (pid) => {
         groups.push({ pid, what: 'n8n' });
@@ -296,7 +392,7 @@ export async function startTryOut({
       urls,
       owner: { email: owner.email, password: owner.password, fromEnvironment: owner.fromEnvironment },
       ledger: { ...ledger, secret },
-      n8n: { baseUrl, port, brokerPort, logFile: n8n.logFile, version: host.n8nVersion, pid: n8n.pid },
+      n8n: { baseUrl, port, internalPort: n8nPort, brokerPort, logFile: n8n.logFile, version: host.n8nVersion, pid: n8n.pid },
       sandbox: {
         inboxUrl: sandbox.inboxUrl,
         apiUrl: sandbox.apiUrl,
