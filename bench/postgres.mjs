@@ -8,7 +8,8 @@
 // Each timed part runs ROUNDS times, alternating baseline and ledger; the fastest of each counts
 // (the least disturbed by whatever else the machine is doing).
 //   BENCH_PG_SETTINGS='{"log_min_duration_statement":"0"}' adds server settings, and
-//   BENCH_PG_LOG=<file> keeps the server's log there: for profiling.
+//   BENCH_PG_LOG=<file> keeps the server's log there, BENCH_PG_ONLY=request,check,workers runs
+//   only those parts: for profiling.
 import { spawn } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync } from 'node:fs';
@@ -79,17 +80,22 @@ async function main() {
     /** An empty ledger schema, made by the dialect's own migrations, for a baseline to write into. */
     const emptySchema = async (schema) => (await openStore(config(schema))).close();
 
-    const request = await benchRequest(config, connect, emptySchema);
-    console.log(`BENCH pg_request_bulk_ratio ${request.ratio.toFixed(2)} ratio`);
-    note(`pg_request_bulk: goal >= 0.3; raw pg ${request.baselineSeconds.toFixed(2)} s, ledger ${request.ledgerSeconds.toFixed(2)} s, ${REQUESTS} campaign items`);
-
-    const check = await benchCheck(config, connect);
-    console.log(`BENCH pg_check_batch_ratio ${check.ratio.toFixed(2)} ratio`);
-    note(`pg_check_batch: goal >= 0.3; raw point lookups ${check.baselineSeconds.toFixed(2)} s, ledger batch ${check.ledgerSeconds.toFixed(2)} s, ${CHECKS} checks on ${SUBJECTS} subjects`);
-
-    const scaling = await benchWorkers(config);
-    console.log(`BENCH pg_workers_scaling ${scaling.ratio.toFixed(2)} ratio`);
-    note(`pg_workers_scaling: goal >= 1.5; 1 writer ${scaling.one.toFixed(0)} ops/s, 4 writers ${scaling.four.toFixed(0)} ops/s (op = signup + confirm)`);
+    const only = (process.env.BENCH_PG_ONLY ?? 'request,check,workers').split(',');
+    if (only.includes('request')) {
+      const request = await benchRequest(config, connect, emptySchema);
+      console.log(`BENCH pg_request_bulk_ratio ${request.ratio.toFixed(2)} ratio`);
+      note(`pg_request_bulk: goal >= 0.3; raw pg ${request.baselineSeconds.toFixed(2)} s, ledger ${request.ledgerSeconds.toFixed(2)} s, ${REQUESTS} campaign items`);
+    }
+    if (only.includes('check')) {
+      const check = await benchCheck(config, connect);
+      console.log(`BENCH pg_check_batch_ratio ${check.ratio.toFixed(2)} ratio`);
+      note(`pg_check_batch: goal >= 0.3; raw point lookups ${check.baselineSeconds.toFixed(2)} s, ledger batch ${check.ledgerSeconds.toFixed(2)} s, ${CHECKS} checks on ${SUBJECTS} subjects`);
+    }
+    if (only.includes('workers')) {
+      const scaling = await benchWorkers(config);
+      console.log(`BENCH pg_workers_scaling ${scaling.ratio.toFixed(2)} ratio`);
+      note(`pg_workers_scaling: goal >= 1.5; 1 writer ${scaling.one.toFixed(0)} ops/s, 4 writers ${scaling.four.toFixed(0)} ops/s (op = signup + confirm)`);
+    }
   } finally {
     if (process.env.BENCH_PG_LOG) copyFileSync(join(cluster.dataDir, '..', 'server.log'), process.env.BENCH_PG_LOG);
     await cluster.stop();

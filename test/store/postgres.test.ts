@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { openStore } from '../../core/store/open';
 import { POSTGRES_MIGRATIONS } from '../../core/store/postgres/migrations';
-import { PostgresStore } from '../../core/store/postgres/postgres-store';
+import { arrayLiteral, isoFromTimestamptz, PostgresStore } from '../../core/store/postgres/postgres-store';
 import type { Store } from '../../core/store/store';
 import { freePort, sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
 import { describeStoreContract } from './contract';
@@ -19,6 +19,26 @@ afterAll(() => stopSharedPostgres());
 describeStoreContract('postgres', {
   open: () =>
     openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `contract_${++schemas}` }),
+});
+
+describe('PostgreSQL values crossing the wire', () => {
+  test.each([
+    ['2026-11-23 10:00:00+00', '2026-11-23T10:00:00.000Z'],
+    ['2026-11-23 10:00:00.5+00', '2026-11-23T10:00:00.500Z'],
+    ['2026-11-23 10:00:00.123456+00', '2026-11-23T10:00:00.123Z'],
+    ['2026-11-23 11:30:00+01:30', '2026-11-23T10:00:00.000Z'], // a session not in UTC: parsed the long way
+  ])('TIMESTAMPTZ %s reads as %s', (text, iso) => {
+    expect(isoFromTimestamptz(text)).toBe(iso);
+  });
+
+  test('array parameters: quoted text, NULLs, numbers, booleans, bytea; an all-NULL column is sent empty', () => {
+    expect(arrayLiteral('text', ['a', null, 'say "hi" \\ {x,y}'])).toBe('{"a",NULL,"say \\"hi\\" \\\\ {x,y}"}');
+    expect(arrayLiteral('bigint', [1, null, 2 ** 40])).toBe(`{1,NULL,${2 ** 40}}`);
+    expect(arrayLiteral('boolean', [true, false])).toBe('{t,f}');
+    expect(arrayLiteral('bytea', [Buffer.from([0, 255])])).toBe('{"\\\\x00ff"}');
+    expect(arrayLiteral('text', [null, undefined])).toBe('{}');
+    expect(() => arrayLiteral('bigint', [1.5])).toThrow(/not an integer/);
+  });
 });
 
 describe('PostgreSQL dialect', () => {
