@@ -9,7 +9,7 @@ import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 export class ConsentLedgerApi implements ICredentialType {
 	name = 'consentLedgerApi';
 
-	displayName = 'Consent Ledger';
+	displayName = 'Consent Ledger API';
 
 	icon: Icon = { light: 'file:consentLedger.svg', dark: 'file:consentLedger.dark.svg' };
 

@@ -41,22 +41,22 @@ export class ConsentLedger implements INodeType {
 				displayOptions: { show: { resource: ['contact'] } },
 				options: [
 					{
+						name: 'Get History',
+						value: 'getHistory',
+						action: 'Get the history of a contact',
+						description: 'Everything the ledger holds about one person: consents, events with evidence, mails and requests (GDPR Art. 15).',
+					},
+					{
 						name: 'Import',
 						value: 'importContacts',
 						action: 'Import existing contacts',
 						description: 'Add existing contacts with their status and basis, from items or a CSV file (the same rules as the CLI import)',
 					},
 					{
-						name: 'Get History',
-						value: 'getHistory',
-						action: 'Get the history of a contact',
-						description: 'Everything the ledger holds about one person: consents, events with evidence, mails, requests (GDPR Art. 15)',
-					},
-					{
-						name: 'Set Status',
-						value: 'setStatus',
-						action: 'Set the status of a contact',
-						description: 'A manual change by an operator; subscribed, confirmed and leaving blacklisted need proof',
+						name: 'Lift Retention Hold',
+						value: 'releaseHold',
+						action: 'Lift the retention hold of a contact',
+						description: 'End a retention hold',
 					},
 					{
 						name: 'Set Retention Hold',
@@ -65,10 +65,10 @@ export class ConsentLedger implements INodeType {
 						description: 'The law requires the data to be kept until a date: erasure then suppresses instead of deleting',
 					},
 					{
-						name: 'Lift Retention Hold',
-						value: 'releaseHold',
-						action: 'Lift the retention hold of a contact',
-						description: 'End a retention hold',
+						name: 'Set Status',
+						value: 'setStatus',
+						action: 'Set the status of a contact',
+						description: 'A manual change by an operator; subscribed, confirmed and leaving blacklisted need proof',
 					},
 				],
 				default: 'importContacts',

@@ -74,6 +74,20 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
+				displayName: 'External Opt-In ID',
+				name: 'optinId',
+				type: 'string',
+				default: '',
+				description: 'The ID your form or CRM gave this opt-in (CallPro optin_id)',
+			},
+			{
+				displayName: 'IP Address',
+				name: 'ip',
+				type: 'string',
+				default: '',
+				description: "The address the signup came from, as your form's server saw it",
+			},
+			{
 				displayName: 'Source',
 				name: 'sourceKind',
 				type: 'options',
@@ -90,25 +104,11 @@ export const description: INodeProperties[] = [
 				description: 'Which one: the form URL or ID, the campaign name, the file',
 			},
 			{
-				displayName: 'IP Address',
-				name: 'ip',
-				type: 'string',
-				default: '',
-				description: "The address the signup came from, as your form's server saw it",
-			},
-			{
 				displayName: 'User Agent',
 				name: 'userAgent',
 				type: 'string',
 				default: '',
 				description: 'The browser of the signup',
-			},
-			{
-				displayName: 'External Opt-In ID',
-				name: 'optinId',
-				type: 'string',
-				default: '',
-				description: 'The ID your form or CRM gave this opt-in (CallPro optin_id)',
 			},
 		],
 	},

@@ -41,16 +41,16 @@ export const description: INodeProperties[] = [
 	...deliveryProperties(['sendReminders']),
 ];
 
-/** Limit, topic and channel: which pending consents a scheduled run handles. */
+/** Max per run, topic and channel: which pending consents a scheduled run handles. */
 export function filterProperties(showFor: { operation: string[] }): INodeProperties[] {
 	return [
 		{
-			displayName: 'Limit',
-			name: 'limit',
+			displayName: 'Max per Run',
+			name: 'maxPerRun',
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 1000,
-			description: 'Max number of consents to handle in one run; the rest follow in the next run',
+			description: 'At most this many consents in one run; the rest follow in the next run',
 			displayOptions: { show: showFor },
 		},
 		{
@@ -76,7 +76,7 @@ export function filterProperties(showFor: { operation: string[] }): INodePropert
 
 export const FilterSchema = z.object({
 	afterDays: z.number({ error: 'give a number of days' }).int('a whole number of days').min(0, 'not negative'),
-	limit: z.number().int().min(1, 'at least 1').max(100_000, 'at most 100000 per run').default(1000),
+	maxPerRun: z.number().int().min(1, 'at least 1').max(100_000, 'at most 100000 per run').default(1000),
 	onlyTopic: z
 		.string()
 		.optional()
@@ -90,13 +90,13 @@ export function readFilter(params: ItemParameters) {
 		FilterSchema,
 		{
 			afterDays: params.get('afterDays', 0),
-			limit: params.get('limit', 0, 1000),
+			maxPerRun: params.get('maxPerRun', 0, 1000),
 			onlyTopic: params.get('onlyTopic', 0, ''),
 			onlyChannel: params.get('onlyChannel', 0, 'all'),
 		},
 		'parameters',
 	);
-	return { afterDays: f.afterDays, limit: f.limit, topic: f.onlyTopic, channel: f.onlyChannel === 'all' ? undefined : f.onlyChannel };
+	return { afterDays: f.afterDays, limit: f.maxPerRun, topic: f.onlyTopic, channel: f.onlyChannel === 'all' ? undefined : f.onlyChannel };
 }
 
 /** Send Reminders: the due invitations become `reminded`, each with fresh links, and get a reminder mail. */
