@@ -130,31 +130,38 @@ const DeliverySchema = z.object({
 	html: z.string().optional(),
 });
 
-/** The delivery settings of item `i` (most are fixed for the run; the language may vary). */
+/**
+ * The delivery settings of item `i`. Usually the same for every item of a run, so the parsed
+ * settings of the last raw values are kept for the next item.
+ */
 export function readDelivery(params: ItemParameters, i: number): DeliverySettings {
-	const raw = parseInput(
-		DeliverySchema,
-		{
-			delivery: params.get('delivery', i),
-			mailFrom: params.get('mailFrom', i, ''),
-			locale: params.get('locale', i, 'default'),
-			template: params.get('template', i, 'builtIn'),
-			subject: params.get('subject', i, ''),
-			text: params.get('text', i, ''),
-			html: params.get('html', i, ''),
-		},
-		itemLabel(i),
-	);
+	const raw = {
+		delivery: params.get('delivery', i),
+		mailFrom: params.get('mailFrom', i, ''),
+		locale: params.get('locale', i, 'default'),
+		template: params.get('template', i, 'builtIn'),
+		subject: params.get('subject', i, ''),
+		text: params.get('text', i, ''),
+		html: params.get('html', i, ''),
+	};
+	const key = JSON.stringify(raw);
+	const known = lastDelivery.get(params);
+	if (known?.key === key) return known.settings;
+	const parsed = parseInput(DeliverySchema, raw, itemLabel(i));
 	const template =
-		raw.template === 'custom'
+		parsed.template === 'custom'
 			? {
-					...(raw.subject ? { subject: raw.subject } : {}),
-					...(raw.text ? { text: raw.text } : {}),
-					...(raw.html ? { html: raw.html } : {}),
+					...(parsed.subject ? { subject: parsed.subject } : {}),
+					...(parsed.text ? { text: parsed.text } : {}),
+					...(parsed.html ? { html: parsed.html } : {}),
 				}
 			: undefined;
-	return { delivery: raw.delivery, from: raw.mailFrom || undefined, locale: raw.locale, template };
+	const settings: DeliverySettings = { delivery: parsed.delivery, from: parsed.mailFrom || undefined, locale: parsed.locale, template };
+	lastDelivery.set(params, { key, settings });
+	return settings;
 }
+
+const lastDelivery = new WeakMap<ItemParameters, { key: string; settings: DeliverySettings }>();
 
 /** One mail to prepare: who, which links, for which ledger entry. */
 export interface Outgoing {
