@@ -29,7 +29,7 @@ export const LINK_KINDS = Object.keys(LINK_PATHS) as [LinkKind, ...LinkKind[]];
 export const ALLOWED_METHODS = ['GET', 'HEAD', 'POST'] as const;
 
 /** The ledger methods the pages use; all reads but the POST ones. */
-export type LinkLedger = Pick<Ledger, 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification'>;
+export type LinkLedger = Pick<Ledger, 'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification'>;
 
 const StringOrList = z.union([z.string(), z.array(z.string())]);
 
@@ -142,17 +142,23 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
       userAgent: userAgent ? userAgent.slice(0, 1000) : undefined,
     }),
   };
+  const rejected = (problem: TokenProblem): LinkResponse => {
+    const locale = chooseLocale(null, options, acceptLanguage);
+    const head = method === 'HEAD';
+    if (problem === 'expired') {
+      return respond(renderExpiredPage(pageContext(locale, options), kind), head, 410, base(kind, action, locale, { problem: 'expired' }));
+    }
+    return neutral(options, locale, head, problem === 'malformed' ? 400 : 404, { kind, action, problem });
+  };
+  // Forged, malformed and expired links are turned away here, on one HMAC, before any lookup.
+  const problem = ledger.checkLink(token, kind === 'erase' ? 'erase' : kind === 'confirm' ? 'confirm' : 'unsubscribe');
+  if (problem) return rejected(problem);
   try {
     return method === 'POST' ? await act(ledger, ready, action) : await show(ledger, ready);
   } catch (error) {
+    if (error instanceof TokenRejected) return rejected(error.problem);
     const locale = chooseLocale(null, options, acceptLanguage);
     const head = method === 'HEAD';
-    if (error instanceof TokenRejected) {
-      if (error.problem === 'expired') {
-        return respond(renderExpiredPage(pageContext(locale, options), kind), head, 410, base(kind, action, locale, { problem: 'expired' }));
-      }
-      return neutral(options, locale, head, error.problem === 'malformed' ? 400 : 404, { kind, action, problem: error.problem });
-    }
     hooks.onError?.(error);
     const unavailable = error instanceof StoreUnavailable;
     const result = base(kind, action, locale, {
