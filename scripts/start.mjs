@@ -9,6 +9,7 @@
 //   TRYOUT_OWNER_EMAIL, TRYOUT_OWNER_PASSWORD   the n8n login (default: made up once, printed)
 //   CONSENT_POSTGRES_URL                        a PostgreSQL ledger instead of the SQLite file
 //   TRYOUT_DIR                                  another folder than ./.try-out
+//   TRYOUT_SKIP_BUILD=1                         use dist/ as it is (the tests: built once by their setup)
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -38,7 +39,7 @@ function build() {
 }
 
 async function main() {
-  build();
+  if (process.env.TRYOUT_SKIP_BUILD !== '1') build();
   const dir = path.resolve(process.env.TRYOUT_DIR ?? path.join(REPO_ROOT, '.try-out'));
   say(`Starting the try-out in ${path.relative(process.cwd(), dir) || dir} (the first start installs n8n into a cache: a few minutes) ...`);
   const started = Date.now();

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './support/try-out';
+
+// `npm start` as a person runs it (scripts/start.mjs, in a temporary try-out folder): what it
+// prints works, Ctrl-C leaves nothing running, and a second start reuses what the first made.
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(dir: string): Run {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'start.mjs')], {
+    cwd: REPO_ROOT,
+    // dist/ is built once by the test setup; a rebuild here would rewrite it under other tests.
+    env: { ...process.env, TRYOUT_DIR: dir, TRYOUT_SKIP_BUILD: '1', TRYOUT_OWNER_EMAIL: '', TRYOUT_OWNER_PASSWORD: '', CONSENT_POSTGRES_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (err += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function untilRunning(run: Run): Promise<string> {
+  const deadline = Date.now() + 15 * 60_000;
+  while (!run.stdout().includes('Ctrl-C stops everything.')) {
+    const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('waiting'), 200))]);
+    if (code !== 'waiting') throw new Error(`npm start exited (${String(code)}):\n${run.stdout()}\n${run.stderr().slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not get ready:\n${run.stdout()}\n${run.stderr().slice(-4000)}`);
+  }
+  return run.stdout();
+}
+
+function printed(output: string, label: string): string {
+  const line = output.split('\n').find((l) => l.trimStart().startsWith(label));
+  if (!line) throw new Error(`npm start printed no "${label}" line:\n${output}`);
+  return line.trim().slice(label.length).trim();
+}
+
+function isPortClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start (scripts/start.mjs)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'consent-npm-start-'));
+  let run: Run | undefined;
+
+  afterAll(async () => {
+    if (run && run.child.exitCode === null) {
+      run.child.kill('SIGINT');
+      await run.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  test('prints the editor with its login, the signup form and the inbox; they answer; Ctrl-C stops every process', async () => {
+    run = start(dir);
+    const output = await untilRunning(run);
+    const editor = printed(output, 'n8n editor').split(/\s+/)[0];
+    const [email, password] = printed(output, 'log in as').split(' / ');
+    const form = printed(output, 'Signup form');
+    const inbox = printed(output, 'Mail inbox').split(/\s+/)[0];
+    const groups = (JSON.parse(readFileSync(path.join(dir, 'running.json'), 'utf8')) as { groups: Array<{ pid: number; what: string }> }).groups;
+
+    const login = await fetch(`${editor}rest/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+    });
+    expect(login.status).toBe(200);
+    const formPage = await fetch(form, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0.0.0 Safari/537.36' } });
+    expect(formPage.status).toBe(200);
+    expect(await formPage.text()).toContain('Stay in touch with Example Shop');
+    const inboxPage = await fetch(inbox);
+    expect(inboxPage.status).toBe(200);
+    expect(inboxPage.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(output).toContain(`Privacy mailbox  privacy@example-shop.test`);
+    expect(groups.map((g) => g.what).sort()).toEqual(['Dovecot', 'n8n']);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+
+    for (const url of [editor, inbox]) expect(await isPortClosed(Number(new URL(url).port))).toBe(true);
+    for (const { pid } of groups) expect(isAlive(pid)).toBe(false);
+    expect(existsSync(path.join(dir, 'running.json'))).toBe(false);
+  }, 20 * 60_000);
+
+  test('a second start reuses the try-out folder: same login, no new install or import', async () => {
+    const first = run!.stdout();
+    run = start(dir);
+    const output = await untilRunning(run);
+
+    expect(printed(output, 'log in as')).toBe(printed(first, 'log in as'));
+    // (The credentials are made again only when a preferred port was taken and the links moved.)
+    expect(run.stderr()).not.toMatch(/installing this package|importing and publishing/);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  }, 20 * 60_000);
+});
