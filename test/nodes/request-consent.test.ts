@@ -1,8 +1,10 @@
 // Request Consent inside the real n8n engine, mailing a real SMTP peer on 127.0.0.1, on a real
 // SQLite ledger that the test reads back through a Ledger of its own.
-import type { INodeParameters } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 import { ImportRowSchema, Ledger, RequestItemSchema } from '../../core/ledger';
 import { parseInput } from '../../core/validation';
+import { RequestConsent } from '../../nodes/RequestConsent/RequestConsent.node';
 import { closeLedgers } from '../../nodes/shared/ledger-connection';
 import { tempLedger, TestClock } from '../support/ledger';
 import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
@@ -340,5 +342,29 @@ describe('Request Consent: send reminders and expire', () => {
     } finally {
       await ledger.close();
     }
+  });
+});
+
+describe('the Consent SMTP credential test', () => {
+  const testSmtp = (data: Record<string, unknown>) =>
+    new RequestConsent().methods.credentialTest.consentSmtpApiTest.call(new CredentialTestContext(), {
+      id: '2',
+      name: 'Consent SMTP account',
+      type: 'consentSmtpApi',
+      data: data as ICredentialDataDecryptedObject,
+    });
+
+  test('passes when the server takes the connection', async () => {
+    expect(await testSmtp(smtpCredential(peer.port))).toEqual({ status: 'OK', message: 'The SMTP server accepted the connection and the login.' });
+  });
+
+  test('says what is wrong: a field, or a server that does not answer', async () => {
+    expect(await testSmtp(smtpCredential(peer.port, { from: '' }))).toEqual({
+      status: 'Error',
+      message: 'Consent SMTP credential, From: give the sender address, e.g. Voorbeeld BV <news@example.com>',
+    });
+    const closed = await testSmtp(smtpCredential(1));
+    expect(closed.status).toBe('Error');
+    expect(closed.message).toMatch(/^The SMTP server did not accept the connection: .*ECONNREFUSED.*Check host, port, secure and the login\.$/);
   });
 });
