@@ -590,7 +590,7 @@ function sendJson(res, status, value) {
 }
 
 function publicMail(mail, { withRaw = false } = {}) {
-  const { raw, ...rest } = mail;
+  const { raw: _raw, ...rest } = mail;
   return withRaw ? mail : rest;
 }
 
@@ -785,7 +785,7 @@ async function main(argv) {
   if (command !== 'serve') throw new Error(`usage: mail-sandbox.mjs serve '{"dir": "...", "dovecot": "auto|require|off"}'`);
   const options = json ? JSON.parse(json) : {};
   const sandbox = await startMailSandbox(options);
-  const { store, deliverToMailbox, stop, ...info } = sandbox;
+  const { store: _store, deliverToMailbox: _deliver, stop, ...info } = sandbox;
   process.stdout.write(`${JSON.stringify(info)}\n`);
   let stopping;
   const shutdown = () => {
