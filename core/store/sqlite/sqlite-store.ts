@@ -155,6 +155,16 @@ export class SqliteStore implements Store {
   }
 }
 
+/** A campaign's tokens all carry the same topics: their JSON is made once, not per row. */
+const lastTopics = { list: [] as string[], json: '[]' };
+function topicsJson(topics: string[]): string {
+  if (topics.length !== lastTopics.list.length || topics.some((t, i) => t !== lastTopics.list[i])) {
+    lastTopics.list = topics;
+    lastTopics.json = JSON.stringify(topics);
+  }
+  return lastTopics.json;
+}
+
 function str(value: SQLInputValue): string | null {
   return value === null || value === undefined ? null : String(value);
 }
@@ -419,7 +429,7 @@ class SqliteTx implements StoreTx {
       this.run(
         `INSERT INTO tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        t.hash, t.purpose, t.subjectId, t.channel, JSON.stringify(t.topics), t.consentTextHash, t.ref, t.createdAt, t.expiresAt, t.usedAt,
+        t.hash, t.purpose, t.subjectId, t.channel, topicsJson(t.topics), t.consentTextHash, t.ref, t.createdAt, t.expiresAt, t.usedAt,
       );
     }
   }
