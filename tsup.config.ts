@@ -12,4 +12,6 @@ export default defineConfig({
   clean: false, // several test runs may build at once; `npm pack` starts from an empty dist (prepack)
   dts: false,
   loader: { '.json': 'copy' },
+  // Icons, codex files and words.json are not TypeScript: copied beside the built files.
+  onSuccess: 'node scripts/copy-node-assets.mjs',
 });

@@ -6,6 +6,7 @@ import { EvidenceSchema, type Evidence } from './consent/evidence';
 import {
   ChannelSchema,
   EmailSchema,
+  onlyIfValid,
   ExternalIdSchema,
   LocaleSchema,
   PhoneSchema,
@@ -61,13 +62,13 @@ export const RequestItemSchema = z
     consentText: z.string().trim().min(1, 'the consent text the person sees is required').max(10_000),
     evidence: EvidenceSchema.default({ actor: { kind: 'system' }, source: { kind: 'api' } }),
   })
-  .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id' });
+  .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id', when: onlyIfValid });
 export type RequestItem = z.output<typeof RequestItemSchema>;
 export type RequestMode = 'signup' | 'campaign';
 
 export const CheckItemSchema = z
   .object({ ...identity, topic: TopicSchema.default('newsletter'), channel: ChannelSchema.default('email') })
-  .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id' });
+  .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id', when: onlyIfValid });
 export type CheckItem = z.output<typeof CheckItemSchema>;
 
 export const ImportRowSchema = z
@@ -90,7 +91,7 @@ export const ImportRowSchema = z
     previouslyMailed: z.boolean().default(false),
     noMailings: z.boolean().default(false),
   })
-  .refine((r) => r.email || r.phone || r.externalId, { message: 'give an email, a phone number or an external id' })
+  .refine((r) => r.email || r.phone || r.externalId, { message: 'give an email, a phone number or an external id', when: onlyIfValid })
   .refine((r) => !(r.status === 'subscribed' && r.basis === 'none'), {
     message: 'subscribed needs a basis: consent, legitimate_interest or contract',
     path: ['basis'],

@@ -11,6 +11,8 @@ export class ConsentLedgerApi implements ICredentialType {
 
 	displayName = 'Consent Ledger API';
 
+	documentationUrl = 'https://github.com/n8n-nodes-consent/n8n-nodes-consent#configure';
+
 	icon: Icon = { light: 'file:consentLedger.svg', dark: 'file:consentLedger.dark.svg' };
 
 	properties: INodeProperties[] = [

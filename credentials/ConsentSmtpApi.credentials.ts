@@ -10,6 +10,8 @@ export class ConsentSmtpApi implements ICredentialType {
 
 	displayName = 'Consent SMTP';
 
+	documentationUrl = 'https://github.com/n8n-nodes-consent/n8n-nodes-consent#configure';
+
 	icon: Icon = { light: 'file:consentSmtp.svg', dark: 'file:consentSmtp.dark.svg' };
 
 	properties: INodeProperties[] = [

@@ -54,6 +54,9 @@ export const LocaleSchema = z.enum(['nl', 'en'], { error: 'one of nl, en' });
 export const ChannelSchema = z.enum(CHANNELS, { error: `one of ${CHANNELS.join(', ')}` });
 export type Locale = z.infer<typeof LocaleSchema>;
 
+/** A whole-object rule speaks only when its fields are valid: one wrong field, one message. */
+export const onlyIfValid = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
+
 /** Finds a subject: by email, phone, ledger id or external (CRM) id. */
 export const SubjectRefSchema = z
   .object({
@@ -64,5 +67,6 @@ export const SubjectRefSchema = z
   })
   .refine((r) => r.email || r.phone || r.subjectId || r.externalId, {
     message: 'give an email, a phone number, a subject id or an external id',
+    when: onlyIfValid,
   });
 export type SubjectRef = z.infer<typeof SubjectRefSchema>;
