@@ -649,10 +649,11 @@ export class Ledger {
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
       if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
+      // The subject first, then the token: the same order as erase, so the two never deadlock.
+      await tx.lockSubjects([row.subjectId]);
       if (!(await tx.claimToken(verified.hash, now.toISOString()))) throw TokenRejected.of('used');
       const subject = (await tx.findSubjects({ ids: [row.subjectId] }))[0];
       if (!subject) throw TokenRejected.of('unknown');
-      await tx.lockSubjects([subject.id]);
       const text = row.consentTextHash ? { text: null, hash: row.consentTextHash } : undefined;
       const topics = await this.applyToTopics(tx, subject, row.channel, row.topics, 'confirm', evidence, now, text);
       return {
@@ -858,7 +859,8 @@ export class Ledger {
         optin_who: c?.evidence.who ?? null,
         optin_source: c?.evidence.source ?? null,
         optin_date: c ? c.evidence.at.slice(0, 10) : null,
-        optin_id: c?.evidence.optinId ?? null,
+        // CallPro wants an id for every opt-in: the external one, else the ledger's event.
+        optin_id: c ? (c.evidence.optinId ?? `ledger-event-${c.eventId}`) : null,
         optin_description: c?.evidence.description ?? null,
       };
     });
@@ -1085,7 +1087,10 @@ export class Ledger {
     const receiptId = `erasure-${randomUUID()}`;
     const key = await this.loadSuppressionKey();
     const result = await this.store.transaction(async (tx): Promise<EraseResult> => {
-      const subject = await this.findSubject(tx, ref);
+      const found = await this.findSubject(tx, ref);
+      if (found) await tx.lockSubjects([found.id]);
+      // Read again under the lock: a hold set meanwhile must count.
+      const subject = found ? (await tx.findSubjects({ ids: [found.id] }))[0] : undefined;
       const reason = options.reason ?? 'erasure request';
       const receipt = { receiptId, at, reason, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
       if (!subject) {
@@ -1094,7 +1099,6 @@ export class Ledger {
         await tx.insertErasure({ ...receipt, subjectId: null, outcome: 'not_found' });
         return { outcome: 'not_found', receiptId, subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
       }
-      await tx.lockSubjects([subject.id]);
       await tx.addSuppressions(this.suppressionHashes(key, subject).map((hash) => ({ hash, reason, at })));
       const held = subject.holdUntil !== null && subject.holdUntil > at;
       if (held) {
@@ -1127,6 +1131,7 @@ export class Ledger {
     const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
     return this.store.transaction(async (tx) => {
       const subject = await this.requireSubject(tx, ref);
+      await tx.lockSubjects([subject.id]);
       const patch = { holdReason: reason.trim(), holdUntil: until.toISOString() };
       await tx.updateSubject(subject.id, patch);
       await tx.appendEvents([
@@ -1143,6 +1148,7 @@ export class Ledger {
     const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
     return this.store.transaction(async (tx) => {
       const subject = await this.requireSubject(tx, ref);
+      await tx.lockSubjects([subject.id]);
       await tx.updateSubject(subject.id, { holdReason: null, holdUntil: null });
       await tx.appendEvents([
         this.eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action: 'release', fromStatus: null, toStatus: null, basis: null }, now),

@@ -75,7 +75,7 @@ export interface ConsentRow extends ConsentState {
     who: string | null; // actor name, else actor kind
     source: string | null; // source ref, else source kind
     at: string; // when it happened
-    optinId: string | null;
+    optinId: string | null; // the external opt-in id, if the event had one
     description: string | null;
   };
 }

@@ -50,6 +50,9 @@ describe('signup double opt-in', () => {
 
     const check = await checkOne(ledger, { email: 'ANNA@example.nl' }, true);
     expect(check).toMatchObject({ allowed: true, reason: 'consent', status: 'confirmed', basis: 'consent', since: '2026-11-23T10:05:00.000Z', optin_date: '2026-11-23', optin_source: 'link' });
+    // No external opt-in id was given: the ledger's own event stands in for it.
+    const confirmEventId = (await ledger.export({ email: 'anna@example.nl' }))!.events.find((e) => e.action === 'confirm')!.id;
+    expect(check.optin_id).toBe(`ledger-event-${confirmEventId}`);
 
     const exported = await ledger.export({ email: 'anna@example.nl' });
     const confirmEvent = exported!.events.find((e) => e.action === 'confirm')!;

@@ -288,11 +288,11 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
           consentTextHash: 'h1',
           evidence: { who: 'Piet', source: 'crm.csv', at: '2021-05-03T00:00:00.000Z', optinId: 'CALL-7', description: 'called 3 May' },
         });
-        // Without a name, ref or opt-in id: the kinds, and the ledger's own event reference.
+        // Without a name or ref: the kinds; without an opt-in id: none (check then names the event).
         expect(rows.get('events')).toMatchObject({
           eventId: second,
           consentTextHash: null,
-          evidence: { who: 'person', source: 'webform', at: T0, optinId: `ledger-event-${second}`, description: null },
+          evidence: { who: 'person', source: 'webform', at: T0, optinId: null, description: null },
         });
       });
 

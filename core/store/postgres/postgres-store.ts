@@ -328,7 +328,7 @@ const SQL = {
     INSERT INTO {s}.consents (${CONSENT_COLUMNS})
     SELECT c_subject_id, c_topic, c_channel, c_status, c_basis, c_since, c_invited_at, c_last_sent_at, c_reminders, id,
            consent_text_hash, COALESCE(actor_name, actor_kind), COALESCE(source_ref, source_kind), at,
-           COALESCE(optin_id, 'ledger-event-' || id), description
+           optin_id, description
     FROM input WHERE is_last
     ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = EXCLUDED.status, basis = EXCLUDED.basis,
       since = EXCLUDED.since, invited_at = EXCLUDED.invited_at, last_sent_at = EXCLUDED.last_sent_at,

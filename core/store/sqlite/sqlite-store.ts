@@ -385,7 +385,7 @@ class SqliteTx implements StoreTx {
       this.run(
         UPSERT_CONSENT,
         c.subjectId, c.topic, c.channel, c.status, c.basis, c.since, c.invitedAt, c.lastSentAt, c.reminders, eventId,
-        e.consentTextHash, e.actorName ?? e.actorKind, e.sourceRef ?? e.sourceKind, e.at, e.optinId ?? `ledger-event-${eventId}`, e.description,
+        e.consentTextHash, e.actorName ?? e.actorKind, e.sourceRef ?? e.sourceKind, e.at, e.optinId, e.description,
       );
       return eventId;
     });
