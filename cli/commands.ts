@@ -32,6 +32,8 @@ Commands:
 
 Options for every command:
   --db FILE        the SQLite ledger (default ./consent-ledger.sqlite)
+  --postgres URL   a PostgreSQL ledger instead (default: $CONSENT_POSTGRES_URL), e.g.
+                   postgres://user:password@host:5432/database
   --secret S       the ledger secret (default: $CONSENT_SECRET)
   --now ISO        act as if it were this time (default: now)
   --operator NAME  who acts, recorded as evidence (default: $CONSENT_OPERATOR)
@@ -39,6 +41,7 @@ Options for every command:
 
 const COMMON = {
   db: { type: 'string' },
+  postgres: { type: 'string' },
   secret: { type: 'string' },
   now: { type: 'string' },
   operator: { type: 'string' },
@@ -229,7 +232,11 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
     const secret = (values.secret as string | undefined) ?? process.env.CONSENT_SECRET;
     if (!secret) throw new InvalidInput('no secret: set CONSENT_SECRET or pass --secret (at least 32 characters; make one with: openssl rand -base64 32)');
     const clock = typeof values.now === 'string' ? fixedClock(parseInstant(values.now, '--now')) : systemClock;
-    const store = await openStore({ kind: 'sqlite', path: (values.db as string | undefined) ?? './consent-ledger.sqlite' });
+    const postgres = (values.postgres as string | undefined) ?? process.env.CONSENT_POSTGRES_URL;
+    if (postgres && values.db) throw new InvalidInput('give --db (SQLite) or --postgres (PostgreSQL), not both');
+    const store = await openStore(
+      postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: (values.db as string | undefined) ?? './consent-ledger.sqlite' },
+    );
     ledger = new Ledger(store, { secret }, clock);
     await ledger.verifySecret();
     const operator = (values.operator as string | undefined) ?? process.env.CONSENT_OPERATOR;
