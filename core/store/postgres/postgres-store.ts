@@ -4,9 +4,7 @@ import type {
   CheckHit,
   CheckLookup,
   ConsentChange,
-  ConsentRow,
   ErasureRow,
-  EventRow,
   MailboxLease,
   MailboxState,
   MessageRow,
@@ -22,6 +20,7 @@ import type {
   TokenRow,
 } from '../store';
 import { POSTGRES_MIGRATIONS } from './migrations';
+import { num, str, toConsent, toEvent, toRequest, toSubject, toToken } from '../rows';
 
 /**
  * The PostgreSQL ledger (pg), for n8n in queue mode and several mailbox workers. All SQL of this
@@ -620,102 +619,8 @@ function unavailable(error: unknown, step: 'open' | 'connect' | 'query'): Error 
 
 // ------------------------------------------------------------------------------------------ rows
 
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-function toSubject(r: Row): SubjectRow {
-  return {
-    id: Number(r.id),
-    email: str(r.email),
-    phone: str(r.phone),
-    externalId: str(r.external_id),
-    name: str(r.name),
-    locale: str(r.locale),
-    createdAt: String(r.created_at),
-    holdReason: str(r.hold_reason),
-    holdUntil: str(r.hold_until),
-    suppressedAt: str(r.suppressed_at),
-  };
-}
-
-function toConsent(r: Row): ConsentRow {
-  return {
-    subjectId: Number(r.subject_id),
-    topic: String(r.topic),
-    channel: r.channel as ConsentRow['channel'],
-    status: r.status as ConsentRow['status'],
-    basis: r.basis as ConsentRow['basis'],
-    since: String(r.since),
-    invitedAt: str(r.invited_at),
-    lastSentAt: str(r.last_sent_at),
-    reminders: Number(r.reminders),
-    eventId: Number(r.event_id),
-    consentTextHash: str(r.consent_text_hash),
-    evidence: {
-      who: str(r.ev_who),
-      source: str(r.ev_source),
-      at: String(r.ev_at),
-      optinId: str(r.ev_optin_id),
-      description: str(r.ev_description),
-    },
-  };
-}
-
-function toEvent(r: Row): EventRow {
-  return {
-    id: Number(r.id),
-    subjectId: Number(r.subject_id),
-    topic: str(r.topic),
-    channel: str(r.channel) as EventRow['channel'],
-    action: r.action as EventRow['action'],
-    fromStatus: str(r.from_status) as EventRow['fromStatus'],
-    toStatus: str(r.to_status) as EventRow['toStatus'],
-    basis: str(r.basis) as EventRow['basis'],
-    at: String(r.at),
-    recordedAt: String(r.recorded_at),
-    actorKind: String(r.actor_kind),
-    sourceKind: String(r.source_kind),
-    sourceRef: str(r.source_ref),
-    consentText: str(r.consent_text),
-    consentTextHash: str(r.consent_text_hash),
-    optinId: str(r.optin_id),
-    messageId: str(r.message_id),
-    actorName: str(r.actor_name),
-    ip: str(r.ip),
-    userAgent: str(r.user_agent),
-    description: str(r.description),
-    proofRef: str(r.proof_ref),
-  };
-}
-
-function toToken(r: Row): TokenRow {
-  return {
-    hash: r.hash as Buffer,
-    purpose: r.purpose as TokenRow['purpose'],
-    subjectId: num(r.subject_id),
-    channel: str(r.channel) as TokenRow['channel'],
-    topics: r.topics as string[],
-    consentTextHash: str(r.consent_text_hash),
-    ref: str(r.ref),
-    createdAt: String(r.created_at),
-    expiresAt: String(r.expires_at),
-    usedAt: str(r.used_at),
-  };
-}
-
-function toRequest(r: Row): RequestRow {
-  return {
-    messageId: String(r.message_id),
-    mailbox: String(r.mailbox),
-    kind: String(r.kind),
-    receivedAt: String(r.received_at),
-    dueAt: String(r.due_at),
-    outcome: String(r.outcome),
-    subjectId: num(r.subject_id),
-    address: str(r.address),
-    detail: str(r.detail),
-    updatedAt: String(r.updated_at),
-  };
+function pgToken(r: Row): TokenRow {
+  return toToken(r, r.hash as Buffer, r.topics as string[]);
 }
 
 function identifiers(s: SubjectRow): string[] {
@@ -918,7 +823,7 @@ class PostgresTx implements StoreTx {
   }
   async findToken(hash: Buffer) {
     const { rows } = await this.run('findToken', [hash]);
-    return rows.length ? toToken(rows[0]) : undefined;
+    return rows.length ? pgToken(rows[0]) : undefined;
   }
   async claimToken(hash: Buffer, at: string) {
     return (await this.run('claimToken', [at, hash])).rowCount === 1;

@@ -1,0 +1,111 @@
+import type { ConsentRow, EventRow, RequestRow, SubjectRow, TokenRow } from './store';
+
+/**
+ * Rows as both dialects return them (snake_case columns, instants already as ISO text) into the
+ * Store's shapes. One mapping, so the dialects cannot drift apart in what they hand the ledger.
+ */
+export type DbRow = Record<string, unknown>;
+
+export function str(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+export function num(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+export function toSubject(r: DbRow): SubjectRow {
+  return {
+    id: Number(r.id),
+    email: str(r.email),
+    phone: str(r.phone),
+    externalId: str(r.external_id),
+    name: str(r.name),
+    locale: str(r.locale),
+    createdAt: String(r.created_at),
+    holdReason: str(r.hold_reason),
+    holdUntil: str(r.hold_until),
+    suppressedAt: str(r.suppressed_at),
+  };
+}
+
+export function toConsent(r: DbRow): ConsentRow {
+  return {
+    subjectId: Number(r.subject_id),
+    topic: String(r.topic),
+    channel: r.channel as ConsentRow['channel'],
+    status: r.status as ConsentRow['status'],
+    basis: r.basis as ConsentRow['basis'],
+    since: String(r.since),
+    invitedAt: str(r.invited_at),
+    lastSentAt: str(r.last_sent_at),
+    reminders: Number(r.reminders),
+    eventId: Number(r.event_id),
+    consentTextHash: str(r.consent_text_hash),
+    evidence: {
+      who: str(r.ev_who),
+      source: str(r.ev_source),
+      at: String(r.ev_at),
+      optinId: str(r.ev_optin_id),
+      description: str(r.ev_description),
+    },
+  };
+}
+
+export function toEvent(r: DbRow): EventRow {
+  return {
+    id: Number(r.id),
+    subjectId: Number(r.subject_id),
+    topic: str(r.topic),
+    channel: str(r.channel) as EventRow['channel'],
+    action: r.action as EventRow['action'],
+    fromStatus: str(r.from_status) as EventRow['fromStatus'],
+    toStatus: str(r.to_status) as EventRow['toStatus'],
+    basis: str(r.basis) as EventRow['basis'],
+    at: String(r.at),
+    recordedAt: String(r.recorded_at),
+    actorKind: String(r.actor_kind),
+    sourceKind: String(r.source_kind),
+    sourceRef: str(r.source_ref),
+    consentText: str(r.consent_text),
+    consentTextHash: str(r.consent_text_hash),
+    optinId: str(r.optin_id),
+    messageId: str(r.message_id),
+    actorName: str(r.actor_name),
+    ip: str(r.ip),
+    userAgent: str(r.user_agent),
+    description: str(r.description),
+    proofRef: str(r.proof_ref),
+  };
+}
+
+/** A token row; `hash` and `topics` come as each dialect stores them (bytes, a list). */
+export function toToken(r: DbRow, hash: Buffer, topics: string[]): TokenRow {
+  return {
+    hash,
+    purpose: r.purpose as TokenRow['purpose'],
+    subjectId: num(r.subject_id),
+    channel: str(r.channel) as TokenRow['channel'],
+    topics,
+    consentTextHash: str(r.consent_text_hash),
+    ref: str(r.ref),
+    createdAt: String(r.created_at),
+    expiresAt: String(r.expires_at),
+    usedAt: str(r.used_at),
+  };
+}
+
+export function toRequest(r: DbRow): RequestRow {
+  return {
+    messageId: String(r.message_id),
+    mailbox: String(r.mailbox),
+    kind: String(r.kind),
+    receivedAt: String(r.received_at),
+    dueAt: String(r.due_at),
+    outcome: String(r.outcome),
+    subjectId: num(r.subject_id),
+    address: str(r.address),
+    detail: str(r.detail),
+    updatedAt: String(r.updated_at),
+  };
+}
