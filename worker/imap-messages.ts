@@ -13,7 +13,11 @@ export interface FetchedMail {
   uid: number;
   size: number;
   internalDate: Date | null;
-  mail: RequestMail;
+  /**
+   * Parses the mail when it is its turn, so a batch holds raw bytes, not a hundred parsed mails
+   * (those would live long enough to be promoted to V8's old generation and grow the heap).
+   */
+  load: () => Promise<RequestMail | undefined>;
   /** The raw message, for a DKIM check: the buffer we have, or a stream from the server. */
   source: () => Promise<Buffer | Readable>;
 }
@@ -63,14 +67,12 @@ export async function fetchRequestMails(client: ImapFlow, meta: { uid: number; s
     if (m.size <= limits.maxWholeMessageBytes) {
       const source = sources.get(m.uid);
       if (!source) continue; // expunged meanwhile by someone else
-      fetched.push({ ...m, mail: await readRequestMail(source, limits), source: async () => source });
+      fetched.push({ ...m, load: () => readRequestMail(source, limits), source: async () => source });
       continue;
     }
-    const mail = await readLargeMail(client, m.uid, limits);
-    if (!mail) continue;
     fetched.push({
       ...m,
-      mail,
+      load: () => readLargeMail(client, m.uid, limits),
       source: async () => {
         const download = await client.download(String(m.uid), undefined, { uid: true });
         if (!download.content) throw new Error(`message ${m.uid} is gone`);

@@ -4,6 +4,7 @@ import type { DnsResolver } from '../core/mail/authenticity';
 import { processRequestMail, parseRequestOptions, type RequestMailResult } from '../core/mail/process';
 import { MailSender, type SentMail } from '../core/mail/send';
 import type { ComposedMail } from '../core/mail/compose';
+import type { RequestMail } from '../core/mail/request-mail';
 import type { MailboxLease } from '../core/store/store';
 import { fetchMeta, fetchRequestMails, takeBatch, type FetchedMail, type FetchLimits } from './imap-messages';
 import { parseWorkerSettings, type WorkerSettings, type WorkerSettingsInput } from './settings';
@@ -42,6 +43,8 @@ const KEYWORDS: Record<string, string> = {
   failed: '$ConsentFailed',
 };
 
+type WakeReason = 'mail' | 'timer' | 'closed' | 'lease' | 'stop';
+
 interface Retry {
   attempts: number;
   nextAt: number;
@@ -56,7 +59,9 @@ export class MailboxWorker {
   private readonly limits: FetchLimits;
   private readonly retries = new Map<number, Retry>();
   private stopping = false;
-  private wake: () => void = () => undefined;
+  /** Who waits for the next event (new mail, a drop, stop), and an event that came while no one did. */
+  private waiter?: (reason: WakeReason) => void;
+  private pendingWake?: WakeReason;
   private stopped: Promise<void> = Promise.resolve();
   private client?: ImapFlow;
   /** Settles when stop() is called: every wait races it. */
@@ -114,7 +119,7 @@ export class MailboxWorker {
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopSignal.abort();
-    this.wake();
+    this.notify('stop');
     await this.stopped.catch(() => undefined);
   }
 
@@ -167,7 +172,11 @@ export class MailboxWorker {
       // Without an error listener an error would end the process (imapflow emits, then closes).
       client.on('error', (error: Error) => (closedError = error));
     });
-    client.on('exists', () => this.wake());
+    // One listener each per session (not per wait): a long-lived connection collects nothing.
+    this.pendingWake = undefined;
+    client.on('exists', () => this.notify('mail'));
+    void closed.then(() => this.client === client && this.notify('closed'));
+    void lease?.lost.then(() => this.client === client && this.notify('lease'));
     try {
       await client.connect();
       const lock = await client.getMailboxLock(s.mailbox);
@@ -178,7 +187,7 @@ export class MailboxWorker {
         while (!this.stopping) {
           await this.drain(client);
           if (once) return;
-          const reason = await this.waitForMail(client, closed, lease);
+          const reason = await this.waitForMail(client);
           if (reason === 'closed') throw closedError ?? new Error('the IMAP connection closed');
           if (reason === 'lease') throw new Error('the mailbox lease was lost; another worker may hold the mailbox now');
         }
@@ -208,33 +217,43 @@ export class MailboxWorker {
     }
   }
 
-  private waitForMail(client: ImapFlow, closed: Promise<void>, lease: MailboxLease | null): Promise<'mail' | 'timer' | 'closed' | 'lease' | 'stop'> {
+  private notify(reason: WakeReason): void {
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      waiter(reason);
+    } else if (this.pendingWake === undefined || this.pendingWake === 'mail') {
+      // Remembered for the next wait: an EXISTS during a drain is not lost; a drop outranks mail.
+      this.pendingWake = reason;
+    }
+  }
+
+  /** Until new mail is announced, the poll timer fires, the connection or lease is lost, or stop(). */
+  private waitForMail(client: ImapFlow): Promise<WakeReason> {
     if (this.stopping) return Promise.resolve('stop');
+    const pending = this.pendingWake;
+    this.pendingWake = undefined;
+    if (pending) return Promise.resolve(pending);
     // imapflow starts no auto-IDLE while a lock is held; the holder may IDLE inside it. The next
     // command (the drain's SEARCH) ends it; maxIdleTime restarts it meanwhile.
     void client.idle().catch(() => undefined);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done('timer'), this.settings.pollSeconds * 1000);
-      const done = (reason: 'mail' | 'timer' | 'closed' | 'lease' | 'stop') => {
-        clearTimeout(timer);
-        this.wake = () => undefined;
-        resolve(reason);
-      };
-      this.wake = () => done(this.stopping ? 'stop' : 'mail');
-      void closed.then(() => done('closed'));
-      void lease?.lost.then(() => done('lease'));
-    });
+    return this.waitFor(this.settings.pollSeconds * 1000);
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number): Promise<WakeReason> {
+    this.pendingWake = undefined;
+    return this.waitFor(ms);
+  }
+
+  private waitFor(ms: number): Promise<WakeReason> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.wake = () => undefined;
-        resolve();
+        this.waiter = undefined;
+        resolve('timer');
       }, ms);
-      this.wake = () => {
+      this.waiter = (reason) => {
         clearTimeout(timer);
-        resolve();
+        resolve(reason);
       };
     });
   }
@@ -284,9 +303,19 @@ export class MailboxWorker {
     const workers = Array.from({ length: Math.min(this.settings.concurrency, fetched.length) }, async () => {
       while (next < fetched.length && !this.stopping) {
         const item = fetched[next++];
-        const before = chains.get(item.mail.messageId) ?? Promise.resolve();
-        const run = before.then(() => this.handleOne(item));
-        chains.set(item.mail.messageId, run.catch(() => undefined));
+        let mail: RequestMail | undefined;
+        try {
+          mail = await item.load();
+        } catch (error) {
+          const attempts = this.noteFailure(item.uid);
+          this.log({ event: 'failed', uid: item.uid, attempts, error: describe(error) });
+          if (attempts >= this.settings.maxAttempts) done.push({ uid: item.uid, folder: this.settings.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false });
+          continue;
+        }
+        if (!mail) continue; // expunged by someone else meanwhile
+        const before = chains.get(mail.messageId) ?? Promise.resolve();
+        const run = before.then(() => this.handleOne(item, mail));
+        chains.set(mail.messageId, run.catch(() => undefined));
         const outcome = await run;
         if (outcome) done.push({ uid: item.uid, ...outcome });
       }
@@ -295,11 +324,11 @@ export class MailboxWorker {
     return done.sort((a, b) => a.uid - b.uid);
   }
 
-  private async handleOne(item: FetchedMail): Promise<{ folder: string; keyword: string; seen: boolean } | undefined> {
+  private async handleOne(item: FetchedMail, mail: RequestMail): Promise<{ folder: string; keyword: string; seen: boolean } | undefined> {
     const s = this.settings;
     let result: RequestMailResult;
     try {
-      result = await processRequestMail(this.ledger, item.mail, this.requestOptions, {
+      result = await processRequestMail(this.ledger, mail, this.requestOptions, {
         receivedAt: item.internalDate ?? undefined,
         source: item.source,
         resolver: this.deps.resolver,
@@ -307,7 +336,7 @@ export class MailboxWorker {
       });
     } catch (error) {
       const attempts = this.noteFailure(item.uid);
-      this.log({ event: 'failed', uid: item.uid, messageId: item.mail.messageId, attempts, error: describe(error) });
+      this.log({ event: 'failed', uid: item.uid, messageId: mail.messageId, attempts, error: describe(error) });
       if (attempts < s.maxAttempts) return undefined;
       // Never lost: after too many tries a person gets it, in the review folder.
       return { folder: s.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false };

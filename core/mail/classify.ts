@@ -120,10 +120,10 @@ function choosePhrase(subject: string, own: string): { phrase: Phrase; where: 's
     const padded = ` ${text} `;
     for (const phrase of PHRASES) {
       if (phrase.isSubjectOnly && where !== 'subject') continue;
-      let at = padded.indexOf(` ${phrase.text} `);
+      let at = padded.indexOf(phrase.padded);
       while (at >= 0) {
         matches.push({ phrase, where, start: at, end: at + phrase.text.length });
-        at = padded.indexOf(` ${phrase.text} `, at + 1);
+        at = padded.indexOf(phrase.padded, at + 1);
       }
     }
   };

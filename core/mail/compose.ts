@@ -35,17 +35,21 @@ const HttpUrl = z
   .refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http://)');
 
 /** "Name <address>", a bare address, or { address, name } (already parsed). */
-export const MailboxSchema = z.union([
-  z.string().transform((value, ctx) => {
-    const parsed = parseMailbox(value);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value.slice(0, 80))} is not an address; use jan@example.com or Jan <jan@example.com>` });
-      return z.NEVER;
-    }
-    return parsed;
-  }),
-  z.object({ address: EmailSchema, name: z.string().trim().max(200).optional() }).transform((m) => (m.name ? { address: m.address, name: m.name } : { address: m.address })),
-]);
+export const MailboxSchema = z.unknown().transform((value, ctx): Mailbox => {
+  let parsed: Mailbox | undefined;
+  if (typeof value === 'string') parsed = parseMailbox(value);
+  else if (typeof value === 'object' && value !== null && typeof (value as Mailbox).address === 'string') {
+    const { address, name } = value as Mailbox;
+    const normalised = normaliseEmail(address);
+    if (normalised && !/[\r\n]/.test(name ?? '')) parsed = name ? { address: normalised, name } : { address: normalised };
+  }
+  if (!parsed) {
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : 'that';
+    ctx.addIssue({ code: 'custom', message: `${shown} is not an address; use jan@example.com or Jan <jan@example.com>` });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 const TemplateOverrideSchema = z
   .object({

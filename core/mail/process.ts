@@ -52,9 +52,14 @@ export const RequestOptionsSchema = z.object({
 export type RequestOptions = z.input<typeof RequestOptionsSchema>;
 type Options = z.output<typeof RequestOptionsSchema>;
 
+/** Options already parsed here are passed through as they are: a worker parses once, not per mail. */
+const PARSED = new WeakSet<object>();
+
 export function parseRequestOptions(input: unknown): Options {
+  if (typeof input === 'object' && input !== null && PARSED.has(input)) return input as Options;
   const parsed = RequestOptionsSchema.safeParse(input);
   if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error, 'mailbox settings'));
+  PARSED.add(parsed.data);
   return parsed.data;
 }
 

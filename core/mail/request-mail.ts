@@ -74,8 +74,44 @@ export async function readRequestMail(source: Buffer | string | Readable, limits
     ({ headerBytes, body } = await splitHeaderBlock(input, limits.maxHeaderBytes));
   }
   const headers = parseHeaderBlock(headerBytes, limits.maxHeaderBytes);
-  const parsed = await parseBody(body, limits);
+  const simple = Buffer.isBuffer(input) ? singlePartBody(input, headerBytes.length, headers, limits) : undefined;
+  const parsed = simple ?? (await parseBody(body, limits));
   return buildRequestMail(headers, headerBytes, parsed, limits);
+}
+
+/**
+ * Most request mails are one text part. Those are decoded here directly (transfer encoding, then
+ * charset), without mailparser's stream machinery: a worker reading thousands of them allocates
+ * far less. Anything else (multipart, an unknown encoding) goes to mailparser.
+ */
+function singlePartBody(source: Buffer, headerLength: number, headers: HeaderMap, limits: z.output<typeof MailLimitsSchema>): ParsedBody | undefined {
+  const contentType = parseContentType(firstHeader(headers, 'content-type'));
+  if (contentType.type !== 'text/plain' && contentType.type !== 'text/html') return undefined;
+  const encoding = (firstHeader(headers, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+  let raw = source.subarray(headerLength, headerLength + encodedTextLimit(limits));
+  if (encoding === 'base64') raw = Buffer.from(raw.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
+  else if (encoding === 'quoted-printable') raw = decodeQuotedPrintable(raw);
+  else if (!['7bit', '8bit', 'binary'].includes(encoding)) return undefined;
+  const text = decodeCharset(raw, contentType.params.charset);
+  const body: ParsedBody = { text: null, html: null, deliveryStatus: null, isTruncated: source.length - headerLength > encodedTextLimit(limits), error: null };
+  if (contentType.type === 'text/html') body.html = capText(text, limits.maxTextBytes, body);
+  else body.text = capText(text, limits.maxTextBytes, body);
+  return body;
+}
+
+/** RFC 2045 §6.7: soft line breaks out, =XX to its byte. */
+function decodeQuotedPrintable(raw: Buffer): Buffer {
+  const text = raw.toString('latin1').replace(/=\r?\n/g, '');
+  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+}
+
+/** The declared charset, or UTF-8; an unknown label reads as UTF-8 rather than failing. */
+function decodeCharset(raw: Buffer, charset: string | undefined): string {
+  try {
+    return new TextDecoder((charset ?? 'utf-8').trim().toLowerCase() || 'utf-8').decode(raw);
+  } catch {
+    return raw.toString('utf8');
+  }
 }
 
 /**

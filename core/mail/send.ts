@@ -26,7 +26,8 @@ export const SmtpSettingsSchema = z
     rejectUnauthorized: z.boolean().default(true),
     /** Keep connections open between mails (the worker sends many replies). */
     pool: z.boolean().default(true),
-    maxConnections: z.number().int().min(1).max(20).default(2),
+    /** Connections kept open at most (nodemailer's default: 5). */
+    maxConnections: z.number().int().min(1).max(20).optional(),
     timeoutSeconds: z.number().int().min(1).max(600).default(60),
     /** DKIM-sign outgoing mail; List-Unsubscribe and List-Unsubscribe-Post are always in the signature (RFC 8058 §4). */
     dkim: z
@@ -81,7 +82,7 @@ export class MailSender {
       connectionTimeout: s.timeoutSeconds * 1000,
       greetingTimeout: s.timeoutSeconds * 1000,
       socketTimeout: s.timeoutSeconds * 1000,
-      ...(s.pool ? { pool: true, maxConnections: s.maxConnections } : {}),
+      ...(s.pool ? { pool: true, ...(s.maxConnections ? { maxConnections: s.maxConnections } : {}) } : {}),
       ...(s.dkim ? { dkim: { ...s.dkim, headerFieldNames: DKIM_HEADERS } } : {}),
     };
     this.transport = nodemailer.createTransport(options as SMTPTransport.Options);

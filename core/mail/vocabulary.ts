@@ -14,7 +14,14 @@ export interface Phrase {
   intent: RequestIntent;
   language: Language;
   text: string; // normalised
+  /** ` text `: matched against the padded text, so only whole words match. */
+  padded: string;
   isSubjectOnly: boolean;
+}
+
+function phrase(intent: RequestIntent, language: Language, raw: string, isSubjectOnly: boolean): Phrase {
+  const text = normaliseWords(raw);
+  return { intent, language, text, padded: ` ${text} `, isSubjectOnly };
 }
 
 /** Lower case, accents dropped (ö -> o, ß -> ss), everything but letters and digits a single space. */
@@ -51,14 +58,14 @@ const all = <T>(perLanguage: PerLanguage<T[]>) => LANGUAGES.flatMap((l) => perLa
 
 export const PHRASES: readonly Phrase[] = REQUEST_INTENTS.flatMap((intent) =>
   LANGUAGES.flatMap((language) => [
-    ...words.intents[intent][language].anywhere.map((t) => ({ intent, language, text: normaliseWords(t), isSubjectOnly: false })),
-    ...words.intents[intent][language].subjectOnly.map((t) => ({ intent, language, text: normaliseWords(t), isSubjectOnly: true })),
+    ...words.intents[intent][language].anywhere.map((t) => phrase(intent, language, t, false)),
+    ...words.intents[intent][language].subjectOnly.map((t) => phrase(intent, language, t, true)),
   ]),
 );
 
 export const WHOLE_MESSAGE: readonly Phrase[] = REQUEST_INTENTS.flatMap((intent) =>
   LANGUAGES.flatMap((language) =>
-    (words.wholeMessage[intent]?.[language] ?? []).map((t) => ({ intent, language, text: normaliseWords(t), isSubjectOnly: false })),
+    (words.wholeMessage[intent]?.[language] ?? []).map((t) => phrase(intent, language, t, false)),
   ),
 );
 

@@ -52,14 +52,18 @@ export class Dovecot {
   readonly host = '127.0.0.1';
   readonly user = 'privacy@shop.example';
   readonly password = 'dovecot-test-password';
+  readonly dir: string;
+  readonly imapPort: number;
+  readonly lmtpPort: number;
   private child?: ChildProcess;
   private output = '';
 
-  private constructor(
-    readonly dir: string,
-    readonly imapPort: number,
-    readonly lmtpPort: number,
-  ) {}
+  // Plain erasable TypeScript (no parameter properties): bench/worker.mjs imports this file as it is.
+  private constructor(dir: string, imapPort: number, lmtpPort: number) {
+    this.dir = dir;
+    this.imapPort = imapPort;
+    this.lmtpPort = lmtpPort;
+  }
 
   get conf(): string {
     return join(this.dir, 'dovecot.conf');

@@ -15,14 +15,19 @@ export interface ReceivedMail {
 
 export class SmtpPeer {
   readonly received: ReceivedMail[] = [];
+  /** Deliveries accepted, also when they are not kept (`keep: false`). */
+  accepted = 0;
+  private keep = true;
   private failures = 0;
   private failCode = 451;
   private server?: SMTPServer;
   port = 0;
   private waiters: { count: number; resolve: () => void }[] = [];
 
-  static async start(): Promise<SmtpPeer> {
+  /** `keep: false` only counts what arrives (a sink for benchmarks: no parsing, no memory). */
+  static async start(options: { keep?: boolean } = {}): Promise<SmtpPeer> {
     const peer = new SmtpPeer();
+    peer.keep = options.keep ?? true;
     await peer.listen();
     return peer;
   }
@@ -50,12 +55,19 @@ export class SmtpPeer {
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: Buffer) => {
+      if (this.keep) chunks.push(c);
+    });
     stream.on('end', async () => {
       if (this.failures > 0) {
         this.failures--;
         const error = Object.assign(new Error(this.failCode >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: this.failCode });
         callback(error);
+        return;
+      }
+      this.accepted++;
+      if (!this.keep) {
+        callback(null);
         return;
       }
       const raw = Buffer.concat(chunks);
