@@ -9,6 +9,7 @@ import { CheckItemSchema, Ledger, RequestItemSchema, TopicsScopeSchema } from '.
 import { linkFor } from '../core/links';
 import { openStore } from '../core/store/open';
 import { parseInput } from '../core/validation';
+import { classifyFile, runWorkerCommand } from '../worker/cli';
 
 /**
  * `n8n-consent <command>`: the ledger for privacy officers and scripts. JSON on stdout, one object
@@ -29,6 +30,12 @@ Commands:
   remind --after DAYS [--max N] [--base-url URL]
   expire --after DAYS
   report                                  counts per topic x channel x status
+  worker [--config FILE] [--once]         the mailbox worker, until SIGTERM/SIGINT (settings:
+                                          FILE and CONSENT_IMAP_* / CONSENT_SMTP_* variables;
+                                          see worker/README.md)
+  classify FILE.eml [--trusted-authserv-id ID ...] [--dkim]
+                                          what the worker would make of a mail, as JSON,
+                                          without touching any mailbox (--dkim asks DNS)
 
 Options for every command:
   --db FILE        the SQLite ledger (default ./consent-ledger.sqlite)
@@ -67,6 +74,8 @@ const OPTIONS = {
   remind: { after: { type: 'string' }, max: { type: 'string' }, topic: { type: 'string' }, 'base-url': { type: 'string' } },
   expire: { after: { type: 'string' }, topic: { type: 'string' } },
   report: {},
+  worker: { config: { type: 'string' }, once: { type: 'boolean' } },
+  classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
 } as const;
 type Command = keyof typeof OPTIONS;
 
@@ -205,7 +214,24 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
   async report(ctx) {
     (await ctx.ledger.report()).forEach(ctx.out);
   },
+
+  async worker(ctx) {
+    await runWorkerCommand(ctx.ledger, { config: ctx.values.config as string | undefined, once: ctx.values.once === true });
+  },
+
+  async classify(ctx) {
+    ctx.out(
+      await classifyFile(one(ctx, 'FILE.eml'), {
+        ledger: ctx.ledger,
+        trustedAuthservIds: (ctx.values['trusted-authserv-id'] as string[] | undefined) ?? [],
+        verifyDkim: ctx.values.dkim === true,
+      }),
+    );
+  },
 };
+
+/** Commands that can do without the ledger: classify checks a token in a mail only when it has one. */
+const LEDGER_OPTIONAL = new Set<Command>(['classify']);
 
 export async function runCli(argv: string[], out: Out = (v) => process.stdout.write(`${JSON.stringify(v)}\n`)): Promise<number> {
   const [command, ...rest] = argv;
@@ -230,18 +256,21 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
       return 0;
     }
     const secret = (values.secret as string | undefined) ?? process.env.CONSENT_SECRET;
-    if (!secret) throw new InvalidInput('no secret: set CONSENT_SECRET or pass --secret (at least 32 characters; make one with: openssl rand -base64 32)');
+    const needsLedger = !LEDGER_OPTIONAL.has(command as Command);
+    if (!secret && needsLedger) throw new InvalidInput('no secret: set CONSENT_SECRET or pass --secret (at least 32 characters; make one with: openssl rand -base64 32)');
     const clock = typeof values.now === 'string' ? fixedClock(parseInstant(values.now, '--now')) : systemClock;
-    const postgres = (values.postgres as string | undefined) ?? process.env.CONSENT_POSTGRES_URL;
-    if (postgres && values.db) throw new InvalidInput('give --db (SQLite) or --postgres (PostgreSQL), not both');
-    const store = await openStore(
-      postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: (values.db as string | undefined) ?? './consent-ledger.sqlite' },
-    );
-    ledger = new Ledger(store, { secret }, clock);
-    await ledger.verifySecret();
+    if (secret) {
+      const postgres = (values.postgres as string | undefined) ?? process.env.CONSENT_POSTGRES_URL;
+      if (postgres && values.db) throw new InvalidInput('give --db (SQLite) or --postgres (PostgreSQL), not both');
+      const store = await openStore(
+        postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: (values.db as string | undefined) ?? './consent-ledger.sqlite' },
+      );
+      ledger = new Ledger(store, { secret }, clock);
+      await ledger.verifySecret();
+    }
     const operator = (values.operator as string | undefined) ?? process.env.CONSENT_OPERATOR;
     await HANDLERS[command as Command]({
-      ledger,
+      ledger: ledger as Ledger,
       values: values as Context['values'],
       positionals,
       out,
