@@ -85,21 +85,25 @@ function whoRunsDovecot() {
 
 /**
  * Starts a private Dovecot in the foreground (`dovecot -F`): IMAP and LMTP on free 127.0.0.1 ports,
- * plaintext login (loopback only), one maildir user per entry of `users`. Its mail stays in
- * `dir` (a second start finds it again); its sockets live in a short temporary folder.
+ * plaintext login (loopback only), one maildir user per entry of `users`. Its config and log are
+ * in `dir`; its sockets live in a short temporary folder. Its mail stays between starts: in `dir`,
+ * or, as root, in a folder of its own under the temporary folder (see dataFolder).
+ * `ephemeral`: the mail is removed on stop().
  */
-export async function startDovecot({ dir, users, imapPort, log = logStep }) {
+export async function startDovecot({ dir, users, imapPort, ephemeral = false, log = logStep }) {
   const binary = findDovecot();
   if (!binary) throw new Error('Dovecot is not installed (apt-get install dovecot-imapd dovecot-lmtpd), or set DOVECOT_BIN');
   dir = path.resolve(dir);
+  fs.mkdirSync(dir, { recursive: true });
   const who = whoRunsDovecot();
-  const homes = path.join(dir, 'homes');
+  const data = dataFolder(dir);
+  const homes = path.join(data, 'homes');
   fs.mkdirSync(homes, { recursive: true });
   // Unix socket paths are short (108 bytes): the run folder is not inside a deep checkout.
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-run-'));
-  const stateDir = path.join(dir, 'state');
+  const stateDir = path.join(data, 'state');
   fs.mkdirSync(stateDir, { recursive: true });
-  const usersFile = path.join(dir, 'users');
+  const usersFile = path.join(data, 'users');
   const lines = users.map(({ user, password }) => {
     if (/[:\s]/.test(user) || /[:\n]/.test(password)) throw new Error(`Dovecot user or password with ':' or a line break: ${user}`);
     const home = path.join(homes, user.replace(/[^A-Za-z0-9@._-]/g, '_'));
@@ -198,8 +202,23 @@ service lmtp {
       }
       killGroup(child.pid, 'SIGKILL');
       fs.rmSync(runDir, { recursive: true, force: true });
+      if (ephemeral && data !== dir) fs.rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Where the users file and the mail live. As root, Dovecot reads them as its own users (`dovecot`
+ * for the users file, `nobody` for the mail), which cannot pass a private folder such as the
+ * try-out's (0700) or a home folder: then a folder of their own under the temporary folder, named
+ * after `dir`, so the next start finds the same mail.
+ */
+function dataFolder(dir) {
+  if (process.getuid?.() !== 0) return dir;
+  const data = path.join(os.tmpdir(), `consent-dovecot-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`);
+  fs.mkdirSync(data, { recursive: true, mode: 0o711 });
+  fs.chmodSync(data, 0o711);
+  return data;
 }
 
 function canConnect(port) {
@@ -387,6 +406,7 @@ function isLoopbackUrl(value) {
  *  privacyAddress  the mailbox address delivered into Dovecot
  *  dovecot         'auto' (start it when installed), 'require' (fail without it), 'off'
  *  mailboxPassword the IMAP password of the privacy mailbox (default: made up and kept in dir)
+ *  ephemeral       remove the mailbox's mail on stop (tests)
  * @returns {Promise<{smtp: {host: string, port: number}, inboxUrl: string, apiUrl: string,
  *   imap: {host: string, port: number, user: string, password: string, secure: false} | null,
  *   dovecotReason: string | null, store: MailStore, deliverToMailbox: Function, stop: () => Promise<void>}>}
@@ -400,6 +420,7 @@ export async function startMailSandbox({
   authservId = SANDBOX_DEFAULTS.authservId,
   dovecot = 'auto',
   mailboxPassword,
+  ephemeral = false,
   log = logStep,
 } = {}) {
   if (!dir) throw new Error('startMailSandbox: dir is required (the mails are kept there)');
@@ -426,7 +447,7 @@ export async function startMailSandbox({
         const passwordFile = path.join(dir, 'mailbox-password');
         mailboxPassword ??= fs.existsSync(passwordFile) ? fs.readFileSync(passwordFile, 'utf8').trim() : randomBytes(12).toString('base64url');
         fs.writeFileSync(passwordFile, `${mailboxPassword}\n`, { mode: 0o600 });
-        const server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], imapPort, log });
+        const server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], imapPort, ephemeral, log });
         stoppers.push(() => server.stop());
         imap = { host: LOOPBACK, port: server.imapPort, user: privacyAddress, password: mailboxPassword, secure: false, pid: server.pid, conf: server.conf };
         lmtp = nodemailer.createTransport({ lmtp: true, host: LOOPBACK, port: server.lmtpPort, ignoreTLS: true });

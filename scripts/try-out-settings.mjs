@@ -14,7 +14,7 @@ export const SAMPLE_WORKFLOW_FILES = [
 export const SAMPLE_CREDENTIALS = Object.freeze({
   ledger: { id: 'consentLedgerSmpl', name: 'Consent Ledger', type: 'consentLedgerApi' },
   smtp: { id: 'consentSmtpSample', name: 'Consent SMTP', type: 'consentSmtpApi' },
-  mailbox: { id: 'consentImapSample', name: 'Privacy mailbox', type: 'consentMailboxApi' },
+  mailbox: { id: 'consentImapSample', name: 'Privacy mailbox', type: 'consentImapApi' },
 });
 
 export const ORGANISATION = 'Example Shop';
@@ -87,13 +87,41 @@ export function tryOutCredentials({ baseUrl, ledger, secret, sandbox }) {
       data: {
         host: sandbox.imap.host,
         port: sandbox.imap.port,
+        // The sandbox's Dovecot is on this machine and speaks plain IMAP; a real mailbox uses TLS.
         secure: false,
         user: sandbox.imap.user,
+        authentication: 'password',
         password: sandbox.imap.password,
+        accessToken: '',
+        ignoreTlsErrors: false,
       },
     });
   }
   return credentials;
+}
+
+/**
+ * What the try-out changes in a sample before importing it. The inbox-erasure sample ships with
+ * no trusted authserv-id (a name a sender could write would let anyone erase anyone); here the
+ * sandbox plays the organisation's border mail server, so its name is trusted, and DKIM is not
+ * checked by DNS (the try-out is offline; the sandbox has checked the sender).
+ */
+export function localiseWorkflow(workflow, { sandbox }) {
+  if (workflow.id !== 'consentInboxErasure') return workflow;
+  return {
+    ...workflow,
+    nodes: workflow.nodes.map((node) =>
+      node.type.endsWith('.consentMailboxTrigger')
+        ? {
+            ...node,
+            parameters: {
+              ...node.parameters,
+              options: { ...node.parameters.options, trustedAuthservIds: sandbox.authservId, verifyDkim: false, pollSeconds: 5, retrySeconds: 2 },
+            },
+          }
+        : node,
+    ),
+  };
 }
 
 export const TRYOUT_SETTINGS = Object.freeze({

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n } from './n8n-host.mjs';
 import { startMailSandbox } from './mail-sandbox.mjs';
-import { tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
+import { localiseWorkflow, tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LOOPBACK = '127.0.0.1';
@@ -263,6 +263,7 @@ function commandLineOf(pid) {
  *  n8nEnv         extra environment for n8n
  *  postgresUrl    a PostgreSQL ledger instead of the SQLite file (CONSENT_POSTGRES_URL)
  *  dovecot        'auto' | 'require' | 'off' (the privacy mailbox of the inbox-erasure workflow)
+ *  ephemeral      the folder is thrown away after stop (tests): so is the mailbox's mail
  *  packageDir     the package to install (default: this repository, built)
  * @returns {Promise<{urls: object, owner: object, ledger: object, n8n: object, sandbox: object, stop: () => Promise<void>}>}
  */
@@ -274,6 +275,7 @@ export async function startTryOut({
   n8nEnv = {},
   postgresUrl,
   dovecot = 'auto',
+  ephemeral = false,
   packageDir = REPO_ROOT,
   log = logStep,
 } = {}) {
@@ -320,7 +322,7 @@ export async function startTryOut({
 
   try {
     // -- the mail sandbox (SMTP peer, privacy mailbox in Dovecot, inbox page)
-    const sandbox = await startMailSandbox({ dir: path.join(dir, 'mail-sandbox'), smtpPort, webPort: inboxPort, imapPort, dovecot, log });
+    const sandbox = await startMailSandbox({ dir: path.join(dir, 'mail-sandbox'), smtpPort, webPort: inboxPort, imapPort, dovecot, ephemeral, log });
     stoppers.push(() => sandbox.stop());
     if (sandbox.imap) groups.push({ pid: sandbox.imap.pid, what: 'Dovecot' });
     writeRunning();
@@ -349,7 +351,7 @@ export async function startTryOut({
       state.credentials = credentialsHash;
       saveState();
     }
-    const allWorkflows = [...workflows.map((file) => JSON.parse(fs.readFileSync(file, 'utf8'))), ...extraWorkflows];
+    const allWorkflows = [...workflows.map((file) => JSON.parse(fs.readFileSync(file, 'utf8'))), ...extraWorkflows].map((w) => localiseWorkflow(w, settings));
     const changed = allWorkflows.filter((w) => state.workflows?.[w.id] !== sha256(w));
     if (changed.length > 0) {
       log(`importing and publishing ${changed.length} workflow(s): ${changed.map((w) => w.name).join('; ')}`);

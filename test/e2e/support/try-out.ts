@@ -67,6 +67,7 @@ export function startTryOut(options: TryOutOptions = {}): Promise<TryOut> {
     dir,
     ports: {},
     dovecot: 'require',
+    ephemeral: true,
     ...(options.workflows ? { workflows: options.workflows.map((f) => path.join(REPO_ROOT, f)) } : {}),
     ...(options.extraWorkflows ? { extraWorkflows: options.extraWorkflows } : {}),
     ...(options.n8nEnv ? { n8nEnv: options.n8nEnv } : {}),
