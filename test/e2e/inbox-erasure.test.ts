@@ -171,4 +171,22 @@ describe('inbox erasure requests (workflows/inbox-erasure.json) on a real n8n', 
     expect(await check(tryOut, 'bob@example.test')).toMatchObject({ allowed: false, reason: 'suppressed' });
     expect(await movedTo('erase-bob-1@example.test')).toBe('Processed');
   });
+
+  test("the sandbox inbox's compose form delivers a request the trigger answers (the try-out's step 5)", async () => {
+    const before = await lastMailId(tryOut);
+    const context = await browser.newContext({ userAgent: PERSON_USER_AGENT });
+    const page = await context.newPage();
+    await page.goto(`${tryOut.sandbox.inboxUrl}compose`);
+    await page.getByLabel('From (the address you signed up with)').fill('carla@example.test');
+    await page.getByRole('button', { name: 'Deliver into the privacy mailbox' }).click();
+    await page.getByText('delivered to the privacy mailbox', { exact: false }).waitFor();
+    await context.close();
+
+    const reply = await waitForMail(tryOut, { to: 'carla@example.test', after: before });
+
+    // Nobody by that address: the answer says so, and no one else is touched.
+    expect(reply.subject).toMatch(/^(Your request at|Uw verzoek bij) Example Shop$/);
+    expect(reply.headers['in-reply-to']).toMatch(/^<[0-9a-f]{24}@example\.test>$/);
+    expect(await check(tryOut, 'carla@example.test')).toMatchObject({ allowed: false, reason: 'suppressed' });
+  });
 });
