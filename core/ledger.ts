@@ -60,7 +60,8 @@ export const RequestItemSchema = z
     topics: z.array(TopicSchema).min(1, 'give at least one topic').default(['newsletter']),
     channel: ChannelSchema.default('email'),
     consentText: z.string().trim().min(1, 'the consent text the person sees is required').max(10_000),
-    evidence: EvidenceSchema.default({ actor: { kind: 'system' }, source: { kind: 'api' } }),
+    /** Who asked, from where. Absent: the system, through the API (one shared value, not one per item). */
+    evidence: EvidenceSchema.optional(),
   })
   .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id', when: onlyIfValid });
 export type RequestItem = z.output<typeof RequestItemSchema>;
@@ -216,7 +217,9 @@ export interface SubjectExport {
   activeTokens: number;
 }
 
-const REQUEST_CHUNK = 500;
+const REQUEST_CHUNK = 250;
+
+const SYSTEM_EVIDENCE: Evidence = Object.freeze({ actor: Object.freeze({ kind: 'system' as const }), source: Object.freeze({ kind: 'api' as const }) });
 
 /**
  * ISO 8601 of an instant, remembering the last few: a batch stamps every row with the same
@@ -502,7 +505,7 @@ export class Ledger {
         }
         const next = this.nextConsent(c, { subjectId: subject.id, topic, channel: item.channel }, transition.to, transition.basis, action, at);
         const event = this.eventFrom(
-          item.evidence,
+          item.evidence ?? SYSTEM_EVIDENCE,
           { subjectId: subject.id, topic, channel: item.channel, action, fromStatus: from, toStatus: transition.to, basis: transition.basis },
           now,
           { text: item.consentText, hash: textHash },

@@ -59,8 +59,10 @@ export function tokenHash(random: Buffer): Buffer {
 }
 
 export function issueToken(key: Buffer, purpose: TokenPurpose, expiresAt: Date, random: Buffer = randomTokenBytes(), hash?: Buffer): IssuedToken {
-  const body = `${PURPOSE_LETTER[purpose]}1.${Math.floor(expiresAt.getTime() / 1000).toString(36)}.${random.toString('base64url')}`;
-  return { token: `${body}.${mac(key, body).toString('base64url')}`, hash: hash ?? tokenHash(random), expiresAt };
+  const body = [`${PURPOSE_LETTER[purpose]}1`, Math.floor(expiresAt.getTime() / 1000).toString(36), random.toString('base64url')].join('.');
+  // join makes one flat string: a campaign keeps 100k of these, and a concatenation tree costs
+  // several times the bytes of the token it spells.
+  return { token: [body, mac(key, body).toString('base64url')].join('.'), hash: hash ?? tokenHash(random), expiresAt };
 }
 
 /**
