@@ -88,7 +88,8 @@ async function main() {
   }
   if (ledger.kind === 'sqlite') {
     say(`  Consent ledger   ${rel(ledger.path)}`);
-    say(`                   npx n8n-consent report --db ${rel(ledger.path)} --secret "$(cat ${secretFile})"`);
+    // The project's own Node 24 (node:sqlite), whatever `node` the shell finds first.
+    say(`                   ${rel(path.join(REPO_ROOT, 'node_modules', '.bin', 'node'))} ${rel(path.join(REPO_ROOT, 'dist', 'cli', 'main.js'))} report --db ${rel(ledger.path)} --secret "$(cat ${secretFile})"`);
   } else {
     say('  Consent ledger   PostgreSQL (CONSENT_POSTGRES_URL)');
   }
