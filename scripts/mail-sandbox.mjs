@@ -90,13 +90,15 @@ function whoRunsDovecot() {
  * or, as root, in a folder of its own under the temporary folder (see dataFolder).
  * `ephemeral`: the mail is removed on stop().
  */
-export async function startDovecot({ dir, users, imapPort, ephemeral = false, log = logStep }) {
+export async function startDovecot({ dir, users, imapPort, ephemeral = false, fresh = false, log = logStep }) {
   const binary = findDovecot();
   if (!binary) throw new Error('Dovecot is not installed (apt-get install dovecot-imapd dovecot-lmtpd), or set DOVECOT_BIN');
   dir = path.resolve(dir);
   fs.mkdirSync(dir, { recursive: true });
   const who = whoRunsDovecot();
   const data = dataFolder(dir);
+  // A new try-out folder starts with an empty mailbox, even where the mail lives elsewhere.
+  if (fresh && data !== dir) for (const entry of fs.readdirSync(data)) fs.rmSync(path.join(data, entry), { recursive: true, force: true });
   const homes = path.join(data, 'homes');
   fs.mkdirSync(homes, { recursive: true });
   // Unix socket paths are short (108 bytes): the run folder is not inside a deep checkout.
@@ -218,6 +220,8 @@ function dataFolder(dir) {
   const data = path.join(os.tmpdir(), `consent-dovecot-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`);
   fs.mkdirSync(data, { recursive: true, mode: 0o711 });
   fs.chmodSync(data, 0o711);
+  // Said where it is found: whoever throws `dir` away removes this too.
+  fs.writeFileSync(path.join(dir, 'data-folder'), `${data}\n`);
   return data;
 }
 
@@ -445,9 +449,10 @@ export async function startMailSandbox({
         if (dovecot === 'require') throw new Error(dovecotReason);
       } else {
         const passwordFile = path.join(dir, 'mailbox-password');
-        mailboxPassword ??= fs.existsSync(passwordFile) ? fs.readFileSync(passwordFile, 'utf8').trim() : randomBytes(12).toString('base64url');
+        const fresh = !fs.existsSync(passwordFile);
+        mailboxPassword ??= fresh ? randomBytes(12).toString('base64url') : fs.readFileSync(passwordFile, 'utf8').trim();
         fs.writeFileSync(passwordFile, `${mailboxPassword}\n`, { mode: 0o600 });
-        const server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], imapPort, ephemeral, log });
+        const server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], imapPort, ephemeral, fresh, log });
         stoppers.push(() => server.stop());
         imap = { host: LOOPBACK, port: server.imapPort, user: privacyAddress, password: mailboxPassword, secure: false, pid: server.pid, conf: server.conf };
         lmtp = nodemailer.createTransport({ lmtp: true, host: LOOPBACK, port: server.lmtpPort, ignoreTLS: true });

@@ -75,6 +75,9 @@ describe('npm start (scripts/start.mjs)', () => {
       run.child.kill('SIGINT');
       await run.exited;
     }
+    // As root the privacy mailbox's mail lives outside the try-out folder (scripts/mail-sandbox.mjs).
+    const marker = path.join(dir, 'mail-sandbox', 'dovecot', 'data-folder');
+    if (existsSync(marker)) rmSync(readFileSync(marker, 'utf8').trim(), { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
