@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { InvalidInput } from './errors';
 
 /** Where the ledger gets "now" from. Tests and the CLI's --now set it; nothing else reads Date. */
@@ -35,4 +36,27 @@ export function addOneMonth(at: Date): Date {
   const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
   next.setUTCDate(Math.min(day, lastDay));
   return next;
+}
+
+/**
+ * A clock read from a file that holds one ISO 8601 instant, read at every call; while the file is
+ * missing or empty, the system time. For demos and end-to-end tests that must let days pass for
+ * reminders and expiry without waiting: set CONSENT_CLOCK_FILE for n8n (the nodes use it) and
+ * write a later instant into the file. Never set it in production.
+ */
+export function fileClock(path: string): Clock {
+  return () => {
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8').trim();
+    } catch {
+      return new Date();
+    }
+    return text ? parseInstant(text, 'CONSENT_CLOCK_FILE') : new Date();
+  };
+}
+
+/** The clock the environment asks for: CONSENT_CLOCK_FILE, else the system's. */
+export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): Clock {
+  return env.CONSENT_CLOCK_FILE ? fileClock(env.CONSENT_CLOCK_FILE) : systemClock;
 }

@@ -37,5 +37,6 @@ export function copyNodeAssets(outDir = path.join(ROOT, 'dist')) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const copied = copyNodeAssets(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
-  process.stdout.write(`copied ${copied.length} files tsup does not write: ${copied.filter((f) => !/\.(svg|png)$/.test(f)).join(', ')} and the icons\n`);
+  // Quiet by default: it runs after every build (tests, npm start); CONSENT_VERBOSE_BUILD=1 lists.
+  if (process.env.CONSENT_VERBOSE_BUILD) process.stdout.write(`copied ${copied.length} files tsup does not write: ${copied.filter((f) => !/\.(svg|png)$/.test(f)).join(', ')} and the icons\n`);
 }

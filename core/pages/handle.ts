@@ -75,6 +75,7 @@ export interface LinkResult {
   problem?: LinkProblem;
   errorCode?: string;
   receiptId?: string;
+  externalIds?: string[];
   requestMessageId?: string;
 }
 
@@ -261,6 +262,8 @@ async function act(ledger: LinkLedger, r: Ready, action: LinkAction): Promise<Li
       const page: DonePage = done.outcome === 'suppressed' ? { kind: 'verification_received', retained: true } : { kind: 'erased' };
       return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('erase', action, locale, {
         outcome: done.outcome, subjectId: done.subjectId, receiptId: done.receiptId || undefined, requestMessageId: done.requestMessageId,
+        // The CRM ids to delete downstream (none under a retention hold): ids, not personal data.
+        externalIds: done.externalIds,
       }));
     }
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { clockFromEnvironment } from '../../core/clock';
 import { Ledger } from '../../core/ledger';
 import { openStore } from '../../core/store/open';
 import { readLedgerCredential, type LedgerConnectionConfig, type LedgerCredential } from './credentials';
@@ -34,7 +35,7 @@ export async function openLedger(config: LedgerConnectionConfig): Promise<Ledger
 	const store = await openStore(config.store);
 	let isVerified = false;
 	try {
-		const ledger = new Ledger(store, config.settings);
+		const ledger = new Ledger(store, config.settings, clockFromEnvironment());
 		await ledger.verifySecret();
 		isVerified = true;
 		return ledger;

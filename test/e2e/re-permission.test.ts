@@ -1,8 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import {
-  agePendingInvitations,
+  LedgerClock,
   lastMailId,
   ledgerCli,
   mails,
@@ -18,7 +20,7 @@ import {
 
 // The re-permission sample, end to end. Its daily Schedule Trigger is swapped for a Webhook of the
 // same name (everything after it is the sample as it ships), so the test can run "this morning"
-// at once; days pass by ageing the pending invitations in the ledger (see agePendingInvitations).
+// at once; days pass on the ledger's clock (CONSENT_CLOCK_FILE, see LedgerClock), not by waiting.
 
 const CSV = path.join(REPO_ROOT, 'workflows', 'contacts-sample.csv');
 const EVERYONE = ['anna.jansen', 'bram.devries', 'carla.smit', 'daan.bakker', 'eva.visser', 'finn.mulder'].map((n) => `${n}@example.test`);
@@ -46,13 +48,16 @@ async function status(tryOut: TryOut, email: string) {
 
 describe('re-permission of existing contacts (workflows/re-permission.json) on a real n8n', () => {
   let tryOut: TryOut;
+  let clock: LedgerClock;
   let browser: Browser;
   let invitations: SandboxMail[] = [];
 
   beforeAll(async () => {
+    clock = new LedgerClock(mkdtempSync(path.join(tmpdir(), 'consent-clock-')));
     tryOut = await startTryOut({
       workflows: ['workflows/unsubscribe-and-preferences.json'],
       extraWorkflows: [withDailyRunByWebhook()],
+      n8nEnv: clock.env,
     });
     browser = await launchChromium();
   }, 20 * 60_000);
@@ -112,24 +117,24 @@ describe('re-permission of existing contacts (workflows/re-permission.json) on a
   test('after 7 days the morning run reminds Anna only; after 14 days once more; then no more', async () => {
     expect(await runDailySchedule()).toEqual([]); // nothing is due on day 0
 
-    expect(agePendingInvitations(tryOut, 8)).toBe(1); // Anna's invitation; Bram's is no longer pending
+    clock.advanceDays(8); // Anna's invitation is due; Bram's is no longer pending
     const first = await runDailySchedule();
     expect(first.map((m) => [m.envelope.to, m.subject])).toEqual([[['anna.jansen@example.test'], 'Herinnering: wilt u berichten van Example Shop blijven ontvangen?']]);
     expect(await status(tryOut, 'anna.jansen@example.test')).toMatchObject({ status: 'reminded' });
 
     expect(await runDailySchedule()).toEqual([]); // the same day: not again
 
-    agePendingInvitations(tryOut, 8);
+    clock.advanceDays(8);
     const second = await runDailySchedule();
     expect(second.map((m) => m.envelope.to)).toEqual([['anna.jansen@example.test']]);
 
-    agePendingInvitations(tryOut, 8);
+    clock.advanceDays(8);
     expect(await runDailySchedule()).toEqual([]); // at most 2 reminders
     expect(await status(tryOut, 'anna.jansen@example.test')).toMatchObject({ status: 'reminded', allowed: false });
   });
 
   test('after 30 days without an answer the invitation expires, without a mail', async () => {
-    agePendingInvitations(tryOut, 7); // 31 days since the invitation
+    clock.advanceDays(7); // 31 days since the invitation
 
     expect(await runDailySchedule()).toEqual([]);
 

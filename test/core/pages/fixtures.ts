@@ -14,7 +14,7 @@ export const CONSENT_TEXT = 'Ja, ik wil de nieuwsbrief van Voorbeeld BV ontvange
 
 export async function signup(
   ledger: Ledger,
-  person: { email: string; name?: string; locale?: 'nl' | 'en'; topics?: string[] },
+  person: { email: string; name?: string; locale?: 'nl' | 'en'; topics?: string[]; externalId?: string },
 ): Promise<RequestResult & { confirmToken: string; unsubscribeToken: string }> {
   const item = parseInput(RequestItemSchema, {
     consentText: CONSENT_TEXT,

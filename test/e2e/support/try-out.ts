@@ -4,7 +4,7 @@
 // itself when jest goes away (its stdin closes).
 
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -220,28 +220,25 @@ export function sampleWorkflow(file: string): { id: string; name: string; nodes:
 export const PERSON_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
 /**
- * Ages the pending invitations in the ledger file by `days`: their invitation and last mail move
- * that far into the past, which is what the reminder and expiry rules look at. A stand-in for a
- * test clock in the nodes (see the e2e README note): n8n's own clock and the tokens are untouched.
+ * The ledger's clock for a try-out: n8n is started with CONSENT_CLOCK_FILE pointing at a file this
+ * writes, so days pass for reminders and expiry without waiting (the nodes read "now" from it).
+ * n8n's own clock and the Schedule Trigger are untouched.
  */
-export function agePendingInvitations(tryOut: TryOut, days: number): number {
-  if (tryOut.ledger.kind !== 'sqlite') throw new Error('agePendingInvitations works on the SQLite ledger file');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
-  const db = new DatabaseSync(tryOut.ledger.path);
-  try {
-    db.exec('PRAGMA busy_timeout = 10000');
-    const shift = `-${days} days`;
-    const result = db
-      .prepare(
-        `UPDATE consents SET
-           invited_at = strftime('%Y-%m-%dT%H:%M:%fZ', invited_at, ?),
-           last_sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', last_sent_at, ?)
-         WHERE status IN ('optin', 'invited', 'reminded')`,
-      )
-      .run(shift, shift);
-    return Number(result.changes);
-  } finally {
-    db.close();
+export class LedgerClock {
+  readonly file: string;
+  private at = Date.now();
+
+  constructor(dir: string) {
+    this.file = path.join(dir, 'ledger-clock.txt');
+  }
+
+  /** The environment n8n needs to use this clock. */
+  get env(): Record<string, string> {
+    return { CONSENT_CLOCK_FILE: this.file };
+  }
+
+  advanceDays(days: number): void {
+    this.at += days * 86_400_000;
+    writeFileSync(this.file, new Date(this.at).toISOString());
   }
 }
