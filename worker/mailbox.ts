@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { Ledger } from '../core/ledger';
 import type { DnsResolver } from '../core/mail/authenticity';
-import { processRequestMail, parseRequestOptions, type RequestMailResult } from '../core/mail/process';
+import { processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/mail/process';
 import { MailSender, type SentMail } from '../core/mail/send';
 import type { ComposedMail } from '../core/mail/compose';
 import type { RequestMail } from '../core/mail/request-mail';
@@ -29,8 +29,31 @@ export interface WorkerDeps {
   log?: (line: WorkerLogLine) => void;
   /** DNS for the DKIM check (tests serve their own keys). */
   resolver?: DnsResolver;
-  /** Sends replies; by default over the settings' SMTP server. */
-  sendReply?: (mail: ComposedMail) => Promise<SentMail>;
+  /**
+   * Sends replies; by default over the settings' SMTP server. `null`: the worker sends nothing and
+   * each reply comes back composed, status `pending`, for someone else to send (the n8n trigger).
+   */
+  sendReply?: ((mail: ComposedMail) => Promise<SentMail>) | null;
+  /** Handles one mail instead of processRequestMail (same contract), e.g. the trigger's "record only". */
+  processMail?: (ledger: Ledger, mail: RequestMail, options: ReturnType<typeof parseRequestOptions>, hooks: RequestHooks) => Promise<RequestMailResult>;
+  /**
+   * Called with each batch's finished mails after their ledger commits and before any of them is
+   * marked or moved: the n8n trigger hands them to a workflow here and returns when the run is over.
+   * Mails it names in `keep` stay in the inbox and come back later (as repeats: the ledger has them),
+   * counted as failed attempts; if it throws, all stay. `signal` aborts when the worker was told to
+   * stop and `stopGraceSeconds` have passed: then give up waiting and keep what is not finished.
+   */
+  onBatch?: (mails: HandedMail[], signal: AbortSignal) => Promise<{ keep?: number[] } | void>;
+  /** After a failed session, with the error itself (the log line has only its text). */
+  onDisconnected?: (error: unknown, info: { failures: number; retryInSeconds: number }) => void;
+  /** How long stop() waits for onBatch to finish before aborting its signal. Default 30. */
+  stopGraceSeconds?: number;
+}
+
+/** A mail whose ledger work is done, on its way to being marked and moved. */
+export interface HandedMail {
+  uid: number;
+  result: RequestMailResult;
 }
 
 const KEYWORDS: Record<string, string> = {
@@ -45,6 +68,24 @@ const KEYWORDS: Record<string, string> = {
 
 type WakeReason = 'mail' | 'timer' | 'closed' | 'lease' | 'stop';
 
+interface Finished {
+  uid: number;
+  folder: string;
+  keyword: string;
+  seen: boolean;
+  /** Absent for a mail given up on after too many failures (it goes to review unprocessed). */
+  result?: RequestMailResult;
+}
+
+/** A NOOP this often while onBatch runs keeps the idle connection from timing out. */
+const KEEPALIVE_MS = 60_000;
+
+/**
+ * Stores without a lease of their own (SQLite: one process) are leased inside the process, so an
+ * n8n trigger being tested in the editor waits while the active workflow's trigger reads the mailbox.
+ */
+const processLeases = new Map<string, Promise<void>>();
+
 interface Retry {
   attempts: number;
   nextAt: number;
@@ -54,7 +95,7 @@ export class MailboxWorker {
   readonly settings: WorkerSettings;
   private readonly log: (line: WorkerLogLine) => void;
   private readonly sender?: MailSender;
-  private readonly sendReply: (mail: ComposedMail) => Promise<SentMail>;
+  private readonly sendReply?: (mail: ComposedMail) => Promise<SentMail>;
   private readonly requestOptions: ReturnType<typeof parseRequestOptions>;
   private readonly limits: FetchLimits;
   private readonly retries = new Map<number, Retry>();
@@ -66,6 +107,8 @@ export class MailboxWorker {
   private client?: ImapFlow;
   /** Settles when stop() is called: every wait races it. */
   private readonly stopSignal = new AbortController();
+  /** Aborts stopGraceSeconds after stop(): onBatch stops waiting for its workflow. */
+  private readonly giveUp = new AbortController();
 
   constructor(
     readonly ledger: Ledger,
@@ -76,7 +119,7 @@ export class MailboxWorker {
     const s = this.settings;
     this.log = deps.log ?? ((line) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`));
     if (deps.sendReply) this.sendReply = deps.sendReply;
-    else {
+    else if (deps.sendReply !== null) {
       this.sender = new MailSender(s.smtp);
       this.sendReply = (mail) => this.sender!.send(mail);
     }
@@ -120,7 +163,12 @@ export class MailboxWorker {
     this.stopping = true;
     this.stopSignal.abort();
     this.notify('stop');
-    await this.stopped.catch(() => undefined);
+    const grace = setTimeout(() => this.giveUp.abort(), (this.deps.stopGraceSeconds ?? 30) * 1000);
+    try {
+      await this.stopped.catch(() => undefined);
+    } finally {
+      clearTimeout(grace);
+    }
   }
 
   private async loop(once: boolean): Promise<void> {
@@ -136,6 +184,7 @@ export class MailboxWorker {
           failures++;
           const waitMs = Math.min(this.settings.reconnectMaxSeconds * 1000, 1000 * 2 ** Math.min(failures - 1, 16)) * (0.75 + Math.random() / 2);
           this.log({ event: 'disconnected', error: describe(error), retryInSeconds: Math.round(waitMs / 100) / 10 });
+          this.deps.onDisconnected?.(error, { failures, retryInSeconds: Math.round(waitMs / 100) / 10 });
           await this.sleep(waitMs);
         }
       }
@@ -202,12 +251,34 @@ export class MailboxWorker {
     }
   }
 
-  /** PostgreSQL: one worker per mailbox (advisory lock); SQLite has one process, no lease. */
+  /** PostgreSQL: one worker per mailbox (advisory lock); SQLite has one process: a lease within it. */
   private async acquireLease(): Promise<MailboxLease | null> {
     const store = this.ledger.store;
-    if (typeof store.acquireMailboxLease !== 'function') return null;
+    if (typeof store.acquireMailboxLease !== 'function') return this.acquireProcessLease();
     this.log({ event: 'waiting_for_lease', mailbox: this.mailboxKey });
     return store.acquireMailboxLease(this.mailboxKey, { wait: true, signal: this.stopSignal.signal });
+  }
+
+  private async acquireProcessLease(): Promise<MailboxLease | null> {
+    const key = this.mailboxKey;
+    const before = processLeases.get(key);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const tail = (before ?? Promise.resolve()).then(() => held);
+    processLeases.set(key, tail);
+    const free = () => {
+      release();
+      if (processLeases.get(key) === tail) processLeases.delete(key);
+    };
+    if (before) {
+      this.log({ event: 'waiting_for_lease', mailbox: key });
+      const stopped = new Promise<false>((resolve) => this.stopSignal.signal.addEventListener('abort', () => resolve(false), { once: true }));
+      if (!(await Promise.race([before.then(() => true), stopped]))) {
+        free(); // our place in the queue passes straight on to whoever is after us
+        return null;
+      }
+    }
+    return { mailbox: key, lost: new Promise<Error>(() => undefined), release: async () => free() };
   }
 
   private async ensureFolders(client: ImapFlow): Promise<void> {
@@ -282,7 +353,7 @@ export class MailboxWorker {
       const isPresent = new Set(present.map((m) => m.uid));
       due.filter((u) => !isPresent.has(u)).forEach((u) => handled.add(u)); // expunged by someone else meanwhile
       meta.forEach((m) => handled.add(m.uid));
-      const done = await this.handleBatch(await fetchRequestMails(client, meta, this.limits));
+      const done = await this.handOver(client, await this.handleBatch(await fetchRequestMails(client, meta, this.limits)));
       await this.markAndMove(client, done);
       // The cursor passes a mail only once it is finished: it stops below the first one still here.
       const moved = new Set(done.map((d) => d.uid));
@@ -295,8 +366,8 @@ export class MailboxWorker {
     }
   }
 
-  private async handleBatch(fetched: FetchedMail[]): Promise<{ uid: number; folder: string; keyword: string; seen: boolean }[]> {
-    const done: { uid: number; folder: string; keyword: string; seen: boolean }[] = [];
+  private async handleBatch(fetched: FetchedMail[]): Promise<Finished[]> {
+    const done: Finished[] = [];
     // The same Message-ID twice in one batch (a double delivery) runs one after the other.
     const chains = new Map<string, Promise<unknown>>();
     let next = 0;
@@ -324,11 +395,11 @@ export class MailboxWorker {
     return done.sort((a, b) => a.uid - b.uid);
   }
 
-  private async handleOne(item: FetchedMail, mail: RequestMail): Promise<{ folder: string; keyword: string; seen: boolean } | undefined> {
+  private async handleOne(item: FetchedMail, mail: RequestMail): Promise<Omit<Finished, 'uid'> | undefined> {
     const s = this.settings;
     let result: RequestMailResult;
     try {
-      result = await processRequestMail(this.ledger, mail, this.requestOptions, {
+      result = await (this.deps.processMail ?? processRequestMail)(this.ledger, mail, this.requestOptions, {
         receivedAt: item.internalDate ?? undefined,
         source: item.source,
         resolver: this.deps.resolver,
@@ -360,7 +431,44 @@ export class MailboxWorker {
     }
     this.retries.delete(item.uid);
     const isReview = result.folder === 'review';
-    return { folder: isReview ? s.imap.reviewFolder : s.imap.processedFolder, keyword: KEYWORDS[result.intent] ?? KEYWORDS.unknown, seen: !isReview };
+    return { folder: isReview ? s.imap.reviewFolder : s.imap.processedFolder, keyword: KEYWORDS[result.intent] ?? KEYWORDS.unknown, seen: !isReview, result };
+  }
+
+  /**
+   * deps.onBatch sees the batch before anything is moved; what it keeps stays in the inbox and is
+   * tried again like a failed reply (to review after maxAttempts). No onBatch: all move on.
+   */
+  private async handOver(client: ImapFlow, done: Finished[]): Promise<Finished[]> {
+    const onBatch = this.deps.onBatch;
+    const mails = done.flatMap((d) => (d.result ? [{ uid: d.uid, result: d.result }] : []));
+    if (!onBatch || mails.length === 0) return done;
+    let keep: Set<number>;
+    const keepAlive = setInterval(() => void client.noop().catch(() => undefined), KEEPALIVE_MS);
+    try {
+      keep = new Set((await onBatch(mails, this.giveUp.signal))?.keep ?? []);
+    } catch (error) {
+      this.log({ event: 'handover_failed', error: describe(error) });
+      keep = new Set(mails.map((m) => m.uid));
+    } finally {
+      clearInterval(keepAlive);
+    }
+    if (keep.size === 0) return done;
+    const moving: Finished[] = [];
+    for (const d of done) {
+      if (!keep.has(d.uid)) {
+        moving.push(d);
+        continue;
+      }
+      if (this.stopping) {
+        // Handed over again after the restart, not counted as a failure; the cursor stays below it.
+        if (!this.retries.has(d.uid)) this.retries.set(d.uid, { attempts: 0, nextAt: 0 });
+        continue;
+      }
+      const attempts = this.noteFailure(d.uid);
+      this.log({ event: 'kept', uid: d.uid, messageId: d.result?.messageId, attempts });
+      if (attempts >= this.settings.maxAttempts) moving.push({ uid: d.uid, folder: this.settings.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false });
+    }
+    return moving;
   }
 
   private noteFailure(uid: number): number {
@@ -372,7 +480,7 @@ export class MailboxWorker {
   }
 
   /** After the ledger commit only: flags (\Seen for the processed, a keyword per intent), then MOVE. */
-  private async markAndMove(client: ImapFlow, done: { uid: number; folder: string; keyword: string; seen: boolean }[]): Promise<void> {
+  private async markAndMove(client: ImapFlow, done: Finished[]): Promise<void> {
     const byFlags = groupBy(done, (d) => `${d.keyword}|${d.seen}`);
     for (const group of byFlags.values()) {
       const flags = group[0].seen ? ['\\Seen', group[0].keyword] : [group[0].keyword];
