@@ -2,7 +2,8 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { Ledger } from '../../core/ledger';
 import { MailSender } from '../../core/mail/send';
 import { openStore } from '../../core/store/open';
-import { readLedgerCredential, readSmtpCredential } from './credentials';
+import { readImapCredential, readLedgerCredential, readSmtpCredential } from './credentials';
+import { describeImapFailure, tryImapLogin } from './imap';
 
 /**
  * The credential tests behind n8n's "Test" button. Every node that uses a credential names its
@@ -48,6 +49,24 @@ export async function consentSmtpApiTest(this: ICredentialTestFunctions, credent
 		return { status: 'Error', message: messageOf(error) };
 	} finally {
 		sender?.close();
+	}
+}
+
+export async function consentImapApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	let login;
+	try {
+		login = readImapCredential(credential.data);
+	} catch (error) {
+		return { status: 'Error', message: messageOf(error) };
+	}
+	try {
+		const { hasIdle } = await tryImapLogin(login);
+		return {
+			status: 'OK',
+			message: `Logged in to ${login.host}:${login.port} as ${login.user}.${hasIdle ? '' : ' The server has no IDLE: new mail is found by polling.'}`,
+		};
+	} catch (error) {
+		return { status: 'Error', message: describeImapFailure(error, login) };
 	}
 }
 

@@ -11,7 +11,7 @@ import type { StoreConfig } from '../../core/store/open';
 import { InvalidInput } from '../../core/errors';
 
 /**
- * The two credentials as the nodes use them, checked with zod: one schema each (STYLE: zod is the
+ * The credentials as the nodes use them, checked with zod: one schema each (STYLE: zod is the
  * single source of the input shape). Messages name the credential field as the form shows it.
  * Store and SMTP settings are validated again, in full, by core (openStore, MailSender).
  */
@@ -87,6 +87,8 @@ const FIELD_LABELS: Record<string, string> = {
 	password: 'Password',
 	from: 'From',
 	ignoreTlsErrors: 'Ignore Certificate Errors',
+	authentication: 'Authentication',
+	accessToken: 'Access Token',
 };
 
 /** A credential field error in the words of the credential form: "Consent Ledger credential, Secret: ...". */
@@ -191,5 +193,50 @@ export function readSmtpCredential(data: unknown): SmtpCredential {
 			pool: true,
 			maxConnections: 2,
 		},
+	};
+}
+
+export const ImapCredentialSchema = z
+	.object({
+		host: z.string({ error: 'give the IMAP server host name' }).trim().min(1, 'give the IMAP server host name, e.g. imap.example.com'),
+		port: z.coerce.number().int().min(1).max(65535, 'a port is 1–65535 (993 for TLS, 143 for STARTTLS)').default(993),
+		secure: z.boolean().default(true),
+		user: z.string({ error: 'give the login name' }).trim().min(1, 'give the login name, e.g. privacy@example.com'),
+		authentication: z.enum(['password', 'accessToken'], { error: 'one of password, accessToken' }).default('password'),
+		password: optionalText,
+		accessToken: optionalText,
+		ignoreTlsErrors: z.boolean().default(false),
+	})
+	.superRefine((c, ctx) => {
+		if (c.authentication === 'password' && !c.password) {
+			ctx.addIssue({ code: 'custom', path: ['password'], message: 'give the password (or choose Authentication: OAuth2 Access Token)' });
+		}
+		if (c.authentication === 'accessToken' && !c.accessToken) {
+			ctx.addIssue({ code: 'custom', path: ['accessToken'], message: 'give an OAuth2 access token with the IMAP scope' });
+		}
+	});
+
+/** The IMAP login as the mailbox worker's settings take it (worker/settings.ts ImapSettingsSchema). */
+export interface ImapCredential {
+	host: string;
+	port: number;
+	secure: boolean;
+	user: string;
+	password?: string;
+	accessToken?: string;
+	rejectUnauthorized: boolean;
+}
+
+export function readImapCredential(data: unknown): ImapCredential {
+	const parsed = ImapCredentialSchema.safeParse(data ?? {});
+	if (!parsed.success) throw new InvalidInput(credentialIssues(parsed.error, 'Consent IMAP'));
+	const c = parsed.data;
+	return {
+		host: c.host,
+		port: c.port,
+		secure: c.secure,
+		user: c.user,
+		...(c.authentication === 'password' ? { password: c.password } : { accessToken: c.accessToken }),
+		rejectUnauthorized: !c.ignoreTlsErrors,
 	};
 }
