@@ -86,24 +86,26 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
 test("n8n's loader finds every node and credential that package.json lists, under their type names", () => {
   const nodeNames = manifest.n8n.nodes.map((p) => path.basename(p, '.node.js')).map((c) => c[0].toLowerCase() + c.slice(1));
   expect(Object.keys(loaded.nodes).sort()).toEqual(nodeNames.sort());
-  expect(Object.keys(loaded.nodes).sort()).toEqual(['checkOptIn', 'confirmToken', 'consentLedger', 'eraseContact', 'requestConsent', 'unsubscribe']);
+  expect(Object.keys(loaded.nodes).sort()).toEqual(['checkOptIn', 'confirmToken', 'consentLedger', 'consentMailboxTrigger', 'eraseContact', 'requestConsent', 'unsubscribe']);
   for (const [name, node] of Object.entries(loaded.nodes)) {
     expect(node.name).toBe(name);
-    expect(node.usableAsTool).toBe(true);
+    // Action nodes are offered to AI agents as tools; a trigger is not (NOTES-n8n.md).
+    expect(node.usableAsTool).toBe(!name.endsWith('Trigger'));
     expect(node.categories).toEqual(['Marketing', 'Utility']);
   }
   expect(loaded.credentials).toEqual({
     consentLedgerApi: expect.objectContaining({ displayName: 'Consent Ledger API', supportedNodes: Object.keys(loaded.nodes) }),
-    consentSmtpApi: expect.objectContaining({ displayName: 'Consent SMTP', supportedNodes: ['requestConsent'] }),
+    consentSmtpApi: expect.objectContaining({ displayName: 'Consent SMTP', supportedNodes: ['requestConsent', 'consentMailboxTrigger'] }),
+    consentImapApi: expect.objectContaining({ displayName: 'Consent IMAP', supportedNodes: ['consentMailboxTrigger'] }),
   });
-  expect(manifest.n8n.credentials).toHaveLength(2);
+  expect(manifest.n8n.credentials).toHaveLength(3);
   // Workflows name them `<package>.<node>`: the names the sample workflows use.
   expect(PACKAGE).toBe('n8n-nodes-consent');
 });
 
 test('every icon n8n will serve is in the installed package, light and dark apart', () => {
   const icons = [...Object.values(loaded.nodes), ...Object.values(loaded.credentials)].map((x) => x.iconUrl);
-  expect(icons).toHaveLength(8);
+  expect(icons).toHaveLength(10);
   for (const { light, dark } of icons) {
     expect(light).not.toBe(dark);
     for (const url of [light, dark]) {

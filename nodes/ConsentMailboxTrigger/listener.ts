@@ -1,0 +1,246 @@
+import { NodeOperationError, type IDataObject, type INodeExecutionData, type IRun, type ITriggerFunctions } from 'n8n-workflow';
+import type { Ledger } from '../../core/ledger';
+import { classifyRequest } from '../../core/mail/classify';
+import { formatDetail, parseDetail, processRequestMail, type parseRequestOptions, type RequestHooks, type RequestMailResult } from '../../core/mail/process';
+import type { RequestMail } from '../../core/mail/request-mail';
+import type { RequestRow } from '../../core/store/store';
+import { MailboxWorker, type HandedMail, type WorkerLogLine } from '../../worker/mailbox';
+import type { WorkerSettingsInput } from '../../worker/settings';
+import type { ImapCredential } from '../shared/credentials';
+import { describeImapFailure, isLoginRefused } from '../shared/imap';
+import { recordRequestMail } from './record';
+
+/**
+ * The trigger's loop: the mailbox worker (worker/mailbox.ts: one IMAP connection, IDLE plus a
+ * poll, the cursor in the ledger, reconnects with a doubling wait) with three hooks:
+ *  - each mail is acted on by core (processRequestMail), or only recorded ("Act Automatically" off);
+ *  - each batch of finished mails is emitted as one workflow run, and the worker waits for that run
+ *    to end (n8n's done promise) before it marks and moves them: a mail leaves the inbox only after
+ *    the ledger commit and after n8n ran the workflow on it;
+ *  - every drop is said in n8n's log; a refused login is reported to n8n (emitError), which shows
+ *    it on the workflow, runs the error workflow and tries to activate it again later.
+ * In memory only what saves work after a drop (never needed for correctness): which mails already
+ * had a successful run, and the CRM IDs of people erased by a mail whose run has not ended yet.
+ */
+export interface ListenerSetup {
+	settings: WorkerSettingsInput;
+	login: ImapCredential;
+	actAutomatically: boolean;
+	sendsReplies: boolean;
+	moveWhen: 'executionSucceeded' | 'executionFinished';
+}
+
+interface TriggerResult extends RequestMailResult {
+	receivedAt: string | null;
+	subjectId: number | null;
+	receiptId: string | null;
+	externalIds: string[];
+}
+
+const RECENT_LIMIT = 1000;
+const FAILED_STATUSES = new Set(['error', 'crashed', 'canceled']);
+
+export class MailboxListener {
+	private readonly worker: MailboxWorker;
+	/** Message-IDs whose run ended well but that were not moved yet (a drop in between). */
+	private readonly delivered = new Set<string>();
+	/** CRM IDs of people erased by a mail whose run has not succeeded yet: a repeat cannot look them up. */
+	private readonly erasedExternalIds = new Map<string, string[]>();
+	private failures = 0;
+
+	constructor(
+		private readonly ctx: ITriggerFunctions,
+		private readonly ledger: Ledger,
+		private readonly setup: ListenerSetup,
+	) {
+		this.worker = new MailboxWorker(ledger, setup.settings, {
+			log: (line) => this.log(line),
+			sendReply: setup.sendsReplies ? undefined : null,
+			processMail: (l, mail, options, hooks) => this.process(l, mail, options, hooks),
+			onBatch: (mails, signal) => this.handOver(mails, signal),
+			onDisconnected: (error, info) => this.onDisconnected(error, info),
+		});
+	}
+
+	get mailboxKey(): string {
+		return this.worker.mailboxKey;
+	}
+
+	start(): void {
+		// run() rejects only in `once` mode; the loop reports its own trouble through the hooks.
+		void this.worker.run();
+	}
+
+	stop(): Promise<void> {
+		return this.worker.stop();
+	}
+
+	private async process(ledger: Ledger, mail: RequestMail, options: ReturnType<typeof parseRequestOptions>, hooks: RequestHooks): Promise<TriggerResult> {
+		if (!this.setup.actAutomatically) {
+			const recorded = await recordRequestMail(ledger, mail, options, hooks);
+			return this.withLedgerFields(recorded, []);
+		}
+		// Erasure deletes the person, CRM IDs included: read them first, for the CRM's delete node.
+		const c = classifyRequest(mail);
+		const before = c.intent === 'erase' && c.address ? await ledger.export({ email: c.address }) : undefined;
+		const result = await processRequestMail(ledger, mail, options, hooks);
+		let externalIds: string[] = [];
+		if (result.outcome === 'erased' && !result.isRepeat) {
+			externalIds = before?.subject.externalId ? [before.subject.externalId] : [];
+			remember(this.erasedExternalIds, result.messageId, externalIds);
+		} else if (result.outcome === 'erased') {
+			externalIds = this.erasedExternalIds.get(result.messageId) ?? [];
+		}
+		return this.withLedgerFields(result, externalIds);
+	}
+
+	private async withLedgerFields(result: RequestMailResult, externalIds: string[]): Promise<TriggerResult> {
+		const row = await findRequest(this.ledger, result.messageId);
+		return {
+			...result,
+			receivedAt: row?.receivedAt ?? null,
+			subjectId: row?.subjectId ?? null,
+			receiptId: parseDetail(row?.detail ?? null).receipt ?? null,
+			externalIds,
+		};
+	}
+
+	/** One run per batch; resolves when n8n says the run ended (or the worker gives up waiting on stop). */
+	private async handOver(mails: HandedMail[], signal: AbortSignal): Promise<{ keep?: number[] }> {
+		const seen = new Set<string>();
+		const fresh = mails.filter((m) => {
+			const id = m.result.messageId;
+			if (this.delivered.has(id) || seen.has(id)) return false;
+			seen.add(id);
+			return true;
+		});
+		if (fresh.length === 0) return {};
+		const items: INodeExecutionData[] = fresh.map((m) => ({ json: this.itemOf(m.result as TriggerResult) }));
+		const done = this.ctx.helpers.createDeferredPromise<IRun>();
+		this.ctx.emit([items], undefined, done);
+		const run = await Promise.race([done.promise, whenAborted(signal)]);
+		const sameMessage = (m: HandedMail) => seen.has(m.result.messageId);
+		if (run === ABORTED) {
+			this.ctx.logger.info(`${this.who()}: stopped before the workflow run ended; its ${fresh.length} mail(s) stay in the inbox and come again next time`, this.meta());
+			return { keep: mails.filter(sameMessage).map((m) => m.uid) };
+		}
+		const succeeded = run !== undefined && !run.data?.resultData?.error && !FAILED_STATUSES.has(run.status);
+		if (succeeded || this.setup.moveWhen === 'executionFinished') {
+			for (const m of fresh) {
+				if (succeeded && m.result.reply.status === 'pending') await markReplySent(this.ledger, m.result.messageId);
+				remember(this.delivered, m.result.messageId);
+				this.erasedExternalIds.delete(m.result.messageId);
+			}
+			return {};
+		}
+		this.ctx.logger.warn(
+			`${this.who()}: the workflow run failed; its ${fresh.length} mail(s) stay in the inbox and are emitted again (isRepeat: true) after a wait, until Max Attempts`,
+			this.meta(),
+		);
+		return { keep: mails.filter(sameMessage).map((m) => m.uid) };
+	}
+
+	/** What a builder routes on; the body of the mail is not in it. */
+	private itemOf(r: TriggerResult): IDataObject {
+		const mail = r.reply.mail;
+		return {
+			messageId: r.messageId,
+			receivedAt: r.receivedAt,
+			mailbox: this.mailboxKey,
+			subject: r.subject,
+			address: r.address,
+			language: r.language,
+			intent: r.intent,
+			reason: r.reason,
+			proof: r.proof,
+			outcome: r.outcome,
+			folder: r.folder,
+			isRepeat: r.isRepeat,
+			subjectId: r.subjectId,
+			receiptId: r.receiptId,
+			externalIds: r.externalIds,
+			reply: {
+				status: r.reply.status,
+				to: mail?.to ?? null,
+				subject: mail?.subject ?? null,
+				error: r.reply.error,
+				...(r.reply.status === 'pending' && mail ? { mail: { ...mail, headers: { ...mail.headers } } } : {}),
+			},
+		};
+	}
+
+	private onDisconnected(error: unknown, info: { failures: number; retryInSeconds: number }): void {
+		this.failures = info.failures;
+		const words = describeImapFailure(error, this.setup.login);
+		if (isLoginRefused(error)) {
+			// Waiting will not fix a refused login: n8n shows it, runs the error workflow and retries activation.
+			this.ctx.logger.error(`${this.who()}: ${words}`, this.meta());
+			this.ctx.emitError(new NodeOperationError(this.ctx.getNode(), words));
+			void this.worker.stop();
+			return;
+		}
+		this.ctx.logger.warn(`${this.who()}: not connected to ${this.mailboxKey}: ${words} Trying again in ${info.retryInSeconds} s.`, this.meta());
+	}
+
+	private log(line: WorkerLogLine): void {
+		const logger = this.ctx.logger;
+		switch (line.event) {
+			case 'connected':
+				logger.info(`${this.who()}: connected to ${this.mailboxKey}${this.failures > 0 ? ` again after ${this.failures} failed attempt(s)` : ''}`, this.meta());
+				this.failures = 0;
+				return;
+			case 'waiting_for_lease':
+				logger.info(`${this.who()}: waiting for ${this.mailboxKey}: another mailbox worker or trigger reads it now`, this.meta());
+				return;
+			case 'failed':
+				logger.error(`${this.who()}: mail UID ${String(line.uid)} could not be handled (attempt ${String(line.attempts)}): ${String(line.error)}`, this.meta());
+				return;
+			case 'handover_failed':
+				logger.error(`${this.who()}: handing mails to the workflow failed: ${String(line.error)}`, this.meta());
+				return;
+			case 'uidvalidity_changed':
+				logger.warn(`${this.who()}: the server renumbered ${this.mailboxKey} (UIDVALIDITY ${String(line.from)} → ${String(line.to)}); reading it again, requests already handled are not repeated`, this.meta());
+				return;
+			case 'disconnected':
+				return; // said by onDisconnected, with the reason in words
+			case 'stopped':
+				logger.info(`${this.who()}: stopped reading ${this.mailboxKey}`, this.meta());
+				return;
+			default:
+				logger.debug(`${this.who()}: ${JSON.stringify(line)}`, this.meta());
+		}
+	}
+
+	private who(): string {
+		return `Consent Mailbox Trigger "${this.ctx.getNode().name}"`;
+	}
+
+	private meta() {
+		return { workflowId: this.ctx.getWorkflow().id, node: this.ctx.getNode().name };
+	}
+}
+
+const ABORTED = Symbol('aborted');
+
+function whenAborted(signal: AbortSignal): Promise<typeof ABORTED> {
+	if (signal.aborted) return Promise.resolve(ABORTED);
+	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(ABORTED), { once: true }));
+}
+
+/** Bounded: the oldest entries go first. */
+function remember<V>(store: Set<string> | Map<string, V>, key: string, value?: V): void {
+	store.delete(key);
+	if (store instanceof Set) store.add(key);
+	else store.set(key, value as V);
+	if (store.size > RECENT_LIMIT) store.delete(store.keys().next().value as string);
+}
+
+function findRequest(ledger: Ledger, messageId: string): Promise<RequestRow | undefined> {
+	return ledger.store.transaction((tx) => tx.findRequest(messageId));
+}
+
+/** The workflow's own mail node sent the reply it was given: recorded, keeping the rest of the detail (proof, receipt). */
+async function markReplySent(ledger: Ledger, messageId: string): Promise<void> {
+	const row = await findRequest(ledger, messageId);
+	await ledger.updateRequest(messageId, { detail: formatDetail({ ...parseDetail(row?.detail ?? null), reply: 'sent', error: undefined }) });
+}
