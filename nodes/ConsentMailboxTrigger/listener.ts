@@ -27,7 +27,7 @@ export interface ListenerSetup {
 	login: ImapCredential;
 	actAutomatically: boolean;
 	sendsReplies: boolean;
-	moveWhen: 'executionSucceeded' | 'executionFinished';
+	moveWhen: 'executionSucceeded' | 'executionFinished' | 'emitted';
 }
 
 interface TriggerResult extends RequestMailResult {
@@ -116,10 +116,25 @@ export class MailboxListener {
 		});
 		if (fresh.length === 0) return {};
 		const items: INodeExecutionData[] = fresh.map((m) => ({ json: this.itemOf(m.result as TriggerResult) }));
+		const sameMessage = (m: HandedMail) => seen.has(m.result.messageId);
+		if (this.setup.moveWhen === 'emitted') {
+			this.ctx.emit([items]);
+			for (const m of fresh) remember(this.delivered, m.result.messageId);
+			return {};
+		}
 		const done = this.ctx.helpers.createDeferredPromise<IRun>();
 		this.ctx.emit([items], undefined, done);
-		const run = await Promise.race([done.promise, whenAborted(signal)]);
-		const sameMessage = (m: HandedMail) => seen.has(m.result.messageId);
+		let run: IRun | undefined | typeof ABORTED;
+		try {
+			run = await Promise.race([done.promise, whenAborted(signal)]);
+		} catch (error) {
+			// n8n could not start the run; Engine 2.0, for one, cannot wait for a trigger's run yet.
+			this.ctx.logger.error(
+				`${this.who()}: n8n did not run the workflow (${(error as Error).message}); its ${fresh.length} mail(s) stay in the inbox. If n8n cannot wait for runs here, set Move Mail When to "Handed Over to the Workflow".`,
+				this.meta(),
+			);
+			return { keep: mails.filter(sameMessage).map((m) => m.uid) };
+		}
 		if (run === ABORTED) {
 			this.ctx.logger.info(`${this.who()}: stopped before the workflow run ended; its ${fresh.length} mail(s) stay in the inbox and come again next time`, this.meta());
 			return { keep: mails.filter(sameMessage).map((m) => m.uid) };

@@ -57,6 +57,12 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
+				name: 'Handed Over to the Workflow',
+				value: 'emitted',
+				description:
+					"As soon as n8n has the items, without waiting for the run: for workflows on n8n's Engine 2.0, which cannot wait yet. A failed run does not bring its mails back; replies stay recorded as pending.",
+			},
+			{
 				name: 'Run Finished',
 				value: 'executionFinished',
 				description: 'After the workflow run, whether it succeeded or failed',
@@ -175,7 +181,9 @@ export const TriggerParametersSchema = z
 		mailbox: FolderName('Mailbox').default('INBOX'),
 		actAutomatically: z.boolean().default(true),
 		replies: z.enum(['output', 'smtp'], { error: 'one of output, smtp' }).default('output'),
-		moveWhen: z.enum(['executionSucceeded', 'executionFinished'], { error: 'one of executionSucceeded, executionFinished' }).default('executionSucceeded'),
+		moveWhen: z
+			.enum(['executionSucceeded', 'executionFinished', 'emitted'], { error: 'one of executionSucceeded, executionFinished, emitted' })
+			.default('executionSucceeded'),
 		options: z
 			.object({
 				actOnUnprovenUnsubscribe: z.boolean().default(true),

@@ -236,6 +236,17 @@ describe('Act Automatically (the default), replies sent with Consent SMTP', () =
     expect(peer.received).toHaveLength(1);
   });
 
+  test('Move Mail When "Handed Over to the Workflow": moved without waiting for the run, also when the run fails', async () => {
+    await subscriber('jan@example.nl');
+    await dovecot.append([rawMail({ messageId: '<handed@x>', from: 'jan@example.nl', subject: 'Afmelden' })]);
+    const failing = await run({ replies: 'output', moveWhen: 'emitted' }, { crm: { type: 'n8n-nodes-base.stopAndError', typeVersion: 1, parameters: { errorMessage: 'CRM is down' } } });
+
+    expect(failing.status).toBe('error');
+    expect(failing.json(TRIGGER)).toEqual([expect.objectContaining({ messageId: '<handed@x>', outcome: 'unsubscribed', reply: expect.objectContaining({ status: 'pending' }) })]);
+    expect(await folderOf('<handed@x>')).toBe('Processed');
+    expect((await requestRow('<handed@x>'))!.detail).toBe('proof=none; reply=pending'); // nobody said it was sent
+  });
+
   test('Dovecot killed and started again while the trigger waits: it says so in the log, reconnects and emits what arrived meanwhile', async () => {
     await subscriber('late@example.nl');
     const running = run({ replies: 'smtp' });
