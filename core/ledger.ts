@@ -285,20 +285,23 @@ export class Ledger {
    * committed (a store may run a transaction's function twice; nothing may leak out of a failed one).
    */
   private async loadSuppressionKey(): Promise<Buffer> {
-    if (this.suppressionKey) return this.suppressionKey;
-    const key = await this.store.transaction(async (tx) => {
+    return this.suppressionKey ?? (await this.openSuppressionKey()).key;
+  }
+
+  private async openSuppressionKey(): Promise<{ key: Buffer; isNew: boolean }> {
+    const opened = await this.store.transaction(async (tx) => {
       const wrapped = await tx.getMeta('suppression_key');
       if (!wrapped) {
         const made = this.keys.newWrappedSuppressionKey();
         await tx.setMeta('suppression_key', made.wrapped);
-        return made.key;
+        return { key: made.key, isNew: true };
       }
       const { key, rewrapped } = this.keys.unwrap(wrapped);
       if (rewrapped) await tx.setMeta('suppression_key', rewrapped);
-      return key;
+      return { key, isNew: false };
     });
-    this.suppressionKey = key;
-    return key;
+    this.suppressionKey = opened.key;
+    return opened;
   }
 
   /** The keyed hash an erased address leaves behind: no address, but a later import still matches. */
@@ -314,9 +317,8 @@ export class Ledger {
   }
 
   /** Checks the secret against this ledger (the credential test and the CLI call it). */
-  async verifySecret(): Promise<void> {
-    this.suppressionKey = undefined;
-    await this.loadSuppressionKey();
+  async verifySecret(): Promise<{ isNewLedger: boolean }> {
+    return { isNewLedger: (await this.openSuppressionKey()).isNew };
   }
 
   // ---------------------------------------------------------------- helpers
@@ -1251,6 +1253,11 @@ export class Ledger {
   async updateRequest(messageId: string, patch: { outcome?: string; subjectId?: number | null; detail?: string | null; address?: null }) {
     const updatedAt = this.now().toISOString();
     await this.store.transaction((tx) => tx.updateRequest(messageId, { ...patch, updatedAt }));
+  }
+
+  /** A request that arrived by mail, by its Message-ID. */
+  async findRequest(messageId: string): Promise<RequestRow | undefined> {
+    return this.store.transaction((tx) => tx.findRequest(messageId));
   }
 
   async mailboxState(mailbox: string) {

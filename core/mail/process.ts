@@ -156,8 +156,10 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
 }
 
 /** After the trigger node's own mail node sent the reply it was given. */
-export async function markReplySent(ledger: Ledger, messageId: string, detail: { proof?: Proof } = {}): Promise<void> {
-  await ledger.updateRequest(messageId, { detail: formatDetail({ proof: detail.proof ?? 'none', reply: 'sent' }) });
+export async function markReplySent(ledger: Ledger, messageId: string): Promise<void> {
+  // The rest of the detail (proof, receipt) stays: only the reply's state changes.
+  const row = await ledger.findRequest(messageId);
+  await ledger.updateRequest(messageId, { detail: formatDetail({ ...parseDetail(row?.detail ?? null), reply: 'sent', error: undefined }) });
 }
 
 // ---------------------------------------------------------------- the action per intent

@@ -1,9 +1,8 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IRun, type ITriggerFunctions } from 'n8n-workflow';
 import type { Ledger } from '../../core/ledger';
 import { classifyRequest } from '../../core/mail/classify';
-import { formatDetail, parseDetail, processRequestMail, type parseRequestOptions, type RequestHooks, type RequestMailResult } from '../../core/mail/process';
+import { markReplySent, parseDetail, processRequestMail, type parseRequestOptions, type RequestHooks, type RequestMailResult } from '../../core/mail/process';
 import type { RequestMail } from '../../core/mail/request-mail';
-import type { RequestRow } from '../../core/store/store';
 import { MailboxWorker, type HandedMail, type WorkerLogLine } from '../../worker/mailbox';
 import type { WorkerSettingsInput } from '../../worker/settings';
 import type { ImapCredential } from '../shared/credentials';
@@ -95,7 +94,7 @@ export class MailboxListener {
 	}
 
 	private async withLedgerFields(result: RequestMailResult, externalIds: string[]): Promise<TriggerResult> {
-		const row = await findRequest(this.ledger, result.messageId);
+		const row = await this.ledger.findRequest(result.messageId);
 		return {
 			...result,
 			receivedAt: row?.receivedAt ?? null,
@@ -248,14 +247,4 @@ function remember<V>(store: Set<string> | Map<string, V>, key: string, value?: V
 	if (store instanceof Set) store.add(key);
 	else store.set(key, value as V);
 	if (store.size > RECENT_LIMIT) store.delete(store.keys().next().value as string);
-}
-
-function findRequest(ledger: Ledger, messageId: string): Promise<RequestRow | undefined> {
-	return ledger.store.transaction((tx) => tx.findRequest(messageId));
-}
-
-/** The workflow's own mail node sent the reply it was given: recorded, keeping the rest of the detail (proof, receipt). */
-async function markReplySent(ledger: Ledger, messageId: string): Promise<void> {
-	const row = await findRequest(ledger, messageId);
-	await ledger.updateRequest(messageId, { detail: formatDetail({ ...parseDetail(row?.detail ?? null), reply: 'sent', error: undefined }) });
 }

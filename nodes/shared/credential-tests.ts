@@ -24,8 +24,7 @@ export async function consentLedgerApiTest(this: ICredentialTestFunctions, crede
 		return { status: 'Error', message: `The ledger store cannot be opened: ${messageOf(error)}` };
 	}
 	try {
-		const isNew = !(await store.transaction((tx) => tx.getMeta('suppression_key')));
-		await new Ledger(store, config.settings).verifySecret();
+		const { isNewLedger: isNew } = await new Ledger(store, config.settings).verifySecret();
 		const where = config.store.kind === 'sqlite' ? `SQLite file ${config.store.path}` : `PostgreSQL schema ${config.store.schema ?? 'consent'}`;
 		return {
 			status: 'OK',
