@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import { stopOnSignalOrEndOfInput } from './serve.mjs';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -813,22 +814,7 @@ async function main(argv) {
   const sandbox = await startMailSandbox(options);
   const { store: _store, deliverToMailbox: _deliver, stop, ...info } = sandbox;
   process.stdout.write(`${JSON.stringify(info)}\n`);
-  let stopping;
-  const shutdown = () => {
-    stopping ??= stop().then(
-      () => process.exit(0),
-      (error) => {
-        process.stderr.write(`${error.stack}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-  // The caller going away (jest ending, a crash) closes stdin: nothing may outlive it.
-  process.stdin.on('end', shutdown);
-  process.stdin.on('error', shutdown);
-  process.stdin.resume();
+  stopOnSignalOrEndOfInput(stop);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { stopOnSignalOrEndOfInput } from './serve.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST_SOURCE_DIR = path.join(REPO_ROOT, 'n8n-host');
@@ -632,22 +633,7 @@ async function main(argv) {
   }
   const { stop, output: _output, ...info } = await startN8n(options);
   print(info);
-  let stopping;
-  const shutdown = () => {
-    stopping ??= stop().then(
-      () => process.exit(0),
-      (error) => {
-        process.stderr.write(`${error.stack}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-  // The caller going away (jest ending, a crash) closes stdin: n8n must not outlive it.
-  process.stdin.on('end', shutdown);
-  process.stdin.on('error', shutdown);
-  process.stdin.resume();
+  stopOnSignalOrEndOfInput(stop);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

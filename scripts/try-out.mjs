@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n } from './n8n-host.mjs';
 import { startMailSandbox } from './mail-sandbox.mjs';
 import { localiseWorkflow, tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
+import { stopOnSignalOrEndOfInput } from './serve.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LOOPBACK = '127.0.0.1';
@@ -420,22 +421,7 @@ async function main(argv) {
   const options = json ? JSON.parse(json) : {};
   const { stop, ...info } = await startTryOut(options);
   process.stdout.write(`${JSON.stringify(info)}\n`);
-  let stopping;
-  const shutdown = () => {
-    stopping ??= stop().then(
-      () => process.exit(0),
-      (error) => {
-        process.stderr.write(`${error.stack}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-  // The caller going away (jest ending, a crash) closes stdin: nothing may outlive it.
-  process.stdin.on('end', shutdown);
-  process.stdin.on('error', shutdown);
-  process.stdin.resume();
+  stopOnSignalOrEndOfInput(stop);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
