@@ -159,7 +159,7 @@ export class SqliteStore implements Store {
 const lastTopics = { list: [] as string[], json: '[]' };
 function topicsJson(topics: string[]): string {
   if (topics.length !== lastTopics.list.length || topics.some((t, i) => t !== lastTopics.list[i])) {
-    lastTopics.list = topics;
+    lastTopics.list = [...topics]; // a copy: the caller may change its array later
     lastTopics.json = JSON.stringify(topics);
   }
   return lastTopics.json;
