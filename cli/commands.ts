@@ -265,7 +265,12 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
       const store = await openStore(
         postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: (values.db as string | undefined) ?? './consent-ledger.sqlite' },
       );
-      ledger = new Ledger(store, { secret }, clock);
+      try {
+        ledger = new Ledger(store, { secret }, clock);
+      } catch (error) {
+        await store.close(); // a rejected secret must not leave a pool connection open
+        throw error;
+      }
       await ledger.verifySecret();
     }
     const operator = (values.operator as string | undefined) ?? process.env.CONSENT_OPERATOR;

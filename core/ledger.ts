@@ -100,6 +100,12 @@ export const ImportRowSchema = z
   .refine((r) => r.status !== 'confirmed' || (r.basis ?? 'consent') === 'consent', {
     message: 'confirmed always holds on consent',
     path: ['basis'],
+  })
+  // Explicit consent counts in strict mode (phone, sms): an import must bring what it rests on.
+  .refine((r) => !(r.status === 'confirmed' || (r.status === 'subscribed' && r.basis === 'consent')) || Boolean(r.consentText || r.optinId || r.optinDescription), {
+    message: 'consent needs its evidence: give consent_text, optin_id or optin_description',
+    path: ['consentText'],
+    when: onlyIfValid,
   });
 export type ImportRow = z.output<typeof ImportRowSchema>;
 
@@ -290,11 +296,12 @@ export class Ledger {
 
   private async openSuppressionKey(): Promise<{ key: Buffer; isNew: boolean }> {
     const opened = await this.store.transaction(async (tx) => {
-      const wrapped = await tx.getMeta('suppression_key');
+      let wrapped = await tx.getMeta('suppression_key');
       if (!wrapped) {
+        // Several processes may open a new ledger at once: the first key written is the key.
         const made = this.keys.newWrappedSuppressionKey();
-        await tx.setMeta('suppression_key', made.wrapped);
-        return { key: made.key, isNew: true };
+        if (await tx.insertMetaIfAbsent('suppression_key', made.wrapped)) return { key: made.key, isNew: true };
+        wrapped = (await tx.getMeta('suppression_key')) as string;
       }
       const { key, rewrapped } = this.keys.unwrap(wrapped);
       if (rewrapped) await tx.setMeta('suppression_key', rewrapped);
@@ -489,11 +496,15 @@ export class Ledger {
       }
       const textHash = TEXT_HASH(item.consentText);
       const current = item.topics.map((topic) => consents.get(consentKey(subject.id, topic, item.channel)));
-      // List-bombing guard: a pending signup mailed within the window is not mailed again.
-      if (mode === 'signup' && current.every((c) => c && c.status === 'optin' && (c.lastSentAt ?? '') > windowStart)) {
+      // List-bombing guard: an address mailed for any of these topics within the window is not
+      // mailed again, whatever its status (a signup of someone subscribed sends a confirmation too).
+      if (mode === 'signup' && current.some((c) => (c?.lastSentAt ?? '') > windowStart)) {
         result.outcome = 'throttled';
         result.reason = `a confirmation was sent less than ${this.settings.resendWindowMinutes} minutes ago`;
-        result.topics = current.map((c) => ({ topic: c!.topic, from: c!.status, status: c!.status, outcome: 'kept', reason: result.reason }));
+        result.topics = item.topics.map((topic, t) => {
+          const from: StatusOrNone = current[t]?.status ?? 'none';
+          return { topic, from, status: from, outcome: 'kept', reason: result.reason };
+        });
         return result;
       }
       const changed: string[] = [];
@@ -1086,47 +1097,49 @@ export class Ledger {
    */
   async erase(ref: SubjectRef, options: { reason?: string; evidence?: unknown } = {}): Promise<EraseResult> {
     const now = this.now();
-    const at = now.toISOString();
     const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'operator' }, source: { kind: 'api' } });
     ref = parseInput(SubjectRefSchema, ref, 'subject');
-    const receiptId = `erasure-${randomUUID()}`;
     const key = await this.loadSuppressionKey();
-    const result = await this.store.transaction(async (tx): Promise<EraseResult> => {
-      const found = await this.findSubject(tx, ref);
-      if (found) await tx.lockSubjects([found.id]);
-      // Read again under the lock: a hold set meanwhile must count.
-      const subject = found ? (await tx.findSubjects({ ids: [found.id] }))[0] : undefined;
-      const reason = options.reason ?? 'erasure request';
-      const receipt = { receiptId, at, reason, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
-      if (!subject) {
-        // Not held, but never to be added by a later import either.
-        await tx.addSuppressions(this.suppressionHashes(key, ref).map((hash) => ({ hash, reason, at })));
-        await tx.insertErasure({ ...receipt, subjectId: null, outcome: 'not_found' });
-        return { outcome: 'not_found', receiptId, subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
-      }
-      await tx.addSuppressions(this.suppressionHashes(key, subject).map((hash) => ({ hash, reason, at })));
-      const held = subject.holdUntil !== null && subject.holdUntil > at;
-      if (held) {
-        const topics = await tx.getConsents([subject.id]);
-        for (const channel of new Set(topics.map((c) => c.channel))) {
-          const onChannel = topics.filter((c) => c.channel === channel).map((c) => c.topic);
-          await this.applyToTopics(tx, subject, channel, onChannel, 'suppress', { ...evidence, description: `retention hold: ${subject.holdReason}` }, now);
-        }
-        await tx.updateSubject(subject.id, { suppressedAt: at });
-        await tx.insertErasure({ ...receipt, subjectId: subject.id, outcome: 'suppressed', reason: `${reason}; retention hold: ${subject.holdReason}` });
-        return { outcome: 'suppressed', receiptId, subjectId: subject.id, externalIds: [], holdReason: subject.holdReason, holdUntil: subject.holdUntil };
-      }
-      await tx.appendEvents([
-        this.eventFrom({ ...evidence, actor: { kind: evidence.actor.kind }, ip: undefined, userAgent: undefined, description: undefined, proofRef: undefined }, {
-          subjectId: subject.id, topic: null, channel: null, action: 'erase', fromStatus: null, toStatus: null, basis: null,
-        }, now),
-      ]);
-      await tx.eraseSubject(subject.id);
-      await tx.insertErasure({ ...receipt, subjectId: subject.id, outcome: 'erased' });
-      return { outcome: 'erased', receiptId, subjectId: subject.id, externalIds: subject.externalId ? [subject.externalId] : [], holdReason: null, holdUntil: null };
-    });
+    const result = await this.store.transaction((tx) => this.eraseWithin(tx, ref, key, options.reason ?? 'erasure request', evidence, now));
     if (result.outcome === 'erased') await this.store.flushErased?.();
     return result;
+  }
+
+  /** The erasure itself, inside the caller's transaction (so a verification link and its erasure commit together). */
+  private async eraseWithin(tx: StoreTx, ref: SubjectRef, key: Buffer, reason: string, evidence: Evidence, now: Date): Promise<EraseResult> {
+    const at = now.toISOString();
+    const receiptId = `erasure-${randomUUID()}`;
+    const found = await this.findSubject(tx, ref);
+    if (found) await tx.lockSubjects([found.id]);
+    // Read again under the lock: a hold set meanwhile must count.
+    const subject = found ? (await tx.findSubjects({ ids: [found.id] }))[0] : undefined;
+    const receipt = { receiptId, at, reason, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
+    if (!subject) {
+      // Not held, but never to be added by a later import either.
+      await tx.addSuppressions(this.suppressionHashes(key, ref).map((hash) => ({ hash, reason, at })));
+      await tx.insertErasure({ ...receipt, subjectId: null, outcome: 'not_found' });
+      return { outcome: 'not_found', receiptId, subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
+    }
+    await tx.addSuppressions(this.suppressionHashes(key, subject).map((hash) => ({ hash, reason, at })));
+    const held = subject.holdUntil !== null && subject.holdUntil > at;
+    if (held) {
+      const topics = await tx.getConsents([subject.id]);
+      for (const channel of new Set(topics.map((c) => c.channel))) {
+        const onChannel = topics.filter((c) => c.channel === channel).map((c) => c.topic);
+        await this.applyToTopics(tx, subject, channel, onChannel, 'suppress', { ...evidence, description: `retention hold: ${subject.holdReason}` }, now);
+      }
+      await tx.updateSubject(subject.id, { suppressedAt: at });
+      await tx.insertErasure({ ...receipt, subjectId: subject.id, outcome: 'suppressed', reason: `${reason}; retention hold: ${subject.holdReason}` });
+      return { outcome: 'suppressed', receiptId, subjectId: subject.id, externalIds: [], holdReason: subject.holdReason, holdUntil: subject.holdUntil };
+    }
+    await tx.appendEvents([
+      this.eventFrom({ ...evidence, actor: { kind: evidence.actor.kind }, ip: undefined, userAgent: undefined, description: undefined, proofRef: undefined }, {
+        subjectId: subject.id, topic: null, channel: null, action: 'erase', fromStatus: null, toStatus: null, basis: null,
+      }, now),
+    ]);
+    await tx.eraseSubject(subject.id);
+    await tx.insertErasure({ ...receipt, subjectId: subject.id, outcome: 'erased' });
+    return { outcome: 'erased', receiptId, subjectId: subject.id, externalIds: subject.externalId ? [subject.externalId] : [], holdReason: null, holdUntil: null };
   }
 
   /** A retention hold (e.g. a tax record for 7 years): erasure then suppresses instead of deleting. */
@@ -1222,32 +1235,31 @@ export class Ledger {
     return { token: issued.token, expiresAt: issued.expiresAt.toISOString() };
   }
 
-  /** Redeems an erase-verification link (POST): returns the request it belongs to. Single use. */
-  async redeemEraseVerification(token: unknown): Promise<RequestRow> {
+  /**
+   * The POST behind an erase-verification link: the person proved the mailbox, so the request it
+   * belongs to is carried out now (erased, or suppressed under a retention hold) and closed. The
+   * link is used up in the same transaction as the erasure: a failure leaves both undone, so the
+   * person can press the button again.
+   */
+  async completeEraseVerification(token: unknown, evidenceInput: unknown): Promise<EraseResult & { requestMessageId: string }> {
     const now = this.now();
     const verified = verifyToken(this.keys.tokenKeys, token, 'erase', now);
-    return this.store.transaction(async (tx) => {
+    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'person' }, source: { kind: 'link' } });
+    const key = await this.loadSuppressionKey();
+    const result = await this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
       const request = row?.ref ? await tx.findRequest(row.ref) : undefined;
       if (!row || !request) throw TokenRejected.of('unknown');
-      if (SINGLE_USE.erase && !(await tx.claimToken(verified.hash, now.toISOString()))) throw TokenRejected.of('used');
-      return request;
+      if (!(await tx.claimToken(verified.hash, now.toISOString()))) throw TokenRejected.of('used');
+      const done: EraseResult = request.address
+        ? await this.eraseWithin(tx, { email: request.address }, key, 'erasure request by mail, verified by link', evidence, now)
+        : { outcome: 'not_found', receiptId: '', subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
+      // The request stays as the record that it was answered, without the address.
+      await tx.updateRequest(request.messageId, { outcome: done.outcome, subjectId: done.subjectId, detail: done.receiptId || null, address: null, updatedAt: now.toISOString() });
+      return { ...done, requestMessageId: request.messageId };
     });
-  }
-
-  /**
-   * The POST behind an erase-verification link: the person proved the mailbox, so the request it
-   * belongs to is carried out now (erased, or suppressed under a retention hold) and closed.
-   */
-  async completeEraseVerification(token: unknown, evidenceInput: unknown): Promise<EraseResult & { requestMessageId: string }> {
-    const request = await this.redeemEraseVerification(token);
-    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'person' }, source: { kind: 'link' } });
-    const result = request.address
-      ? await this.erase({ email: request.address }, { reason: 'erasure request by mail, verified by link', evidence })
-      : { outcome: 'not_found' as const, receiptId: '', subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
-    // The request stays as the record that it was answered, without the address.
-    await this.updateRequest(request.messageId, { outcome: result.outcome, subjectId: result.subjectId, detail: result.receiptId || null, address: null });
-    return { ...result, requestMessageId: request.messageId };
+    if (result.outcome === 'erased') await this.store.flushErased?.();
+    return result;
   }
 
   async updateRequest(messageId: string, patch: { outcome?: string; subjectId?: number | null; detail?: string | null; address?: null }) {

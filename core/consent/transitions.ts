@@ -171,8 +171,9 @@ export const TRANSITIONS: Record<Action, Record<StatusOrNone, Rule>> = {
     expired: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
     confirmed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
     subscribed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    optout: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    unsubscribed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    // Only the person's own signup re-opens a refusal or a withdrawal, not an operator's note.
+    optout: { to: 'target', targets: RESTRICTIVE, otherwise: { refuse: 'declined; only their own signup re-opens that (send them a signup confirmation)' } },
+    unsubscribed: { to: 'target', targets: RESTRICTIVE, otherwise: { refuse: 'unsubscribed; only their own signup re-opens that (send them a signup confirmation)' } },
     bounced: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
     blacklisted: { to: 'target', proofFor: 'all' },
   },

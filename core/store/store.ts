@@ -220,6 +220,8 @@ export interface StatusCount {
 export interface StoreTx {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Sets the key only if it has no value yet; true when this call set it (first writer wins). */
+  insertMetaIfAbsent(key: string, value: string): Promise<boolean>;
 
   /** Which of these keyed hashes are suppressed (returned as hex). */
   findSuppressed(hashes: Buffer[]): Promise<Set<string>>;

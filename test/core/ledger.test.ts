@@ -79,6 +79,21 @@ describe('signup double opt-in', () => {
     expect(await ask(ledger, 'signup', { email: 'victim@example.com' })).toMatchObject({ outcome: 'requested' });
   });
 
+  test('the guard holds for people subscribed on another basis, and for a mix of known and new topics', async () => {
+    await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'li@example.com', previouslyMailed: true }) }], {});
+    expect(await ask(ledger, 'signup', { email: 'li@example.com' })).toMatchObject({ outcome: 'requested' });
+    clock.advanceMinutes(5);
+    expect(await ask(ledger, 'signup', { email: 'li@example.com' })).toMatchObject({ outcome: 'throttled', confirmToken: null });
+    clock.advanceMinutes(5);
+    expect(await ask(ledger, 'signup', { email: 'li@example.com', topics: ['newsletter', 'events'] })).toMatchObject({
+      outcome: 'throttled',
+      topics: [
+        { topic: 'newsletter', status: 'subscribed', outcome: 'kept' },
+        { topic: 'events', status: 'none', outcome: 'kept' },
+      ],
+    });
+  });
+
   test('a signup of someone already confirmed is skipped without a new link', async () => {
     const first = await ask(ledger, 'signup', { email: 'c@example.com' });
     await ledger.confirm(first.confirmToken, {});
@@ -382,6 +397,21 @@ describe('mailbox requests', () => {
     expect(await checkOne(ledger, { email: 'verify@example.com' })).toMatchObject({ reason: 'suppressed' });
   });
 
+  test('a verification link is used up only together with its erasure: after a failure, the button works again', async () => {
+    await ask(ledger, 'signup', { email: 'retry@example.com' });
+    await ledger.recordRequest({ messageId: '<r1@example.com>', mailbox: 'INBOX', kind: 'erase', receivedAt: clock.now(), address: 'retry@example.com', outcome: 'waiting_for_verification' });
+    const { token } = await ledger.issueEraseVerification('<r1@example.com>');
+    // The store fails in the middle of the erasure (a lost connection, a full disk).
+    const eraseSubject = ledger.store.transaction.bind(ledger.store);
+    ledger.store.transaction = ((fn: (tx: never) => Promise<unknown>) =>
+      eraseSubject((tx) => fn(Object.assign(Object.create(tx), { eraseSubject: () => Promise.reject(new Error('disk full')) }) as never))) as typeof eraseSubject;
+    await expect(ledger.completeEraseVerification(token, {})).rejects.toThrow('disk full');
+    ledger.store.transaction = eraseSubject;
+    expect(await ledger.export({ email: 'retry@example.com' })).toBeDefined();
+    expect(await ledger.completeEraseVerification(token, {})).toMatchObject({ outcome: 'erased' });
+    expect(await ledger.export({ email: 'retry@example.com' })).toBeUndefined();
+  });
+
   test('the mailbox cursor survives a reopen', async () => {
     await ledger.saveMailboxState('INBOX', 1700000000, 42);
     const other = await t.reopen();
@@ -405,4 +435,12 @@ test('an unsubscribe by address for an erased person does not bring their addres
   await ledger.erase({ email: 'gone@example.com' });
   expect(await ledger.unsubscribeByRef({ email: 'gone@example.com' }, ['newsletter'], 'email', {})).toEqual({ found: false, outcome: 'not_found' });
   expect(await ledger.export({ email: 'gone@example.com' })).toBeUndefined();
+});
+
+test('an import may record explicit consent only with its evidence', () => {
+  const row = { phone: '0612345678', channel: 'phone', status: 'confirmed' };
+  expect(() => parseInput(ImportRowSchema, row, 'row 3')).toThrow('row 3, consentText: consent needs its evidence: give consent_text, optin_id or optin_description');
+  expect(() => parseInput(ImportRowSchema, { ...row, status: 'subscribed', basis: 'consent' }, 'row 4')).toThrow('consent needs its evidence');
+  expect(parseInput(ImportRowSchema, { ...row, optinId: 'CP-1' })).toMatchObject({ status: 'confirmed', optinId: 'CP-1' });
+  expect(parseInput(ImportRowSchema, { ...row, status: 'subscribed', basis: 'legitimate_interest' })).toMatchObject({ status: 'subscribed' });
 });

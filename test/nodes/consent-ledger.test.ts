@@ -69,7 +69,12 @@ describe('import', () => {
   });
 
   test('from a CSV file (Dutch Excel, semicolons): rows reported by their line in the file', async () => {
-    const csv = ['email;name;phone;channel;status;basis', 'joop@example.test;Joop;;email;confirmed;consent', 'kees@example.test;Kees;06-123;email;;', ';Lies;0612345679;phone;subscribed;consent'].join('\r\n');
+    const csv = [
+      'email;name;phone;channel;status;basis;consent_text',
+      'joop@example.test;Joop;;email;confirmed;consent;Ja, stuur mij de nieuwsbrief.',
+      'kees@example.test;Kees;06-123;email;;;',
+      ';Lies;0612345679;phone;subscribed;consent;Ja, u mag mij bellen.',
+    ].join('\r\n');
     const result = await runWorkflow(
       ledgerWorkflow({ operation: 'importContacts', input: 'binary', binaryPropertyName: 'file' }),
       runOptions(credentials(), {

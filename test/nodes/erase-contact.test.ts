@@ -14,7 +14,7 @@ beforeAll(async () => {
   await ensureN8nHostForEngine();
   t = await tempLedger();
   const rows = [
-    { email: 'erik@example.test', externalId: 'CRM-1', name: 'Erik Eraseme', status: 'confirmed' },
+    { email: 'erik@example.test', externalId: 'CRM-1', name: 'Erik Eraseme', status: 'confirmed', consentText: 'Ja, graag.' },
     { email: 'hanna@example.test', externalId: 'CRM-2', previouslyMailed: true },
   ];
   await t.ledger.importContacts(rows.map((r, i) => ({ row: i + 2, data: parseInput(ImportRowSchema, r) })), undefined);

@@ -139,7 +139,7 @@ describe('Request Consent: request', () => {
   test('campaign: invites whom the ledger allows, skips the rest with the reason, in one ledger call', async () => {
     const t = await freshLedger();
     const rows = [
-      { email: 'conf@example.test', status: 'confirmed' },
+      { email: 'conf@example.test', status: 'confirmed', consentText: 'Yes, please.' },
       { email: 'li@example.test', previouslyMailed: true },
       { email: 'gone@example.test', status: 'unsubscribed' },
       { email: 'erased@example.test', previouslyMailed: true },

@@ -112,6 +112,12 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         await tx((t) => t.setMeta('suppression_key', 'second'));
         expect(await tx((t) => t.getMeta('suppression_key'))).toBe('second');
       });
+
+      test('insertMetaIfAbsent: the first writer wins, later ones are told so and change nothing', async () => {
+        expect(await tx((t) => t.insertMetaIfAbsent('made_once', 'first'))).toBe(true);
+        expect(await tx((t) => t.insertMetaIfAbsent('made_once', 'second'))).toBe(false);
+        expect(await tx((t) => t.getMeta('made_once'))).toBe('first');
+      });
     });
 
     describe('suppressions', () => {

@@ -235,3 +235,16 @@ test('mailbox lease: a second worker waits, and takes over when the first is kil
   expect(await store.acquireMailboxLease!('INBOX', { wait: false })).toBeNull();
   await second.kill();
 });
+
+test('two processes opening a new ledger at once end up with one suppression key: an erasure by one is known to the other', async () => {
+  for (let round = 0; round < 5; round++) {
+    const config = newLedgerConfig(2);
+    const [a, b] = await Promise.all([open(config), open(config)]);
+    const [ledgerA, ledgerB] = [new Ledger(a, { secret: SECRET }), new Ledger(b, { secret: SECRET })];
+    const [first, second] = await Promise.all([ledgerA.verifySecret(), ledgerB.verifySecret()]);
+    expect([first.isNewLedger, second.isNewLedger].filter(Boolean)).toHaveLength(1);
+    await ledgerA.erase({ email: `erased-${round}@example.nl` });
+    const [check] = await ledgerB.check([parseInput(CheckItemSchema, { email: `erased-${round}@example.nl` })]);
+    expect([round, check.reason]).toEqual([round, 'suppressed']);
+  }
+});

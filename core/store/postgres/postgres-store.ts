@@ -246,6 +246,7 @@ function textsOf(events: NewEvent[]): [string, string] {
 const SQL = {
   getMeta: 'SELECT value FROM {s}.meta WHERE key = $1',
   setMeta: 'INSERT INTO {s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+  insertMetaIfAbsent: 'INSERT INTO {s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
 
   findSuppressed: 'SELECT hash FROM {s}.suppressions WHERE hash = ANY($1::bytea[])',
   addSuppressions: `INSERT INTO {s}.suppressions (hash, reason, at)
@@ -656,6 +657,9 @@ class PostgresTx implements StoreTx {
   }
   async setMeta(key: string, value: string) {
     await this.run('setMeta', [key, value]);
+  }
+  async insertMetaIfAbsent(key: string, value: string) {
+    return ((await this.run('insertMetaIfAbsent', [key, value])).rowCount ?? 0) === 1;
   }
 
   async findSuppressed(hashes: Buffer[]) {

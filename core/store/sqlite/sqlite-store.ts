@@ -189,6 +189,9 @@ class SqliteTx implements StoreTx {
     const row = this.get('SELECT value FROM meta WHERE key = ?', key);
     return row ? String(row.value) : undefined;
   }
+  async insertMetaIfAbsent(key: string, value: string) {
+    return this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', key, value).changes === 1;
+  }
   async setMeta(key: string, value: string) {
     this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
   }

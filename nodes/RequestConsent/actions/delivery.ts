@@ -269,7 +269,7 @@ export class Delivery {
 						const sent = await sender!.send(composed);
 						return { links, locale, mail: summary, sent: true, messageId: sent.messageId };
 					} catch (error) {
-						const message = `${(error as Error).message}. The ledger has recorded the request, but its mail was not sent: Send Reminders asks again later.`;
+						const message = `${(error as Error).message}. The ledger has recorded the request, but its mail was not sent: an invitation is asked again by Send Reminders after its wait; a signup can be repeated once the resend window (60 minutes unless set otherwise) has passed.`;
 						return { links, locale, mail: summary, sent: false, messageId: null, error: withItem(new Error(message), o.itemIndex) };
 					}
 				}),
