@@ -392,6 +392,8 @@ export class MailboxWorker {
       }
     });
     await Promise.all(workers);
+    // Stopped half-way: what was fetched but never started stays below the cursor, not counted as a failure.
+    for (const item of fetched.slice(next)) if (!this.retries.has(item.uid)) this.retries.set(item.uid, { attempts: 0, nextAt: 0 });
     return done.sort((a, b) => a.uid - b.uid);
   }
 

@@ -169,6 +169,36 @@ describe('the worker on a real Dovecot', () => {
     expect((await row('<retry-1@x>'))!.detail).toBe('proof=none; reply=sent');
   });
 
+  it('stopped while handling mail 1 of a batch of 5: the other 4 stay in the inbox and the next run handles them, each exactly once', async () => {
+    const people = [1, 2, 3, 4, 5].map((i) => `stop${i}@example.nl`);
+    for (const email of people) await seedSubscriber(ledger, email);
+    await dovecot.append(people.map((from, i) => rawMail({ messageId: `<stop-${i + 1}@x>`, from, subject: 'AFMELDEN' })));
+    const lines: WorkerLogLine[] = [];
+    let first: MailboxWorker | undefined;
+    first = new MailboxWorker(ledger, settings({ concurrency: 1, batchSize: 5 }), {
+      log: (l) => lines.push(l),
+      processMail: async (l, mail, options, hooks) => {
+        if (first) void first.stop(); // SIGTERM arrives while the batch's first mail is in hand
+        first = undefined;
+        return processRequestMail(l, mail, options, hooks);
+      },
+    });
+    await first.run();
+    expect(lines.filter((l) => l.event === 'mail').map((l) => l.messageId)).toEqual(['<stop-1@x>']);
+    expect((await dovecot.messages('INBOX')).map((m) => m.messageId).sort()).toEqual(['<stop-2@x>', '<stop-3@x>', '<stop-4@x>', '<stop-5@x>']);
+
+    const second = new MailboxWorker(ledger, settings({ concurrency: 1, batchSize: 5 }), { log: (l) => lines.push(l) });
+    await second.run({ once: true });
+    expect(await dovecot.count('INBOX')).toBe(0);
+    const handled = lines.filter((l) => l.event === 'mail').map((l) => l.messageId);
+    expect(handled.sort()).toEqual(['<stop-1@x>', '<stop-2@x>', '<stop-3@x>', '<stop-4@x>', '<stop-5@x>']);
+    for (const email of people) {
+      expect(await statusOf(ledger, email)).toBe('unsubscribed');
+      expect((await ledger.export({ email }))!.events.filter((e) => e.action === 'unsubscribe')).toHaveLength(1);
+    }
+    expect(peer.received.flatMap((r) => r.to).sort()).toEqual(people);
+  });
+
   it('1,000 malformed and fuzzed mails: no crash, each ends in Processed or Review', async () => {
     const mails = fuzzedMails(1000, 20261123);
     const before = { processed: await dovecot.count('Processed'), review: await dovecot.count('Review') };
