@@ -10,7 +10,7 @@ import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type 
 import { classifyRequest, type Classification, type Intent } from './classify';
 import { composeMail, MailboxSchema, type ComposedMail } from './compose';
 import { MailLimitsSchema, readRequestMail, requestMailFromFields, type RequestMail } from './request-mail';
-import { SendFailed, type SentMail } from './send';
+import { describeSendFailure, SendFailed, type SentMail } from './send';
 import type { TemplateKind } from './templates';
 import type { Language } from './vocabulary';
 
@@ -380,7 +380,7 @@ async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestMailResu
     return { status: 'sent', mail, error: null };
   } catch (error) {
     const isPermanent = error instanceof SendFailed && error.isPermanent;
-    return { status: isPermanent ? 'rejected' : 'failed', mail, error: (error as Error).message.slice(0, 300) };
+    return { status: isPermanent ? 'rejected' : 'failed', mail, error: describeSendFailure(error) };
   }
 }
 

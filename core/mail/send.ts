@@ -48,9 +48,24 @@ export class SendFailed extends ConsentError {
     message: string,
     readonly isPermanent: boolean,
     readonly responseCode?: number,
+    /** nodemailer's code when no SMTP reply came: ECONNECTION, ETIMEDOUT, EAUTH, … */
+    readonly transportCode?: string,
   ) {
     super('SEND_FAILED', message);
   }
+}
+
+/**
+ * Why a mail was not sent, without the address or the server's words (both may name the person):
+ * this goes into the request log and the worker's log, which must hold nothing an erasure cannot
+ * reach. The SMTP reply code, or the transport's error code, is enough to act on.
+ */
+export function describeSendFailure(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { responseCode?: unknown; transportCode?: unknown; code?: unknown };
+  if (typeof e.responseCode === 'number') return `SMTP ${e.responseCode} (${e.responseCode >= 500 ? 'refused for good' : 'try again later'})`;
+  const code = error instanceof SendFailed ? e.transportCode : e.code;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return `${code} (not sent)`;
+  return 'not sent';
 }
 
 export interface SentMail {
@@ -113,7 +128,7 @@ export class MailSender {
     } catch (error) {
       const e = error as Error & { responseCode?: number; code?: string };
       const isPermanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
-      throw new SendFailed(`Sending to ${mail.to} failed: ${e.message}`, isPermanent, e.responseCode);
+      throw new SendFailed(`Sending to ${mail.to} failed: ${e.message}`, isPermanent, e.responseCode, e.code);
     }
   }
 

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Ledger } from '../../../core/ledger';
 import { processRequestMail, type RequestHooks, type RequestOptions } from '../../../core/mail/process';
@@ -219,7 +221,9 @@ describe('a reply that cannot be sent', () => {
     peer.failNext(1, 451);
     const first = await process(raw);
     expect(first).toMatchObject({ outcome: 'unsubscribed', isDone: false, reply: { status: 'failed' } });
-    expect((await requestRow('<retry-1@example.nl>')).detail).toMatch(/^proof=none; reply=failed; error=Sending to jan@example.nl failed/);
+    // The log keeps why (the SMTP code), never to whom: the address must be able to go with an erasure.
+    expect((await requestRow('<retry-1@example.nl>')).detail).toBe('proof=none; reply=failed; error=SMTP 451 (try again later)');
+    expect(first.reply.error).toBe('SMTP 451 (try again later)');
     const events = await eventCount('jan@example.nl');
     const second = await process(raw);
     expect(second).toMatchObject({ isRepeat: true, isDone: true, reply: { status: 'sent' } });
@@ -231,7 +235,18 @@ describe('a reply that cannot be sent', () => {
   it('a refusal for good (5xx) is recorded and not retried', async () => {
     peer.failNext(1, 550);
     const result = await process(rawMail({ from: 'typo@example.nl', subject: 'Afmelden' }));
-    expect(result).toMatchObject({ isDone: true, reply: { status: 'rejected' } });
+    expect(result).toMatchObject({ isDone: true, reply: { status: 'rejected', error: 'SMTP 550 (refused for good)' } });
+  });
+
+  it('an erasure whose acknowledgement is refused: afterwards the address is nowhere in the database files', async () => {
+    const address = 'zebulon.quartermaine.7731@example.nl';
+    await seedSubscriber(ledger, address);
+    peer.failNext(1, 550);
+    const raw = await signer.sign(rawMail({ from: `Zebulon <${address}>`, subject: 'VERWIJDER', messageId: '<erase-refused@example.nl>' }));
+    expect(await process(raw)).toMatchObject({ outcome: 'erased', reply: { status: 'rejected' } });
+    expect((await requestRow('<erase-refused@example.nl>')).detail).toContain('error=SMTP 550');
+    const files = Buffer.concat(readdirSync(t.dir).map((f) => readFileSync(join(t.dir, f))));
+    expect(files.includes('zebulon.quartermaine')).toBe(false);
   });
 });
 
