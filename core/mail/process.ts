@@ -137,6 +137,9 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
   await ledger.updateRequest(mail.messageId, {
     outcome: effect.outcome,
     ...(effect.subjectId !== undefined ? { subjectId: effect.subjectId } : {}),
+    // An erasure carried out leaves the request as the record that it was answered, without the
+    // address: also when we held nothing ("no data"), as Ledger.completeEraseVerification does.
+    ...(effect.isErasure ? { address: null } : {}),
     detail: formatDetail({ proof: effect.proof, reply: reply.status, error: reply.error ?? undefined, receipt: effect.receipt, note: effect.note }),
   });
   return {
@@ -189,6 +192,8 @@ interface Effect {
   receipt?: string;
   note?: string;
   reply: ReplyPlan | null;
+  /** The erasure was carried out (erased, suppressed or nothing held): the request drops its address. */
+  isErasure?: boolean;
 }
 
 async function applyRequest(ctx: Context): Promise<Effect> {
@@ -278,7 +283,7 @@ async function erase(ctx: Context): Promise<Effect> {
 async function eraseNow(ctx: Context, ref: { subjectId: number } | { email: string }, proof: Proof, note: string, locale?: string | null): Promise<Effect> {
   const result = await ctx.ledger.erase(ref, { reason: 'erasure request by mail', evidence: evidence(ctx, proof) });
   const kind: TemplateKind = result.outcome === 'erased' ? 'ack-erased' : result.outcome === 'suppressed' ? 'ack-suppressed' : 'ack-no-data';
-  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, note, reply: replyPlan(ctx, kind, locale) };
+  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, note, reply: replyPlan(ctx, kind, locale), isErasure: true };
 }
 
 /** The repeat of an erasure cut off after its marker: finish it without erasing twice. */
@@ -289,7 +294,7 @@ async function resumeErasure(ctx: Context, row: RequestRow): Promise<Effect> {
   const ref = subjectId ? { subjectId } : ctx.classification.address ? { email: ctx.classification.address } : undefined;
   if (!ref) return { outcome: 'needs_review', proof, note: 'erasure cut off; no address to finish it with', reply: null };
   if (marker.existed === 'yes' && !(await ctx.ledger.export(ref))) {
-    return { outcome: 'erased', proof, subjectId: subjectId ?? row.subjectId, note: 'erased before a restart', reply: replyPlan(ctx, 'ack-erased') };
+    return { outcome: 'erased', proof, subjectId: subjectId ?? row.subjectId, note: 'erased before a restart', reply: replyPlan(ctx, 'ack-erased'), isErasure: true };
   }
   return eraseNow(ctx, ref, proof, 'finished after a restart');
 }

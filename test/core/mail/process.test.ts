@@ -164,6 +164,17 @@ describe('erasure by mail', () => {
     expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
   });
 
+  it('a proven request from an address we do not hold: "no data" in reply, and the request log forgets the address too', async () => {
+    const address = 'never.known.4417@example.nl';
+    const raw = await signer.sign(rawMail({ from: address, subject: 'VERWIJDER', messageId: '<erase-unknown@example.nl>' }));
+    expect(await process(raw)).toMatchObject({ proof: 'dkim', outcome: 'not_found', reply: { status: 'sent' } });
+    expect(peer.received[0].to).toEqual([address]);
+    expect(await requestRow('<erase-unknown@example.nl>')).toMatchObject({ kind: 'erase', outcome: 'not_found', address: null });
+    await ledger.close();
+    const files = Buffer.concat(readdirSync(t.dir).map((f) => readFileSync(join(t.dir, f))));
+    expect(files.includes('never.known.4417')).toBe(false);
+  });
+
   it('under a retention hold the person is suppressed instead, and told so', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     await ledger.hold({ email: 'jan@example.nl' }, new Date('2033-01-01T00:00:00Z'), 'invoices, tax law: 7 years');
