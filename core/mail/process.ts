@@ -79,6 +79,8 @@ export type Folder = 'processed' | 'review';
 
 export interface RequestMailResult {
   messageId: string;
+  /** When the mail arrived, as the request log has it. */
+  receivedAt: string;
   intent: Intent;
   language: Language | null;
   address: string | null;
@@ -89,6 +91,12 @@ export interface RequestMailResult {
   folder: Folder;
   /** True when this Message-ID was handled before: nothing was applied again. */
   isRepeat: boolean;
+  /** The ledger's id of the person concerned (an id, no PII: it stays after an erasure). */
+  subjectId: number | null;
+  /** The erasure receipt when this request was an erasure carried out. */
+  receiptId: string | null;
+  /** CRM IDs of the person this mail erased, for the CRM's own delete; empty on a repeat. */
+  externalIds: string[];
   reply: { status: ReplyStatus; mail: ComposedMail | null; error: string | null };
   /** May the mail be marked and moved now? False while a reply still has to go out. */
   isDone: boolean;
@@ -111,13 +119,8 @@ export async function toRequestMail(input: Input, limits?: Options['limits']): P
 }
 
 export async function processRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
-  const options = parseRequestOptions(optionsInput);
-  const mail = await toRequestMail(input, options.limits);
-  const source = hooks.source ?? rawSourceOf(input);
-  const classification = classifyRequest(mail);
-  const now = ledger.clock();
-  const receivedAt = hooks.receivedAt ?? (mail.date && mail.date <= now ? mail.date : now);
-  const address = requestAddress(classification);
+  const context = await readRequest(ledger, input, optionsInput, hooks);
+  const { options, mail, classification, receivedAt, address } = context;
 
   const recorded = await ledger.recordRequest({
     messageId: mail.messageId,
@@ -127,13 +130,12 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
     address,
     outcome: IN_PROGRESS,
   });
-  const context: Context = { ledger, options, hooks: { ...hooks, source }, mail, classification };
   context.isRetry = !recorded.created;
   if (!recorded.created && recorded.row.outcome === ERASING) context.resumeErasure = recorded.row;
   else if (!recorded.created && recorded.row.outcome !== IN_PROGRESS) return finishRepeat(context, recorded.row);
 
   const effect = await applyRequest(context);
-  const reply = effect.reply ? await sendReply(context, effect.reply) : { status: 'none' as const, mail: null, error: null };
+  const reply = effect.reply ? await sendReply(context, effect.reply) : NO_REPLY;
   await ledger.updateRequest(mail.messageId, {
     outcome: effect.outcome,
     ...(effect.subjectId !== undefined ? { subjectId: effect.subjectId } : {}),
@@ -142,19 +144,91 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
     ...(effect.isErasure ? { address: null } : {}),
     detail: formatDetail({ proof: effect.proof, reply: reply.status, error: reply.error ?? undefined, receipt: effect.receipt, note: effect.note }),
   });
-  return {
-    messageId: mail.messageId,
-    intent: classification.intent,
-    language: classification.language,
-    address,
-    subject: mail.subject,
+  return resultOf(context, {
     proof: effect.proof,
     outcome: effect.outcome,
-    reason: classification.reason,
-    folder: REVIEW_OUTCOMES.has(effect.outcome) ? 'review' : 'processed',
     isRepeat: !recorded.created,
+    subjectId: effect.subjectId ?? null,
+    receiptId: effect.receipt ?? null,
+    externalIds: effect.externalIds ?? [],
     reply,
-    isDone: reply.status !== 'failed',
+  });
+}
+
+/**
+ * "Act Automatically" off (the n8n trigger): the mail is classified, its sender checked with the
+ * same proofs, and the request recorded in the request log (once per Message-ID, due in a month),
+ * nothing else. The workflow decides what to do (e.g. Erase Contact) and nothing is answered.
+ */
+export async function recordRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
+  const context = await readRequest(ledger, input, optionsInput, hooks);
+  const { options, mail, classification: c } = context;
+  const sender = c.intent === 'unsubscribe' || c.intent === 'erase' ? await proveRequestSender(context) : undefined;
+  const recorded = await ledger.recordRequest({
+    messageId: mail.messageId,
+    mailbox: options.mailbox,
+    kind: c.intent,
+    receivedAt: context.receivedAt,
+    address: context.address,
+    outcome: RECORDED_OUTCOMES[c.intent] ?? LEFT_TO_WORKFLOW,
+    subjectId: sender?.subjectId ?? null,
+    detail: formatDetail({ proof: sender?.proof ?? 'none', note: sender && !sender.isProven ? sender.detail : undefined }),
+  });
+  const row = recorded.row;
+  return resultOf(context, {
+    proof: recorded.created ? (sender?.proof ?? 'none') : proofOf(row),
+    outcome: row.outcome,
+    isRepeat: !recorded.created,
+    subjectId: row.subjectId,
+    receivedAt: row.receivedAt,
+    reply: NO_REPLY,
+  });
+}
+
+/** Left to the workflow: the outcome of a request mail recorded and not acted on. */
+export const LEFT_TO_WORKFLOW = 'left_to_workflow';
+/** What a person has to look at goes to review when only recording too. */
+const RECORDED_OUTCOMES: Partial<Record<Intent, string>> = { unknown: 'needs_review', access: 'awaiting_operator', auto_reply: 'ignored' };
+const NO_REPLY: RequestMailResult['reply'] = Object.freeze({ status: 'none', mail: null, error: null });
+
+async function readRequest(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks): Promise<Context> {
+  const options = parseRequestOptions(optionsInput);
+  const mail = await toRequestMail(input, options.limits);
+  const classification = classifyRequest(mail);
+  const now = ledger.clock();
+  return {
+    ledger,
+    options,
+    hooks: { ...hooks, source: hooks.source ?? rawSourceOf(input) },
+    mail,
+    classification,
+    receivedAt: hooks.receivedAt ?? (mail.date && mail.date <= now ? mail.date : now),
+    address: requestAddress(classification),
+  };
+}
+
+function resultOf(
+  ctx: Context,
+  r: Pick<RequestMailResult, 'proof' | 'outcome' | 'isRepeat' | 'reply'> & Partial<Pick<RequestMailResult, 'address' | 'receivedAt' | 'subjectId' | 'receiptId' | 'externalIds'>>,
+): RequestMailResult {
+  const c = ctx.classification;
+  return {
+    messageId: ctx.mail.messageId,
+    receivedAt: r.receivedAt ?? ctx.receivedAt.toISOString(),
+    intent: c.intent,
+    language: c.language,
+    address: r.address !== undefined ? r.address : ctx.address,
+    subject: ctx.mail.subject,
+    proof: r.proof,
+    outcome: r.outcome,
+    reason: c.reason,
+    folder: REVIEW_OUTCOMES.has(r.outcome) ? 'review' : 'processed',
+    isRepeat: r.isRepeat,
+    subjectId: r.subjectId ?? null,
+    receiptId: r.receiptId ?? null,
+    externalIds: r.externalIds ?? [],
+    reply: r.reply,
+    isDone: r.reply.status !== 'failed',
   };
 }
 
@@ -173,6 +247,9 @@ interface Context {
   hooks: RequestHooks;
   mail: RequestMail;
   classification: Classification;
+  receivedAt: Date;
+  /** The address the request log keeps for this mail (see requestAddress). */
+  address: string | null;
   /** A repeat of an erasure that was cut off after its marker was written. */
   resumeErasure?: RequestRow;
   /** The request was recorded before, by a run that was cut off before it finished. */
@@ -192,6 +269,8 @@ interface Effect {
   receipt?: string;
   note?: string;
   reply: ReplyPlan | null;
+  /** CRM IDs of the person erased. */
+  externalIds?: string[];
   /** The erasure was carried out (erased, suppressed or nothing held): the request drops its address. */
   isErasure?: boolean;
 }
@@ -283,7 +362,7 @@ async function erase(ctx: Context): Promise<Effect> {
 async function eraseNow(ctx: Context, ref: { subjectId: number } | { email: string }, proof: Proof, note: string, locale?: string | null): Promise<Effect> {
   const result = await ctx.ledger.erase(ref, { reason: 'erasure request by mail', evidence: evidence(ctx, proof) });
   const kind: TemplateKind = result.outcome === 'erased' ? 'ack-erased' : result.outcome === 'suppressed' ? 'ack-suppressed' : 'ack-no-data';
-  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, note, reply: replyPlan(ctx, kind, locale), isErasure: true };
+  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, externalIds: result.externalIds, note, reply: replyPlan(ctx, kind, locale), isErasure: true };
 }
 
 /** The repeat of an erasure cut off after its marker: finish it without erasing twice. */
@@ -303,18 +382,40 @@ async function resumeErasure(ctx: Context, row: RequestRow): Promise<Effect> {
  * An unsubscribe token in an erasure mail proves the sender only for its own subject: a forwarded
  * newsletter quoted in someone else's reply must not erase the person it was sent to.
  */
-async function tokenSubject(ctx: Context): Promise<{ subjectId: number; locale: string | null } | undefined> {
+async function tokenSubject(ctx: Context): Promise<TokenSubject | undefined> {
   const { ledger, classification: c } = ctx;
-  if (!c.token || !c.address) return undefined;
+  if (!c.address) return undefined;
+  const view = await unsubscribeTokenSubject(ctx);
+  if (!view) return undefined;
+  const held = await ledger.export({ subjectId: view.subjectId });
+  return held?.subject.email === c.address ? view : undefined;
+}
+
+type TokenSubject = { subjectId: number; locale: string | null };
+
+/** The person a valid unsubscribe token of ours in the mail belongs to. */
+async function unsubscribeTokenSubject(ctx: Context): Promise<TokenSubject | undefined> {
+  if (!ctx.classification.token) return undefined;
   try {
-    const view = await ledger.viewToken(c.token, 'unsubscribe');
-    if (!view.subjectId) return undefined;
-    const held = await ledger.export({ subjectId: view.subjectId });
-    return held?.subject.email === c.address ? { subjectId: view.subjectId, locale: view.locale } : undefined;
+    const view = await ctx.ledger.viewToken(ctx.classification.token, 'unsubscribe');
+    return view.subjectId ? { subjectId: view.subjectId, locale: view.locale } : undefined;
   } catch (error) {
     if (error instanceof TokenRejected) return undefined;
     throw error;
   }
+}
+
+/**
+ * Who the sender of a request is proven to be, without acting (record only): for an unsubscribe
+ * any valid token of ours (the token decides who), for an erasure only one of the sender's own
+ * address; then a trusted Authentication-Results header, then DKIM aligned with DMARC.
+ */
+async function proveRequestSender(ctx: Context): Promise<SenderCheck & { subjectId?: number }> {
+  const c = ctx.classification;
+  const byToken = c.intent === 'erase' ? await tokenSubject(ctx) : await unsubscribeTokenSubject(ctx);
+  if (byToken) return { isProven: true, proof: 'token', detail: 'valid unsubscribe token', subjectId: byToken.subjectId };
+  if (!c.address) return { isProven: false, proof: 'none', detail: 'not exactly one From address' };
+  return proveSender(ctx, c.address);
 }
 
 async function proveSender(ctx: Context, address: string): Promise<SenderCheck> {
@@ -399,7 +500,7 @@ function formatFrom(from: { address: string; name?: string }): string {
  */
 async function finishRepeat(ctx: Context, row: RequestRow): Promise<RequestMailResult> {
   const detail = parseDetail(row.detail);
-  const proof = (detail.proof as Proof | undefined) ?? 'none';
+  const proof = proofOf(row);
   const intent = row.kind as Intent;
   let reply: RequestMailResult['reply'] = { status: 'done', mail: null, error: null };
   if (detail.reply === 'failed' || detail.reply === 'pending') {
@@ -413,18 +514,8 @@ async function finishRepeat(ctx: Context, row: RequestRow): Promise<RequestMailR
     }
   }
   return {
-    messageId: row.messageId,
+    ...resultOf(ctx, { proof, outcome: row.outcome, isRepeat: true, address: row.address, receivedAt: row.receivedAt, subjectId: row.subjectId, receiptId: detail.receipt ?? null, reply }),
     intent,
-    language: ctx.classification.language,
-    address: row.address,
-    subject: ctx.mail.subject,
-    proof,
-    outcome: row.outcome,
-    reason: ctx.classification.reason,
-    folder: REVIEW_OUTCOMES.has(row.outcome) ? 'review' : 'processed',
-    isRepeat: true,
-    reply,
-    isDone: reply.status !== 'failed',
   };
 }
 
@@ -461,6 +552,10 @@ export function formatDetail(detail: Detail): string {
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${String(v).replace(/[;\r\n]+/g, ',').slice(0, 300)}`)
     .join('; ');
+}
+
+function proofOf(row: RequestRow): Proof {
+  return (parseDetail(row.detail).proof as Proof | undefined) ?? 'none';
 }
 
 export function parseDetail(detail: string | null): Detail {

@@ -1,13 +1,11 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IRun, type ITriggerFunctions } from 'n8n-workflow';
 import type { Ledger } from '../../core/ledger';
-import { classifyRequest } from '../../core/mail/classify';
-import { markReplySent, parseDetail, processRequestMail, type parseRequestOptions, type RequestHooks, type RequestMailResult } from '../../core/mail/process';
+import { markReplySent, processRequestMail, recordRequestMail, type parseRequestOptions, type RequestHooks, type RequestMailResult } from '../../core/mail/process';
 import type { RequestMail } from '../../core/mail/request-mail';
 import { MailboxWorker, type HandedMail, type WorkerLogLine } from '../../worker/mailbox';
 import type { WorkerSettingsInput } from '../../worker/settings';
 import type { ImapCredential } from '../shared/credentials';
 import { describeImapFailure, isLoginRefused } from '../shared/imap';
-import { recordRequestMail } from './record';
 
 /**
  * The trigger's loop: the mailbox worker (worker/mailbox.ts: one IMAP connection, IDLE plus a
@@ -27,13 +25,6 @@ export interface ListenerSetup {
 	actAutomatically: boolean;
 	sendsReplies: boolean;
 	moveWhen: 'executionSucceeded' | 'executionFinished' | 'emitted';
-}
-
-interface TriggerResult extends RequestMailResult {
-	receivedAt: string | null;
-	subjectId: number | null;
-	receiptId: string | null;
-	externalIds: string[];
 }
 
 const RECENT_LIMIT = 1000;
@@ -74,34 +65,13 @@ export class MailboxListener {
 		return this.worker.stop();
 	}
 
-	private async process(ledger: Ledger, mail: RequestMail, options: ReturnType<typeof parseRequestOptions>, hooks: RequestHooks): Promise<TriggerResult> {
-		if (!this.setup.actAutomatically) {
-			const recorded = await recordRequestMail(ledger, mail, options, hooks);
-			return this.withLedgerFields(recorded, []);
-		}
-		// Erasure deletes the person, CRM IDs included: read them first, for the CRM's delete node.
-		const c = classifyRequest(mail);
-		const before = c.intent === 'erase' && c.address ? await ledger.export({ email: c.address }) : undefined;
+	private async process(ledger: Ledger, mail: RequestMail, options: ReturnType<typeof parseRequestOptions>, hooks: RequestHooks): Promise<RequestMailResult> {
+		if (!this.setup.actAutomatically) return recordRequestMail(ledger, mail, options, hooks);
 		const result = await processRequestMail(ledger, mail, options, hooks);
-		let externalIds: string[] = [];
-		if (result.outcome === 'erased' && !result.isRepeat) {
-			externalIds = before?.subject.externalId ? [before.subject.externalId] : [];
-			remember(this.erasedExternalIds, result.messageId, externalIds);
-		} else if (result.outcome === 'erased') {
-			externalIds = this.erasedExternalIds.get(result.messageId) ?? [];
-		}
-		return this.withLedgerFields(result, externalIds);
-	}
-
-	private async withLedgerFields(result: RequestMailResult, externalIds: string[]): Promise<TriggerResult> {
-		const row = await this.ledger.findRequest(result.messageId);
-		return {
-			...result,
-			receivedAt: row?.receivedAt ?? null,
-			subjectId: row?.subjectId ?? null,
-			receiptId: parseDetail(row?.detail ?? null).receipt ?? null,
-			externalIds,
-		};
+		if (result.outcome !== 'erased') return result;
+		// The erased person's CRM IDs are gone from the ledger: a repeat (the run failed) gets them from here.
+		if (!result.isRepeat) remember(this.erasedExternalIds, result.messageId, result.externalIds);
+		return result.isRepeat ? { ...result, externalIds: this.erasedExternalIds.get(result.messageId) ?? [] } : result;
 	}
 
 	/** One run per batch; resolves when n8n says the run ended (or the worker gives up waiting on stop). */
@@ -114,7 +84,7 @@ export class MailboxListener {
 			return true;
 		});
 		if (fresh.length === 0) return {};
-		const items: INodeExecutionData[] = fresh.map((m) => ({ json: this.itemOf(m.result as TriggerResult) }));
+		const items: INodeExecutionData[] = fresh.map((m) => ({ json: this.itemOf(m.result) }));
 		const sameMessage = (m: HandedMail) => seen.has(m.result.messageId);
 		if (this.setup.moveWhen === 'emitted') {
 			this.ctx.emit([items]);
@@ -155,7 +125,7 @@ export class MailboxListener {
 	}
 
 	/** What a builder routes on; the body of the mail is not in it. */
-	private itemOf(r: TriggerResult): IDataObject {
+	private itemOf(r: RequestMailResult): IDataObject {
 		const mail = r.reply.mail;
 		return {
 			messageId: r.messageId,

@@ -121,7 +121,7 @@ describe('erasure by mail', () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     const raw = await signer.sign(rawMail({ from: 'Jan <jan@example.nl>', subject: 'Delete my data' }));
     const result = await process(raw);
-    expect(result).toMatchObject({ intent: 'erase', proof: 'dkim', outcome: 'erased' });
+    expect(result).toMatchObject({ intent: 'erase', proof: 'dkim', outcome: 'erased', receiptId: expect.stringMatching(/^erasure-/), subjectId: expect.any(Number) });
     expect(await statusOf(ledger, 'jan@example.nl')).toBe('erased');
     expect(peer.received[0].parsed.subject).toBe('Your data at De Winkel has been erased');
     expect(signer.queries).toContain('TXT test._domainkey.example.nl');
