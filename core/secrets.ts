@@ -17,7 +17,8 @@ export interface SecretsInput {
   previousSecret?: string;
 }
 
-function derive(secret: string, purpose: string): Buffer {
+/** A key of its own per purpose, from the configured secret (HKDF-SHA256). */
+export function derive(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'n8n-nodes-consent', purpose, 32));
 }
 

@@ -1,9 +1,11 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { z } from 'zod/v4';
 import { LocaleSchema, type Locale } from '../consent/identity';
 import type { EvidenceInput } from '../consent/evidence';
 import { InvalidInput, TokenRejected } from '../errors';
 import type { Ledger } from '../ledger';
+import { derive } from '../secrets';
 import type { RequestRow } from '../store/store';
 import { describeIssues } from '../validation';
 import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type Proof, type SenderCheck } from './authenticity';
@@ -23,6 +25,10 @@ import type { Language } from './vocabulary';
  * nothing and at most resends a reply that had failed. A repeat of one that was cut off while
  * `processing` runs its action again, which the transition table makes idempotent (unsubscribe
  * from unsubscribed, bounce from bounced: kept, no new event).
+ *
+ * A Message-ID is chosen by the sender, so anyone can send one again: a mail is a repeat only when
+ * it comes from the sender the request was recorded for (see senderOfRepeat). Another sender's mail
+ * with that ID acts on nothing, is answered by nothing, and goes to review.
  */
 const HttpUrl = z
   .string()
@@ -129,20 +135,36 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
     receivedAt,
     address,
     outcome: IN_PROGRESS,
+    detail: formatDetail({ sender: senderTag(context) }),
   });
-  context.isRetry = !recorded.created;
-  if (!recorded.created && recorded.row.outcome === ERASING) context.resumeErasure = recorded.row;
-  else if (!recorded.created && recorded.row.outcome !== IN_PROGRESS) return finishRepeat(context, recorded.row);
+  if (!recorded.created) {
+    const row = recorded.row;
+    const sender = senderOfRepeat(context, row);
+    if (sender === 'other') return anotherSender(context);
+    if (row.outcome !== ERASING && row.outcome !== IN_PROGRESS) return finishRepeat(context, row, sender === 'same');
+    if (sender === 'unknown') return anotherSender(context, 'cut off before it finished, and its address was erased since: its sender cannot be checked');
+    context.isRetry = true;
+    if (row.outcome === ERASING) context.resumeErasure = row;
+  }
 
   const effect = await applyRequest(context);
   const reply = effect.reply ? await sendReply(context, effect.reply) : NO_REPLY;
+  const isOwed = reply.status === 'failed' || reply.status === 'pending';
   await ledger.updateRequest(mail.messageId, {
     outcome: effect.outcome,
     ...(effect.subjectId !== undefined ? { subjectId: effect.subjectId } : {}),
     // An erasure carried out leaves the request as the record that it was answered, without the
     // address: also when we held nothing ("no data"), as Ledger.completeEraseVerification does.
     ...(effect.isErasure ? { address: null } : {}),
-    detail: formatDetail({ proof: effect.proof, reply: reply.status, error: reply.error ?? undefined, receipt: effect.receipt, note: effect.note }),
+    detail: formatDetail({
+      proof: effect.proof,
+      reply: reply.status,
+      error: reply.error ?? undefined,
+      receipt: effect.receipt,
+      note: effect.note,
+      // The answer still has to go out, and the address is gone: the repeat must know its sender.
+      sender: effect.isErasure && isOwed ? senderTag(context) : undefined,
+    }),
   });
   return resultOf(context, {
     proof: effect.proof,
@@ -175,14 +197,72 @@ export async function recordRequestMail(ledger: Ledger, input: Input, optionsInp
     detail: formatDetail({ proof: sender?.proof ?? 'none', note: sender && !sender.isProven ? sender.detail : undefined }),
   });
   const row = recorded.row;
+  const repeat = recorded.created ? undefined : senderOfRepeat(context, row);
+  if (repeat === 'other') return anotherSender(context);
+  // The first sender's proof carries over only to that sender; after an erasure took the address
+  // (`unknown`) this mail counts with its own.
+  const isSame = repeat === 'same';
   return resultOf(context, {
-    proof: recorded.created ? (sender?.proof ?? 'none') : proofOf(row),
+    proof: isSame ? proofOf(row) : (sender?.proof ?? 'none'),
     outcome: row.outcome,
     isRepeat: !recorded.created,
-    subjectId: row.subjectId,
+    subjectId: isSame || recorded.created ? row.subjectId : (sender?.subjectId ?? null),
     receivedAt: row.receivedAt,
     reply: NO_REPLY,
   });
+}
+
+/** A mail under a Message-ID the request log has for someone else: nothing acted on, nobody answered. */
+function anotherSender(ctx: Context, reason = 'Message-ID already used by another sender'): RequestMailResult {
+  return resultOf(ctx, { proof: 'none', outcome: 'needs_review', reason, isRepeat: false, reply: NO_REPLY });
+}
+
+type RepeatSender = 'same' | 'other' | 'unknown';
+
+/**
+ * Is this mail from the sender its Message-ID was recorded for? The request log's address says so;
+ * once an erasure took the address, the keyed tag kept while something is still owed (senderTag).
+ * Without either nothing can be compared (`unknown`): then nothing new goes out for the request.
+ */
+function senderOfRepeat(ctx: Context, row: RequestRow): RepeatSender {
+  if (row.address !== null) return row.address === ctx.address ? 'same' : 'other';
+  const tag = parseDetail(row.detail).sender;
+  if (tag) return ctx.address !== null && hasSenderTag(ctx, ctx.address, tag) ? 'same' : 'other';
+  return ctx.address === null ? 'same' : 'unknown';
+}
+
+/**
+ * A keyed tag of the request's address (HMAC with a key of its own from the ledger's secret): kept
+ * with a request while it is in hand, and after its erasure for as long as an answer is owed, so a
+ * repeat is told from another sender's mail when the address itself is gone. No address can be
+ * read back from it, and it goes with the answer.
+ */
+function senderTag(ctx: Context): string | undefined {
+  return ctx.address === null ? undefined : tagWith(senderKeys(ctx.ledger)[0], ctx.address);
+}
+
+function hasSenderTag(ctx: Context, address: string, tag: string): boolean {
+  const given = Buffer.from(tag);
+  return senderKeys(ctx.ledger).some((key) => {
+    const expected = Buffer.from(tagWith(key, address));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+}
+
+function tagWith(key: Buffer, address: string): string {
+  return createHmac('sha256', key).update(address).digest('base64url').slice(0, 22);
+}
+
+/** Current secret first; the previous one while rotating, so a tag made before still matches. */
+const SENDER_KEYS = new WeakMap<object, Buffer[]>();
+function senderKeys(ledger: Ledger): Buffer[] {
+  let keys = SENDER_KEYS.get(ledger.settings);
+  if (!keys) {
+    const { secret, previousSecret } = ledger.settings;
+    keys = [secret, ...(previousSecret ? [previousSecret] : [])].map((s) => derive(s, 'request sender v1'));
+    SENDER_KEYS.set(ledger.settings, keys);
+  }
+  return keys;
 }
 
 /** Left to the workflow: the outcome of a request mail recorded and not acted on. */
@@ -209,7 +289,7 @@ async function readRequest(ledger: Ledger, input: Input, optionsInput: RequestOp
 
 function resultOf(
   ctx: Context,
-  r: Pick<RequestMailResult, 'proof' | 'outcome' | 'isRepeat' | 'reply'> & Partial<Pick<RequestMailResult, 'address' | 'receivedAt' | 'subjectId' | 'receiptId' | 'externalIds'>>,
+  r: Pick<RequestMailResult, 'proof' | 'outcome' | 'isRepeat' | 'reply'> & Partial<Pick<RequestMailResult, 'address' | 'reason' | 'receivedAt' | 'subjectId' | 'receiptId' | 'externalIds'>>,
 ): RequestMailResult {
   const c = ctx.classification;
   return {
@@ -221,7 +301,7 @@ function resultOf(
     subject: ctx.mail.subject,
     proof: r.proof,
     outcome: r.outcome,
-    reason: c.reason,
+    reason: r.reason ?? c.reason,
     folder: REVIEW_OUTCOMES.has(r.outcome) ? 'review' : 'processed',
     isRepeat: r.isRepeat,
     subjectId: r.subjectId ?? null,
@@ -236,7 +316,7 @@ function resultOf(
 export async function markReplySent(ledger: Ledger, messageId: string): Promise<void> {
   // The rest of the detail (proof, receipt) stays: only the reply's state changes.
   const row = await ledger.findRequest(messageId);
-  await ledger.updateRequest(messageId, { detail: formatDetail({ ...parseDetail(row?.detail ?? null), reply: 'sent', error: undefined }) });
+  await ledger.updateRequest(messageId, { detail: formatDetail({ ...parseDetail(row?.detail ?? null), reply: 'sent', error: undefined, sender: undefined }) });
 }
 
 // ---------------------------------------------------------------- the action per intent
@@ -354,7 +434,7 @@ async function erase(ctx: Context): Promise<Effect> {
   // The ledger records the request and erases in two transactions. The marker between them lets a
   // repeat after a crash tell "erased by the first run" from "never known" (see resumeErasure).
   const existed = byToken ? true : Boolean(await ledger.export(ref));
-  const marker = { proof: sender.proof, ref: byToken ? `subject:${byToken.subjectId}` : 'from', existed: existed ? 'yes' : 'no' };
+  const marker = { proof: sender.proof, ref: byToken ? `subject:${byToken.subjectId}` : 'from', existed: existed ? 'yes' : 'no', sender: senderTag(ctx) };
   await ledger.updateRequest(ctx.mail.messageId, { outcome: ERASING, detail: formatDetail(marker) });
   return eraseNow(ctx, ref, sender.proof, sender.detail, byToken?.locale);
 }
@@ -496,20 +576,22 @@ function formatFrom(from: { address: string; name?: string }): string {
 
 /**
  * A repeat of a finished request: nothing is applied again. Only a reply that failed (or was handed
- * out and never confirmed sent) goes out now, composed from what the request log says was done.
+ * out and never confirmed sent) goes out now, composed from what the request log says was done, and
+ * only to the sender the request was recorded for (`isSameSender`; senderOfRepeat).
  */
-async function finishRepeat(ctx: Context, row: RequestRow): Promise<RequestMailResult> {
+async function finishRepeat(ctx: Context, row: RequestRow, isSameSender: boolean): Promise<RequestMailResult> {
   const detail = parseDetail(row.detail);
   const proof = proofOf(row);
   const intent = row.kind as Intent;
   let reply: RequestMailResult['reply'] = { status: 'done', mail: null, error: null };
-  if (detail.reply === 'failed' || detail.reply === 'pending') {
+  if (isSameSender && (detail.reply === 'failed' || detail.reply === 'pending')) {
     const plan = repeatReplyPlan(ctx, row);
     if (plan) {
       if (plan.kind === 'erase-verification') plan.eraseToken = (await ctx.ledger.issueEraseVerification(row.messageId)).token; // only its hash was kept
       reply = await sendReply(ctx, plan);
       if (reply.status !== 'pending') {
-        await ctx.ledger.updateRequest(row.messageId, { detail: formatDetail({ ...detail, reply: reply.status, error: reply.error ?? undefined }) });
+        const isOwed = reply.status === 'failed';
+        await ctx.ledger.updateRequest(row.messageId, { detail: formatDetail({ ...detail, reply: reply.status, error: reply.error ?? undefined, sender: isOwed ? detail.sender : undefined }) });
       }
     }
   }
@@ -544,6 +626,8 @@ interface Detail {
   error?: string;
   receipt?: string;
   note?: string;
+  /** senderTag, while it is needed. */
+  sender?: string;
 }
 
 /** `proof=dkim; reply=sent; receipt=erasure-…` — readable in the request log, parsed back on a repeat. */

@@ -169,6 +169,25 @@ describe('the worker on a real Dovecot', () => {
     expect((await row('<retry-1@x>'))!.detail).toBe('proof=none; reply=sent');
   });
 
+  it('a second mail under the same Message-ID from another sender goes to Review, acted on and answered by nothing', async () => {
+    await seedSubscriber(ledger, 'first@example.nl');
+    await seedSubscriber(ledger, 'victim@example.nl');
+    await dovecot.append([
+      rawMail({ messageId: '<same-id@x>', from: 'first@example.nl', subject: 'Afmelden' }),
+      rawMail({ messageId: '<same-id@x>', from: 'victim@example.nl', subject: 'VERWIJDER' }),
+    ]);
+    const { w, mails } = worker();
+    await w.run({ once: true });
+    expect(mails().map((l) => [l.outcome, l.folder])).toEqual([
+      ['unsubscribed', 'processed'],
+      ['needs_review', 'review'],
+    ]);
+    expect((await dovecot.messages('Review')).filter((m) => m.messageId === '<same-id@x>')).toHaveLength(1);
+    expect(await statusOf(ledger, 'victim@example.nl')).toBe('confirmed');
+    expect(peer.received.flatMap((r) => r.to)).toEqual(['first@example.nl']);
+    expect(await row('<same-id@x>')).toMatchObject({ kind: 'unsubscribe', address: 'first@example.nl', outcome: 'unsubscribed' });
+  });
+
   it('stopped while handling mail 1 of a batch of 5: the other 4 stay in the inbox and the next run handles them, each exactly once', async () => {
     const people = [1, 2, 3, 4, 5].map((i) => `stop${i}@example.nl`);
     for (const email of people) await seedSubscriber(ledger, email);

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Ledger } from '../../../core/ledger';
-import { processRequestMail, type RequestHooks, type RequestOptions } from '../../../core/mail/process';
+import type { RequestRow } from '../../../core/store/store';
+import { processRequestMail, recordRequestMail, type RequestHooks, type RequestOptions } from '../../../core/mail/process';
 import { MailSender } from '../../../core/mail/send';
 import { tempLedger } from '../../support/ledger';
 import { SmtpPeer } from '../../support/smtp-peer';
@@ -261,15 +262,101 @@ describe('a reply that cannot be sent', () => {
   });
 });
 
+const count = (sql: string) => {
+  const db = new DatabaseSync(t.path, { readOnly: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+const erasures = () => count('SELECT count(*) AS n FROM erasures');
+const eraseTokens = () => count("SELECT count(*) AS n FROM tokens WHERE purpose = 'erase'");
+
+describe('a Message-ID used again by another sender: not a repeat of that request', () => {
+  const REVIEW = { outcome: 'needs_review', folder: 'review', proof: 'none', reason: 'Message-ID already used by another sender', isRepeat: false, isDone: true, reply: { status: 'none', mail: null } };
+
+  it('its verification reply had failed: no new erase link for the request, to anyone; the request is untouched', async () => {
+    await seedSubscriber(ledger, 'victim@example.nl');
+    peer.failNext(1, 451);
+    const first = await process(rawMail({ from: 'victim@example.nl', subject: 'VERWIJDER', messageId: '<reused-1@example.nl>' }));
+    expect(first).toMatchObject({ outcome: 'awaiting_verification', reply: { status: 'failed' } });
+    const before = await requestRow('<reused-1@example.nl>');
+    const tokens = eraseTokens();
+
+    const other = await process(rawMail({ from: 'attacker@evil.example', subject: 'VERWIJDER', messageId: '<reused-1@example.nl>' }));
+    expect(other).toMatchObject({ ...REVIEW, address: 'attacker@evil.example' });
+    expect(peer.received).toHaveLength(0);
+    expect(eraseTokens()).toBe(tokens);
+    expect(await requestRow('<reused-1@example.nl>')).toEqual(before);
+    expect(await statusOf(ledger, 'victim@example.nl')).toBe('confirmed');
+
+    // The victim's own mail coming again still gets its link, to the victim.
+    expect(await process(rawMail({ from: 'victim@example.nl', subject: 'VERWIJDER', messageId: '<reused-1@example.nl>' }))).toMatchObject({ isRepeat: true, reply: { status: 'sent' } });
+    expect(peer.received.map((r) => r.to)).toEqual([['victim@example.nl']]);
+  });
+
+  it('its verification reply was handed out (trigger) and not confirmed sent: nothing is composed for the other sender', async () => {
+    await seedSubscriber(ledger, 'victim@example.nl');
+    hooks = { resolver: signer.resolver }; // no sendReply: replies come back composed, "pending"
+    expect(await process(rawMail({ from: 'victim@example.nl', subject: 'VERWIJDER', messageId: '<reused-2@example.nl>' }))).toMatchObject({ reply: { status: 'pending' } });
+    const tokens = eraseTokens();
+    expect(await process(rawMail({ from: 'attacker@evil.example', subject: 'VERWIJDER', messageId: '<reused-2@example.nl>' }))).toMatchObject(REVIEW);
+    expect(eraseTokens()).toBe(tokens);
+  });
+
+  it('an erasure cut off after its marker is not finished for an unsigned mail from someone else', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    await seedSubscriber(ledger, 'victim@example.nl');
+    await ledger.recordRequest({ messageId: '<cut-other@example.nl>', mailbox: OPTIONS.mailbox, kind: 'erase', receivedAt: new Date('2026-11-23T08:00:00Z'), address: 'jan@example.nl', outcome: 'erasing', detail: 'proof=dkim; ref=from; existed=yes' });
+    const other = await process(rawMail({ from: 'victim@example.nl', subject: 'VERWIJDER', messageId: '<cut-other@example.nl>' }));
+    expect(other).toMatchObject(REVIEW);
+    expect(await statusOf(ledger, 'victim@example.nl')).toBe('confirmed');
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+    expect(erasures()).toBe(0);
+    expect(await requestRow('<cut-other@example.nl>')).toMatchObject({ outcome: 'erasing', address: 'jan@example.nl' });
+    expect(peer.received).toHaveLength(0);
+  });
+
+  it('after an erasure the address is gone: the erased sender\'s mail again is answered if the answer had failed, another sender never', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    peer.failNext(1, 451);
+    const raw = await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'VERWIJDER', messageId: '<erased-then@example.nl>' }));
+    expect(await process(raw)).toMatchObject({ outcome: 'erased', reply: { status: 'failed' }, isDone: false });
+    expect(await requestRow('<erased-then@example.nl>')).toMatchObject({ address: null });
+
+    const stranger = await signer.sign(rawMail({ from: 'piet@example.nl', subject: 'VERWIJDER', messageId: '<erased-then@example.nl>' }));
+    expect(await process(stranger)).toMatchObject(REVIEW);
+    expect(peer.received).toHaveLength(0);
+
+    expect(await process(raw)).toMatchObject({ isRepeat: true, outcome: 'erased', reply: { status: 'sent' }, isDone: true });
+    expect(peer.received.map((r) => [r.to, r.parsed.subject])).toEqual([[['jan@example.nl'], 'Uw gegevens zijn verwijderd bij De Winkel']]);
+    expect(erasures()).toBe(1);
+    // Once answered, nothing more of the sender is kept to compare against: later mails with this ID send nothing.
+    expect(await process(stranger)).toMatchObject({ isRepeat: true, outcome: 'erased', address: null, reply: { status: 'done' } });
+    expect(peer.received).toHaveLength(1);
+  });
+
+  it('"record only" (the trigger with Act Automatically off): the other sender gets no proof of the first, and goes to review', async () => {
+    const record = (raw: string) => recordRequestMail(ledger, raw, OPTIONS, hooks);
+    const proven = { 'Authentication-Results': 'mx.shop.example; dkim=pass header.d=attacker.example; dmarc=pass header.from=attacker.example' };
+    expect(await record(rawMail({ from: 'me@attacker.example', subject: 'VERWIJDER', messageId: '<rec-reused@attacker.example>', headers: proven }))).toMatchObject({
+      address: 'me@attacker.example',
+      proof: 'authserv',
+      outcome: 'left_to_workflow',
+    });
+    expect(await record(rawMail({ from: 'victim@example.nl', subject: 'VERWIJDER', messageId: '<rec-reused@attacker.example>' }))).toMatchObject({ ...REVIEW, address: 'victim@example.nl' });
+    // The same sender's mail again is a repeat, with what was recorded.
+    expect(await record(rawMail({ from: 'me@attacker.example', subject: 'VERWIJDER', messageId: '<rec-reused@attacker.example>' }))).toMatchObject({
+      isRepeat: true,
+      address: 'me@attacker.example',
+      proof: 'authserv',
+      outcome: 'left_to_workflow',
+    });
+  });
+});
+
 describe('a run cut off half-way (crash, kill -9) and repeated', () => {
-  const erasures = () => {
-    const db = new DatabaseSync(t.path, { readOnly: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM erasures').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  };
 
   it('after the unsubscribe committed: the repeat changes nothing and still logs "unsubscribed"', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
@@ -281,15 +368,27 @@ describe('a run cut off half-way (crash, kill -9) and repeated', () => {
     expect(await eventCount('jan@example.nl')).toBe(events);
   });
 
-  it('after the erasure committed: the repeat erases nothing more and answers "erased"', async () => {
+  it('after the erasure committed: the repeat erases nothing more and answers "erased"; another sender\'s mail finishes nothing', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     const raw = await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'VERWIJDER', messageId: '<cut-2@example.nl>' }));
+    // The run dies after the erasure's commit, before its record: the row as the reply step finds it.
+    let cutOff: RequestRow | undefined;
+    hooks.sendReply = async (m) => {
+      cutOff ??= await requestRow('<cut-2@example.nl>');
+      return sender.send(m);
+    };
     await process(raw);
-    await ledger.updateRequest('<cut-2@example.nl>', { outcome: 'erasing', detail: 'proof=dkim; ref=from; existed=yes' });
+    expect(cutOff).toMatchObject({ outcome: 'erasing', address: null });
+    await ledger.updateRequest('<cut-2@example.nl>', { outcome: cutOff!.outcome, detail: cutOff!.detail });
     peer.received.length = 0;
+
+    const stranger = await signer.sign(rawMail({ from: 'piet@example.nl', subject: 'VERWIJDER', messageId: '<cut-2@example.nl>' }));
+    expect(await process(stranger)).toMatchObject({ outcome: 'needs_review', reason: 'Message-ID already used by another sender', reply: { status: 'none' } });
+    expect(peer.received).toHaveLength(0);
+
     expect(await process(raw)).toMatchObject({ outcome: 'erased', proof: 'dkim' });
     expect(erasures()).toBe(1);
-    expect(peer.received[0].parsed.subject).toBe('Uw gegevens zijn verwijderd bij De Winkel');
+    expect(peer.received.map((r) => [r.to, r.parsed.subject])).toEqual([[['jan@example.nl'], 'Uw gegevens zijn verwijderd bij De Winkel']]);
   });
 
   it('after the marker, before the erasure: the repeat erases, once', async () => {
