@@ -130,8 +130,9 @@ export function composeMail(kind: TemplateKind, input: ComposeInput): ComposedMa
     html = render(custom.html, values, escapeHtml, 'template.html');
     text = htmlToText(html, undefined, { keepLinks: true });
   } else {
-    text = render(custom.text ?? builtIn.text, values, (v) => v, 'template.text');
-    html = custom.html !== undefined ? render(custom.html, values, escapeHtml, 'template.html') : htmlFromText(text, m.locale, subject);
+    const textTemplate = custom.text ?? builtIn.text;
+    text = render(textTemplate, values, (v) => v, 'template.text');
+    html = custom.html !== undefined ? render(custom.html, values, escapeHtml, 'template.html') : htmlFromText(textTemplate, values, m.locale, subject);
   }
 
   // The rules a template must keep, whoever wrote it.
@@ -213,11 +214,29 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** A plain HTML version of a rendered text: escaped, paragraphs kept, our links clickable. */
-function htmlFromText(text: string, locale: string, title: string): string {
-  const paragraphs = text
-    .split(/\n{2,}/)
-    .map((p) => `<p>${escapeHtml(p).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`).replace(/\n/g, '<br>\n')}</p>`);
+/** Placeholders whose value is a link we made (or the operator's privacy URL): these may become links. */
+const LINK_PLACEHOLDERS: ReadonlySet<Placeholder> = new Set(['confirmUrl', 'unsubscribeUrl', 'preferencesUrl', 'privacyUrl', 'eraseUrl']);
+/** Private-use marks around the other values while the HTML is made; never left in it. */
+const FENCE_OPEN = '\uE000';
+const FENCE_CLOSE = '\uE001';
+
+/**
+ * A plain HTML version of a text template: escaped, paragraphs kept, and clickable only the URLs of
+ * the template itself and of our link placeholders. A URL in a person's name (or any other value
+ * given to us) stays text: our own mail must not turn it into a link (phishing in our name).
+ */
+function htmlFromText(template: string, values: Record<Placeholder, string | undefined>, locale: string, title: string): string {
+  const fenced = Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      value === undefined || LINK_PLACEHOLDERS.has(name as Placeholder) ? value : `${FENCE_OPEN}${value.replace(/[\uE000\uE001]/g, '')}${FENCE_CLOSE}`,
+    ]),
+  ) as Record<Placeholder, string | undefined>;
+  const body = render(template, fenced, (v) => v, 'template.text')
+    .split(/(\uE000[^\uE001]*\uE001)/)
+    .map((part) => (part.startsWith(FENCE_OPEN) ? escapeHtml(part.slice(1, -1)) : escapeHtml(part).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`)))
+    .join('');
+  const paragraphs = body.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>\n')}</p>`);
   return `<!DOCTYPE html>
 <html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">

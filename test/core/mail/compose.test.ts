@@ -66,6 +66,21 @@ describe('composeMail: built-in templates', () => {
     expect(mail.text).toContain('https://shop.example/c/erase?token=e1.abc.x');
   });
 
+  it('a URL in a person\'s name stays text in the HTML: only our own links become links', () => {
+    const name = 'Jan https://evil.example/login?next=x www.evil.example';
+    for (const template of [undefined, { text: 'Hoi {{name}}. Bevestig: {{confirmUrl}} Afmelden: {{unsubscribeUrl}}\n\nMeer: https://shop.example/over-ons' }]) {
+      const mail = composeMail('invitation', { ...BASE, name, template });
+      expect(mail.text).toContain('Jan https://evil.example/login?next=x');
+      expect(mail.html).toContain('Jan https://evil.example/login?next=x www.evil.example');
+      expect(mail.html).not.toMatch(/<a [^>]*evil\.example/);
+      expect(mail.html).toContain(`<a href="https://shop.example/webhook/consent/confirm?token=${CONFIRM}">`);
+      expect(mail.html.match(/<a href=/g)!.length).toBeGreaterThanOrEqual(2);
+    }
+    // A URL the template itself has (the operator's own text) is still a link.
+    const own = composeMail('invitation', { ...BASE, name, template: { text: 'Hoi {{name}}. {{confirmUrl}} {{unsubscribeUrl}}\n\nMeer: https://shop.example/over-ons' } });
+    expect(own.html).toContain('<a href="https://shop.example/over-ons">');
+  });
+
   it('the mailto unsubscribe comes back to the worker as an unsubscribe with its token', async () => {
     const mailto = new URL(unsubscribeMailto('privacy@shop.example', UNSUB));
     const subject = mailto.searchParams.get('subject')!;
