@@ -621,7 +621,22 @@ function publicMail(mail, { withRaw = false } = {}) {
   return withRaw ? mail : rest;
 }
 
+/**
+ * DNS rebinding: a page on another site whose name was made to point at 127.0.0.1 would reach this
+ * server as same-origin and could read the confirmation links. Its requests carry that name in Host;
+ * only our own names, with our port, are answered.
+ */
+function isOwnHost(req) {
+  const host = (req.headers.host ?? '').toLowerCase();
+  const port = req.socket.localPort;
+  return host === `${LOOPBACK}:${port}` || host === `localhost:${port}`;
+}
+
 async function handleWeb(req, res, ctx) {
+  if (!isOwnHost(req)) {
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    return res.end(`Use http://${LOOPBACK}:${req.socket.localPort}/ (this server answers only to its own address).\n`);
+  }
   const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
   const { store } = ctx;
 
