@@ -1258,13 +1258,16 @@ export class Ledger {
       await tx.updateRequest(request.messageId, { outcome: done.outcome, subjectId: done.subjectId, detail: done.receiptId || null, address: null, updatedAt: now.toISOString() });
       return { ...done, requestMessageId: request.messageId };
     });
-    if (result.outcome === 'erased') await this.store.flushErased?.();
+    // The request's address was cleared in every case, the person's data too when erased.
+    await this.store.flushErased?.();
     return result;
   }
 
   async updateRequest(messageId: string, patch: { outcome?: string; subjectId?: number | null; detail?: string | null; address?: null }) {
     const updatedAt = this.now().toISOString();
     await this.store.transaction((tx) => tx.updateRequest(messageId, { ...patch, updatedAt }));
+    // A cleared address must not linger in SQLite's write-ahead log either.
+    if (patch.address === null) await this.store.flushErased?.();
   }
 
   /** A request that arrived by mail, by its Message-ID. */
