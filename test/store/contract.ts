@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CheckItemSchema, Ledger, RequestItemSchema } from '../../core/ledger';
+import { CheckItemSchema, ImportRowSchema, Ledger, RequestItemSchema } from '../../core/ledger';
 import type { ConsentChange, NewEvent, NewSubject, PendingQuery, RequestRow, Store, StoreTx, TokenRow } from '../../core/store/store';
 import { parseInput } from '../../core/validation';
 import { TestClock, SECRET } from '../support/ledger';
@@ -210,6 +210,41 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
           after = page[page.length - 1];
         }
         expect(pages).toEqual([withEmail.slice(0, 2), withEmail.slice(2, 4)]);
+      });
+
+      test('listPhoneSubjects pages through subjects with a phone and a phone consent row for the topic', async () => {
+        const [a, noPhone, emailOnly, otherTopic, b, c] = await subjects(
+          { phone: '+31600000001', name: 'Anna' },
+          { email: 'geen-nummer@example.nl' },
+          { phone: '+31600000003', email: 'mail@example.nl' },
+          { phone: '+31600000004' },
+          { phone: '+31600000005' },
+          { phone: '+31600000006', name: 'Cees' },
+        );
+        await tx((t) =>
+          t.writeChanges([
+            change(a.id, 'confirmed', { channel: 'phone', topic: 'calls' }),
+            change(noPhone.id, 'confirmed', { channel: 'phone', topic: 'calls' }),
+            change(emailOnly.id, 'confirmed', { channel: 'email', topic: 'calls' }),
+            change(otherTopic.id, 'confirmed', { channel: 'phone', topic: 'events' }),
+            change(b.id, 'unsubscribed', { channel: 'phone', topic: 'calls' }),
+            change(c.id, 'subscribed', { channel: 'phone', topic: 'calls' }),
+          ]),
+        );
+        const pages: { id: number; phone: string; name: string | null }[][] = [];
+        for (let after = 0; ; ) {
+          const page = await tx((t) => t.listPhoneSubjects('calls', after, 2));
+          if (page.length === 0) break;
+          pages.push(page);
+          after = page[page.length - 1].id;
+        }
+        expect(pages).toEqual([
+          [
+            { id: a.id, phone: '+31600000001', name: 'Anna' },
+            { id: b.id, phone: '+31600000005', name: null },
+          ],
+          [{ id: c.id, phone: '+31600000006', name: 'Cees' }],
+        ]);
       });
     });
 
@@ -644,6 +679,53 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         const [again] = await ledger.request([item({ email: 'anna@example.nl' })], 'campaign');
         expect(again).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
         expect(await ledger.report()).toEqual([{ topic: 'newsletter', channel: 'email', status: 'invited', count: 2 }]);
+      });
+
+      test("an erased person's id is never given again: no event, message, token, request or receipt of theirs reaches anyone made after", async () => {
+        const ledger = new Ledger(store, { secret: SECRET }, clock.now);
+        const person = { actor: { kind: 'person' as const }, source: { kind: 'webform' as const }, ip: '192.0.2.10' };
+        await ledger.request([item({ email: 'first@example.nl' })], 'signup');
+        // Tom is the newest subject: the id a reusing dialect would hand out next.
+        const [tom] = await ledger.request([item({ email: 'tom@example.nl', name: 'Tom', externalId: 'CRM-TOM', consentText: 'Tom said yes to this.', evidence: person })], 'signup');
+        await ledger.confirm(tom.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' } });
+        await ledger.recordMessages([{ subjectId: tom.subjectId!, messageId: '<tom-welcome@ledger>', template: 'welcome', topics: ['newsletter'], channel: 'email' }]);
+        await ledger.recordRequest({ messageId: '<tom-asks@mail>', mailbox: 'INBOX', kind: 'access', receivedAt: clock.now(), address: 'tom@example.nl', outcome: 'answered', subjectId: tom.subjectId });
+        const [campaign] = await ledger.request([item({ email: 'tom@example.nl', topics: ['events'] })], 'campaign');
+        const tomEvents = (await ledger.export({ email: 'tom@example.nl' }))!.events.map((e) => e.id);
+        const erased = await ledger.erase({ email: 'tom@example.nl' }, { evidence: { actor: { kind: 'person' }, source: { kind: 'mailbox' } } });
+        expect(erased).toMatchObject({ outcome: 'erased', subjectId: tom.subjectId });
+
+        // Many new people, by every way a subject is made: signup, campaign, import, unsubscribe.
+        const made: number[] = [];
+        for (let n = 0; n < 8; n += 1) {
+          const [signup] = await ledger.request([item({ email: `new${n}@example.nl`, name: `New ${n}` })], 'signup');
+          const [invited] = await ledger.request([item({ phone: `+3161234${String(n).padStart(4, '0')}`, channel: 'phone' })], 'campaign');
+          const [imported] = await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { externalId: `CRM-${n}`, previouslyMailed: true }) }], undefined);
+          const unsubscribed = await ledger.unsubscribeByRef({ email: `gone${n}@example.nl` }, ['newsletter'], 'email', {});
+          made.push(signup.subjectId!, invited.subjectId!, imported.subjectId!, (unsubscribed as { subjectId: number }).subjectId);
+        }
+        expect(new Set(made).size).toBe(made.length);
+
+        const receipt = await store.transaction((t) => t.findErasure(erased.receiptId));
+        expect(receipt).toMatchObject({ subjectId: tom.subjectId });
+        for (const id of [...made, tom.subjectId!]) {
+          const found = await ledger.export({ subjectId: id });
+          if (id === tom.subjectId) {
+            expect(found).toBeUndefined();
+            continue;
+          }
+          expect(found!.events.some((e) => tomEvents.includes(e.id) || e.action === 'erase' || e.consentText === 'Tom said yes to this.')).toBe(false);
+          expect(found!.messages).toEqual([]);
+          expect(found!.requests).toEqual([]);
+          expect(found!.subject).toMatchObject({ id });
+          expect(found!.subject.name === 'Tom' || found!.subject.externalId === 'CRM-TOM').toBe(false);
+        }
+        // Tom's links lead nowhere, whoever holds the id now.
+        await expect(ledger.viewToken(tom.unsubscribeToken, 'unsubscribe')).rejects.toMatchObject({ problem: 'unknown' });
+        await expect(ledger.preferences(campaign.unsubscribeToken)).rejects.toMatchObject({ problem: 'unknown' });
+        await expect(ledger.confirm(campaign.confirmToken, {})).rejects.toMatchObject({ problem: 'unknown' });
+        expect(await ledger.export({ externalId: 'CRM-TOM' })).toBeUndefined();
+        for (const id of made) expect(id).toBeGreaterThan(tom.subjectId!);
       });
     });
   });

@@ -138,4 +138,60 @@ CREATE TABLE mailboxes (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // A subject id is never used twice. Events, erasure receipts and requests keep the id of a
+    // person after their erasure; without AUTOINCREMENT SQLite handed the highest erased id to the
+    // next new person, who then saw the erased person's history. SQLite cannot alter a primary
+    // key, so the table is rebuilt (no table declares a foreign key to it here), and the sequence
+    // starts past every id any row still names. A ledger where the reuse already happened is
+    // repaired as far as the rows prove it: what a live subject's id carries up to an erasure of
+    // that id (events up to the erase event, receipts and requests of that time or earlier)
+    // belonged to the erased person and moves to a fresh id no one has.
+    version: 2,
+    sql: `
+CREATE TABLE subjects_v2 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email TEXT UNIQUE,
+  phone TEXT UNIQUE,
+  external_id TEXT UNIQUE,
+  name TEXT,
+  locale TEXT,
+  created_at TEXT NOT NULL,
+  hold_reason TEXT,
+  hold_until TEXT,
+  suppressed_at TEXT
+);
+INSERT INTO subjects_v2 (id, email, phone, external_id, name, locale, created_at, hold_reason, hold_until, suppressed_at)
+  SELECT id, email, phone, external_id, name, locale, created_at, hold_reason, hold_until, suppressed_at FROM subjects;
+DROP TABLE subjects;
+ALTER TABLE subjects_v2 RENAME TO subjects;
+
+DELETE FROM sqlite_sequence WHERE name = 'subjects';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'subjects', MAX(id) FROM (
+  SELECT 0 AS id
+  UNION ALL SELECT MAX(id) FROM subjects
+  UNION ALL SELECT MAX(subject_id) FROM events
+  UNION ALL SELECT MAX(subject_id) FROM evidence
+  UNION ALL SELECT MAX(subject_id) FROM consents
+  UNION ALL SELECT MAX(subject_id) FROM tokens
+  UNION ALL SELECT MAX(subject_id) FROM messages
+  UNION ALL SELECT MAX(subject_id) FROM requests
+  UNION ALL SELECT MAX(subject_id) FROM erasures
+);
+
+CREATE TEMP TABLE reused_ids AS
+  SELECT s.id AS old_id, MAX(e.id) AS erase_event, MAX(e.recorded_at) AS erased_at,
+         (SELECT seq FROM sqlite_sequence WHERE name = 'subjects') + ROW_NUMBER() OVER (ORDER BY s.id) AS new_id
+  FROM subjects s JOIN events e ON e.subject_id = s.id AND e.action = 'erase'
+  GROUP BY s.id;
+UPDATE events SET subject_id = (SELECT r.new_id FROM reused_ids r WHERE r.old_id = events.subject_id)
+  WHERE EXISTS (SELECT 1 FROM reused_ids r WHERE r.old_id = events.subject_id AND events.id <= r.erase_event);
+UPDATE erasures SET subject_id = (SELECT r.new_id FROM reused_ids r WHERE r.old_id = erasures.subject_id)
+  WHERE EXISTS (SELECT 1 FROM reused_ids r WHERE r.old_id = erasures.subject_id AND erasures.at <= r.erased_at);
+UPDATE requests SET subject_id = (SELECT r.new_id FROM reused_ids r WHERE r.old_id = requests.subject_id)
+  WHERE EXISTS (SELECT 1 FROM reused_ids r WHERE r.old_id = requests.subject_id AND requests.received_at <= r.erased_at);
+UPDATE sqlite_sequence SET seq = seq + (SELECT COUNT(*) FROM reused_ids) WHERE name = 'subjects';
+DROP TABLE temp.reused_ids;
+`,
+  },
 ];

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { StoreUnavailable } from '../../errors';
@@ -62,8 +62,30 @@ const EVENT_COLUMNS = `e.id, e.subject_id, e.topic, e.channel, e.action, e.from_
   v.actor_name, v.ip, v.user_agent, v.description, v.proof_ref`;
 const EVENT_JOINS = 'LEFT JOIN evidence v ON v.event_id = e.id LEFT JOIN consent_texts t ON t.hash = e.consent_text_hash';
 
+/**
+ * A new ledger file is made readable by its owner only (0600), whatever the umask: it holds
+ * personal data. SQLite gives the -wal and -shm files it makes the mode of the database file.
+ * An existing file keeps the mode its owner chose.
+ */
+function createPrivately(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface SqliteOptions {
   path: string;
+  /** @internal Tests only: stop at this schema version, to build a ledger as an older release left it. */
+  migrateTo?: number;
 }
 
 export class SqliteStore implements Store {
@@ -75,7 +97,10 @@ export class SqliteStore implements Store {
 
   private constructor(readonly path: string) {
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') {
+        mkdirSync(dirname(path), { recursive: true });
+        createPrivately(path);
+      }
       this.db = new DatabaseSync(path);
       this.db.exec('PRAGMA busy_timeout = 10000');
       this.db.exec('PRAGMA journal_mode = WAL');
@@ -89,16 +114,16 @@ export class SqliteStore implements Store {
 
   static async open(options: SqliteOptions): Promise<SqliteStore> {
     const store = new SqliteStore(options.path);
-    store.migrate();
+    store.migrate(options.migrateTo);
     return store;
   }
 
-  private migrate(): void {
+  private migrate(upTo = Infinity): void {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const current = Number((this.db.prepare('PRAGMA user_version').get() as Row).user_version);
       for (const migration of SQLITE_MIGRATIONS) {
-        if (migration.version <= current) continue;
+        if (migration.version <= current || migration.version > upTo) continue;
         this.db.exec(migration.sql);
         this.db.exec(`PRAGMA user_version = ${migration.version}`);
       }
@@ -242,6 +267,13 @@ class SqliteTx implements StoreTx {
   }
   async listSubjectIdsWithEmail(afterId: number, limit: number) {
     return this.all('SELECT id FROM subjects WHERE id > ? AND email IS NOT NULL ORDER BY id LIMIT ?', afterId, limit).map((r) => Number(r.id));
+  }
+  async listPhoneSubjects(topic: string, afterId: number, limit: number) {
+    return this.all(
+      `SELECT s.id, s.phone, s.name FROM subjects s JOIN consents c ON c.subject_id = s.id AND c.topic = ? AND c.channel = 'phone'
+       WHERE s.id > ? AND s.phone IS NOT NULL ORDER BY s.id LIMIT ?`,
+      topic, afterId, limit,
+    ).map((r) => ({ id: Number(r.id), phone: String(r.phone), name: str(r.name) }));
   }
   async lockSubjects() {
     // BEGIN IMMEDIATE already holds the write lock of the whole file.
