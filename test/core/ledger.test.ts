@@ -27,7 +27,7 @@ beforeEach(async () => {
   ledger = t.ledger;
   clock = t.clock;
 });
-afterEach(() => t.dispose());
+afterEach(() => t?.dispose());
 
 describe('signup double opt-in', () => {
   test('request → confirm → check allowed, with the evidence of the click', async () => {

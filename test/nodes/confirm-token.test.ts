@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await closeLedgers();
-  await t.dispose();
+  await t?.dispose();
   await disposeEngine();
 });
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeLedgers();
-  await t.dispose();
+  await t?.dispose();
   await disposeEngine();
 });
 

@@ -56,7 +56,7 @@ beforeEach(async () => {
 afterEach(async () => {
   if (process.env.DEBUG_TRIGGER) console.log(JSON.stringify(logged, null, 1)); // DEBUG_TRIGGER=1: what the node logged
   await closeLedgers();
-  await t.dispose();
+  await t?.dispose();
   expect(await dovecot.count('INBOX')).toBe(0); // every test leaves the inbox as it found it
 });
 

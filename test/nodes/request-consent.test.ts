@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeLedgers();
-  await peer.stop();
+  await peer?.stop();
   await Promise.all(ledgers.map((l) => l.dispose()));
   await disposeEngine();
 });

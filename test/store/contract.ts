@@ -95,7 +95,7 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
       store = await factory.open();
     });
     afterEach(async () => {
-      await store.close();
+      await store?.close();
     });
     const tx = <T>(fn: (t: StoreTx) => Promise<T>) => store.transaction(fn);
     const subjects = async (...rows: Partial<NewSubject>[]) => tx((t) => t.insertSubjects(rows.map(newSubject)));

@@ -32,7 +32,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close().catch(() => undefined)));
 });
 afterAll(async () => {
-  await admin.end();
+  await admin?.end();
   await stopSharedPostgres();
 });
 

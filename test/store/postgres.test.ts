@@ -132,7 +132,7 @@ describe('PostgreSQL dialect', () => {
     beforeEach(async () => {
       store = await openStore(config(`lease_${++schemas}`));
     });
-    afterEach(() => store.close());
+    afterEach(() => store?.close());
 
     test('one holder at a time; released, it can be taken again', async () => {
       const lease = await store.acquireMailboxLease!('INBOX');

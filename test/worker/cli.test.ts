@@ -13,7 +13,7 @@ beforeEach(async () => {
   t = await tempLedger();
   ledger = t.ledger;
 });
-afterEach(() => t.dispose());
+afterEach(() => t?.dispose());
 
 const eml = (name: string, raw: string) => {
   const path = join(t.dir, name);

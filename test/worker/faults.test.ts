@@ -29,9 +29,9 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.kill9()));
-  await t.dispose();
-  await peer.stop();
-  await dovecot.stop();
+  await t?.dispose();
+  await peer?.stop();
+  await dovecot?.stop();
 });
 
 function settings(more: Partial<WorkerSettingsInput> = {}): WorkerSettingsInput {

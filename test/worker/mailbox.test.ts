@@ -28,7 +28,7 @@ beforeEach(async () => {
   ledger = t.ledger;
   peer.received.length = 0;
 });
-afterEach(() => t.dispose());
+afterEach(() => t?.dispose());
 
 function settings(more: Partial<WorkerSettingsInput> = {}): WorkerSettingsInput {
   return {

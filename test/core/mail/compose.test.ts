@@ -134,7 +134,7 @@ describe('MailSender: over SMTP with nodemailer', () => {
   beforeAll(async () => {
     peer = await SmtpPeer.start();
   });
-  afterAll(() => peer.stop());
+  afterAll(() => peer?.stop());
 
   it('delivers the composed mail with its List-Unsubscribe headers intact', async () => {
     const sender = new MailSender(peer.settings());

@@ -30,8 +30,8 @@ beforeAll(async () => {
   sender = new MailSender({ ...peer.settings(), pool: false });
 });
 afterAll(async () => {
-  sender.close();
-  await peer.stop();
+  sender?.close();
+  await peer?.stop();
 });
 beforeEach(async () => {
   t = await tempLedger();
@@ -39,7 +39,7 @@ beforeEach(async () => {
   hooks = { sendReply: (m) => sender.send(m), resolver: signer.resolver };
   peer.received.length = 0;
 });
-afterEach(() => t.dispose());
+afterEach(() => t?.dispose());
 
 const process = (raw: string | object, options: Partial<RequestOptions> = {}) => processRequestMail(ledger, raw as string, { ...OPTIONS, ...options }, hooks);
 const requestRow = async (messageId: string) => (await ledger.store.transaction((tx) => tx.findRequest(messageId)))!;

@@ -40,8 +40,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
-  await server.close();
-  await t.dispose();
+  await server?.close();
+  await t?.dispose();
 });
 
 async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Page; dialogs: string[] }> {

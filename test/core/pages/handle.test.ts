@@ -13,7 +13,7 @@ beforeEach(async () => {
   ledger = t.ledger;
   clock = t.clock;
 });
-afterEach(() => t.dispose());
+afterEach(() => t?.dispose());
 
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (Android 14; Mobile) Firefox/140.0', 'accept-language': 'en-GB,en;q=0.9' };
 
