@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod/v4';
-import { fixedClock, parseInstant, systemClock } from '../core/clock';
+import { clockFromEnvironment, fixedClock, parseInstant } from '../core/clock';
 import { ChannelSchema, TopicSchema } from '../core/consent/identity';
 import { ConsentError, InvalidInput } from '../core/errors';
 import { parseContactsCsv } from '../core/import';
@@ -42,7 +42,8 @@ Options for every command:
   --postgres URL   a PostgreSQL ledger instead (default: $CONSENT_POSTGRES_URL), e.g.
                    postgres://user:password@host:5432/database
   --secret S       the ledger secret (default: $CONSENT_SECRET)
-  --now ISO        act as if it were this time (default: now)
+  --now ISO        act as if it were this time (default: now, or the instant in the file
+                   $CONSENT_CLOCK_FILE names: for demos and tests only)
   --operator NAME  who acts, recorded as evidence (default: $CONSENT_OPERATOR)
 `;
 
@@ -258,7 +259,7 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
     const secret = (values.secret as string | undefined) ?? process.env.CONSENT_SECRET;
     const needsLedger = !LEDGER_OPTIONAL.has(command as Command);
     if (!secret && needsLedger) throw new InvalidInput('no secret: set CONSENT_SECRET or pass --secret (at least 32 characters; make one with: openssl rand -base64 32)');
-    const clock = typeof values.now === 'string' ? fixedClock(parseInstant(values.now, '--now')) : systemClock;
+    const clock = typeof values.now === 'string' ? fixedClock(parseInstant(values.now, '--now')) : clockFromEnvironment();
     if (secret) {
       const postgres = (values.postgres as string | undefined) ?? process.env.CONSENT_POSTGRES_URL;
       if (postgres && values.db) throw new InvalidInput('give --db (SQLite) or --postgres (PostgreSQL), not both');

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger, type LedgerSettings } from '../../core/ledger';
@@ -6,15 +6,44 @@ import { openStore } from '../../core/store/open';
 
 export const SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
-/** A clock the test moves by hand: time passes only when the test says so. */
+/**
+ * A clock the test moves by hand: time passes only when the test says so. It also writes its
+ * instant to a file and names that file in CONSENT_CLOCK_FILE, the clock every other part reads
+ * (the nodes inside n8n's engine, the CLI and the worker it starts), so a node, a CLI call and the
+ * test's own ledger agree on "now" whatever today's date is.
+ */
 export class TestClock {
-  constructor(public at = new Date('2026-11-23T10:00:00Z')) {}
-  readonly now = () => new Date(this.at.getTime());
-  advanceDays(days: number) {
-    this.at = new Date(this.at.getTime() + days * 86_400_000);
+  readonly file: string;
+  private instant: Date;
+
+  constructor(at = new Date('2026-11-23T10:00:00Z')) {
+    this.file = join(mkdtempSync(join(tmpdir(), 'consent-clock-')), 'now.txt');
+    this.instant = at;
+    this.write();
+    process.env.CONSENT_CLOCK_FILE = this.file;
   }
+
+  get at(): Date {
+    return this.instant;
+  }
+
+  set at(at: Date) {
+    this.instant = at;
+    this.write();
+  }
+
+  readonly now = () => new Date(this.instant.getTime());
+
+  advanceDays(days: number) {
+    this.at = new Date(this.instant.getTime() + days * 86_400_000);
+  }
+
   advanceMinutes(minutes: number) {
-    this.at = new Date(this.at.getTime() + minutes * 60_000);
+    this.at = new Date(this.instant.getTime() + minutes * 60_000);
+  }
+
+  private write() {
+    writeFileSync(this.file, this.instant.toISOString());
   }
 }
 
