@@ -17,7 +17,7 @@ import {
 import { BASES, CONTACTABLE, PENDING, STATUSES, type Basis, type Channel, type Status, type StatusOrNone } from './consent/statuses';
 import { resolveTransition, type Action } from './consent/transitions';
 import { InvalidInput, TokenRejected, TransitionRefused, type TokenProblem } from './errors';
-import { parseInput } from './validation';
+import { freeText, parseInput, singleLine } from './validation';
 import { LedgerKeys, SecretSchema } from './secrets';
 import type { ConsentChange, ConsentRow, ConsentState, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
 import { issueToken, randomTokenBytes, readToken, SINGLE_USE, tokenHash, verifyToken, type TokenPurpose } from './tokens';
@@ -55,11 +55,11 @@ const needsIdentity = (r: { email?: string; phone?: string; externalId?: string;
 export const RequestItemSchema = z
   .object({
     ...identity,
-    name: z.string().trim().max(200).optional(),
+    name: singleLine(200).optional(),
     locale: LocaleSchema.optional(),
     topics: z.array(TopicSchema).min(1, 'give at least one topic').default(['newsletter']),
     channel: ChannelSchema.default('email'),
-    consentText: z.string().trim().min(1, 'the consent text the person sees is required').max(10_000),
+    consentText: freeText(10_000).min(1, 'the consent text the person sees is required'),
     /** Who asked, from where. Absent: the system, through the API (one shared value, not one per item). */
     evidence: EvidenceSchema.optional(),
   })
@@ -77,18 +77,18 @@ export const ImportRowSchema = z
     email: EmailSchema.optional(),
     phone: PhoneSchema.optional(),
     externalId: ExternalIdSchema.optional(),
-    name: z.string().trim().max(200).optional(),
+    name: singleLine(200).optional(),
     locale: LocaleSchema.optional(),
     topic: TopicSchema.default('newsletter'),
     channel: ChannelSchema.default('email'),
     status: z.enum(STATUSES).optional(),
     basis: z.enum(BASES).optional(),
-    consentText: z.string().trim().max(10_000).optional(),
-    optinWho: z.string().trim().max(200).optional(),
-    optinSource: z.string().trim().max(500).optional(),
+    consentText: freeText(10_000).optional(),
+    optinWho: singleLine(200).optional(),
+    optinSource: singleLine(500).optional(),
     optinDate: z.coerce.date().optional(),
-    optinId: z.string().trim().max(200).optional(),
-    optinDescription: z.string().trim().max(2000).optional(),
+    optinId: singleLine(200).optional(),
+    optinDescription: freeText(2000).optional(),
     previouslyMailed: z.boolean().default(false),
     noMailings: z.boolean().default(false),
   })
@@ -108,6 +108,9 @@ export const ImportRowSchema = z
     when: onlyIfValid,
   });
 export type ImportRow = z.output<typeof ImportRowSchema>;
+
+/** Why an erasure or a hold was made: free text, kept with the receipt or the hold. */
+const ReasonSchema = z.object({ reason: freeText(1000) });
 
 export const TopicsScopeSchema = z.union([z.literal('all'), z.array(TopicSchema).min(1)]);
 export type TopicsScope = z.output<typeof TopicsScopeSchema>;
@@ -661,7 +664,7 @@ export class Ledger {
   async confirm(token: unknown, evidenceInput: unknown): Promise<TokenActionResult> {
     const now = this.now();
     const verified = verifyToken(this.keys.tokenKeys, token, 'confirm', now);
-    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    const evidence = parseEvidence(evidenceInput ?? {});
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
       if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
@@ -729,7 +732,7 @@ export class Ledger {
   async unsubscribeByToken(token: unknown, scope: TopicsScope | 'link', evidenceInput: unknown): Promise<TokenActionResult> {
     const now = this.now();
     const verified = verifyToken(this.keys.tokenKeys, token, 'unsubscribe', now);
-    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    const evidence = parseEvidence(evidenceInput ?? {});
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
       if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
@@ -752,7 +755,7 @@ export class Ledger {
   ): Promise<(TokenActionResult & { found: true }) | { found: false; outcome: 'not_found' }> {
     ref = parseInput(SubjectRefSchema, ref, 'subject');
     const now = this.now();
-    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    const evidence = parseEvidence(evidenceInput ?? {});
     const key = await this.loadSuppressionKey();
     const hashes = this.suppressionHashes(key, ref);
     return this.store.transaction(async (tx) => {
@@ -800,7 +803,7 @@ export class Ledger {
   async setPreferences(token: unknown, wanted: Record<string, boolean>, consentText: string, evidenceInput: unknown): Promise<TokenActionResult> {
     const now = this.now();
     const verified = verifyToken(this.keys.tokenKeys, token, 'unsubscribe', now);
-    const evidence = EvidenceSchema.parse(evidenceInput ?? {});
+    const evidence = parseEvidence(evidenceInput ?? {});
     const text = { text: consentText, hash: TEXT_HASH(consentText) };
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
@@ -890,7 +893,7 @@ export class Ledger {
    */
   async remind(options: { afterDays: number; maxReminders: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
     const now = this.now();
-    const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'reminders' } });
+    const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'reminders' } });
     return this.store.transaction(async (tx) => {
       const due = await tx.findPending({
         statuses: ['invited', 'reminded'],
@@ -908,7 +911,7 @@ export class Ledger {
   /** Signups and invitations unanswered for more than `afterDays` since they began: expired. */
   async expire(options: { afterDays: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
     const now = this.now();
-    const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'expiry' } });
+    const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'expiry' } });
     return this.store.transaction(async (tx) => {
       const lapsed = await tx.findPending({
         statuses: ['optin', 'invited', 'reminded'],
@@ -983,7 +986,7 @@ export class Ledger {
   async importContacts(rows: { row: number; data: ImportRow }[], evidenceInput: unknown): Promise<ImportResult[]> {
     const now = this.now();
     const at = now.toISOString();
-    const base = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' }, source: { kind: 'import' } });
+    const base = parseEvidence(evidenceInput ?? { actor: { kind: 'operator' }, source: { kind: 'import' } });
     const key = await this.loadSuppressionKey();
     const data = rows.map((r) => r.data);
     const hashes = data.map((d) => this.suppressionHashes(key, d));
@@ -1054,7 +1057,7 @@ export class Ledger {
     evidenceInput: unknown,
   ): Promise<TopicOutcome & { subjectId: number }> {
     const now = this.now();
-    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
+    const evidence = parseEvidence(evidenceInput ?? { actor: { kind: 'operator' } });
     return this.store.transaction(async (tx) => {
       const subject = await this.requireSubject(tx, ref);
       await tx.lockSubjects([subject.id]);
@@ -1071,7 +1074,7 @@ export class Ledger {
   /** A hard bounce for an address: its mail consents become bounced. */
   async bounce(email: string, evidenceInput: unknown): Promise<{ found: boolean; topics: TopicOutcome[] }> {
     const now = this.now();
-    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'system' }, source: { kind: 'mailbox' } });
+    const evidence = parseEvidence(evidenceInput ?? { actor: { kind: 'system' }, source: { kind: 'mailbox' } });
     return this.store.transaction(async (tx) => {
       const subject = await this.findSubject(tx, { email });
       if (!subject) return { found: false, topics: [] };
@@ -1097,10 +1100,11 @@ export class Ledger {
    */
   async erase(ref: SubjectRef, options: { reason?: string; evidence?: unknown } = {}): Promise<EraseResult> {
     const now = this.now();
-    const evidence = EvidenceSchema.parse(options.evidence ?? { actor: { kind: 'operator' }, source: { kind: 'api' } });
+    const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'operator' }, source: { kind: 'api' } });
     ref = parseInput(SubjectRefSchema, ref, 'subject');
+    const reason = parseInput(ReasonSchema.partial(), { reason: options.reason }).reason || 'erasure request';
     const key = await this.loadSuppressionKey();
-    const result = await this.store.transaction((tx) => this.eraseWithin(tx, ref, key, options.reason ?? 'erasure request', evidence, now));
+    const result = await this.store.transaction((tx) => this.eraseWithin(tx, ref, key, reason, evidence, now));
     if (result.outcome === 'erased') await this.store.flushErased?.();
     return result;
   }
@@ -1146,7 +1150,8 @@ export class Ledger {
   async hold(ref: SubjectRef, until: Date, reason: string, evidenceInput?: unknown): Promise<SubjectRow> {
     const now = this.now();
     if (!reason.trim()) throw new InvalidInput('reason: say why the data must be kept (e.g. "invoice, tax law: 7 years").');
-    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
+    reason = parseInput(ReasonSchema, { reason }).reason;
+    const evidence = parseEvidence(evidenceInput ?? { actor: { kind: 'operator' } });
     return this.store.transaction(async (tx) => {
       const subject = await this.requireSubject(tx, ref);
       await tx.lockSubjects([subject.id]);
@@ -1163,7 +1168,7 @@ export class Ledger {
 
   async releaseHold(ref: SubjectRef, evidenceInput?: unknown): Promise<SubjectRow> {
     const now = this.now();
-    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'operator' } });
+    const evidence = parseEvidence(evidenceInput ?? { actor: { kind: 'operator' } });
     return this.store.transaction(async (tx) => {
       const subject = await this.requireSubject(tx, ref);
       await tx.lockSubjects([subject.id]);
@@ -1244,7 +1249,7 @@ export class Ledger {
   async completeEraseVerification(token: unknown, evidenceInput: unknown): Promise<EraseResult & { requestMessageId: string }> {
     const now = this.now();
     const verified = verifyToken(this.keys.tokenKeys, token, 'erase', now);
-    const evidence = EvidenceSchema.parse(evidenceInput ?? { actor: { kind: 'person' }, source: { kind: 'link' } });
+    const evidence = parseEvidence(evidenceInput ?? { actor: { kind: 'person' }, source: { kind: 'link' } });
     const key = await this.loadSuppressionKey();
     const result = await this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
@@ -1286,6 +1291,11 @@ export class Ledger {
 }
 
 // ---------------------------------------------------------------- small pure helpers
+
+/** Evidence from a caller: a wrong field is an InvalidInput naming it ("evidence, actor.name: ..."). */
+function parseEvidence(input: unknown): Evidence {
+  return parseInput(EvidenceSchema, input, 'evidence');
+}
 
 function consentKey(subjectId: number, topic: string, channel: string): string {
   return `${subjectId}|${topic}|${channel}`;

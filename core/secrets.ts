@@ -3,10 +3,12 @@ import { z } from 'zod/v4';
 import { SecretMismatch } from './errors';
 
 /**
- * The ledger's secrets. One configured secret (plus the previous one while rotating) yields:
- *  - the token key(s): HMAC of link tokens; tokens made with the previous secret still verify;
+ * The ledger's secrets. One configured secret (plus the previous ones while rotating) yields:
+ *  - the token key(s): HMAC of link tokens; tokens made with a previous secret still verify;
  *  - the key-encryption key that unwraps the suppression key. The suppression key itself is random,
  *    made once per ledger and stored only wrapped, so rotating the secret never loses a suppression.
+ * Unsubscribe links live two years, so a ledger may rotate several times while old links are out:
+ * any number of previous secrets (up to MAX_PREVIOUS_SECRETS) can be given, newest first.
  */
 export const SecretSchema = z
   .string()
@@ -15,6 +17,16 @@ export const SecretSchema = z
 export interface SecretsInput {
   secret: string;
   previousSecret?: string;
+  /** Older secrets still accepted, newest first (after `previousSecret`, when both are given). */
+  previousSecrets?: readonly string[];
+}
+
+/** Every previous secret costs one more HMAC per forged link: a bound keeps a flood cheap. */
+export const MAX_PREVIOUS_SECRETS = 10;
+
+/** The current secret first, then each previous one once: every key the ledger accepts. */
+export function secretsOf(input: SecretsInput): string[] {
+  return [...new Set([input.secret, ...(input.previousSecret ? [input.previousSecret] : []), ...(input.previousSecrets ?? [])])];
 }
 
 /** A key of its own per purpose, from the configured secret (HKDF-SHA256). */
@@ -28,7 +40,7 @@ export class LedgerKeys {
   private readonly keks: Buffer[];
 
   constructor(input: SecretsInput) {
-    const secrets = [input.secret, ...(input.previousSecret ? [input.previousSecret] : [])];
+    const secrets = secretsOf(input);
     this.tokenKeys = secrets.map((s) => derive(s, 'token v1'));
     this.keks = secrets.map((s) => derive(s, 'suppression kek v1'));
   }
@@ -47,8 +59,9 @@ export class LedgerKeys {
   }
 
   /**
-   * Unwraps the stored suppression key. `rewrapped` is set when only the previous secret could
-   * read it: the caller stores it so the previous secret can then be dropped.
+   * Unwraps the stored suppression key. `rewrapped` is set when only a previous secret could
+   * read it (however many rotations ago): the caller stores it wrapped with the current secret,
+   * so the previous secrets can be dropped once the links made under them have expired.
    */
   unwrap(wrapped: string): { key: Buffer; rewrapped?: string } {
     const raw = Buffer.from(wrapped, 'base64');
@@ -63,7 +76,7 @@ export class LedgerKeys {
       }
     }
     throw new SecretMismatch(
-      'This ledger was created with another secret. Set the secret it was created with, or set it as the previous secret while rotating to a new one.',
+      'This ledger was created with another secret. Set the secret it was created with, or give it as a previous secret while rotating to a new one.',
     );
   }
 }

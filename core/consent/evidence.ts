@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod/v4';
+import { freeText, singleLine } from '../validation';
 
 /**
  * The evidence every event carries: who acted, through which source, what text the person saw,
@@ -8,32 +9,28 @@ import { z } from 'zod/v4';
 export const ACTOR_KINDS = ['person', 'operator', 'system'] as const;
 export const SOURCE_KINDS = ['webform', 'link', 'import', 'phone', 'portal', 'mailbox', 'form', 'api', 'cli', 'workflow'] as const;
 
-const text = (max: number) => z.string().trim().max(max);
-
 export const EvidenceSchema = z.object({
   actor: z
     .object({
       kind: z.enum(ACTOR_KINDS),
-      name: text(200).optional(), // PII when the actor is the person
+      name: singleLine(200).optional(), // PII when the actor is the person
     })
     .default({ kind: 'system' }),
   source: z
     .object({
       kind: z.enum(SOURCE_KINDS),
-      ref: text(500).optional(), // webform URL or id, file name, mailbox, call id
+      ref: singleLine(500).optional(), // webform URL or id, file name, mailbox, call id
     })
     .default({ kind: 'api' }),
-  consentText: text(10_000).optional(),
-  ip: z
-    .string()
-    .trim()
+  consentText: freeText(10_000).optional(),
+  ip: singleLine(100)
     .refine((v) => isIP(v) !== 0, 'not an IP address')
     .optional(), // PII
-  userAgent: text(1000).optional(), // PII
-  optinId: text(200).optional(),
-  description: text(2000).optional(), // PII: free text
-  proofRef: text(500).optional(), // PII: e.g. a scanned signed form's file name
-  messageId: text(998).optional(),
+  userAgent: singleLine(1000).optional(), // PII
+  optinId: singleLine(200).optional(),
+  description: freeText(2000).optional(), // PII: free text
+  proofRef: singleLine(500).optional(), // PII: e.g. a scanned signed form's file name
+  messageId: singleLine(998).optional(),
   at: z.coerce.date().optional(), // when it happened, if not now (imports of old consents)
 });
 export type EvidenceInput = z.input<typeof EvidenceSchema>;

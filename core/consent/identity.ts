@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { refuseUnstorable, singleLine } from '../validation';
 import { CHANNELS } from './statuses';
 
 /**
@@ -22,7 +23,8 @@ export function normalisePhone(value: string, defaultCountryCode = '31'): string
   return /^\+[1-9]\d{7,14}$/.test(phone) ? phone : undefined;
 }
 
-export const EmailSchema = z.string().transform((value, ctx) => {
+// The storable rule first: "contains a control character" says more than "not an email address".
+export const EmailSchema = z.string().trim().superRefine(refuseUnstorable('line')).transform((value, ctx) => {
   const email = normaliseEmail(value);
   if (!email) {
     ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 80)}" is not an email address` });
@@ -31,7 +33,7 @@ export const EmailSchema = z.string().transform((value, ctx) => {
   return email;
 });
 
-export const PhoneSchema = z.string().transform((value, ctx) => {
+export const PhoneSchema = z.string().trim().superRefine(refuseUnstorable('line')).transform((value, ctx) => {
   const phone = normalisePhone(value);
   if (!phone) {
     ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" is not a phone number (use +31612345678 or 0612345678)` });
@@ -40,7 +42,7 @@ export const PhoneSchema = z.string().transform((value, ctx) => {
   return phone;
 });
 
-export const ExternalIdSchema = z.string().trim().min(1).max(200);
+export const ExternalIdSchema = singleLine(200).min(1, 'an external id cannot be empty');
 
 /** Topic = subscription type ("newsletter", "events"). Case-insensitive; letters, digits, - _ . and spaces. */
 export const TopicSchema = z

@@ -4,14 +4,14 @@ import { z } from 'zod/v4';
 import { LocaleSchema, type Locale } from '../consent/identity';
 import type { EvidenceInput } from '../consent/evidence';
 import { InvalidInput, TokenRejected } from '../errors';
-import type { Ledger } from '../ledger';
-import { derive } from '../secrets';
+import type { Ledger, VerifiedErasure } from '../ledger';
+import { derive, secretsOf } from '../secrets';
 import type { RequestRow } from '../store/store';
 import { describeIssues } from '../validation';
 import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type Proof, type SenderCheck } from './authenticity';
 import { classifyRequest, type Classification, type Intent } from './classify';
 import { composeMail, MailboxSchema, type ComposedMail } from './compose';
-import { MailLimitsSchema, readRequestMail, requestMailFromFields, type RequestMail } from './request-mail';
+import { isStandInMessageId, MailLimitsSchema, readRequestMail, requestMailFromFields, type RequestMail } from './request-mail';
 import { describeSendFailure, SendFailed, type SentMail } from './send';
 import type { TemplateKind } from './templates';
 import type { Language } from './vocabulary';
@@ -162,6 +162,8 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
       error: reply.error ?? undefined,
       receipt: effect.receipt,
       note: effect.note,
+      // The reply's language: the acknowledgement after a verified erasure is written in it too.
+      lang: effect.reply?.locale,
       // The answer still has to go out, and the address is gone: the repeat must know its sender.
       sender: effect.isErasure && isOwed ? senderTag(context) : undefined,
     }),
@@ -253,13 +255,12 @@ function tagWith(key: Buffer, address: string): string {
   return createHmac('sha256', key).update(address).digest('base64url').slice(0, 22);
 }
 
-/** Current secret first; the previous one while rotating, so a tag made before still matches. */
+/** Current secret first; the previous ones while rotating, so a tag made before still matches. */
 const SENDER_KEYS = new WeakMap<object, Buffer[]>();
 function senderKeys(ledger: Ledger): Buffer[] {
   let keys = SENDER_KEYS.get(ledger.settings);
   if (!keys) {
-    const { secret, previousSecret } = ledger.settings;
-    keys = [secret, ...(previousSecret ? [previousSecret] : [])].map((s) => derive(s, 'request sender v1'));
+    keys = secretsOf(ledger.settings).map((s) => derive(s, 'request sender v1'));
     SENDER_KEYS.set(ledger.settings, keys);
   }
   return keys;
@@ -362,7 +363,7 @@ async function applyRequest(ctx: Context): Promise<Effect> {
     case 'erase':
       return erase(ctx);
     case 'access':
-      return { outcome: 'awaiting_operator', proof: 'none', reply: replyPlan(ctx, 'ack-access') };
+      return { outcome: 'awaiting_operator', proof: 'none', reply: replyPlan(ctx, 'ack-access', await storedLocaleOf(ctx, ctx.classification.address)) };
     case 'bounce':
       return bounce(ctx);
     case 'auto_reply':
@@ -428,21 +429,21 @@ async function erase(ctx: Context): Promise<Effect> {
     if (!mayReply(ctx, c.address)) return { outcome: 'needs_review', proof: 'none', note: `${sender.detail}; cannot send a verification link to this sender`, reply: null };
     // Closed loop: the link goes to the address itself; nothing happens until its POST.
     const verification = await ledger.issueEraseVerification(ctx.mail.messageId);
-    return { outcome: 'awaiting_verification', proof: 'none', note: sender.detail, reply: replyPlan(ctx, 'erase-verification', null, verification.token) };
+    return { outcome: 'awaiting_verification', proof: 'none', note: sender.detail, reply: replyPlan(ctx, 'erase-verification', await storedLocaleOf(ctx, c.address), verification.token) };
   }
   const ref = byToken ? { subjectId: byToken.subjectId } : { email: c.address! };
   // The ledger records the request and erases in two transactions. The marker between them lets a
   // repeat after a crash tell "erased by the first run" from "never known" (see resumeErasure).
-  const existed = byToken ? true : Boolean(await ledger.export(ref));
+  const held = byToken ? undefined : await ledger.export(ref);
+  const existed = byToken ? true : Boolean(held);
   const marker = { proof: sender.proof, ref: byToken ? `subject:${byToken.subjectId}` : 'from', existed: existed ? 'yes' : 'no', sender: senderTag(ctx) };
   await ledger.updateRequest(ctx.mail.messageId, { outcome: ERASING, detail: formatDetail(marker) });
-  return eraseNow(ctx, ref, sender.proof, sender.detail, byToken?.locale);
+  return eraseNow(ctx, ref, sender.proof, sender.detail, byToken ? byToken.locale : (held?.subject.locale ?? null));
 }
 
 async function eraseNow(ctx: Context, ref: { subjectId: number } | { email: string }, proof: Proof, note: string, locale?: string | null): Promise<Effect> {
   const result = await ctx.ledger.erase(ref, { reason: 'erasure request by mail', evidence: evidence(ctx, proof) });
-  const kind: TemplateKind = result.outcome === 'erased' ? 'ack-erased' : result.outcome === 'suppressed' ? 'ack-suppressed' : 'ack-no-data';
-  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, externalIds: result.externalIds, note, reply: replyPlan(ctx, kind, locale), isErasure: true };
+  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, externalIds: result.externalIds, note, reply: replyPlan(ctx, erasureAckKind(result.outcome), locale), isErasure: true };
 }
 
 /** The repeat of an erasure cut off after its marker: finish it without erasing twice. */
@@ -531,10 +532,24 @@ function requestAddress(c: Classification): string | null {
 
 // ---------------------------------------------------------------- replies
 
-function replyPlan(ctx: Context, kind: TemplateKind, knownLocale?: string | null, eraseToken?: string): ReplyPlan {
-  const language = ctx.classification.language;
-  const locale: Locale = language === 'nl' ? 'nl' : language ? 'en' : knownLocale === 'nl' || knownLocale === 'en' ? knownLocale : ctx.options.defaultLocale;
-  return { kind, locale, eraseToken };
+/**
+ * A reply's language: the person's stored language when the ledger knows them, else the mail's own
+ * (Dutch, or English for any other), else the configured default.
+ */
+function replyPlan(ctx: Context, kind: TemplateKind, storedLocale?: string | null, eraseToken?: string): ReplyPlan {
+  return { kind, locale: replyLocale(storedLocale, ctx.classification.language, ctx.options.defaultLocale), eraseToken };
+}
+
+function replyLocale(stored: string | null | undefined, language: string | null | undefined, fallback: Locale): Locale {
+  if (stored === 'nl' || stored === 'en') return stored;
+  if (language) return language === 'nl' ? 'nl' : 'en';
+  return fallback;
+}
+
+/** The stored language of the person with this address, if any (a read). */
+async function storedLocaleOf(ctx: Context, address: string | null): Promise<string | null> {
+  if (!address) return null;
+  return (await ctx.ledger.export({ email: address }))?.subject.locale ?? null;
 }
 
 /** RFC 3834 §2: never answer the null sender, a mailer daemon, a list, or ourselves. */
@@ -616,6 +631,37 @@ function repeatReplyPlan(ctx: Context, row: RequestRow): ReplyPlan | null {
   return kind ? replyPlan(ctx, kind) : null;
 }
 
+// ---------------------------------------------------------------- erasure acknowledgements
+
+/** The acknowledgement of an erasure request, by what the erasure did. */
+function erasureAckKind(outcome: string): TemplateKind {
+  return outcome === 'erased' ? 'ack-erased' : outcome === 'suppressed' ? 'ack-suppressed' : 'ack-no-data';
+}
+
+/**
+ * The acknowledgement after an erasure the person confirmed with the verification link's button
+ * (Ledger.completeEraseVerification): the same mail a proven sender gets at once (eraseNow), to the
+ * address the request came from, in reply to the request, in the person's stored language, else the
+ * language the verification mail was in. Returns null when there is nobody to answer.
+ */
+export function erasureAcknowledgement(
+  erasure: Pick<VerifiedErasure, 'outcome' | 'replyTo' | 'locale' | 'requestDetail' | 'requestMessageId'>,
+  optionsInput: RequestOptions | Options,
+): ComposedMail | null {
+  if (!erasure.replyTo) return null;
+  const options = parseRequestOptions(optionsInput);
+  const locale = replyLocale(erasure.locale, parseDetail(erasure.requestDetail).lang, options.defaultLocale);
+  return composeMail(erasureAckKind(erasure.outcome), {
+    to: erasure.replyTo,
+    from: formatFrom(options.replyFrom),
+    locale,
+    organisation: options.organisation,
+    privacyUrl: options.privacyUrl,
+    baseUrl: options.baseUrl,
+    ...(isStandInMessageId(erasure.requestMessageId) ? {} : { inReplyTo: erasure.requestMessageId, references: [erasure.requestMessageId] }),
+  });
+}
+
 // ---------------------------------------------------------------- the request log's detail field
 
 interface Detail {
@@ -626,6 +672,8 @@ interface Detail {
   error?: string;
   receipt?: string;
   note?: string;
+  /** The language the reply was written in. */
+  lang?: string;
   /** senderTag, while it is needed. */
   sender?: string;
 }

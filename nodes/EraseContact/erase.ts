@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { z } from 'zod/v4';
 import { SubjectRefSchema, type SubjectRef } from '../../core/consent/identity';
-import { parseInput } from '../../core/validation';
+import { freeText, parseInput, singleLine } from '../../core/validation';
 import { given } from '../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../shared/errors';
 import { connectLedger } from '../shared/ledger-connection';
@@ -10,9 +10,9 @@ import { ItemParameters } from '../shared/parameters';
 const OUTPUT = { erased: 0, suppressed: 1, not_found: 2 } as const;
 
 const EraseParametersSchema = z.object({
-	reason: z.string().trim().min(1, 'say why the data is erased, e.g. "erasure request by mail"').max(500),
+	reason: freeText(500).min(1, 'say why the data is erased, e.g. "erasure request by mail"'),
 	sourceKind: z.string().optional(),
-	operator: z.string().trim().max(200).optional(),
+	operator: singleLine(200).optional(),
 });
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { issueToken, verifyToken } from '../../core/tokens';
-import { RequestItemSchema } from '../../core/ledger';
+import { Ledger, RequestItemSchema } from '../../core/ledger';
 import { parseInput } from '../../core/validation';
 import { SECRET, tempLedger } from '../support/ledger';
 
@@ -92,6 +92,26 @@ describe('tokens in the ledger', () => {
 
     t.clock.advanceDays(4);
     await expect(t.ledger.confirm(r.confirmToken, {})).rejects.toMatchObject({ problem: 'expired' });
+    await t.dispose();
+  });
+
+  test('several rotations: a link and the suppression key from two secrets ago still work under the third', async () => {
+    const t = await tempLedger();
+    const r = (await t.ledger.request([parseInput(RequestItemSchema, { email: 'c@example.com', consentText: 'yes' })], 'signup'))[0];
+    await t.ledger.erase({ email: 'gone@example.com' });
+    const B = 'the-second-secret-of-this-ledger-0123456789';
+    const C = 'the-third-secret-of-this-ledger-01234567890';
+    // Never opened under B: the key is still wrapped with the first secret, the last of the list.
+    const third = await t.reopen({ secret: C, previousSecrets: [B, SECRET] });
+    expect((await third.confirm(r.confirmToken, {})).outcome).toBe('confirmed');
+    expect((await third.check([{ email: 'gone@example.com', topic: 'newsletter', channel: 'email' }]))[0].reason).toBe('suppressed');
+    await third.close();
+    // Re-wrapped with C: C alone opens the ledger and refuses the first secret's links.
+    const onlyC = await t.reopen({ secret: C });
+    await expect(onlyC.verifySecret()).resolves.toEqual({ isNewLedger: false });
+    await expect(onlyC.viewToken(r.unsubscribeToken, 'unsubscribe')).rejects.toMatchObject({ problem: 'forged' });
+    await onlyC.close();
+    expect(() => new Ledger(t.ledger.store, { secret: C, previousSecrets: Array.from({ length: 11 }, (_, i) => `${B}-${i}`) })).toThrow('previousSecrets: at most 10 previous secrets');
     await t.dispose();
   });
 });

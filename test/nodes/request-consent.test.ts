@@ -259,6 +259,30 @@ describe('Request Consent: request', () => {
     expect(result.error?.message).toBe('item 0, consentText: the consent text the person sees is required');
   });
 
+  test('a name with a line break or a NUL in the evidence is refused, naming the item and the field; nothing is stored or mailed', async () => {
+    const t = await freshLedger();
+    const named = await runWorkflow(
+      requestWorkflow({ mode: 'signup' }),
+      runOptions(credentials(t.path), { items: [{ email: 'victim@example.test', name: 'Mallory\r\nBcc: list@example.org' }] }),
+    );
+    expect(named.status).toBe('error');
+    expect(named.error?.message).toBe('item 0, name: contains a line break (U+000D at character 8): give it on one line');
+
+    const agent = await runWorkflow(
+      requestWorkflow({ mode: 'signup', evidence: { userAgent: '={{ $json.ua }}' } }),
+      runOptions(credentials(t.path), { items: [{ email: 'victim@example.test', ua: 'Mozilla/5.0\u0000 evil' }] }),
+    );
+    expect(agent.status).toBe('error');
+    expect(agent.error?.message).toBe('item 0, evidence.userAgent: contains a control character (U+0000 at character 12), which cannot be stored: remove it');
+    expect(mailsTo('victim@example.test')).toEqual([]);
+    const ledger = await t.reopen();
+    try {
+      expect(await ledger.export({ email: 'victim@example.test' })).toBeUndefined();
+    } finally {
+      await ledger.close();
+    }
+  });
+
   test('continue on fail: a bad item and a refused mail become error items; the others are asked and mailed', async () => {
     const t = await freshLedger();
     peer.failNext(1, 550);

@@ -727,6 +727,39 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         expect(await ledger.export({ externalId: 'CRM-TOM' })).toBeUndefined();
         for (const id of made) expect(id).toBeGreaterThan(tom.subjectId!);
       });
+
+      test('what cannot be stored faithfully is refused, naming the field; what can is kept byte for byte', async () => {
+        const ledger = new Ledger(store, { secret: SECRET }, clock.now);
+        const refused = async (run: () => Promise<unknown>, field: string, problem: RegExp) => {
+          const error = await run().then(
+            () => undefined,
+            (e: unknown) => e as Error & { code?: string },
+          );
+          expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+          expect(error!.message).toMatch(new RegExp(`${field}: ${problem.source}`));
+        };
+        const NUL = /contains a control character \(U\+0000 at character \d+\), which cannot be stored/;
+        // SQLite would cut these at the NUL, PostgreSQL would answer "invalid byte sequence".
+        await refused(async () => ledger.request([item({ email: 'crm@example.nl', externalId: 'CRM-1\u0000x' })], 'signup'), 'externalId', NUL);
+        await refused(async () => ledger.request([item({ email: 'crm@example.nl', consentText: 'Ja, ik wil\u0000 niet' })], 'signup'), 'consentText', NUL);
+        await refused(async () => ledger.request([item({ email: 'crm@example.nl', name: 'Mallory\r\nBcc: x@example.org' })], 'signup'), 'name', /contains a line break \(U\+000D/);
+        await refused(async () => ledger.request([item({ email: 'crm@example.nl', name: 'Ann\ud83d' })], 'signup'), 'name', /is not valid Unicode \(a lone surrogate/);
+        await refused(async () => ledger.request([item({ email: 'crm@example.nl', evidence: { actor: { kind: 'person', name: 'Eve\u001b[2J' } } })], 'signup'), 'actor.name', /contains a control character \(U\+001B/);
+        await refused(async () => ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { externalId: 'CRM-2', optinSource: 'form\u0000' }) }], undefined), 'optinSource', NUL);
+        expect(await ledger.export({ email: 'crm@example.nl' })).toBeUndefined();
+        expect(await ledger.report()).toEqual([]);
+
+        const [anna] = await ledger.request([item({ email: 'anna@example.nl', name: 'Anna Müller-Øberg 😀', externalId: 'CRM-1', consentText: 'Ja:\n\t- de nieuwsbrief\r\n\t- uitnodigingen' })], 'signup');
+        await refused(async () => ledger.confirm(anna.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' }, userAgent: 'Mozilla/5.0\u0000' }), 'userAgent', NUL);
+        await refused(async () => ledger.erase({ externalId: 'CRM-1' }, { reason: 'asked\u0000' }), 'reason', NUL);
+        await refused(async () => ledger.hold({ externalId: 'CRM-1' }, new Date('2033-12-31'), 'invoices\u0007'), 'reason', /contains a control character \(U\+0007/);
+        await refused(async () => ledger.export({ externalId: 'CRM-1\u0000x' }), 'externalId', NUL);
+        const held = (await ledger.export({ externalId: 'CRM-1' }))!;
+        expect(held.subject).toMatchObject({ name: 'Anna Müller-Øberg 😀', externalId: 'CRM-1' });
+        expect(held.events[0].consentText).toBe('Ja:\n\t- de nieuwsbrief\r\n\t- uitnodigingen');
+        expect(held.consents[0].status).toBe('optin'); // the refused confirm changed nothing
+        expect(await ledger.erase({ externalId: 'CRM-1' })).toMatchObject({ outcome: 'erased' });
+      });
     });
   });
 }

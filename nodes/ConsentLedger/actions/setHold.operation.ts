@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v4';
-import { parseInput } from '../../../core/validation';
+import { freeText, parseInput, singleLine } from '../../../core/validation';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
 import { connectLedger } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
@@ -41,8 +41,8 @@ export const description: INodeProperties[] = [
 
 const HoldSchema = z.object({
 	until: z.coerce.date({ error: 'give a date, e.g. 2033-12-31' }),
-	reason: z.string().trim().min(1, 'say why the data must be kept (e.g. "invoices: tax law, 7 years")').max(500),
-	operator: z.string().trim().max(200).optional(),
+	reason: freeText(500).min(1, 'say why the data must be kept (e.g. "invoices: tax law, 7 years")'),
+	operator: singleLine(200).optional(),
 });
 
 /** A retention hold: while it lasts, erasure suppresses the person instead of deleting them. */

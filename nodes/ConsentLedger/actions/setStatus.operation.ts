@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { z } from 'zod/v4';
 import { ChannelSchema, TopicSchema } from '../../../core/consent/identity';
 import { BASES, STATUSES } from '../../../core/consent/statuses';
-import { parseInput } from '../../../core/validation';
+import { freeText, parseInput, singleLine } from '../../../core/validation';
 import { channelParameter, given, topicParameter } from '../../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
 import { connectLedger } from '../../shared/ledger-connection';
@@ -82,9 +82,9 @@ const ChangeSchema = z.object({
 	channel: ChannelSchema,
 	status: z.enum(STATUSES, { error: `one of ${STATUSES.join(', ')}` }),
 	basis: z.enum([...BASES, 'implied'], { error: `one of ${BASES.join(', ')}` }).default('implied'),
-	proofRef: z.string().trim().max(500).optional(),
-	description: z.string().trim().max(2000).optional(),
-	operator: z.string().trim().max(200).optional(),
+	proofRef: singleLine(500).optional(),
+	description: freeText(2000).optional(),
+	operator: singleLine(200).optional(),
 });
 
 /** A manual status change by an operator; the ledger's transition table decides and asks for proof. */

@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 import { ChannelSchema, SubjectRefSchema, type SubjectRef } from '../../../core/consent/identity';
 import type { Channel } from '../../../core/consent/statuses';
 import { TopicsScopeSchema, type TopicsScope } from '../../../core/ledger';
-import { parseInput } from '../../../core/validation';
+import { freeText, parseInput, singleLine } from '../../../core/validation';
 import {
 	channelParameter,
 	emailParameter,
@@ -67,9 +67,9 @@ export const description: INodeProperties[] = [
 
 const EvidenceSchema = z.object({
 	sourceKind: z.string().optional(),
-	sourceRef: z.string().optional(),
-	operator: z.string().optional(),
-	description: z.string().optional(),
+	sourceRef: singleLine(500).optional(),
+	operator: singleLine(200).optional(),
+	description: freeText(2000).optional(),
 });
 
 /**
