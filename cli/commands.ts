@@ -1,14 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod/v4';
 import { clockFromEnvironment, fixedClock, parseInstant } from '../core/clock';
 import { ChannelSchema, TopicSchema } from '../core/consent/identity';
 import { ConsentError, InvalidInput } from '../core/errors';
-import { parseContactsCsv } from '../core/import';
+import { ImportEncodingSchema, importContactsCsv } from '../core/import';
 import { CheckItemSchema, Ledger, RequestItemSchema, TopicsScopeSchema } from '../core/ledger';
 import { linkFor } from '../core/links';
+import { callListCsv } from '../core/calllist';
+import { readPreviousSecrets, readSecret, requireLedgerFile, requireLedgerFolder, writePrivateFile } from './files';
+import { PERSON_OPTIONS, personRef } from './person';
 import { openStore } from '../core/store/open';
 import { parseInput } from '../core/validation';
+import { SecretSchema } from '../core/secrets';
 import { classifyFile, runWorkerCommand } from '../worker/cli';
 
 /**
@@ -18,15 +22,21 @@ import { classifyFile, runWorkerCommand } from '../worker/cli';
 const USAGE = `n8n-consent <command> [options]
 
 Commands:
-  import FILE.csv                         import existing contacts (SuperOffice migration rules)
+  init                                    make a new, empty ledger file (--db; only init does)
+  import FILE.csv [--encoding E]          import existing contacts (SuperOffice migration rules);
+                                          E: auto (default), utf-8, windows-1252 or latin1
   request EMAIL | --all-eligible          ask for consent; prints the links
           [--topic T] [--channel C] --consent-text TEXT [--signup] [--base-url URL]
   confirm TOKEN [--ip IP] [--user-agent UA]
-  check EMAIL [--topic T] [--channel C] [--strict]
-  unsubscribe TOKEN|EMAIL [--topic T ...]  one topic, several, or all (default)
-  erase EMAIL [--reason TEXT]
-  hold EMAIL --until DATE --reason TEXT
-  export EMAIL                            everything held about that person (GDPR Art. 15)
+  check PERSON [--topic T] [--channel C] [--strict]
+  unsubscribe TOKEN|PERSON [--topic T ...]  one topic, several, or all (default)
+  erase PERSON [--reason TEXT]
+  hold PERSON --until DATE --reason TEXT
+  export PERSON                           everything held about that person (GDPR Art. 15)
+  export-calllist --topic T FILE.csv [--strict]
+                                          who may be called for topic T: name, phone and
+                                          CallPro's optin_who, optin_source, optin_date,
+                                          optin_id, optin_description (a new file, 0600)
   remind --after DAYS [--max N] [--base-url URL]
   expire --after DAYS
   report                                  counts per topic x channel x status
@@ -37,11 +47,22 @@ Commands:
                                           what the worker would make of a mail, as JSON,
                                           without touching any mailbox (--dkim asks DNS)
 
+PERSON is one of: EMAIL, +PHONE (E.164, e.g. +31612345678), --phone NUMBER (also 0612345678)
+or --external-id ID (the CRM's id).
+
 Options for every command:
-  --db FILE        the SQLite ledger (default ./consent-ledger.sqlite)
+  --db FILE        the SQLite ledger (default ./consent-ledger.sqlite); it must exist: make
+                   a new one with n8n-consent init --db FILE
   --postgres URL   a PostgreSQL ledger instead (default: $CONSENT_POSTGRES_URL), e.g.
                    postgres://user:password@host:5432/database
-  --secret S       the ledger secret (default: $CONSENT_SECRET)
+  --secret S       the ledger secret (default: $CONSENT_SECRET); every user of the machine
+                   can see a command's arguments, so prefer:
+  --secret-file F  the file holding the secret, one line, chmod 600 (default:
+                   $CONSENT_SECRET_FILE)
+  --previous-secret S  while rotating: an older secret whose links still work; repeat it
+                   for several, newest first (default: $CONSENT_PREVIOUS_SECRETS, comma-
+                   separated), or --previous-secret-file F, one per line (default:
+                   $CONSENT_PREVIOUS_SECRETS_FILE)
   --now ISO        act as if it were this time (default: now, or the instant in the file
                    $CONSENT_CLOCK_FILE names: for demos and tests only)
   --operator NAME  who acts, recorded as evidence (default: $CONSENT_OPERATOR)
@@ -51,13 +72,17 @@ const COMMON = {
   db: { type: 'string' },
   postgres: { type: 'string' },
   secret: { type: 'string' },
+  'secret-file': { type: 'string' },
+  'previous-secret': { type: 'string', multiple: true },
+  'previous-secret-file': { type: 'string' },
   now: { type: 'string' },
   operator: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const OPTIONS = {
-  import: {},
+  init: {},
+  import: { encoding: { type: 'string' } },
   request: {
     'all-eligible': { type: 'boolean' },
     topic: { type: 'string', multiple: true },
@@ -67,11 +92,12 @@ const OPTIONS = {
     'base-url': { type: 'string' },
   },
   confirm: { ip: { type: 'string' }, 'user-agent': { type: 'string' } },
-  check: { topic: { type: 'string' }, channel: { type: 'string' }, strict: { type: 'boolean' } },
-  unsubscribe: { topic: { type: 'string', multiple: true }, channel: { type: 'string' } },
-  erase: { reason: { type: 'string' } },
-  hold: { until: { type: 'string' }, reason: { type: 'string' } },
-  export: {},
+  check: { topic: { type: 'string' }, channel: { type: 'string' }, strict: { type: 'boolean' }, ...PERSON_OPTIONS },
+  unsubscribe: { topic: { type: 'string', multiple: true }, channel: { type: 'string' }, ...PERSON_OPTIONS },
+  erase: { reason: { type: 'string' }, ...PERSON_OPTIONS },
+  hold: { until: { type: 'string' }, reason: { type: 'string' }, ...PERSON_OPTIONS },
+  export: { ...PERSON_OPTIONS },
+  'export-calllist': { topic: { type: 'string' }, strict: { type: 'boolean' } },
   remind: { after: { type: 'string' }, max: { type: 'string' }, topic: { type: 'string' }, 'base-url': { type: 'string' } },
   expire: { after: { type: 'string' }, topic: { type: 'string' } },
   report: {},
@@ -87,6 +113,8 @@ interface Context {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   out: Out;
+  /** The ledger was made by this run (init). */
+  isNewLedger?: boolean;
   evidence: { actor: { kind: 'operator'; name?: string }; source: { kind: 'cli' } };
 }
 
@@ -120,22 +148,27 @@ function links(ctx: Context, tokens: { confirmToken: string | null; unsubscribeT
 const isToken = (value: string) => /^[cue]1\./.test(value);
 
 const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
+  async init(ctx) {
+    // runCli made the file (or found one); a new ledger's suppression key is now wrapped by the secret.
+    ctx.out({ created: ctx.isNewLedger === true, ...(ctx.ledger.store.dialect === 'sqlite' ? { path: ctx.values.db ?? DEFAULT_DB } : {}) });
+  },
+
   async import(ctx) {
     const file = one(ctx, 'CSV file');
-    let text: string;
+    const encoding = parseInput(ImportEncodingSchema.default('auto'), ctx.values.encoding, '--encoding');
+    let fd: number;
     try {
-      text = readFileSync(file, 'utf8');
+      fd = openSync(file, 'r');
     } catch (error) {
       throw new InvalidInput(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const parsed = parseContactsCsv(text);
-    const results = await ctx.ledger.importContacts(parsed.valid, { ...ctx.evidence, source: { kind: 'import', ref: file } });
-    const rows = [
-      ...parsed.invalid.map((r) => ({ row: r.row, outcome: 'invalid', reason: r.error })),
-      ...results,
-    ].sort((a, b) => a.row - b.row);
-    rows.forEach(ctx.out);
-    if (parsed.invalid.length > 0) process.stderr.write(`${parsed.invalid.length} invalid row(s) not imported; see the lines with "outcome":"invalid".\n`);
+    // Streamed: rows are read, imported in batches and printed as they go.
+    const source = createReadStream(file, { fd, highWaterMark: 1 << 20 });
+    const summary = await importContactsCsv(ctx.ledger, source, { encoding, evidence: { ...ctx.evidence, source: { kind: 'import', ref: file } } }, ctx.out);
+    ctx.out({ summary });
+    const notImported = summary.rows - summary.imported - summary.kept - summary.skipped - summary.empty;
+    const parts = (['imported', 'kept', 'skipped', 'duplicate', 'conflict', 'invalid', 'empty'] as const).filter((k) => summary[k] > 0).map((k) => `${summary[k]} ${k}`);
+    process.stderr.write(`${summary.rows} row(s): ${parts.join(', ') || 'none'} (read as ${summary.encoding}: ${summary.encodingFrom}).${notImported > 0 ? ' Rows not imported are the lines with "outcome":"duplicate", "conflict" or "invalid".' : ''}\n`);
   },
 
   async request(ctx) {
@@ -168,34 +201,44 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
   },
 
   async check(ctx) {
-    const item = parseInput(CheckItemSchema, { email: one(ctx, 'EMAIL'), topic: ctx.values.topic, channel: ctx.values.channel });
+    const item = parseInput(CheckItemSchema, { ...personRef(ctx.positionals, ctx.values), topic: ctx.values.topic, channel: ctx.values.channel });
     const [result] = await ctx.ledger.check([item], { strict: ctx.values.strict === true ? true : undefined });
     ctx.out(result);
   },
 
   async unsubscribe(ctx) {
-    const target = one(ctx, 'TOKEN or EMAIL');
     const scope = parseInput(TopicsScopeSchema, (ctx.values.topic as string[] | undefined) ?? 'all', '--topic');
-    if (isToken(target)) ctx.out(await ctx.ledger.unsubscribeByToken(target, scope, ctx.evidence));
-    else ctx.out(await ctx.ledger.unsubscribeByRef({ email: target }, scope, channelOf(ctx), ctx.evidence));
+    const [target] = ctx.positionals;
+    if (ctx.positionals.length === 1 && isToken(target)) ctx.out(await ctx.ledger.unsubscribeByToken(target, scope, ctx.evidence));
+    else ctx.out(await ctx.ledger.unsubscribeByRef(personRef(ctx.positionals, ctx.values), scope, channelOf(ctx), ctx.evidence));
   },
 
   async erase(ctx) {
-    ctx.out(await ctx.ledger.erase({ email: one(ctx, 'EMAIL') }, { reason: ctx.values.reason as string | undefined, evidence: ctx.evidence }));
+    ctx.out(await ctx.ledger.erase(personRef(ctx.positionals, ctx.values), { reason: ctx.values.reason as string | undefined, evidence: ctx.evidence }));
   },
 
   async hold(ctx) {
-    const email = one(ctx, 'EMAIL');
+    const ref = personRef(ctx.positionals, ctx.values);
     if (typeof ctx.values.until !== 'string') throw new InvalidInput('--until: give the date the data must be kept until, e.g. 2033-01-01');
     if (typeof ctx.values.reason !== 'string') throw new InvalidInput('--reason: say why the data must be kept (e.g. "invoices: 7 years")');
-    const subject = await ctx.ledger.hold({ email }, parseInstant(ctx.values.until, '--until'), ctx.values.reason, ctx.evidence);
+    const subject = await ctx.ledger.hold(ref, parseInstant(ctx.values.until, '--until'), ctx.values.reason, ctx.evidence);
     ctx.out({ subjectId: subject.id, holdUntil: subject.holdUntil, holdReason: subject.holdReason });
   },
 
   async export(ctx) {
-    const result = await ctx.ledger.export({ email: one(ctx, 'EMAIL') });
+    const result = await ctx.ledger.export(personRef(ctx.positionals, ctx.values));
     // Not knowing someone is an answer too (Art. 15: "whether or not personal data are processed").
     ctx.out(result ?? { found: false });
+  },
+
+  async 'export-calllist'(ctx) {
+    if (typeof ctx.values.topic !== 'string') throw new InvalidInput('--topic: give the topic the calls are about, e.g. --topic newsletter');
+    const topic = parseInput(TopicSchema, ctx.values.topic, '--topic');
+    const file = one(ctx, 'FILE.csv to write the call list to');
+    let people = 0;
+    const lines = callListCsv(ctx.ledger, topic, { strict: ctx.values.strict === true ? true : undefined, counted: (n) => (people = n) });
+    await writePrivateFile(file, lines);
+    ctx.out({ file, topic, channel: 'phone', people });
   },
 
   async remind(ctx) {
@@ -234,6 +277,11 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
 /** Commands that can do without the ledger: classify checks a token in a mail only when it has one. */
 const LEDGER_OPTIONAL = new Set<Command>(['classify']);
 
+const DEFAULT_DB = './consent-ledger.sqlite';
+
+/** The commands that may make a new SQLite ledger file: init, and the worker on its first start. */
+const MAY_CREATE = new Set<Command>(['init', 'worker']);
+
 export async function runCli(argv: string[], out: Out = (v) => process.stdout.write(`${JSON.stringify(v)}\n`)): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
@@ -245,6 +293,7 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
     return 2;
   }
   let ledger: Ledger | undefined;
+  let isNewLedger = false;
   try {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -256,23 +305,37 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
       process.stdout.write(USAGE);
       return 0;
     }
-    const secret = (values.secret as string | undefined) ?? process.env.CONSENT_SECRET;
+    const secret = readSecret({
+      secret: values.secret as string | undefined,
+      secretFile: values['secret-file'] as string | undefined,
+      env: process.env,
+      warn: (line) => process.stderr.write(`n8n-consent ${command}: ${line}\n`),
+    });
+    const previousSecrets = readPreviousSecrets({
+      previousSecrets: values['previous-secret'] as string[] | undefined,
+      previousSecretFile: values['previous-secret-file'] as string | undefined,
+      env: process.env,
+      warn: (line) => process.stderr.write(`n8n-consent ${command}: ${line}\n`),
+    }).map((previous, i) => parseInput(SecretSchema, previous, `previous secret ${i + 1}`));
     const needsLedger = !LEDGER_OPTIONAL.has(command as Command);
-    if (!secret && needsLedger) throw new InvalidInput('no secret: set CONSENT_SECRET or pass --secret (at least 32 characters; make one with: openssl rand -base64 32)');
+    if (!secret && needsLedger) throw new InvalidInput('no secret: pass --secret-file FILE or set CONSENT_SECRET_FILE or CONSENT_SECRET (at least 32 characters; make one with: openssl rand -base64 32)');
     const clock = typeof values.now === 'string' ? fixedClock(parseInstant(values.now, '--now')) : clockFromEnvironment();
     if (secret) {
       const postgres = (values.postgres as string | undefined) ?? process.env.CONSENT_POSTGRES_URL;
       if (postgres && values.db) throw new InvalidInput('give --db (SQLite) or --postgres (PostgreSQL), not both');
-      const store = await openStore(
-        postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: (values.db as string | undefined) ?? './consent-ledger.sqlite' },
-      );
+      const db = (values.db as string | undefined) ?? DEFAULT_DB;
+      if (!postgres) {
+        if (command === 'init') requireLedgerFolder(db);
+        else if (!MAY_CREATE.has(command as Command)) requireLedgerFile(db);
+      }
+      const store = await openStore(postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: db });
       try {
-        ledger = new Ledger(store, { secret }, clock);
+        ledger = new Ledger(store, { secret, previousSecrets }, clock);
       } catch (error) {
         await store.close(); // a rejected secret must not leave a pool connection open
         throw error;
       }
-      await ledger.verifySecret();
+      isNewLedger = (await ledger.verifySecret()).isNewLedger;
     }
     const operator = (values.operator as string | undefined) ?? process.env.CONSENT_OPERATOR;
     await HANDLERS[command as Command]({
@@ -280,6 +343,7 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
       values: values as Context['values'],
       positionals,
       out,
+      isNewLedger,
       evidence: { actor: { kind: 'operator', ...(operator ? { name: operator } : {}) }, source: { kind: 'cli' } },
     });
     return 0;

@@ -233,6 +233,11 @@ export interface StoreTx {
   updateSubject(id: number, patch: Partial<Omit<SubjectRow, 'id' | 'createdAt'>>): Promise<void>;
   /** Ids of subjects that have an email address, ascending, after `afterId` (for paging). */
   listSubjectIdsWithEmail(afterId: number, limit: number): Promise<number[]>;
+  /**
+   * Subjects with a phone number and a consent row for `topic` on the phone channel, ascending id,
+   * after `afterId` (for paging the call list; whether each may be called is check's to decide).
+   */
+  listPhoneSubjects(topic: string, afterId: number, limit: number): Promise<{ id: number; phone: string; name: string | null }[]>;
   /** Holds these subjects for the rest of the transaction (other processes wait). */
   lockSubjects(ids: number[]): Promise<void>;
 

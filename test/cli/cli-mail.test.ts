@@ -66,6 +66,7 @@ test('worker --once drains the mailbox into the ledger: an unsubscribe acted on,
     CONSENT_ORGANISATION: 'De Winkel',
     CONSENT_BASE_URL: 'https://shop.example/consent',
   };
+  expect((await cli(['init', '--db', db], env)).code).toBe(0);
   const signup = await cli(['request', 'anna@example.nl', '--signup', '--consent-text', 'Ja', '--db', db], env);
   await cli(['confirm', signup.lines[0].confirmToken as string, '--db', db], env);
   await dovecot.append([

@@ -21,6 +21,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'consent-cli-'));
   db = join(dir, 'ledger.sqlite');
+  expect(cli(['init']).first).toEqual({ created: true, path: db }); // only init makes a ledger file
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type StoreConfig } from '../../core/store/open';
@@ -31,6 +31,35 @@ describe('openStore in n8n queue mode', () => {
     const store = await openStore({ kind: 'sqlite', path: join(dir, 'regular.sqlite') }, { EXECUTIONS_MODE: 'regular' });
     expect(store.dialect).toBe('sqlite');
     await store.close();
+  });
+});
+
+describe('a new SQLite ledger is private', () => {
+  const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+  let umask: number;
+  beforeEach(() => {
+    umask = process.umask(0o022); // the usual umask, which leaves new files readable by everyone
+  });
+  afterEach(() => process.umask(umask));
+
+  test('the file, its -wal and its -shm are made 0600 (as the n8n credential and the worker open it)', async () => {
+    const path = join(dir, 'private', 'ledger.sqlite');
+    const store = await openStore({ kind: 'sqlite', path });
+    try {
+      await store.transaction((tx) => tx.setMeta('probe', 'written')); // a write: the WAL is in use
+      expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual(['600', '600', '600']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('an existing ledger file keeps the mode its owner gave it', async () => {
+    const path = join(dir, 'shared.sqlite');
+    writeFileSync(path, '');
+    chmodSync(path, 0o640);
+    const store = await openStore({ kind: 'sqlite', path });
+    await store.close();
+    expect(mode(path)).toBe('640');
   });
 });
 

@@ -282,6 +282,9 @@ const SQL = {
     )
     SELECT (SELECT array_agg(id ORDER BY n) FROM input) AS ids, (SELECT array_agg(id) FROM added) AS added`,
   listSubjectIdsWithEmail: 'SELECT id FROM {s}.subjects WHERE id > $1 AND email IS NOT NULL ORDER BY id LIMIT $2',
+  listPhoneSubjects: `SELECT s.id, s.phone, s.name FROM {s}.subjects s
+    JOIN {s}.consents c ON c.subject_id = s.id AND c.topic = $1 AND c.channel = 'phone'
+    WHERE s.id > $2 AND s.phone IS NOT NULL ORDER BY s.id LIMIT $3`,
   // Rows are locked in the order the sort emits them: ascending id, the same in every transaction.
   lockSubjects: 'SELECT id FROM {s}.subjects WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
 
@@ -753,6 +756,10 @@ class PostgresTx implements StoreTx {
   async listSubjectIdsWithEmail(afterId: number, limit: number) {
     const { rows } = await this.run('listSubjectIdsWithEmail', [afterId, limit]);
     return rows.map((r) => Number(r.id));
+  }
+  async listPhoneSubjects(topic: string, afterId: number, limit: number) {
+    const { rows } = await this.run('listPhoneSubjects', [topic, afterId, limit]);
+    return rows.map((r) => ({ id: Number(r.id), phone: String(r.phone), name: (r.name as string | null) ?? null }));
   }
   async lockSubjects(ids: number[]) {
     const others = [...new Set(ids)].filter((id) => !this.added.has(id)).sort((a, b) => a - b);

@@ -50,6 +50,9 @@ const SUBJECT_BY = {
   phone: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE phone = ?`,
   externalId: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE external_id = ?`,
 };
+const FIND_SUBJECTS = ['id', 'email', 'phone', 'external_id']
+  .map((column, k) => `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE ${column} IN (SELECT value FROM json_each(?${k + 1}))`)
+  .join(' UNION ');
 const CONSENTS_OF = `SELECT ${CONSENT_COLUMNS} FROM consents WHERE subject_id = ?1 AND (?2 IS NULL OR topic = ?2) AND (?3 IS NULL OR channel = ?3)`;
 const UPSERT_CONSENT = `INSERT INTO consents (${CONSENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = excluded.status, basis = excluded.basis,
@@ -233,14 +236,21 @@ class SqliteTx implements StoreTx {
   }
 
   async findSubjects(lookup: SubjectLookup) {
+    const { ids = [], emails = [], phones = [], externalIds = [] } = lookup;
+    const count = ids.length + emails.length + phones.length + externalIds.length;
     const byId = new Map<number, SubjectRow>();
     const add = (row: Row | undefined) => {
       if (row) byId.set(Number(row.id), toSubject(row));
     };
-    for (const v of lookup.ids ?? []) add(this.get(SUBJECT_BY.id, v));
-    for (const v of lookup.emails ?? []) add(this.get(SUBJECT_BY.email, v));
-    for (const v of lookup.phones ?? []) add(this.get(SUBJECT_BY.phone, v));
-    for (const v of lookup.externalIds ?? []) add(this.get(SUBJECT_BY.externalId, v));
+    if (count > 16) {
+      // A batch (an import): one statement for all, not one per value.
+      for (const row of this.all(FIND_SUBJECTS, JSON.stringify(ids), JSON.stringify(emails), JSON.stringify(phones), JSON.stringify(externalIds))) add(row);
+      return [...byId.values()];
+    }
+    for (const v of ids) add(this.get(SUBJECT_BY.id, v));
+    for (const v of emails) add(this.get(SUBJECT_BY.email, v));
+    for (const v of phones) add(this.get(SUBJECT_BY.phone, v));
+    for (const v of externalIds) add(this.get(SUBJECT_BY.externalId, v));
     return [...byId.values()];
   }
   async insertSubjects(rows: NewSubject[]) {
