@@ -18,7 +18,7 @@ import { BASES, CONTACTABLE, PENDING, STATUSES, type Basis, type Channel, type S
 import { resolveTransition, type Action } from './consent/transitions';
 import { InvalidInput, TokenRejected, TransitionRefused, type TokenProblem } from './errors';
 import { freeText, parseInput, singleLine } from './validation';
-import { LedgerKeys, SecretSchema } from './secrets';
+import { LedgerKeys, MAX_PREVIOUS_SECRETS, SecretSchema } from './secrets';
 import type { ConsentChange, ConsentRow, ConsentState, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
 import { issueToken, randomTokenBytes, readToken, SINGLE_USE, tokenHash, verifyToken, type TokenPurpose } from './tokens';
 
@@ -31,6 +31,8 @@ import { issueToken, randomTokenBytes, readToken, SINGLE_USE, tokenHash, verifyT
 export const LedgerSettingsSchema = z.object({
   secret: SecretSchema,
   previousSecret: SecretSchema.optional(),
+  /** Older secrets while rotating, newest first: links made under any of them still verify. */
+  previousSecrets: z.array(SecretSchema).max(MAX_PREVIOUS_SECRETS, `at most ${MAX_PREVIOUS_SECRETS} previous secrets; drop those whose links have expired`).default([]),
   strict: z.boolean().default(false),
   channelPolicy: z.partialRecord(ChannelSchema, z.enum(['standard', 'strict'])).default({}),
   confirmDays: z.number().int().min(1).max(365).default(30),
