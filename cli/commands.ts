@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod/v4';
 import { clockFromEnvironment, fixedClock, parseInstant } from '../core/clock';
 import { ChannelSchema, TopicSchema } from '../core/consent/identity';
+import { EvidenceSchema, linkClickEvidence } from '../core/consent/evidence';
 import { ConsentError, InvalidInput } from '../core/errors';
 import { ImportEncodingSchema, importContactsCsv } from '../core/import';
 import { CheckItemSchema, Ledger, RequestItemSchema, TopicsScopeSchema } from '../core/ledger';
@@ -28,9 +29,11 @@ Commands:
   request EMAIL | --all-eligible          ask for consent; prints the links
           [--topic T] [--channel C] --consent-text TEXT [--signup] [--base-url URL]
   confirm TOKEN [--ip IP] [--user-agent UA]
+                                          the person's click, relayed: recorded as theirs
   check PERSON [--topic T] [--channel C] [--strict]
   unsubscribe TOKEN|PERSON [--topic T ...]  one topic, several, or all (default)
-  erase PERSON [--reason TEXT]
+  erase PERSON [--reason TEXT]            the reason is kept only if a retention hold
+                                          keeps the person (it may name them)
   hold PERSON --until DATE --reason TEXT
   export PERSON                           everything held about that person (GDPR Art. 15)
   export-calllist --topic T FILE.csv [--strict]
@@ -197,7 +200,11 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
 
   async confirm(ctx) {
     const token = one(ctx, 'TOKEN');
-    ctx.out(await ctx.ledger.confirm(token, { ...ctx.evidence, ip: ctx.values.ip, userAgent: ctx.values['user-agent'] }));
+    // The person confirms (their click, relayed with its IP and user agent), not the operator:
+    // the same evidence as the confirm page's POST.
+    const ip = parseInput(EvidenceSchema.shape.ip, ctx.values.ip, '--ip');
+    const userAgent = parseInput(EvidenceSchema.shape.userAgent, ctx.values['user-agent'], '--user-agent');
+    ctx.out(await ctx.ledger.confirm(token, linkClickEvidence('n8n-consent confirm', { ip, userAgent })));
   },
 
   async check(ctx) {

@@ -230,6 +230,9 @@ export interface SubjectExport {
 
 const REQUEST_CHUNK = 250;
 
+/** What the ledger keeps as the reason of an erasure carried out (the caller's own words are not kept). */
+export const ERASURE_REASON = 'erasure request';
+
 const SYSTEM_EVIDENCE: Evidence = Object.freeze({ actor: Object.freeze({ kind: 'system' as const }), source: Object.freeze({ kind: 'api' as const }) });
 
 /**
@@ -1099,12 +1102,13 @@ export class Ledger {
    * Erases a person: their subject row, the PII in their evidence, their tokens, messages and
    * consent rows. A keyed hash of each address stays so they are never mailed again, and a receipt
    * without PII. Under a retention hold the person is suppressed (blacklisted) instead, and told so.
+   * `reason` (free text: it may name the person) is kept only in that case, with the hold.
    */
   async erase(ref: SubjectRef, options: { reason?: string; evidence?: unknown } = {}): Promise<EraseResult> {
     const now = this.now();
     const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'operator' }, source: { kind: 'api' } });
     ref = parseInput(SubjectRefSchema, ref, 'subject');
-    const reason = parseInput(ReasonSchema.partial(), { reason: options.reason }).reason || 'erasure request';
+    const reason = parseInput(ReasonSchema.partial(), { reason: options.reason }).reason || ERASURE_REASON;
     const key = await this.loadSuppressionKey();
     const result = await this.store.transaction((tx) => this.eraseWithin(tx, ref, key, reason, evidence, now));
     if (result.outcome === 'erased') await this.store.flushErased?.();
@@ -1119,14 +1123,18 @@ export class Ledger {
     if (found) await tx.lockSubjects([found.id]);
     // Read again under the lock: a hold set meanwhile must count.
     const subject = found ? (await tx.findSubjects({ ids: [found.id] }))[0] : undefined;
-    const receipt = { receiptId, at, reason, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
+    // The caller's reason is free text and may name the person: it is kept only with a person who
+    // stays (suppressed under a retention hold, where the receipt names the hold). A real erasure,
+    // or one of someone not held, keeps the plain ERASURE_REASON; the receipt's actor and source say the rest.
+    const receipt = { receiptId, at, reason: ERASURE_REASON, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
+    const suppression = { reason: ERASURE_REASON, at };
     if (!subject) {
       // Not held, but never to be added by a later import either.
-      await tx.addSuppressions(this.suppressionHashes(key, ref).map((hash) => ({ hash, reason, at })));
+      await tx.addSuppressions(this.suppressionHashes(key, ref).map((hash) => ({ hash, ...suppression })));
       await tx.insertErasure({ ...receipt, subjectId: null, outcome: 'not_found' });
       return { outcome: 'not_found', receiptId, subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
     }
-    await tx.addSuppressions(this.suppressionHashes(key, subject).map((hash) => ({ hash, reason, at })));
+    await tx.addSuppressions(this.suppressionHashes(key, subject).map((hash) => ({ hash, ...suppression })));
     const held = subject.holdUntil !== null && subject.holdUntil > at;
     if (held) {
       const topics = await tx.getConsents([subject.id]);

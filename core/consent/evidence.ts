@@ -35,3 +35,18 @@ export const EvidenceSchema = z.object({
 });
 export type EvidenceInput = z.input<typeof EvidenceSchema>;
 export type Evidence = z.output<typeof EvidenceSchema>;
+
+/**
+ * A person acting through one of our links (the POST behind a confirm, unsubscribe, preferences or
+ * erase link): the person is the actor, the link the source, the click's IP and user agent its
+ * evidence. One shape wherever the click arrives: the link pages (n8n's nodes, the service) and the
+ * CLI's `confirm`, which a site of one's own calls with what its page received.
+ */
+export function linkClickEvidence(ref: string, click: { ip?: string; userAgent?: string }): EvidenceInput {
+  return {
+    actor: { kind: 'person' },
+    source: { kind: 'link', ref },
+    ip: click.ip,
+    userAgent: click.userAgent ? click.userAgent.slice(0, 1000) : undefined,
+  };
+}

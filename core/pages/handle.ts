@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod/v4';
-import type { EvidenceInput } from '../consent/evidence';
+import { linkClickEvidence, type EvidenceInput } from '../consent/evidence';
 import type { Locale } from '../consent/identity';
 import type { Channel } from '../consent/statuses';
 import { ConsentError, StoreUnavailable, TokenRejected, type TokenProblem } from '../errors';
@@ -136,12 +136,7 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
     form,
     acceptLanguage,
     options,
-    evidence: (ref) => ({
-      actor: { kind: 'person' },
-      source: { kind: 'link', ref },
-      ip: evidenceIp(req.ip),
-      userAgent: userAgent ? userAgent.slice(0, 1000) : undefined,
-    }),
+    evidence: (ref) => linkClickEvidence(ref, { ip: evidenceIp(req.ip), userAgent }),
   };
   const rejected = (problem: TokenProblem): LinkResponse => {
     const locale = chooseLocale(null, options, acceptLanguage);

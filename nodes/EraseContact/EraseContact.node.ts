@@ -36,7 +36,8 @@ export class EraseContact implements INodeType {
 				name: 'reason',
 				type: 'string',
 				default: 'erasure request',
-				description: 'Why the data is erased; kept on the erasure receipt',
+				description:
+					'Why the data is erased. Kept on the erasure receipt only when a retention hold keeps the person (suppressed); after a real erasure it is not kept, as it may name the person.',
 			},
 			{
 				displayName: 'Evidence',

@@ -43,15 +43,33 @@ test('after erasure the address, name, phone, IP and user agent appear nowhere i
   const before = ledgerBytes(t.dir);
   for (const needle of [pii.normalised, pii.name, pii.ip, pii.ua]) expect(before.includes(needle)).toBe(true); // the scan can see them
 
-  const result = await t.ledger.erase({ email: pii.email });
+  // The operator's reason is free text and names the person: it goes with them.
+  const reason = `Zebulon Quartermaine phoned on ${pii.phone}, ticket QX-55821`;
+  const result = await t.ledger.erase({ email: pii.email }, { reason, evidence: { actor: { kind: 'operator', name: 'Officer' }, source: { kind: 'cli' } } });
   expect(result.outcome).toBe('erased');
 
   const after = ledgerBytes(t.dir);
-  for (const needle of [pii.normalised, pii.email, pii.name, pii.phone, pii.ip, pii.ua, 'Zebulon', 'unique.person']) {
+  for (const needle of [pii.normalised, pii.email, pii.name, pii.phone, pii.ip, pii.ua, 'Zebulon', 'unique.person', reason, 'QX-55821']) {
     expect([needle, after.includes(needle)]).toEqual([needle, false]);
   }
   // The others are untouched.
   const [check] = await t.ledger.check([{ email: 'other7@example.com', topic: 'newsletter', channel: 'email' }]);
   expect(check.allowed).toBe(true);
+  await t.dispose();
+});
+
+test("an erase reason is kept only while a retention hold keeps the person; erasing someone not held keeps none either", async () => {
+  const t = await tempLedger();
+  await t.ledger.request([parseInput(RequestItemSchema, { email: 'held.person@example.org', consentText: 'Yes' })], 'signup');
+  await t.ledger.hold({ email: 'held.person@example.org' }, new Date('2033-01-01T00:00:00Z'), 'invoices: 7 years');
+  const held = await t.ledger.erase({ email: 'held.person@example.org' }, { reason: 'asked by phone, ticket HOLD-7781' });
+  expect(held.outcome).toBe('suppressed');
+  // Suppressed, not erased: the reason is the hold's business, on the receipt with the person.
+  expect((await t.ledger.store.transaction((tx) => tx.findErasure(held.receiptId)))?.reason).toBe('asked by phone, ticket HOLD-7781; retention hold: invoices: 7 years');
+
+  const unknown = await t.ledger.erase({ email: 'never.known@example.org' }, { reason: 'Mr Never Known, ticket NONE-9912' });
+  expect(unknown.outcome).toBe('not_found');
+  expect((await t.ledger.store.transaction((tx) => tx.findErasure(unknown.receiptId)))?.reason).toBe('erasure request');
+  expect(ledgerBytes(t.dir).includes('NONE-9912')).toBe(false);
   await t.dispose();
 });

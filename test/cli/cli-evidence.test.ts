@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Who acted, as the CLI records it: the person confirming through it, an operator lifting a suppression. */
+const BIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+const SECRET = 'cli-evidence-secret-0123456789-abcdefghijk';
+const NOW = '2026-11-23T09:00:00Z';
+let dir: string;
+let db: string;
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [BIN, ...args, '--db', db], { encoding: 'utf8', env: { PATH: process.env.PATH, CONSENT_SECRET: SECRET, ...env } });
+  const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code: run.status, lines, stderr: run.stderr, first: lines[0] };
+}
+
+type Event = Record<string, unknown>;
+const eventsOf = (email: string) => (cli(['export', email]).first as { events: Event[] }).events;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'consent-cli-evidence-'));
+  db = join(dir, 'ledger.sqlite');
+  expect(cli(['init']).code).toBe(0);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('confirm through the CLI records the person as the actor, with the IP and user agent of their click, as the confirm page does', () => {
+  const r = cli(['request', 'anna@example.nl', '--signup', '--consent-text', 'Ja, houd mij op de hoogte.', '--now', NOW]).first;
+  const done = cli(['confirm', r.confirmToken as string, '--ip', '198.51.100.7', '--user-agent', 'Mozilla/5.0 (Anna)', '--now', NOW], { CONSENT_OPERATOR: 'Privacy Officer' });
+  expect(done.first).toMatchObject({ outcome: 'confirmed' });
+  const confirm = eventsOf('anna@example.nl').find((e) => e.action === 'confirm');
+  expect(confirm).toMatchObject({ actorKind: 'person', actorName: null, sourceKind: 'link', sourceRef: 'n8n-consent confirm', ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (Anna)' });
+
+  const bad = cli(['confirm', r.confirmToken as string, '--ip', '999.1.1.1']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('--ip, not an IP address');
+});
