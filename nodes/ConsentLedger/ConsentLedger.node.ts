@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { consentLedgerApiTest } from '../shared/credential-tests';
+import * as exportCallList from './actions/exportCallList.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as importContacts from './actions/importContacts.operation';
 import * as releaseHold from './actions/releaseHold.operation';
@@ -15,7 +16,7 @@ export class ConsentLedger implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Import existing contacts, look up the history of one person, change a status with proof, set retention holds, count',
+		description: 'Import existing contacts, look up the history of one person, change a status with proof, set retention holds, count, export a call list',
 		defaults: { name: 'Consent Ledger' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -81,6 +82,12 @@ export class ConsentLedger implements INodeType {
 				displayOptions: { show: { resource: ['ledger'] } },
 				options: [
 					{
+						name: 'Export Call List',
+						value: 'exportCallList',
+						action: 'Export a call list',
+						description: "A CSV file of everyone that may be called for a topic: name, phone and CallPro's opt-in fields (optin_who, optin_source, optin_date, optin_id, optin_description)",
+					},
+					{
 						name: 'Report',
 						value: 'report',
 						action: 'Count consents by status',
@@ -94,6 +101,7 @@ export class ConsentLedger implements INodeType {
 			...setStatus.description,
 			...setHold.description,
 			...releaseHold.description,
+			...exportCallList.description,
 		],
 	};
 

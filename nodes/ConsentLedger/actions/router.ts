@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import * as exportCallList from './exportCallList.operation';
 import * as getHistory from './getHistory.operation';
 import * as importContacts from './importContacts.operation';
 import * as releaseHold from './releaseHold.operation';
@@ -9,7 +10,7 @@ import * as setStatus from './setStatus.operation';
 
 const operations = {
 	contact: { importContacts, getHistory, setStatus, setHold, releaseHold },
-	ledger: { report },
+	ledger: { report, exportCallList },
 } as const;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
