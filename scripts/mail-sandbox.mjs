@@ -185,7 +185,7 @@ service lmtp {
     if (exitInfo || Date.now() > deadline) {
       killGroup(child.pid, 'SIGKILL');
       const logged = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '';
-      throw new Error(`Dovecot did not start (${exitInfo ? `exit ${JSON.stringify(exitInfo)}` : 'timeout'}): ${output}${logged}`);
+      throw new Error(`Dovecot did not start (${exitInfo ? `exit ${JSON.stringify(exitInfo)}` : 'timeout'}): ${output.trimEnd()}\n${logged}`);
     }
     await sleep(50);
   }
@@ -224,6 +224,14 @@ function dataFolder(dir) {
   // Said where it is found: whoever throws `dir` away removes this too.
   fs.writeFileSync(path.join(dir, 'data-folder'), `${data}\n`);
   return data;
+}
+
+/** Dovecot's own reason from a failed start (its first "Fatal:" line), else the error's first line; short. */
+function whyDovecotFailed(message) {
+  const text = String(message);
+  const fatal = /Fatal: .*?(?=Fatal:|\r?\n|$)/.exec(text)?.[0];
+  const line = (fatal ?? text.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error').trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 function canConnect(port) {
@@ -453,11 +461,22 @@ export async function startMailSandbox({
         const fresh = !fs.existsSync(passwordFile);
         mailboxPassword ??= fresh ? randomBytes(12).toString('base64url') : fs.readFileSync(passwordFile, 'utf8').trim();
         fs.writeFileSync(passwordFile, `${mailboxPassword}\n`, { mode: 0o600 });
-        const server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], imapPort, ephemeral, fresh, log });
-        stoppers.push(() => server.stop());
-        imap = { host: LOOPBACK, port: server.imapPort, user: privacyAddress, password: mailboxPassword, secure: false, pid: server.pid, conf: server.conf };
-        lmtp = nodemailer.createTransport({ lmtp: true, host: LOOPBACK, port: server.lmtpPort, ignoreTLS: true });
-        stoppers.push(async () => lmtp.close());
+        let server;
+        try {
+          server = await startDovecot({ dir: path.join(dir, 'dovecot'), users: [{ user: privacyAddress, password: mailboxPassword }], imapPort, ephemeral, fresh, log });
+        } catch (error) {
+          // A half-installed Dovecot (no LMTP, a broken config, no `dovecot` user) or one that
+          // will not start: 'auto' goes on without the mailbox and says why; 'require' fails.
+          if (dovecot === 'require') throw error;
+          dovecotReason = `Dovecot did not start: ${whyDovecotFailed(error.message)} (is all of it installed? apt-get install dovecot-imapd dovecot-lmtpd)`;
+          log(dovecotReason);
+        }
+        if (server) {
+          stoppers.push(() => server.stop());
+          imap = { host: LOOPBACK, port: server.imapPort, user: privacyAddress, password: mailboxPassword, secure: false, pid: server.pid, conf: server.conf };
+          lmtp = nodemailer.createTransport({ lmtp: true, host: LOOPBACK, port: server.lmtpPort, ignoreTLS: true });
+          stoppers.push(async () => lmtp.close());
+        }
       }
     } else {
       dovecotReason = 'turned off';

@@ -439,6 +439,11 @@ export async function publishWorkflow({ userFolder, id, owner, env }) {
   await runN8nCommand(userFolder, ['publish:workflow', `--id=${id}`], { owner, env });
 }
 
+/** `n8n unpublish:workflow --id=ID` (before start): the workflow stays, its triggers do not run. */
+export async function unpublishWorkflow({ userFolder, id, owner, env }) {
+  await runN8nCommand(userFolder, ['unpublish:workflow', `--id=${id}`], { owner, env });
+}
+
 /**
  * `n8n import:credentials` (before start): plaintext credential objects
  * ({ id, name, type, data }), which n8n encrypts with the user folder's key.
@@ -548,6 +553,9 @@ export async function startN8n({
   return { baseUrl, port, brokerPort, pid: child.pid, owner, logFile, output: () => output, stop };
 }
 
+/** How long a failed activation may be an earlier start's before it counts (see waitForPublications). */
+const STALE_FAILURE_MS = 30_000;
+
 /**
  * n8n 2.40 activates published workflows after "Editor is now accessible", through its
  * publication outbox: wait, as the owner, until every published workflow's triggers and webhooks
@@ -568,12 +576,24 @@ async function waitForPublications(baseUrl, owner, deadline) {
   };
   const published = (await get('/rest/workflows')).filter((w) => w.activeVersionId && !w.isArchived);
   for (const workflow of published) {
+    // n8n keeps each trigger's last status across restarts, and re-activates the workflows one
+    // after another: a failure seen before this start took the workflow in hand may be an earlier
+    // start's (e.g. a credential that exists by now). It counts once this start has been at work
+    // on the workflow ("in_progress" seen), or when it stays for STALE_FAILURE_MS.
+    let isInHand = false;
+    let failingSince;
     for (;;) {
       const { status, triggers } = await get(`/rest/workflows/${encodeURIComponent(workflow.id)}/publication-status`);
       if (status === 'published') break;
+      if (status === 'in_progress') isInHand = true;
       if (status === 'failed' || status === 'partial') {
-        const reasons = triggers.filter((t) => t.status === 'failed').map((t) => `node ${t.nodeId}: ${t.errorMessage}`);
-        throw new Error(`n8n could not activate workflow "${workflow.name}" (${workflow.id}): ${reasons.join('; ')}`);
+        failingSince ??= Date.now();
+        if (isInHand || Date.now() - failingSince >= STALE_FAILURE_MS) {
+          const reasons = triggers.filter((t) => t.status === 'failed').map((t) => `node ${t.nodeId}: ${t.errorMessage}`);
+          throw new Error(`n8n could not activate workflow "${workflow.name}" (${workflow.id}): ${reasons.join('; ')}`);
+        }
+      } else {
+        failingSince = undefined;
       }
       if (Date.now() > deadline) {
         throw new Error(`Workflow "${workflow.name}" (${workflow.id}) was still "${status}" when the start-up time ran out`);

@@ -84,12 +84,14 @@ async function main() {
   if (sandbox.imap) {
     say(`  Privacy mailbox  ${sandbox.privacyAddress}: write to it from the inbox page (IMAP ${sandbox.imap.host}:${sandbox.imap.port})`);
   } else {
-    say(`  Privacy mailbox  not available: ${sandbox.dovecotReason}; the inbox-erasure workflow waits for it`);
+    say(`  Privacy mailbox  not available: ${sandbox.dovecotReason}`);
+    const waiting = tryOut.unpublished.map((w) => `"${w.name}"`).join(', ');
+    if (waiting) say(`                   ${waiting} is imported but not published; the next \`npm start\` with Dovecot publishes it`);
   }
   if (ledger.kind === 'sqlite') {
     say(`  Consent ledger   ${rel(ledger.path)}`);
     // The project's own Node 24 (node:sqlite), whatever `node` the shell finds first.
-    say(`                   ${rel(path.join(REPO_ROOT, 'node_modules', '.bin', 'node'))} ${rel(path.join(REPO_ROOT, 'dist', 'cli', 'main.js'))} report --db ${rel(ledger.path)} --secret "$(cat ${secretFile})"`);
+    say(`                   ${rel(path.join(REPO_ROOT, 'node_modules', '.bin', 'node'))} ${rel(path.join(REPO_ROOT, 'dist', 'cli', 'main.js'))} report --db ${rel(ledger.path)} --secret-file ${secretFile}`);
   } else {
     say('  Consent ledger   PostgreSQL (CONSENT_POSTGRES_URL)');
   }
@@ -100,6 +102,10 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`\nThe try-out did not start: ${error.message}\n`);
+  const dir = path.relative(process.cwd(), path.resolve(process.env.TRYOUT_DIR ?? path.join(REPO_ROOT, '.try-out'))) || '.';
+  process.stderr.write(
+    `\nThe try-out did not start: ${error.message}\n` +
+      `If it fails the same way again, start afresh: delete the try-out folder (rm -rf ${dir}; its ledger and mail go with it) and run \`npm start\` again.\n`,
+  );
   process.exit(1);
 });

@@ -100,6 +100,11 @@ export function tryOutCredentials({ baseUrl, ledger, secret, sandbox }) {
   return credentials;
 }
 
+/** Whether a workflow reads the privacy mailbox (a node with the Consent IMAP credential). */
+export function readsPrivacyMailbox(workflow) {
+  return (workflow.nodes ?? []).some((node) => node.credentials?.[SAMPLE_CREDENTIALS.mailbox.type]);
+}
+
 /**
  * What the try-out changes in a sample before importing it. The inbox-erasure sample ships with
  * no trusted authserv-id (a name a sender could write would let anyone erase anyone); here the

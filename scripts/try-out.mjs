@@ -15,9 +15,9 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n } from './n8n-host.mjs';
+import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n, unpublishWorkflow } from './n8n-host.mjs';
 import { startMailSandbox } from './mail-sandbox.mjs';
-import { localiseWorkflow, tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
+import { localiseWorkflow, readsPrivacyMailbox, tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
 import { stopOnSignalOrEndOfInput } from './serve.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -353,14 +353,30 @@ export async function startTryOut({
       saveState();
     }
     const allWorkflows = [...workflows.map((file) => JSON.parse(fs.readFileSync(file, 'utf8'))), ...extraWorkflows].map((w) => localiseWorkflow(w, settings));
+    // Without the privacy mailbox, a workflow that reads it is imported but not published (n8n
+    // could not activate its trigger); the next start that has the mailbox publishes it.
+    const waiting = sandbox.imap ? [] : allWorkflows.filter(readsPrivacyMailbox);
     const changed = allWorkflows.filter((w) => state.workflows?.[w.id] !== sha256(w));
+    // Folders from before this was kept: every imported workflow was published.
+    state.published ??= Object.fromEntries(Object.keys(state.workflows ?? {}).map((id) => [id, true]));
     if (changed.length > 0) {
-      log(`importing and publishing ${changed.length} workflow(s): ${changed.map((w) => w.name).join('; ')}`);
-      await importWorkflow({ userFolder, workflow: changed, owner });
-      for (const w of changed) await publishWorkflow({ userFolder, id: w.id, owner });
-      state.workflows = Object.fromEntries(allWorkflows.map((w) => [w.id, sha256(w)]));
+      log(`importing ${changed.length} workflow(s): ${changed.map((w) => w.name).join('; ')}`);
+      await importWorkflow({ userFolder, workflow: changed, owner }); // n8n unpublishes what it imports
+      for (const w of changed) {
+        state.workflows = { ...state.workflows, [w.id]: sha256(w) };
+        state.published[w.id] = false;
+      }
       saveState();
     }
+    for (const w of allWorkflows) {
+      const publish = !waiting.includes(w);
+      if (Boolean(state.published[w.id]) === publish) continue;
+      log(`${publish ? 'publishing' : 'unpublishing (no privacy mailbox)'} workflow: ${w.name}`);
+      await (publish ? publishWorkflow : unpublishWorkflow)({ userFolder, id: w.id, owner });
+      state.published[w.id] = publish;
+      saveState();
+    }
+    if (waiting.length > 0) log(`not published without the privacy mailbox: ${waiting.map((w) => w.name).join('; ')}`);
 
     // -- n8n itself
     const proxy = await startReverseProxy({ port, targetPort: n8nPort, log });
@@ -405,6 +421,8 @@ export async function startTryOut({
         authservId: sandbox.authservId,
         dovecotReason: sandbox.dovecotReason,
       },
+      /** Workflows imported but not published, because the privacy mailbox is not there. */
+      unpublished: waiting.map((w) => ({ id: w.id, name: w.name })),
       stop,
     };
   } catch (error) {
