@@ -20,11 +20,13 @@ const { parseInput } = require(join(dist, 'validation.js'));
 
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 const TEXT = 'Ja, ik wil de nieuwsbrief ontvangen. Afmelden kan altijd via de link in elke mail.';
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
-const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 1_000_000);
-const CHECKS = Number(process.env.BENCH_CHECKS ?? 100_000);
-const FORGED = Number(process.env.BENCH_FORGED ?? 200_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// BENCH_SMALL=1: a smoke run (.ci/run) that takes seconds and still prints every BENCH line.
+const SMALL = process.env.BENCH_SMALL === '1';
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (SMALL ? 500 : 100_000));
+const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? (SMALL ? 2_000 : 1_000_000));
+const CHECKS = Number(process.env.BENCH_CHECKS ?? (SMALL ? 500 : 100_000));
+const FORGED = Number(process.env.BENCH_FORGED ?? (SMALL ? 1_000 : 200_000));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMALL ? 1 : 5));
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'consent-bench-'));
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;

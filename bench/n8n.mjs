@@ -13,6 +13,7 @@
 // next). Details go to stderr: per-node times as n8n records them, and the time of the core ledger
 // call alone on the same items, so a reader can tell the node's share from the ledger's.
 //   BENCH_N8N_ITEMS   items per run (default 10000)
+//   BENCH_SMALL=1     a smoke run: 200 items, 1 run (figures not meaningful; proves the bench runs)
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -25,8 +26,10 @@ process.removeAllListeners('warning');
 const require = createRequire(import.meta.url);
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const dist = join(root, 'dist');
-const ITEMS = Number(process.env.BENCH_N8N_ITEMS ?? 10_000);
-const RUNS = Number(process.env.BENCH_N8N_RUNS ?? 7);
+// BENCH_SMALL=1: a smoke run (.ci/run) that takes seconds and still prints every BENCH line.
+const SMALL = process.env.BENCH_SMALL === '1';
+const ITEMS = Number(process.env.BENCH_N8N_ITEMS ?? (SMALL ? 200 : 10_000));
+const RUNS = Number(process.env.BENCH_N8N_RUNS ?? (SMALL ? 1 : 7));
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 const note = (line) => process.stderr.write(`# ${line}\n`);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -76,7 +79,8 @@ async function main() {
   try {
     // The ledger: ITEMS people, a mix of what a CRM export holds.
     const seed = new Ledger(await openStore({ kind: 'sqlite', path }), { secret: SECRET });
-    const statuses = [{ status: 'confirmed' }, { previouslyMailed: true }, { status: 'unsubscribed' }, {}];
+    // A confirmed import brings its evidence (the ledger refuses consent without it).
+    const statuses = [{ status: 'confirmed', consentText: 'Ja, ik wil de nieuwsbrief van Voorbeeld BV ontvangen.' }, { previouslyMailed: true }, { status: 'unsubscribed' }, {}];
     await seed.importContacts(
       Array.from({ length: ITEMS }, (_, i) => ({ row: i + 2, data: ImportRowSchema.parse({ email: `person${i}@example.com`, ...statuses[i % 4] }) })),
       undefined,

@@ -33,11 +33,13 @@ const { parseInput } = require(join(dist, 'validation.js'));
 
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 const TEXT = 'Ja, ik wil de nieuwsbrief ontvangen. Afmelden kan altijd via de link in elke mail.';
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
-const SUBJECTS = Number(process.env.BENCH_PG_SUBJECTS ?? 1_000_000);
-const CHECKS = Number(process.env.BENCH_PG_CHECKS ?? 20_000);
-const WRITER_OPS = Number(process.env.BENCH_PG_WRITER_OPS ?? 300);
-const ROUNDS = Number(process.env.BENCH_PG_ROUNDS ?? 3);
+// BENCH_SMALL=1: a smoke run (.ci/run) that takes seconds and still prints every BENCH line.
+const SMALL = process.env.BENCH_SMALL === '1';
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (SMALL ? 500 : 100_000));
+const SUBJECTS = Number(process.env.BENCH_PG_SUBJECTS ?? (SMALL ? 2_000 : 1_000_000));
+const CHECKS = Number(process.env.BENCH_PG_CHECKS ?? (SMALL ? 200 : 20_000));
+const WRITER_OPS = Number(process.env.BENCH_PG_WRITER_OPS ?? (SMALL ? 20 : 300));
+const ROUNDS = Number(process.env.BENCH_PG_ROUNDS ?? (SMALL ? 1 : 3));
 const CHUNK = 2000;
 
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;

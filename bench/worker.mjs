@@ -30,7 +30,9 @@ const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const mb = (bytes) => bytes / 1024 / 1024;
 const mode = process.argv[2];
 const WARM_UP_FOLDER = 'Warmup';
-const WARM_UP_MAILS = Number(process.env.BENCH_WORKER_WARM_UP ?? 300);
+// BENCH_SMALL=1: a smoke run (.ci/run) that takes seconds and still prints every BENCH line.
+const SMALL = process.env.BENCH_SMALL === '1';
+const WARM_UP_MAILS = Number(process.env.BENCH_WORKER_WARM_UP ?? (SMALL ? 20 : 300));
 
 if (mode === 'smtp-sink') {
   // Counts the replies it accepts and keeps nothing; prints its port, then the count at stdin's end.
@@ -81,7 +83,7 @@ async function main() {
   const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
   const { parseInput } = require(join(dist, 'core', 'validation.js'));
   const { Dovecot } = await import('../test/support/dovecot.ts');
-  const MAILS = Number(process.env.BENCH_WORKER_MAILS ?? 5000);
+  const MAILS = Number(process.env.BENCH_WORKER_MAILS ?? (SMALL ? 100 : 5000));
 
   const dir = mkdtempSync(join(tmpdir(), 'consent-bench-worker-'));
   const dovecot = await Dovecot.start();

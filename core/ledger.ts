@@ -404,7 +404,7 @@ export class Ledger {
    * part, so one stored row serves both. Each has its own purpose and expiry under its own MAC,
    * so holding the unsubscribe link does not give the confirm link.
    */
-  private newLinkSet(now: Date, fields: Pick<TokenRow, 'subjectId' | 'channel' | 'topics' | 'consentTextHash'>) {
+  private newLinkSet(now: Date, fields: Pick<TokenRow, 'subjectId' | 'channel' | 'topics' | 'consentTextHash'> & Partial<Pick<TokenRow, 'pendingName'>>) {
     const random = randomTokenBytes();
     const hash = tokenHash(random);
     const key = this.keys.tokenKeys[0];
@@ -424,7 +424,7 @@ export class Ledger {
   private tokenRow(
     issued: { hash: Buffer; expiresAt: Date },
     purpose: TokenPurpose,
-    fields: Partial<Pick<TokenRow, 'subjectId' | 'channel' | 'topics' | 'consentTextHash' | 'ref'>>,
+    fields: Partial<Pick<TokenRow, 'subjectId' | 'channel' | 'topics' | 'consentTextHash' | 'ref' | 'pendingName'>>,
     now: Date,
   ): TokenRow {
     return {
@@ -435,6 +435,7 @@ export class Ledger {
       topics: fields.topics ?? [],
       consentTextHash: fields.consentTextHash ?? null,
       ref: fields.ref ?? null,
+      pendingName: fields.pendingName ?? null,
       createdAt: iso(now),
       expiresAt: iso(issued.expiresAt),
       usedAt: null,
@@ -469,7 +470,10 @@ export class Ledger {
     const suppressed = await tx.findSuppressed(hashes.flat());
     const isSuppressed = hashes.map((hs) => hs.some((h) => suppressed.has(h.toString('hex'))));
 
-    const { subjects, created } = await this.resolveSubjectsWithNew(tx, items, (item, i) => !isSuppressed[i] && Boolean(item.email || item.phone || item.externalId), at);
+    // A signup's name is only what someone typed into a form: it waits with the signup's link and
+    // names the subject once that link is used (confirm). A campaign's comes from the operator.
+    const forSubjects = mode === 'signup' ? items.map(({ name: _pending, ...rest }) => rest) : items;
+    const { subjects, created } = await this.resolveSubjectsWithNew(tx, forSubjects, (item, i) => !isSuppressed[i] && Boolean(item.email || item.phone || item.externalId), at);
     const ids = [...new Set([...subjects.values()].map((s) => s.id))];
     await tx.lockSubjects(ids);
     // A subject made in this chunk has no consents yet: only the known ones are read.
@@ -486,7 +490,8 @@ export class Ledger {
         subjectId: subject?.id ?? null,
         email: subject?.email ?? item.email ?? null,
         phone: subject?.phone ?? item.phone ?? null,
-        name: subject?.name ?? item.name ?? null,
+        // The mail of a signup greets the name given in that signup, never another one waiting.
+        name: mode === 'signup' ? (item.name ?? subject?.name ?? null) : (subject?.name ?? item.name ?? null),
         locale: subject?.locale ?? item.locale ?? null,
         channel: item.channel,
         topics: [],
@@ -540,7 +545,13 @@ export class Ledger {
         result.reason = result.topics.map((x) => `${x.topic}: ${x.reason}`).join('; ');
         return result;
       }
-      const { confirm, unsubscribe, row } = this.newLinkSet(now, { subjectId: subject.id, channel: item.channel, topics: item.topics, consentTextHash: textHash });
+      const { confirm, unsubscribe, row } = this.newLinkSet(now, {
+        subjectId: subject.id,
+        channel: item.channel,
+        topics: item.topics,
+        consentTextHash: textHash,
+        pendingName: mode === 'signup' ? (item.name ?? null) : null,
+      });
       tokens.push(row);
       result.outcome = 'requested';
       result.confirmToken = confirm.token;
@@ -680,8 +691,16 @@ export class Ledger {
       if (!subject) throw TokenRejected.of('unknown');
       const text = row.consentTextHash ? { text: null, hash: row.consentTextHash } : undefined;
       const topics = await this.applyToTopics(tx, subject, row.channel, row.topics, 'confirm', evidence, now, text);
+      const outcome = outcomeOf(topics, 'confirmed');
+      // The person proved the mailbox: the name they gave in this signup is now theirs, replacing
+      // one given in an earlier signup or by an operator. The names waiting on older links (a
+      // stranger's signup among them) can no longer replace it.
+      if (row.pendingName && outcome !== 'refused') {
+        if (row.pendingName !== subject.name) await tx.updateSubject(subject.id, { name: row.pendingName });
+        await tx.clearPendingNames(subject.id, row.createdAt);
+      }
       return {
-        outcome: outcomeOf(topics, 'confirmed'),
+        outcome,
         subjectId: subject.id,
         channel: row.channel,
         locale: subject.locale,

@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 import { EmailSchema, LocaleSchema, normaliseEmail } from '../consent/identity';
 import { InvalidInput } from '../errors';
 import { linkFor } from '../links';
-import { describeIssues } from '../validation';
+import { describeIssues, singleLine } from '../validation';
 import { assertHeaderSafe } from './headers';
 import { htmlToText } from './person-text';
 import { BUILT_IN_TEMPLATES, MARKETING_KINDS, TEMPLATE_KINDS, type TemplateKind } from './templates';
@@ -62,7 +62,7 @@ const TemplateOverrideSchema = z
 export const ComposeInputSchema = z.object({
   to: EmailSchema,
   /** {{name}}, and the display name in To. */
-  name: z.string().trim().max(200).optional(),
+  name: singleLine(200).optional(),
   from: MailboxSchema,
   replyTo: MailboxSchema.optional(),
   locale: LocaleSchema.default('nl'),

@@ -89,6 +89,7 @@ export function toToken(r: DbRow, hash: Buffer, topics: string[]): TokenRow {
     topics,
     consentTextHash: str(r.consent_text_hash),
     ref: str(r.ref),
+    pendingName: str(r.pending_name),
     createdAt: String(r.created_at),
     expiresAt: String(r.expires_at),
     usedAt: str(r.used_at),

@@ -127,6 +127,11 @@ export interface TokenRow {
   topics: string[];
   consentTextHash: string | null;
   ref: string | null; // e.g. the request (mail) an erase verification belongs to
+  /**
+   * PII: the name given in the signup this link confirms. It becomes the subject's name only when
+   * the link is used (a stranger's signup cannot name someone else); cleared then.
+   */
+  pendingName: string | null;
   createdAt: string;
   expiresAt: string;
   usedAt: string | null;
@@ -258,9 +263,11 @@ export interface StoreTx {
 
   insertTokens(rows: TokenRow[]): Promise<void>;
   findToken(hash: Buffer): Promise<TokenRow | undefined>;
-  /** Marks a token used if it was not; true only for the one caller that did. */
+  /** Marks a token used if it was not (and clears its pending name); true only for the one caller that did. */
   claimToken(hash: Buffer, at: string): Promise<boolean>;
   countTokens(subjectId: number): Promise<number>;
+  /** Clears the pending name of a subject's links made at or before `createdAt` (a newer confirmed signup named them). */
+  clearPendingNames(subjectId: number, createdAt: string): Promise<void>;
 
   insertMessages(rows: MessageRow[]): Promise<void>;
   listMessages(subjectId: number): Promise<MessageRow[]>;

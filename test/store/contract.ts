@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CheckItemSchema, ImportRowSchema, Ledger, RequestItemSchema } from '../../core/ledger';
 import type { ConsentChange, NewEvent, NewSubject, PendingQuery, RequestRow, Store, StoreTx, TokenRow } from '../../core/store/store';
+import { composeMail } from '../../core/mail/compose';
 import { parseInput } from '../../core/validation';
 import { TestClock, SECRET } from '../support/ledger';
 
@@ -81,6 +82,7 @@ function token(fields: Partial<TokenRow> & Pick<TokenRow, 'hash'>): TokenRow {
     topics: ['newsletter'],
     consentTextHash: null,
     ref: null,
+    pendingName: null,
     createdAt: T0,
     expiresAt: at(60 * 24 * 30),
     usedAt: null,
@@ -754,11 +756,60 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         await refused(async () => ledger.erase({ externalId: 'CRM-1' }, { reason: 'asked\u0000' }), 'reason', NUL);
         await refused(async () => ledger.hold({ externalId: 'CRM-1' }, new Date('2033-12-31'), 'invoices\u0007'), 'reason', /contains a control character \(U\+0007/);
         await refused(async () => ledger.export({ externalId: 'CRM-1\u0000x' }), 'externalId', NUL);
+        expect((await ledger.export({ externalId: 'CRM-1' }))!.consents[0].status).toBe('optin'); // the refused confirm changed nothing
+        await ledger.confirm(anna.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' }, userAgent: 'Mozilla/5.0 (X11; Linux)' });
         const held = (await ledger.export({ externalId: 'CRM-1' }))!;
         expect(held.subject).toMatchObject({ name: 'Anna Müller-Øberg 😀', externalId: 'CRM-1' });
         expect(held.events[0].consentText).toBe('Ja:\n\t- de nieuwsbrief\r\n\t- uitnodigingen');
-        expect(held.consents[0].status).toBe('optin'); // the refused confirm changed nothing
+        expect(held.consents[0].status).toBe('confirmed');
         expect(await ledger.erase({ externalId: 'CRM-1' })).toMatchObject({ outcome: 'erased' });
+      });
+
+      test("a name is what the person gave in a signup they confirmed: a stranger's signup never names them, nor reaches their mail", async () => {
+        const ledger = new Ledger(store, { secret: SECRET, resendWindowMinutes: 60 }, clock.now);
+        const mail = (r: { email: string | null; name: string | null; confirmToken: string | null; unsubscribeToken: string | null }) =>
+          composeMail('confirmation', {
+            to: r.email!, name: r.name ?? undefined, from: 'Voorbeeld BV <nieuws@voorbeeld.example>', organisation: 'Voorbeeld BV',
+            baseUrl: 'https://voorbeeld.example/consent', confirmToken: r.confirmToken!, unsubscribeToken: r.unsubscribeToken!,
+          });
+        const stranger = 'Mallory https://evil.example/win-a-prize';
+        const start = clock.now();
+        try {
+          // A stranger signs Anna's address up under a name of their choosing; the mail goes out with it.
+          const [forged] = await ledger.request([item({ email: 'anna@example.nl', name: stranger })], 'signup');
+          expect(forged).toMatchObject({ outcome: 'requested', name: stranger });
+          expect((await ledger.export({ email: 'anna@example.nl' }))!.subject.name).toBeNull();
+
+          // Anna signs up herself (after the list-bombing window): her mail greets her, and only her.
+          clock.advanceMinutes(61);
+          const [own] = await ledger.request([item({ email: 'anna@example.nl', name: 'Anna de Vries' })], 'signup');
+          expect(own).toMatchObject({ outcome: 'requested', name: 'Anna de Vries' });
+          const composed = mail(own);
+          expect(composed.to).toBe('Anna de Vries <anna@example.nl>');
+          expect(composed.text).toContain('Anna de Vries');
+          expect(`${composed.to}\n${composed.subject}\n${composed.text}\n${composed.html}`).not.toMatch(/Mallory|evil\.example/);
+          expect(await ledger.confirm(own.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' } })).toMatchObject({ outcome: 'confirmed' });
+          expect((await ledger.export({ email: 'anna@example.nl' }))!.subject.name).toBe('Anna de Vries');
+
+          // The stranger's link, used later, or a new unconfirmed signup, never renames her.
+          await ledger.confirm(forged.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' } });
+          clock.advanceMinutes(61);
+          const [again] = await ledger.request([item({ email: 'anna@example.nl', name: stranger, topics: ['events'] })], 'signup');
+          expect(again).toMatchObject({ outcome: 'requested', name: stranger });
+          expect((await ledger.export({ email: 'anna@example.nl' }))!.subject.name).toBe('Anna de Vries');
+          // A signup without a name greets her confirmed one.
+          clock.advanceMinutes(61);
+          const [plain] = await ledger.request([item({ email: 'anna@example.nl', topics: ['offers'] })], 'signup');
+          expect(plain.name).toBe('Anna de Vries');
+          expect(mail(plain).text).not.toMatch(/Mallory|evil\.example/);
+          // A later confirmed signup under another name replaces hers: the person's own latest word.
+          clock.advanceMinutes(61);
+          const [renamed] = await ledger.request([item({ email: 'anna@example.nl', name: 'Anna Jansen', topics: ['weekly'] })], 'signup');
+          await ledger.confirm(renamed.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' } });
+          expect((await ledger.export({ email: 'anna@example.nl' }))!.subject.name).toBe('Anna Jansen');
+        } finally {
+          clock.at = start;
+        }
       });
     });
   });

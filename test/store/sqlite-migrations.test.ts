@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ImportRowSchema, Ledger, RequestItemSchema } from '../../core/ledger';
+import { composeMail } from '../../core/mail/compose';
 import { openStore } from '../../core/store/open';
 import { SQLITE_MIGRATIONS } from '../../core/store/sqlite/migrations';
 import { SqliteStore } from '../../core/store/sqlite/sqlite-store';
@@ -33,7 +34,6 @@ function schemaVersion(path: string): number {
 }
 
 const item = (raw: Record<string, unknown>) => parseInput(RequestItemSchema, { consentText: 'Ja, ik wil de nieuwsbrief.', ...raw });
-const person = { actor: { kind: 'person' }, source: { kind: 'webform' } };
 
 describe('SQLite migration 2: subject ids are never used twice', () => {
   test('a version-1 ledger keeps its data, stops reusing ids, and a reuse that already happened no longer shows the erased person to the new one', async () => {
@@ -43,25 +43,26 @@ describe('SQLite migration 2: subject ids are never used twice', () => {
     expect(schemaVersion(path)).toBe(1);
 
     // As the old release ran it: Anna stays, Tom is erased, Kim is made next and gets Tom's id.
-    const [anna] = await ledger.request([item({ email: 'anna@example.nl', name: 'Anna', evidence: person })], 'signup');
-    await ledger.confirm(anna.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' }, ip: '192.0.2.1' });
+    // (Only what the old schema holds: imports, no links, whose rows gained a column later.)
+    const imported = (row: Record<string, unknown>) => ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, row) }], { actor: { kind: 'operator', name: 'Ops' }, source: { kind: 'import' } });
+    const [anna] = await imported({ email: 'anna@example.nl', name: 'Anna', status: 'confirmed', consentText: 'Anna said yes.' });
     await ledger.recordMessages([{ subjectId: anna.subjectId!, messageId: '<anna@ledger>', template: 'welcome', topics: ['newsletter'], channel: 'email' }]);
-    const [tom] = await ledger.request([item({ email: 'tom@example.nl', name: 'Tom', consentText: 'Tom said yes to this.', evidence: person })], 'signup');
+    const [tom] = await imported({ email: 'tom@example.nl', name: 'Tom', status: 'confirmed', consentText: 'Tom said yes to this.' });
     clock.advanceMinutes(1);
     await ledger.recordRequest({ messageId: '<tom-erase@mail>', mailbox: 'INBOX', kind: 'erase', receivedAt: clock.now(), address: 'tom@example.nl', outcome: 'received' });
     clock.advanceMinutes(1);
     const tomErased = await ledger.erase({ email: 'tom@example.nl' }, { evidence: { actor: { kind: 'person' }, source: { kind: 'mailbox' } } });
     await ledger.updateRequest('<tom-erase@mail>', { outcome: 'erased', subjectId: tom.subjectId, detail: tomErased.receiptId });
     clock.advanceMinutes(1);
-    const [kim] = await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'kim@example.nl', name: 'Kim', previouslyMailed: true }) }], undefined);
+    const [kim] = await imported({ email: 'kim@example.nl', name: 'Kim', previouslyMailed: true });
     expect(kim.subjectId).toBe(tom.subjectId); // the old schema's reuse: the breach this migration repairs
     clock.advanceMinutes(1);
     await ledger.recordRequest({ messageId: '<kim-asks@mail>', mailbox: 'INBOX', kind: 'access', receivedAt: clock.now(), address: 'kim@example.nl', outcome: 'answered', subjectId: kim.subjectId });
-    const [zed] = await ledger.request([item({ email: 'zed@example.nl', name: 'Zed' })], 'signup');
+    const [zed] = await imported({ email: 'zed@example.nl', name: 'Zed' });
     await ledger.erase({ email: 'zed@example.nl' });
     const annaBefore = await ledger.export({ email: 'anna@example.nl' });
     const kimBefore = (await ledger.export({ email: 'kim@example.nl' }))!;
-    expect(kimBefore.events.map((e) => e.action)).toEqual(['signup', 'erase', 'import']);
+    expect(kimBefore.events.map((e) => e.action)).toEqual(['import', 'erase', 'import']);
     await ledger.close();
 
     ledger = new Ledger(await openStore({ kind: 'sqlite', path }), { secret: SECRET }, clock.now);
@@ -102,6 +103,38 @@ describe('SQLite migration 2: subject ids are never used twice', () => {
     const ledger = new Ledger(await openStore({ kind: 'sqlite', path }), { secret: SECRET }, new TestClock().now);
     const [first] = await ledger.request([item({ email: 'first@example.nl' })], 'signup');
     expect(first.subjectId).toBe(1);
+    await ledger.close();
+  });
+});
+
+describe('SQLite migration 3: a name waits with its signup until confirmed', () => {
+  test("a name with a line break, left by a stranger's signup before inputs refused it, is dropped; the person's own signup then mails and names her", async () => {
+    const path = ledgerFile();
+    const old = await SqliteStore.open({ path, migrateTo: 2 });
+    const at = '2026-11-23T10:00:00.000Z';
+    await old.transaction((t) =>
+      t.insertSubjects([
+        { email: 'anna@example.nl', phone: null, externalId: null, name: 'Mallory\r\nBcc: list@example.org', locale: null, createdAt: at },
+        { email: 'bo@example.nl', phone: null, externalId: null, name: 'Bo Bakker', locale: null, createdAt: at },
+      ]),
+    );
+    await old.close();
+
+    const clock = new TestClock();
+    const ledger = new Ledger(await openStore({ kind: 'sqlite', path }), { secret: SECRET }, clock.now);
+    expect(schemaVersion(path)).toBe(SQLITE_MIGRATIONS.at(-1)!.version);
+    expect((await ledger.export({ email: 'anna@example.nl' }))!.subject.name).toBeNull();
+    expect((await ledger.export({ email: 'bo@example.nl' }))!.subject.name).toBe('Bo Bakker');
+
+    const [own] = await ledger.request([item({ email: 'anna@example.nl', name: 'Anna de Vries' })], 'signup');
+    const mail = composeMail('confirmation', {
+      to: own.email!, name: own.name ?? undefined, from: 'nieuws@voorbeeld.example', organisation: 'Voorbeeld BV',
+      baseUrl: 'https://voorbeeld.example/consent', confirmToken: own.confirmToken!, unsubscribeToken: own.unsubscribeToken!,
+    });
+    expect(mail.to).toBe('Anna de Vries <anna@example.nl>');
+    expect(mail.text).not.toContain('Mallory');
+    await ledger.confirm(own.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' } });
+    expect((await ledger.export({ email: 'anna@example.nl' }))!.subject.name).toBe('Anna de Vries');
     await ledger.close();
   });
 });

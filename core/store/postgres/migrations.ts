@@ -154,4 +154,15 @@ CREATE TABLE {schema}.mailboxes (
 );
 `,
   },
+  {
+    // A name is what the person gave in a request they confirmed. A signup's name waits on the
+    // row of its link until that link is used; only then does it become the subject's name. Names
+    // with a line break (accepted before inputs refused them) would break every mail to the
+    // address, and no person gave such a name: they are dropped.
+    version: 2,
+    sql: `
+ALTER TABLE {schema}.tokens ADD COLUMN pending_name TEXT;
+UPDATE {schema}.subjects SET name = NULL WHERE name ~ '[\r\n]';
+`,
+  },
 ];

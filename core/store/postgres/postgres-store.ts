@@ -346,17 +346,18 @@ const SQL = {
 
   // Topic lists cross as array literals (one text per row) and are cast per row: unnest cannot
   // take an array of arrays of different lengths.
-  insertTokens: `INSERT INTO {s}.tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at)
-    SELECT hash, purpose, subject_id, channel, topics::text[], consent_text_hash, ref, created_at, expires_at, used_at
+  insertTokens: `INSERT INTO {s}.tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at, pending_name)
+    SELECT hash, purpose, subject_id, channel, topics::text[], consent_text_hash, ref, created_at, expires_at, used_at, pending_name
     FROM unnest($1::bytea[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                $9::timestamptz[], $10::timestamptz[])
-      AS u(hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at)`,
-  findToken: `SELECT hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at
+                $9::timestamptz[], $10::timestamptz[], $11::text[])
+      AS u(hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at, pending_name)`,
+  findToken: `SELECT hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at, pending_name
     FROM {s}.tokens WHERE hash = $1`,
   // Under READ COMMITTED a second claimer waits for the first to commit, then re-reads the row
   // and finds used_at set: exactly one caller gets a row back.
-  claimToken: 'UPDATE {s}.tokens SET used_at = $1 WHERE hash = $2 AND used_at IS NULL',
+  claimToken: 'UPDATE {s}.tokens SET used_at = $1, pending_name = NULL WHERE hash = $2 AND used_at IS NULL',
   countTokens: 'SELECT COUNT(*) AS n FROM {s}.tokens WHERE subject_id = $1',
+  clearPendingNames: 'UPDATE {s}.tokens SET pending_name = NULL WHERE subject_id = $1 AND created_at <= $2 AND pending_name IS NOT NULL',
 
   insertMessages: `INSERT INTO {s}.messages (subject_id, message_id, template, topics, channel, sent_at)
     SELECT subject_id, message_id, template, topics::text[], channel, sent_at
@@ -830,6 +831,7 @@ class PostgresTx implements StoreTx {
       arrayLiteral('timestamptz', rows.map((t) => t.createdAt)),
       arrayLiteral('timestamptz', rows.map((t) => t.expiresAt)),
       arrayLiteral('timestamptz', rows.map((t) => t.usedAt)),
+      arrayLiteral('text', rows.map((t) => t.pendingName)),
     ]);
   }
   async findToken(hash: Buffer) {
@@ -838,6 +840,9 @@ class PostgresTx implements StoreTx {
   }
   async claimToken(hash: Buffer, at: string) {
     return (await this.run('claimToken', [at, hash])).rowCount === 1;
+  }
+  async clearPendingNames(subjectId: number, createdAt: string) {
+    await this.run('clearPendingNames', [subjectId, createdAt]);
   }
   async countTokens(subjectId: number) {
     const { rows } = await this.run('countTokens', [subjectId]);

@@ -194,4 +194,15 @@ UPDATE sqlite_sequence SET seq = seq + (SELECT COUNT(*) FROM reused_ids) WHERE n
 DROP TABLE temp.reused_ids;
 `,
   },
+  {
+    // A name is what the person gave in a request they confirmed. A signup's name waits on the
+    // row of its link until that link is used; only then does it become the subject's name. Names
+    // with a line break (accepted before inputs refused them) would break every mail to the
+    // address, and no person gave such a name: they are dropped.
+    version: 3,
+    sql: `
+ALTER TABLE tokens ADD COLUMN pending_name TEXT;
+UPDATE subjects SET name = NULL WHERE instr(name, char(13)) > 0 OR instr(name, char(10)) > 0 OR instr(name, char(0)) > 0;
+`,
+  },
 ];

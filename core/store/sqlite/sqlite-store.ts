@@ -377,9 +377,9 @@ class SqliteTx implements StoreTx {
   async insertTokens(rows: TokenRow[]) {
     for (const t of rows) {
       this.run(
-        `INSERT INTO tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        t.hash, t.purpose, t.subjectId, t.channel, topicsJson(t.topics), t.consentTextHash, t.ref, t.createdAt, t.expiresAt, t.usedAt,
+        `INSERT INTO tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, pending_name, created_at, expires_at, used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        t.hash, t.purpose, t.subjectId, t.channel, topicsJson(t.topics), t.consentTextHash, t.ref, t.pendingName, t.createdAt, t.expiresAt, t.usedAt,
       );
     }
   }
@@ -388,7 +388,10 @@ class SqliteTx implements StoreTx {
     return row ? sqliteToken(row) : undefined;
   }
   async claimToken(hash: Buffer, at: string) {
-    return this.run('UPDATE tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL', at, hash).changes === 1;
+    return this.run('UPDATE tokens SET used_at = ?, pending_name = NULL WHERE hash = ? AND used_at IS NULL', at, hash).changes === 1;
+  }
+  async clearPendingNames(subjectId: number, createdAt: string) {
+    this.run('UPDATE tokens SET pending_name = NULL WHERE subject_id = ? AND created_at <= ? AND pending_name IS NOT NULL', subjectId, createdAt);
   }
   async countTokens(subjectId: number) {
     return Number(this.get('SELECT COUNT(*) AS n FROM tokens WHERE subject_id = ?', subjectId)?.n ?? 0);
