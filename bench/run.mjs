@@ -27,7 +27,7 @@ for (const part of parts) {
   if (run.status !== 0) {
     console.error(`bench ${part} failed (exit ${run.status}${run.signal ? `, ${run.signal}` : ''})`);
     failed = true;
-  } else if (!/^BENCH \S+ \S+ \S+$/m.test(run.stdout ?? '')) {
+  } else if (!/^BENCH \S+ \S+/m.test(run.stdout ?? '')) {
     console.error(`bench ${part} printed no BENCH line`);
     failed = true;
   } else if (process.env.BENCH_SMALL === '1') {
