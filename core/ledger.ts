@@ -169,6 +169,21 @@ export interface TokenActionResult {
   topics: TopicOutcome[];
 }
 
+/**
+ * completeEraseVerification's answer. replyTo, locale and requestDetail are for the acknowledgement
+ * only (core/mail/process.ts erasureAcknowledgement): the request no longer keeps the address, so
+ * hand them on to nothing else (never into a node's output or a log).
+ */
+export interface VerifiedErasure extends EraseResult {
+  requestMessageId: string;
+  /** The request's address (where the verification link went), null when none was kept. */
+  replyTo: string | null;
+  /** The erased person's stored language, read before the erasure. */
+  locale: string | null;
+  /** The request log's detail as the mailbox worker left it (the reply's language). */
+  requestDetail: string | null;
+}
+
 export interface TokenView {
   purpose: TokenPurpose;
   subjectId: number | null;
@@ -177,6 +192,11 @@ export interface TokenView {
   locale: string | null;
   used: boolean;
   ref: string | null;
+  /**
+   * A used confirm link: those of its topics its person holds as confirmed now (only Ledger.confirm
+   * uses up a confirm link, so it was used for that confirmation). Empty otherwise.
+   */
+  confirmedTopics: string[];
 }
 
 export interface PreferenceView {
@@ -672,6 +692,7 @@ export class Ledger {
         locale: subject?.locale ?? null,
         used: SINGLE_USE[purpose] && row.usedAt !== null,
         ref: row.ref,
+        confirmedTopics: await usedConfirmTopics(tx, purpose, row),
       };
     });
   }
@@ -1275,7 +1296,7 @@ export class Ledger {
    * link is used up in the same transaction as the erasure: a failure leaves both undone, so the
    * person can press the button again.
    */
-  async completeEraseVerification(token: unknown, evidenceInput: unknown): Promise<EraseResult & { requestMessageId: string }> {
+  async completeEraseVerification(token: unknown, evidenceInput: unknown): Promise<VerifiedErasure> {
     const now = this.now();
     const verified = verifyToken(this.keys.tokenKeys, token, 'erase', now);
     const evidence = parseEvidence(evidenceInput ?? { actor: { kind: 'person' }, source: { kind: 'link' } });
@@ -1285,12 +1306,14 @@ export class Ledger {
       const request = row?.ref ? await tx.findRequest(row.ref) : undefined;
       if (!row || !request) throw TokenRejected.of('unknown');
       if (!(await tx.claimToken(verified.hash, now.toISOString()))) throw TokenRejected.of('used');
+      // For the acknowledgement (core/mail/process.ts), read before the erasure takes them.
+      const reply = { replyTo: request.address, requestDetail: request.detail, locale: request.address ? ((await this.findSubject(tx, { email: request.address }))?.locale ?? null) : null };
       const done: EraseResult = request.address
         ? await this.eraseWithin(tx, { email: request.address }, key, 'erasure request by mail, verified by link', evidence, now)
         : { outcome: 'not_found', receiptId: '', subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
       // The request stays as the record that it was answered, without the address.
       await tx.updateRequest(request.messageId, { outcome: done.outcome, subjectId: done.subjectId, detail: done.receiptId || null, address: null, updatedAt: now.toISOString() });
-      return { ...done, requestMessageId: request.messageId };
+      return { ...done, requestMessageId: request.messageId, ...reply };
     });
     // The request's address was cleared in every case, the person's data too when erased.
     await this.store.flushErased?.();
@@ -1320,6 +1343,13 @@ export class Ledger {
 }
 
 // ---------------------------------------------------------------- small pure helpers
+
+/** TokenView.confirmedTopics: read only for a confirm link that was used. */
+async function usedConfirmTopics(tx: StoreTx, purpose: TokenPurpose, row: TokenRow): Promise<string[]> {
+  if (purpose !== 'confirm' || row.usedAt === null || row.subjectId === null || row.channel === null) return [];
+  const consents = await tx.getConsents([row.subjectId], undefined, row.channel);
+  return row.topics.filter((topic) => consents.some((c) => c.topic === topic && c.status === 'confirmed'));
+}
 
 /** Evidence from a caller: a wrong field is an InvalidInput naming it ("evidence, actor.name: ..."). */
 function parseEvidence(input: unknown): Evidence {

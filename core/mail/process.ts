@@ -162,8 +162,8 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
       error: reply.error ?? undefined,
       receipt: effect.receipt,
       note: effect.note,
-      // The reply's language: the acknowledgement after a verified erasure is written in it too.
-      lang: effect.reply?.locale,
+      // The verification mail's language: the acknowledgement after its button is written in it too.
+      lang: effect.outcome === 'awaiting_verification' ? effect.reply?.locale : undefined,
       // The answer still has to go out, and the address is gone: the repeat must know its sender.
       sender: effect.isErasure && isOwed ? senderTag(context) : undefined,
     }),

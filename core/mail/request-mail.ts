@@ -317,8 +317,15 @@ function limitId(id: string): string {
  * A mail without a Message-ID still needs one stable key, the same on every fetch and after a
  * UIDVALIDITY change, or a restart would act twice: a hash of its header block.
  */
+const STAND_IN_DOMAIN = '@no-message-id.invalid>';
+
 function standInMessageId(headerBytes: Buffer | string): string {
-  return `<sha256-${createHash('sha256').update(headerBytes).digest('hex')}@no-message-id.invalid>`;
+  return `<sha256-${createHash('sha256').update(headerBytes).digest('hex')}${STAND_IN_DOMAIN}`;
+}
+
+/** Whether a request's Message-ID is our stand-in (the mail had none): nothing to reply to. */
+export function isStandInMessageId(messageId: string): boolean {
+  return messageId.endsWith(STAND_IN_DOMAIN);
 }
 
 // ---------------------------------------------------------------- items from n8n's Email Trigger

@@ -3,6 +3,8 @@ import { html, renderDocument, safeHref, topicLabel, type PageContext, type Rend
 
 export type DonePage =
   | { kind: 'confirmed'; topics: string[] }
+  /** A confirm link opened again after its confirmation. */
+  | { kind: 'already_confirmed'; topics: string[] }
   | { kind: 'unsubscribed'; scope: 'link' | 'all'; topics: string[] }
   | { kind: 'preferences_saved'; token: string }
   | { kind: 'erased' }
@@ -20,6 +22,10 @@ export function renderDonePage(ctx: PageContext, page: DonePage): RenderedPage {
     case 'confirmed':
       title = t.done.confirmed.title;
       body = page.topics.length > 0 ? html`<p>${t.done.confirmed.body(org)}</p>${list(page.topics)}` : '';
+      break;
+    case 'already_confirmed':
+      title = t.done.alreadyConfirmed.title;
+      body = html`<p>${t.done.alreadyConfirmed.body(org)}</p>${list(page.topics)}<p>${t.done.alreadyConfirmed.hint}</p>`;
       break;
     case 'unsubscribed':
       title = t.done.unsubscribed.title;

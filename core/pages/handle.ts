@@ -4,7 +4,7 @@ import { linkClickEvidence, type EvidenceInput } from '../consent/evidence';
 import type { Locale } from '../consent/identity';
 import type { Channel } from '../consent/statuses';
 import { ConsentError, StoreUnavailable, TokenRejected, type TokenProblem } from '../errors';
-import type { Ledger, TopicOutcome } from '../ledger';
+import type { Ledger, TopicOutcome, VerifiedErasure } from '../ledger';
 import { LINK_PATHS, type LinkKind } from '../links';
 import { parseInput } from '../validation';
 import { renderConfirmPage } from './confirm';
@@ -71,6 +71,8 @@ export interface LinkResult {
   topics: string[];
   /** Per topic: from which status to which, and whether it changed. */
   changes: TopicOutcome[];
+  /** After a verified erasure: whether the acknowledgement mail went out (sent, failed, none). */
+  reply?: 'sent' | 'failed' | 'none';
   locale: Locale;
   problem?: LinkProblem;
   errorCode?: string;
@@ -90,6 +92,12 @@ export interface LinkResponse {
 export interface LinkHooks {
   /** Called with an unexpected error (store down, a bug); the person sees only "try again later". */
   onError?: (error: unknown) => void;
+  /**
+   * After an erasure confirmed with the verification link's button: sends the acknowledgement
+   * (core/mail/process.ts erasureAcknowledgement) and says whether it went out. The erasure stands
+   * either way; a failure is reported through onError and in the result's `reply`.
+   */
+  acknowledgeErasure?: (erasure: VerifiedErasure) => Promise<'sent' | 'none'>;
 }
 
 type Form = Map<string, string[]>;
@@ -150,7 +158,7 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
   const problem = ledger.checkLink(token, kind === 'erase' ? 'erase' : kind === 'confirm' ? 'confirm' : 'unsubscribe');
   if (problem) return rejected(problem);
   try {
-    return method === 'POST' ? await act(ledger, ready, action) : await show(ledger, ready);
+    return method === 'POST' ? await act(ledger, ready, action, hooks) : await show(ledger, ready);
   } catch (error) {
     if (error instanceof TokenRejected) return rejected(error.problem);
     const locale = chooseLocale(null, options, acceptLanguage);
@@ -180,8 +188,12 @@ async function show(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
   }
   const purpose = r.kind === 'erase' ? 'erase' : r.kind === 'confirm' ? 'confirm' : 'unsubscribe';
   const view = await ledger.viewToken(r.token, purpose);
-  // A used single-use link looks like any other dead link (the neutral page).
-  if (view.used) throw new TokenRejected('used');
+  if (view.used) {
+    // A confirm link opened again after its confirmation says so; any other used single-use link
+    // looks like every dead link (the neutral page). Only a link with our MAC gets this far.
+    if (r.kind === 'confirm' && view.confirmedTopics.length > 0) return alreadyConfirmed(r, view, 'show');
+    throw new TokenRejected('used');
+  }
   const locale = chooseLocale(view.locale, r.options, r.acceptLanguage);
   const ctx = pageContext(locale, r.options);
   const page =
@@ -215,11 +227,20 @@ function isOneClick(form: Form): boolean {
   return (form.get('List-Unsubscribe') ?? []).some((v) => v.trim() === 'One-Click');
 }
 
-async function act(ledger: LinkLedger, r: Ready, action: LinkAction): Promise<LinkResponse> {
+async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hooks: LinkHooks): Promise<LinkResponse> {
   const { options } = r;
   switch (r.kind) {
     case 'confirm': {
-      const done = await ledger.confirm(r.token, r.evidence('confirm page'));
+      let done;
+      try {
+        done = await ledger.confirm(r.token, r.evidence('confirm page'));
+      } catch (error) {
+        // A second press (another tab, a double click) after the confirmation went through.
+        if (!(error instanceof TokenRejected && error.problem === 'used')) throw error;
+        const view = await ledger.viewToken(r.token, 'confirm');
+        if (view.confirmedTopics.length === 0) throw error;
+        return alreadyConfirmed(r, view, action);
+      }
       const locale = chooseLocale(done.locale, options, r.acceptLanguage);
       const confirmed = done.topics.filter((t) => t.status === 'confirmed').map((t) => t.topic);
       const page: DonePage = done.outcome === 'refused' ? { kind: 'verification_received', retained: false } : { kind: 'confirmed', topics: confirmed };
@@ -253,15 +274,32 @@ async function act(ledger: LinkLedger, r: Ready, action: LinkAction): Promise<Li
     }
     case 'erase': {
       const done = await ledger.completeEraseVerification(r.token, r.evidence('erase verification page'));
+      let reply: LinkResult['reply'] = 'none';
+      if (hooks.acknowledgeErasure) {
+        try {
+          reply = await hooks.acknowledgeErasure(done);
+        } catch (error) {
+          hooks.onError?.(error);
+          reply = 'failed';
+        }
+      }
       const locale = chooseLocale(null, options, r.acceptLanguage);
       const page: DonePage = done.outcome === 'suppressed' ? { kind: 'verification_received', retained: true } : { kind: 'erased' };
       return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('erase', action, locale, {
-        outcome: done.outcome, subjectId: done.subjectId, receiptId: done.receiptId || undefined, requestMessageId: done.requestMessageId,
+        outcome: done.outcome, subjectId: done.subjectId, receiptId: done.receiptId || undefined, requestMessageId: done.requestMessageId, reply,
         // The CRM ids to delete downstream (none under a retention hold): ids, not personal data.
         externalIds: done.externalIds,
       }));
     }
   }
+}
+
+/** The page for a confirm link used before for its confirmation, which still holds: changes nothing. */
+function alreadyConfirmed(r: Ready, view: Awaited<ReturnType<LinkLedger['viewToken']>>, action: LinkAction): LinkResponse {
+  const locale = chooseLocale(view.locale, r.options, r.acceptLanguage);
+  return respond(renderDonePage(pageContext(locale, r.options), { kind: 'already_confirmed', topics: view.confirmedTopics }), r.method === 'HEAD', 200, base('confirm', action, locale, {
+    outcome: 'already_confirmed', subjectId: view.subjectId, channel: view.channel, topics: view.confirmedTopics,
+  }));
 }
 
 /**

@@ -31,6 +31,7 @@ export interface Texts {
   erase: { title: string; lead: (org: string) => string; detail: string; button: string };
   done: {
     confirmed: { title: string; body: (org: string) => string };
+    alreadyConfirmed: { title: string; body: (org: string) => string; hint: string };
     unsubscribed: { title: string; body: (org: string) => string; all: (org: string) => string };
     preferencesSaved: { title: string; body: string; back: string };
     erased: { title: string; body: (org: string) => string };
@@ -90,6 +91,11 @@ const en: Texts = {
     confirmed: {
       title: 'Thank you: your subscription is confirmed',
       body: (org) => `${org} may now email you about:`,
+    },
+    alreadyConfirmed: {
+      title: 'You have already confirmed',
+      body: (org) => `This link was used to confirm your subscription before. ${org} may email you about:`,
+      hint: 'There is nothing else you need to do. You can unsubscribe at any time with the link in every mail.',
     },
     unsubscribed: {
       title: 'You are unsubscribed',
@@ -174,6 +180,11 @@ const nl: Texts = {
     confirmed: {
       title: 'Bedankt: je aanmelding is bevestigd',
       body: (org) => `${org} mag je nu mailen over:`,
+    },
+    alreadyConfirmed: {
+      title: 'Je hebt je aanmelding al bevestigd',
+      body: (org) => `Met deze link heb je je aanmelding eerder bevestigd. ${org} mag je mailen over:`,
+      hint: 'Je hoeft verder niets te doen. Je kunt je altijd afmelden met de link in elke mail.',
     },
     unsubscribed: {
       title: 'Je bent afgemeld',

@@ -1,6 +1,10 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import type { VerifiedErasure } from '../../core/ledger';
 import type { LinkKind } from '../../core/links';
-import { consentLedgerApiTest } from '../shared/credential-tests';
+import { erasureAcknowledgement } from '../../core/mail/process';
+import { MailSender } from '../../core/mail/send';
+import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
+import { readLedgerCredential, readSmtpCredential } from '../shared/credentials';
 import { answerLinkRequests, linkOptionsParameter, methodParameter, RESPOND_TO_WEBHOOK_NOTICE } from '../shared/link-request';
 
 export class ConfirmToken implements INodeType {
@@ -16,7 +20,15 @@ export class ConfirmToken implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' }],
+		credentials: [
+			{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' },
+			{
+				name: 'consentSmtpApi',
+				required: true,
+				testedBy: 'consentSmtpApiTest',
+				displayOptions: { show: { link: ['erase'], acknowledge: [true] } },
+			},
+		],
 		properties: [
 			{
 				displayName: RESPOND_TO_WEBHOOK_NOTICE,
@@ -34,6 +46,15 @@ export class ConfirmToken implements INodeType {
 				],
 				default: 'confirm',
 				description: 'Which link the Webhook path serves',
+			},
+			{
+				displayName: 'Send the Acknowledgement',
+				name: 'acknowledge',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { link: ['erase'] } },
+				description:
+					'Whether to mail the person, once the button erased their data, the same acknowledgement the Consent Mailbox Trigger sends after a proven erasure request (with the Consent SMTP credential, from the Privacy Mailbox of the Consent Ledger credential)',
 			},
 			methodParameter,
 			linkOptionsParameter([
@@ -57,9 +78,32 @@ export class ConfirmToken implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { consentLedgerApiTest } };
+	methods = { credentialTest: { consentLedgerApiTest, consentSmtpApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [await answerLinkRequests(this, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind)];
+		let sender: MailSender | undefined;
+		// After a verified erasure: the acknowledgement, as the mailbox trigger sends it after a proven one.
+		const acknowledgeErasure = async (erasure: VerifiedErasure, itemIndex: number): Promise<'sent' | 'none'> => {
+			if (!this.getNodeParameter('acknowledge', itemIndex, true)) return 'none';
+			const ledger = readLedgerCredential(await this.getCredentials('consentLedgerApi', itemIndex));
+			const smtp = readSmtpCredential(await this.getCredentials('consentSmtpApi', itemIndex));
+			const mail = erasureAcknowledgement(erasure, {
+				mailbox: 'erase verification link',
+				baseUrl: ledger.baseUrl,
+				organisation: ledger.organisation,
+				privacyUrl: ledger.privacyUrl,
+				replyFrom: ledger.privacyMailbox ? { address: ledger.privacyMailbox, name: ledger.organisation } : smtp.from,
+				defaultLocale: ledger.defaultLocale,
+			});
+			if (!mail) return 'none';
+			sender ??= new MailSender(smtp.smtp);
+			await sender.send(mail);
+			return 'sent';
+		};
+		try {
+			return [await answerLinkRequests(this, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind, { acknowledgeErasure })];
+		} finally {
+			sender?.close();
+		}
 	}
 }

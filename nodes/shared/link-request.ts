@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod/v4';
 import { TopicSchema } from '../../core/consent/identity';
 import { InvalidInput } from '../../core/errors';
+import type { VerifiedErasure } from '../../core/ledger';
 import type { LinkKind } from '../../core/links';
 import { handleLinkRequest, kindFromPath, type LinkRequest } from '../../core/pages/handle';
 import type { PageOptionsInput } from '../../core/pages/options';
@@ -176,7 +177,11 @@ function methodOf(ctx: IExecuteFunctions, item: INodeExecutionData, setting: str
  * Answers each item (one per webhook call) with handleLinkRequest. `kindOf` says which link it is.
  * Outputs { status, headers, html, ...result } for Respond to Webhook.
  */
-export async function answerLinkRequests(ctx: IExecuteFunctions, kindOf: (item: INodeExecutionData, itemIndex: number) => LinkKind): Promise<INodeExecutionData[]> {
+export async function answerLinkRequests(
+	ctx: IExecuteFunctions,
+	kindOf: (item: INodeExecutionData, itemIndex: number) => LinkKind,
+	more: { acknowledgeErasure?: (erasure: VerifiedErasure, itemIndex: number) => Promise<'sent' | 'none'> } = {},
+): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
 	const continueOnFail = ctx.continueOnFail();
@@ -196,6 +201,7 @@ export async function answerLinkRequests(ctx: IExecuteFunctions, kindOf: (item: 
 			};
 			const response = await handleLinkRequest(ledger, request, pageOptions(credential.pages, options), {
 				onError: (error) => ctx.logger.error(`Consent link page failed: ${error instanceof Error ? error.message : String(error)}`, { node: node.name }),
+				...(more.acknowledgeErasure ? { acknowledgeErasure: (erasure: VerifiedErasure) => more.acknowledgeErasure!(erasure, i) } : {}),
 			});
 			out.push({
 				json: { status: response.status, headers: response.headers, html: response.html, ...(response.result as unknown as IDataObject) },

@@ -141,7 +141,7 @@ describe('inbox erasure requests (workflows/inbox-erasure.json) on a real n8n', 
     expect(crmCalls).toHaveLength(1);
   });
 
-  test('the same request with a forged sender proof gets a verification link, and erases only on its button', async () => {
+  test('the same request with a forged sender proof gets a verification link, erases only on its button, and is then acknowledged', async () => {
     const before = await lastMailId(tryOut);
     // A sender can write any header, also one naming the organisation's own mail server: the border
     // server (the sandbox) removes it on arrival (RFC 8601 §5) and writes what it found: nothing.
@@ -166,6 +166,11 @@ describe('inbox erasure requests (workflows/inbox-erasure.json) on a real n8n', 
     await page.getByRole('button', { name: 'Erase my data' }).click();
     await page.getByRole('heading', { name: 'Your data has been erased' }).waitFor();
     await context.close();
+    // Then the acknowledgement a proven request gets (Anna's above), in the verification mail's language.
+    const ack = await waitForMail(tryOut, { to: 'bob@example.test', after: verification.id });
+    expect(ack.subject).toBe('Uw gegevens zijn verwijderd bij Example Shop');
+    expect(ack.headers['in-reply-to']).toBe('<erase-bob-1@example.test>');
+    expect(ack.headers['auto-submitted']).toBe('auto-replied');
 
     expect(dialogs).toEqual([]);
     expect(await check(tryOut, 'bob@example.test')).toMatchObject({ allowed: false, reason: 'suppressed' });

@@ -11,7 +11,9 @@ import { clientIp } from '../../nodes/shared/link-request';
 import { launchChromium } from '../support/browser';
 import { tempLedger } from '../support/ledger';
 import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
-import { ledgerCredential, linkWorkflow, node, respondToWebhook, runOptions, start, webhook, webhookItem, workflow } from './support';
+import { composeMail } from '../../core/mail/compose';
+import { SmtpPeer } from '../support/smtp-peer';
+import { BASE_URL, ledgerCredential, linkWorkflow, node, ORGANISATION, PRIVACY_URL, respondToWebhook, runOptions, smtpCredential, start, webhook, webhookItem, workflow } from './support';
 import { startWebhookHost } from './webhook-host';
 
 const TEXT = 'Ja, ik wil de nieuwsbrief ontvangen.';
@@ -46,7 +48,7 @@ const options = (items: IDataObject[], startNode: string, credentialMore: Record
   runOptions({ consentLedgerApi: ledgerCredential(t.path, credentialMore) }, { items, startNode });
 
 describe('Webhook → Confirm Token → Respond to Webhook', () => {
-  test('GET shows the page and changes nothing; POST confirms with the click as evidence; a second POST is a dead link', async () => {
+  test('GET shows the page and changes nothing; POST confirms with the click as evidence; a second POST says it was already confirmed', async () => {
     const token = await signup('anna@example.test', 'Anna');
     const flow = linkWorkflow('consent/confirm', confirmNode());
 
@@ -109,8 +111,10 @@ describe('Webhook → Confirm Token → Respond to Webhook', () => {
     ]);
 
     const again = await runWorkflow(flow, options([webhookItem({ path: 'consent/confirm', body: { token } })], 'Link (POST)'));
-    expect(again.json('Confirm Token')[0]).toMatchObject({ status: 404, outcome: 'rejected', problem: 'used' });
-    expect(again.responses[0].statusCode).toBe(404);
+    // The link was used for this confirmation: the page says so, and nothing changes.
+    expect(again.json('Confirm Token')[0]).toMatchObject({ status: 200, outcome: 'already_confirmed', changes: [] });
+    expect(again.responses[0].statusCode).toBe(200);
+    expect(String(again.responses[0].body)).toContain('Je hebt je aanmelding al bevestigd');
   });
 
   test("one Webhook with GET and POST: the method comes from the Webhook output the item left by", async () => {
@@ -180,7 +184,7 @@ describe('Webhook → Confirm Token → Respond to Webhook', () => {
     await t.ledger.request([parseInput(RequestItemSchema, { email: 'wis@example.test', consentText: TEXT })], 'signup');
     await t.ledger.recordRequest({ messageId: '<req-1@example.test>', mailbox: 'INBOX', kind: 'erase', receivedAt: new Date(), address: 'wis@example.test', outcome: 'verification_sent' });
     const { token } = await t.ledger.issueEraseVerification('<req-1@example.test>');
-    const flow = linkWorkflow('consent/erase', confirmNode({ link: 'erase' }));
+    const flow = linkWorkflow('consent/erase', confirmNode({ link: 'erase', acknowledge: false }));
 
     const get = await runWorkflow(flow, options([webhookItem({ path: 'consent/erase', query: { token } })], 'Link (GET)'));
     expect(get.json('Confirm Token')[0]).toMatchObject({ kind: 'erase', action: 'show' });
@@ -189,6 +193,38 @@ describe('Webhook → Confirm Token → Respond to Webhook', () => {
     const post = await runWorkflow(flow, options([webhookItem({ path: 'consent/erase', body: { token } })], 'Link (POST)'));
     expect(post.json('Confirm Token')[0]).toMatchObject({ kind: 'erase', action: 'erase', outcome: 'erased', requestMessageId: '<req-1@example.test>' });
     expect(await t.ledger.export({ email: 'wis@example.test' })).toBeUndefined();
+  });
+
+  test('after the erasure on its POST the person gets the acknowledgement a proven request gets, in their stored language', async () => {
+    const peer = await SmtpPeer.start();
+    try {
+      await t.ledger.request([parseInput(RequestItemSchema, { email: 'ack@example.test', consentText: TEXT, locale: 'en' })], 'signup');
+      // The worker wrote the verification mail in Dutch (the request said VERWIJDER); the person chose English.
+      await t.ledger.recordRequest({
+        messageId: '<req-7@mail.example>', mailbox: 'INBOX', kind: 'erase', receivedAt: t.ledger.clock(), address: 'ack@example.test', outcome: 'awaiting_verification', detail: 'proof=none; reply=sent; lang=nl',
+      });
+      const { token } = await t.ledger.issueEraseVerification('<req-7@mail.example>');
+      const confirm = node('Confirm Token', 'confirmToken', { link: 'erase', method: 'auto' }, {
+        credentials: { consentLedgerApi: { id: '1', name: 'Consent Ledger account' }, consentSmtpApi: { id: '2', name: 'Consent SMTP account' } },
+      });
+      const credentials = { consentLedgerApi: ledgerCredential(t.path, { privacyMailbox: 'privacy@voorbeeld.example' }), consentSmtpApi: smtpCredential(peer.port) };
+
+      const post = await runWorkflow(linkWorkflow('consent/erase', confirm), runOptions(credentials, { items: [webhookItem({ path: 'consent/erase', body: { token } })], startNode: 'Link (POST)' }));
+
+      expect(post.json('Confirm Token')[0]).toMatchObject({ outcome: 'erased', reply: 'sent' });
+      expect(JSON.stringify(post.json('Confirm Token')[0])).not.toContain('ack@example.test');
+      expect(peer.received).toHaveLength(1);
+      const [mail] = peer.received;
+      // What the mailbox trigger sends after a proven erasure (core/mail/process.ts): the same mail.
+      const proven = composeMail('ack-erased', { to: 'ack@example.test', from: `"${ORGANISATION}" <privacy@voorbeeld.example>`, locale: 'en', organisation: ORGANISATION, privacyUrl: PRIVACY_URL, baseUrl: BASE_URL });
+      expect(mail.to).toEqual(['ack@example.test']);
+      expect(mail.parsed.from?.value).toEqual([{ address: 'privacy@voorbeeld.example', name: ORGANISATION }]);
+      expect(mail.parsed.subject).toBe(proven.subject);
+      expect(mail.parsed.text?.trim()).toBe(proven.text.trim());
+      expect(mail.parsed.inReplyTo).toBe('<req-7@mail.example>');
+    } finally {
+      await peer.stop();
+    }
   });
 });
 

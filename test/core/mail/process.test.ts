@@ -128,6 +128,26 @@ describe('erasure by mail', () => {
     expect(signer.queries).toContain('TXT test._domainkey.example.nl');
   });
 
+  it("replies use the person's stored language over the mail's: erasure, verification link, unsubscribe, access", async () => {
+    await seedSubscriber(ledger, 'eva@example.nl', { locale: 'en' });
+    await seedSubscriber(ledger, 'joost@example.nl', { locale: 'nl' });
+    await seedSubscriber(ledger, 'ines@example.nl', { locale: 'en' });
+    await seedSubscriber(ledger, 'ada@example.nl', { locale: 'en' });
+    await process(await signer.sign(rawMail({ from: 'eva@example.nl', subject: 'VERWIJDER', messageId: '<lang-1@example.nl>' })));
+    await process(rawMail({ from: 'joost@example.nl', subject: 'Delete my data', messageId: '<lang-2@example.nl>' }));
+    await process(rawMail({ from: 'ines@example.nl', subject: 'Afmelden', messageId: '<lang-3@example.nl>' }));
+    await process(rawMail({ from: 'ada@example.nl', subject: 'Inzageverzoek', text: 'Ik wil inzage in mijn gegevens (AVG artikel 15).', messageId: '<lang-4@example.nl>' }));
+    expect(peer.received.map((m) => [m.to[0], m.parsed.subject])).toEqual([
+      ['eva@example.nl', 'Your data at De Winkel has been erased'],
+      ['joost@example.nl', 'Bevestig het verwijderen van uw gegevens bij De Winkel'],
+      ['ines@example.nl', 'You are unsubscribed from De Winkel'],
+      ['ada@example.nl', 'We received your access request at De Winkel'],
+    ]);
+    // Nobody known by the address: the mail's own language, as before.
+    await process(rawMail({ from: 'onbekend@example.nl', subject: 'Afmelden', messageId: '<lang-5@example.nl>' }));
+    expect(peer.received[4].parsed.subject).toBe('U bent afgemeld bij De Winkel');
+  });
+
   it('a signature that no longer matches the body proves nothing', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     const raw = (await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'Delete my data', text: 'please' }))).replace('please', 'PLEASE');

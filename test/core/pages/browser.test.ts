@@ -330,7 +330,7 @@ describe('on a phone', () => {
 });
 
 describe('dead links', () => {
-  test('forged, unknown and used links show the same neutral page; expired shows the expired page', async () => {
+  test('a confirm link opened again says "already confirmed"; forged, unknown and used-up links show the same neutral page; expired shows the expired page', async () => {
     const { confirmToken } = await signup(t.ledger, { email: 'anna@example.nl' });
     const elsewhere = await tempLedger();
     const unknown = (await signup(elsewhere.ledger, { email: 'someone@example.com' })).confirmToken;
@@ -340,6 +340,13 @@ describe('dead links', () => {
 
     await page.goto(server.link('confirm', confirmToken));
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Yes, confirm' }).click()]);
+    // Opened again while the confirmation holds: it says so, not "does not work".
+    const again = await page.goto(server.link('confirm', confirmToken));
+    expect(again!.status()).toBe(200);
+    expect(await heading(page)).toBe('You have already confirmed');
+    await screenshot(page, 'confirm-already-en');
+    // Once the person unsubscribed, the used link is a dead link like any other.
+    await t.ledger.unsubscribeByRef({ email: 'anna@example.nl' }, 'all', 'email', { actor: { kind: 'person' }, source: { kind: 'mailbox' } });
 
     const seen: { status: number; html: string }[] = [];
     for (const token of [forged, unknown, confirmToken /* used */]) {

@@ -81,13 +81,36 @@ describe('methods and statuses, one line per rule', () => {
     if (!isHead) expect(response.html).toMatch(/^<!doctype html>/);
   });
 
-  test('a used confirm link: GET and POST both answer 404 with the neutral page', async () => {
-    const { confirmToken } = await signup(ledger, { email: 'anna@example.nl' });
-    expect((await call({ method: 'POST', query: { token: confirmToken } })).status).toBe(200);
+  test('a confirm link opened again after confirming: GET and POST say "already confirmed", in the person\'s language, and change nothing', async () => {
+    const { confirmToken } = await signup(ledger, { email: 'anna@example.nl', locale: 'nl', topics: ['newsletter', 'events'] });
+    expect((await call({ method: 'POST', query: { token: confirmToken } })).result.outcome).toBe('confirmed');
+    const eventsBefore = (await ledger.export({ email: 'anna@example.nl' }))!.events.length;
     const get = await call({ method: 'GET', query: { token: confirmToken } });
     const post = await call({ method: 'POST', query: { token: confirmToken } });
-    expect([get.status, get.result.problem, post.status, post.result.problem]).toEqual([404, 'used', 404, 'used']);
+    expect([get.status, get.result.outcome, get.result.problem, post.status, post.result.outcome, post.result.problem]).toEqual([200, 'already_confirmed', undefined, 200, 'already_confirmed', undefined]);
+    expect(get.html).toContain('Je hebt je aanmelding al bevestigd');
+    expect(get.html).toContain('<li>Nieuwsbrief</li>');
+    expect(get.html).toContain('<li>Evenementen</li>');
+    expect(get.html).not.toContain('Deze link werkt niet');
     expect(post.html).toBe(get.html);
+    expect(get.result.topics).toEqual(['newsletter', 'events']);
+    expect((await ledger.export({ email: 'anna@example.nl' }))!.events.length).toBe(eventsBefore);
+  });
+
+  test('"already confirmed" only for a link of ours that was used and still holds: forged, unknown, or unsubscribed since, get the neutral page', async () => {
+    const { confirmToken, unsubscribeToken } = await signup(ledger, { email: 'anna@example.nl' });
+    await call({ method: 'POST', query: { token: confirmToken } });
+    // Forged: the MAC fails before any lookup, whether the real link was used or not.
+    const forged = await call({ method: 'GET', query: { token: forge(confirmToken) } });
+    expect([forged.status, forged.result.problem]).toEqual([404, 'forged']);
+    expect(forged.html).not.toMatch(/already|confirmed/i);
+    const english = await call({ method: 'GET', query: { token: confirmToken } });
+    expect(english.html).toContain('You have already confirmed');
+    // Unsubscribed since: the link no longer says anything about the person.
+    await call({ method: 'POST', kind: 'unsubscribe', query: { token: unsubscribeToken }, body: { scope: 'all' } });
+    const get = await call({ method: 'GET', query: { token: confirmToken } });
+    expect([get.status, get.result.problem]).toEqual([404, 'used']);
+    expect(get.html).toBe(forged.html);
   });
 
   test('an expired link answers 410 with the expired page, for GET and POST, and changes nothing', async () => {
@@ -108,7 +131,8 @@ describe('methods and statuses, one line per rule', () => {
       pages.add((await call({ method: 'GET', query: { token } })).html);
     }
     await call({ method: 'POST', query: { token: confirmToken } });
-    pages.add((await call({ method: 'GET', query: { token: confirmToken } })).html);
+    await ledger.unsubscribeByRef({ email: 'anna@example.nl' }, 'all', 'email', { actor: { kind: 'person' }, source: { kind: 'mailbox' } });
+    pages.add((await call({ method: 'GET', query: { token: confirmToken } })).html); // used, and no longer confirmed
     pages.add((await call({ method: 'GET', query: {} })).html);
     expect(pages.size).toBe(1);
     const [page] = pages;
