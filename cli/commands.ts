@@ -35,6 +35,9 @@ Commands:
   erase PERSON [--reason TEXT]            the reason is kept only if a retention hold
                                           keeps the person (it may name them)
   hold PERSON --until DATE --reason TEXT
+  unsuppress EMAIL|+PHONE --proof-ref REF --description TEXT
+                                          lift a suppression made in error (a typo); both
+                                          are required and kept, the address is not
   export PERSON                           everything held about that person (GDPR Art. 15)
   export-calllist --topic T FILE.csv [--strict]
                                           who may be called for topic T: name, phone and
@@ -99,6 +102,7 @@ const OPTIONS = {
   unsubscribe: { topic: { type: 'string', multiple: true }, channel: { type: 'string' }, ...PERSON_OPTIONS },
   erase: { reason: { type: 'string' }, ...PERSON_OPTIONS },
   hold: { until: { type: 'string' }, reason: { type: 'string' }, ...PERSON_OPTIONS },
+  unsuppress: { 'proof-ref': { type: 'string' }, description: { type: 'string' }, phone: PERSON_OPTIONS.phone },
   export: { ...PERSON_OPTIONS },
   'export-calllist': { topic: { type: 'string' }, strict: { type: 'boolean' } },
   remind: { after: { type: 'string' }, max: { type: 'string' }, topic: { type: 'string' }, 'base-url': { type: 'string' } },
@@ -230,6 +234,15 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
     if (typeof ctx.values.reason !== 'string') throw new InvalidInput('--reason: say why the data must be kept (e.g. "invoices: 7 years")');
     const subject = await ctx.ledger.hold(ref, parseInstant(ctx.values.until, '--until'), ctx.values.reason, ctx.evidence);
     ctx.out({ subjectId: subject.id, holdUntil: subject.holdUntil, holdReason: subject.holdReason });
+  },
+
+  async unsuppress(ctx) {
+    const ref = personRef(ctx.positionals, ctx.values);
+    const proofRef = ctx.values['proof-ref'];
+    const description = ctx.values.description;
+    if (typeof proofRef !== 'string' || !proofRef.trim()) throw new InvalidInput('--proof-ref: say what proves the suppression was a mistake (a ticket, the signed form), e.g. --proof-ref TICKET-123');
+    if (typeof description !== 'string' || !description.trim()) throw new InvalidInput('--description: say what went wrong, e.g. --description "typo in the erasure: meant another address"');
+    ctx.out(await ctx.ledger.unsuppress(ref, { ...ctx.evidence, proofRef, description }));
   },
 
   async export(ctx) {

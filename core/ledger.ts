@@ -215,6 +215,15 @@ export interface EraseResult {
   holdUntil: string | null;
 }
 
+export interface UnsuppressResult {
+  outcome: 'lifted' | 'not_suppressed';
+  /** How many keyed hashes went (the email address, the phone number). */
+  lifted: number;
+  /** The recorded lift (the audit row without the address). */
+  liftId: number | null;
+  subjectId: number | null;
+}
+
 export interface ImportResult {
   row: number;
   outcome: 'imported' | 'kept' | 'skipped';
@@ -488,12 +497,19 @@ export class Ledger {
     const action: Action = mode === 'signup' ? 'signup' : 'request';
     const windowStart = new Date(now.getTime() - this.settings.resendWindowMinutes * 60_000).toISOString();
     const suppressed = await tx.findSuppressed(hashes.flat());
-    const isSuppressed = hashes.map((hs) => hs.some((h) => suppressed.has(h.toString('hex'))));
+    // An erased address may come back through the person's own double opt-in: a signup on email
+    // still mails the confirmation to it (the same neutral answer as for any address, under the
+    // same list-bombing limit), and only the person's confirmation lifts the suppression (confirm).
+    // Campaigns, imports and any other suppressed identifier stay blocked. (An item with an email
+    // has that address's hash first.)
+    const mayComeBack = (item: RequestItem) => mode === 'signup' && item.channel === 'email' && Boolean(item.email);
+    const isSuppressed = items.map((item, i) => hashes[i].some((h, k) => suppressed.has(h.toString('hex')) && !(k === 0 && mayComeBack(item))));
 
     // A signup's name is only what someone typed into a form: it waits with the signup's link and
     // names the subject once that link is used (confirm). A campaign's comes from the operator.
     const forSubjects = mode === 'signup' ? items.map(({ name: _pending, ...rest }) => rest) : items;
     const { subjects, created } = await this.resolveSubjectsWithNew(tx, forSubjects, (item, i) => !isSuppressed[i] && Boolean(item.email || item.phone || item.externalId), at);
+    await this.markSuppressedSubjects(tx, key, subjects, hashes, isSuppressed);
     const ids = [...new Set([...subjects.values()].map((s) => s.id))];
     await tx.lockSubjects(ids);
     // A subject made in this chunk has no consents yet: only the known ones are read.
@@ -582,6 +598,23 @@ export class Ledger {
     await tx.writeChanges(changes);
     await tx.insertTokens(tokens);
     return results;
+  }
+
+  /**
+   * A subject named by another identifier than its address (a campaign names people by id) may
+   * still have a suppressed address: one waiting for its person's confirmation after an erasure.
+   * Those items are marked suppressed too.
+   */
+  private async markSuppressedSubjects(tx: StoreTx, key: Buffer, subjects: Map<number, SubjectRow>, itemHashes: Buffer[][], isSuppressed: boolean[]): Promise<void> {
+    const bySubject = new Map<number, Buffer[]>();
+    for (const [i, subject] of subjects) {
+      if (isSuppressed[i]) continue;
+      const more = this.suppressionHashes(key, subject).filter((h) => !itemHashes[i].some((known) => known.equals(h)));
+      if (more.length > 0) bySubject.set(i, more);
+    }
+    if (bySubject.size === 0) return;
+    const found = await tx.findSuppressed([...bySubject.values()].flat());
+    for (const [i, hs] of bySubject) if (hs.some((h) => found.has(h.toString('hex')))) isSuppressed[i] = true;
   }
 
   /**
@@ -702,6 +735,7 @@ export class Ledger {
     const now = this.now();
     const verified = verifyToken(this.keys.tokenKeys, token, 'confirm', now);
     const evidence = parseEvidence(evidenceInput ?? {});
+    const key = await this.loadSuppressionKey();
     return this.store.transaction(async (tx) => {
       const row = await tx.findToken(verified.hash);
       if (!row || row.subjectId === null || row.channel === null) throw TokenRejected.of('unknown');
@@ -719,6 +753,17 @@ export class Ledger {
       if (row.pendingName && outcome !== 'refused') {
         if (row.pendingName !== subject.name) await tx.updateSubject(subject.id, { name: row.pendingName });
         await tx.clearPendingNames(subject.id, row.createdAt);
+      }
+      // An erased person who signed up again and now confirmed from that mailbox is back: the
+      // suppression of the address lifts, recorded with the evidence of this confirmation.
+      if (row.channel === 'email' && subject.email && outcome === 'confirmed') {
+        if ((await tx.removeSuppressions([this.suppressionHash(key, 'email', subject.email)])) > 0) {
+          await tx.appendEvents([
+            this.eventFrom({ ...evidence, description: 'suppression lifted: the person confirmed their own signup' }, {
+              subjectId: subject.id, topic: null, channel: 'email', action: 'unsuppress', fromStatus: null, toStatus: null, basis: null,
+            }, now),
+          ]);
+        }
       }
       return {
         outcome,
@@ -1227,6 +1272,48 @@ export class Ledger {
         this.eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action: 'release', fromStatus: null, toStatus: null, basis: null }, now),
       ]);
       return { ...subject, holdReason: null, holdUntil: null };
+    });
+  }
+
+  /**
+   * An operator lifts a suppression made in error (a typo in an erasure, the wrong person), only
+   * with proof: a proof reference and a description are required. The keyed hash of the address
+   * goes; the lift is recorded without the address (the person may not exist): who, when, on what
+   * proof. A person the ledger holds under that address (suppressed under a hold, or waiting for
+   * their confirmation) gets an event too, and a hold's suppression mark is cleared; blacklisted
+   * consents stay until an operator sets them with proof.
+   */
+  async unsuppress(ref: SubjectRef, evidenceInput: unknown): Promise<UnsuppressResult> {
+    const now = this.now();
+    ref = parseInput(SubjectRefSchema, ref, 'subject');
+    if (!ref.email && !ref.phone) throw new InvalidInput('subject: give the email address or phone number that was suppressed (only addresses are suppressed)');
+    const evidence = parseEvidence(evidenceInput ?? {});
+    if (!evidence.proofRef || !evidence.description?.trim()) {
+      throw new InvalidInput('evidence: lifting a suppression needs proof: a proof reference (proofRef: a ticket, the signed form) and a description (what went wrong)');
+    }
+    const key = await this.loadSuppressionKey();
+    const at = iso(now);
+    return this.store.transaction(async (tx) => {
+      const lifted = await tx.removeSuppressions(this.suppressionHashes(key, ref));
+      if (lifted === 0) return { outcome: 'not_suppressed', lifted: 0, liftId: null, subjectId: null };
+      const liftId = await tx.insertSuppressionLift({
+        at,
+        lifted,
+        actorKind: evidence.actor.kind,
+        actorName: evidence.actor.name ?? null,
+        sourceKind: evidence.source.kind,
+        proofRef: evidence.proofRef ?? null,
+        description: evidence.description ?? null,
+      });
+      const subject = await this.findSubject(tx, ref);
+      if (subject) {
+        await tx.lockSubjects([subject.id]);
+        if (subject.suppressedAt) await tx.updateSubject(subject.id, { suppressedAt: null });
+        await tx.appendEvents([
+          this.eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action: 'unsuppress', fromStatus: null, toStatus: null, basis: null }, now),
+        ]);
+      }
+      return { outcome: 'lifted', lifted, liftId, subjectId: subject?.id ?? null };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { ConsentRow, EventRow, RequestRow, SubjectRow, TokenRow } from './store';
+import type { ConsentRow, EventRow, RequestRow, SubjectRow, SuppressionLift, TokenRow } from './store';
 
 /**
  * Rows as both dialects return them (snake_case columns, instants already as ISO text) into the
@@ -12,6 +12,19 @@ export function str(value: unknown): string | null {
 
 export function num(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+export function toSuppressionLift(r: DbRow): SuppressionLift & { id: number } {
+  return {
+    id: Number(r.id),
+    at: String(r.at),
+    lifted: Number(r.lifted),
+    actorKind: String(r.actor_kind),
+    actorName: str(r.actor_name),
+    sourceKind: String(r.source_kind),
+    proofRef: str(r.proof_ref),
+    description: str(r.description),
+  };
 }
 
 export function toSubject(r: DbRow): SubjectRow {

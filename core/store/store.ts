@@ -90,7 +90,7 @@ export interface NewEvent {
   subjectId: number;
   topic: string | null;
   channel: Channel | null;
-  action: Action | 'erase' | 'hold' | 'release';
+  action: Action | 'erase' | 'hold' | 'release' | 'unsuppress';
   fromStatus: StatusOrNone | null;
   toStatus: Status | null;
   basis: Basis | null;
@@ -169,6 +169,21 @@ export interface ErasureRow {
   sourceKind: string;
 }
 
+/**
+ * An operator's lift of a suppression made in error (a typo): who, when, on what proof. It names
+ * no address and keeps no hash (the person may not exist; the lift is the record that it was done).
+ */
+export interface SuppressionLift {
+  at: string;
+  /** How many keyed hashes were removed (email, phone). */
+  lifted: number;
+  actorKind: string;
+  actorName: string | null;
+  sourceKind: string;
+  proofRef: string | null;
+  description: string | null;
+}
+
 export interface MailboxState {
   mailbox: string;
   uidValidity: number;
@@ -230,7 +245,15 @@ export interface StoreTx {
 
   /** Which of these keyed hashes are suppressed (returned as hex). */
   findSuppressed(hashes: Buffer[]): Promise<Set<string>>;
+  /** Whether any hash is suppressed at all (a ledger nobody was erased from has none: an import then hashes nothing). */
+  hasSuppressions(): Promise<boolean>;
   addSuppressions(rows: { hash: Buffer; reason: string; at: string }[]): Promise<void>;
+  /** Removes these keyed hashes from the suppression list; returns how many were there. */
+  removeSuppressions(hashes: Buffer[]): Promise<number>;
+  /** Records an operator's lift of a suppression; returns its id. */
+  insertSuppressionLift(row: SuppressionLift): Promise<number>;
+  /** The lifts, oldest first (the audit of every suppression an operator lifted). */
+  listSuppressionLifts(): Promise<(SuppressionLift & { id: number })[]>;
 
   findSubjects(lookup: SubjectLookup): Promise<SubjectRow[]>;
   /** Inserts subjects; one that another process inserted meanwhile is returned, not duplicated. */

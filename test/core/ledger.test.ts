@@ -330,7 +330,7 @@ describe('import', () => {
 });
 
 describe('erasure, suppression and holds', () => {
-  test('erasure deletes the person and leaves a receipt; the address can never be imported, requested or allowed again', async () => {
+  test('erasure deletes the person and leaves a receipt; the address can never be imported, asked by a campaign or allowed again', async () => {
     const r = await ask(ledger, 'signup', { email: 'erase.me@example.com', externalId: 'CRM-17', name: 'Eva', evidence: { ip: '203.0.113.5', userAgent: 'UA' } });
     await ledger.confirm(r.confirmToken, { ip: '203.0.113.6' });
     const erased = await ledger.erase({ email: 'erase.me@example.com' }, { reason: 'mailed VERWIJDER' });
@@ -339,12 +339,67 @@ describe('erasure, suppression and holds', () => {
 
     expect(await ledger.export({ email: 'erase.me@example.com' })).toBeUndefined();
     expect(await checkOne(ledger, { email: 'erase.me@example.com' })).toMatchObject({ allowed: false, reason: 'suppressed' });
-    expect((await ledger.request([requestItem({ email: 'erase.me@example.com' })], 'signup'))[0]).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+    expect((await ledger.request([requestItem({ email: 'erase.me@example.com' })], 'campaign'))[0]).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
     expect((await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'Erase.Me@example.com', previouslyMailed: true }) }], {}))[0]).toMatchObject({
       outcome: 'skipped',
       reason: 'suppressed',
     });
     await expect(ledger.confirm(r.confirmToken, {})).rejects.toMatchObject({ problem: 'unknown' });
+  });
+
+  test("an erased person comes back only through their own confirmed signup; meanwhile imports and campaigns stay blocked", async () => {
+    const first = await ask(ledger, 'signup', { email: 'back@example.com' });
+    await ledger.confirm(first.confirmToken, {});
+    await ledger.erase({ email: 'back@example.com' });
+    clock.advanceDays(40);
+
+    // A signup for the erased address is answered as one for an address never seen (no
+    // enumeration): the confirmation goes to that mailbox, where only its owner can use it.
+    const again = await ask(ledger, 'signup', { email: 'back@example.com', evidence: { actor: { kind: 'person' }, source: { kind: 'webform' } } });
+    const stranger = await ask(ledger, 'signup', { email: 'never.seen@example.com', evidence: { actor: { kind: 'person' }, source: { kind: 'webform' } } });
+    const shape = (r: typeof again) => ({ ...r, index: 0, subjectId: 0, email: '', confirmToken: '', unsubscribeToken: '' });
+    expect(shape(again)).toEqual(shape(stranger));
+    expect(again).toMatchObject({ outcome: 'requested', topics: [{ from: 'none', status: 'optin' }] });
+    // The list-bombing guard holds for it as for every address.
+    expect(await ask(ledger, 'signup', { email: 'back@example.com' })).toMatchObject({ outcome: 'throttled' });
+
+    // Until the person confirms, the suppression stands: no import, no campaign (by address or by id).
+    expect(await checkOne(ledger, { email: 'back@example.com' })).toMatchObject({ allowed: false });
+    expect((await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'back@example.com', previouslyMailed: true }) }], {}))[0]).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+    expect(await ask(ledger, 'campaign', { email: 'back@example.com' })).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+    expect(await ask(ledger, 'campaign', { subjectId: again.subjectId })).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+
+    // Their own confirmation lifts it, recorded with the evidence of the click.
+    expect(await ledger.confirm(again.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link', ref: 'confirm page' }, ip: '198.51.100.23' })).toMatchObject({ outcome: 'confirmed' });
+    const lifted = (await ledger.export({ email: 'back@example.com' }))!.events.find((e) => e.action === 'unsuppress');
+    expect(lifted).toMatchObject({ actorKind: 'person', sourceKind: 'link', channel: 'email', ip: '198.51.100.23', description: 'suppression lifted: the person confirmed their own signup' });
+    expect(await checkOne(ledger, { email: 'back@example.com' })).toMatchObject({ allowed: true, reason: 'consent' });
+    expect((await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'back@example.com', previouslyMailed: true }) }], {}))[0].reason).not.toBe('suppressed');
+  });
+
+  test('a signup cannot bring back a suppressed phone number, nor a campaign an erased address', async () => {
+    await ledger.erase({ phone: '+31612345678' });
+    expect(await ask(ledger, 'signup', { email: 'new@example.com', phone: '+31612345678' })).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+    expect(await ask(ledger, 'signup', { phone: '+31612345678', channel: 'sms' })).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+  });
+
+  test('an operator lifts a suppression made in error only with proof; the lift is recorded without the address', async () => {
+    await ledger.erase({ email: 'typo@exmple.com' });
+    const operator = { actor: { kind: 'operator', name: 'Privacy Officer' }, source: { kind: 'cli' } };
+    await expect(ledger.unsuppress({ email: 'typo@exmple.com' }, operator)).rejects.toThrow('needs proof');
+    await expect(ledger.unsuppress({ email: 'typo@exmple.com' }, { ...operator, description: 'typo' })).rejects.toThrow('needs proof');
+    await expect(ledger.unsuppress({ externalId: 'CRM-1' }, { ...operator, proofRef: 'T-1', description: 'typo' })).rejects.toThrow('give the email address or phone number');
+    expect(await checkOne(ledger, { email: 'typo@exmple.com' })).toMatchObject({ reason: 'suppressed' });
+
+    const done = await ledger.unsuppress({ email: 'Typo@exmple.com' }, { ...operator, proofRef: 'TICKET-4711', description: 'the erasure meant another address' });
+    expect(done).toMatchObject({ outcome: 'lifted', lifted: 1, subjectId: null });
+    expect(await checkOne(ledger, { email: 'typo@exmple.com' })).toMatchObject({ allowed: false, reason: 'unknown' });
+    expect((await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'typo@exmple.com', previouslyMailed: true }) }], {}))[0]).toMatchObject({ outcome: 'imported' });
+    const lifts = await ledger.store.transaction((tx) => tx.listSuppressionLifts());
+    expect(lifts).toEqual([{ id: done.liftId, at: clock.now().toISOString(), lifted: 1, actorKind: 'operator', actorName: 'Privacy Officer', sourceKind: 'cli', proofRef: 'TICKET-4711', description: 'the erasure meant another address' }]);
+    // Nothing suppressed: nothing lifted, nothing recorded.
+    expect(await ledger.unsuppress({ email: 'typo@exmple.com' }, { ...operator, proofRef: 'TICKET-4711', description: 'again' })).toMatchObject({ outcome: 'not_suppressed', liftId: null });
+    expect(await ledger.store.transaction((tx) => tx.listSuppressionLifts())).toHaveLength(1);
   });
 
   test('under a retention hold, erasure suppresses instead and says so', async () => {

@@ -132,6 +132,29 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         expect([...found].sort()).toEqual([a.toString('hex'), b.toString('hex')].sort());
         expect((await tx((t) => t.findSuppressed([]))).size).toBe(0);
       });
+
+      test('removeSuppressions removes only the given hashes and counts them; a lift is recorded without any address', async () => {
+        const [a, b, c] = [hash('a'), hash('b'), hash('c')];
+        await tx((t) => t.addSuppressions([a, b].map((h) => ({ hash: h, reason: 'erasure request', at: T0 }))));
+        expect(await tx((t) => t.removeSuppressions([a, c]))).toBe(1);
+        expect(await tx((t) => t.removeSuppressions([]))).toBe(0);
+        expect([...(await tx((t) => t.findSuppressed([a, b, c])))]).toEqual([b.toString('hex')]);
+
+        const lift = { at: at(1), lifted: 1, actorKind: 'operator', actorName: 'Privacy Officer', sourceKind: 'cli', proofRef: 'TICKET-1', description: 'typo' };
+        const first = await tx((t) => t.insertSuppressionLift(lift));
+        const second = await tx((t) => t.insertSuppressionLift({ ...lift, at: at(2), lifted: 2, actorName: null, proofRef: null, description: 'line one\nline two' }));
+        expect(second).toBeGreaterThan(first);
+        expect(await tx((t) => t.listSuppressionLifts())).toEqual([
+          { id: first, ...lift },
+          { id: second, ...lift, at: at(2), lifted: 2, actorName: null, proofRef: null, description: 'line one\nline two' },
+        ]);
+      });
+
+      test('hasSuppressions: false on a new ledger, true once a hash is suppressed', async () => {
+        expect(await tx((t) => t.hasSuppressions())).toBe(false);
+        await tx((t) => t.addSuppressions([{ hash: hash('a'), reason: 'erasure request', at: T0 }]));
+        expect(await tx((t) => t.hasSuppressions())).toBe(true);
+      });
     });
 
     describe('subjects', () => {
@@ -681,6 +704,24 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         const [again] = await ledger.request([item({ email: 'anna@example.nl' })], 'campaign');
         expect(again).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
         expect(await ledger.report()).toEqual([{ topic: 'newsletter', channel: 'email', status: 'invited', count: 2 }]);
+      });
+
+      test('suppression: an erased person comes back only by confirming their own signup; an operator lifts one only with proof', async () => {
+        const ledger = new Ledger(store, { secret: SECRET }, clock.now);
+        await ledger.erase({ email: 'eva@example.nl' });
+        await ledger.erase({ email: 'typo@exmple.nl' });
+        const [back] = await ledger.request([item({ email: 'eva@example.nl' })], 'signup');
+        expect(back).toMatchObject({ outcome: 'requested' });
+        expect((await ledger.request([item({ subjectId: back.subjectId })], 'campaign'))[0]).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+        await ledger.confirm(back.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' }, ip: '198.51.100.8' });
+        expect((await ledger.export({ email: 'eva@example.nl' }))!.events.filter((e) => e.action === 'unsuppress')).toMatchObject([{ actorKind: 'person', ip: '198.51.100.8' }]);
+        expect((await ledger.check([checkItem({ email: 'eva@example.nl' })]))[0]).toMatchObject({ allowed: true });
+
+        await expect(ledger.unsuppress({ email: 'typo@exmple.nl' }, { actor: { kind: 'operator' }, source: { kind: 'cli' }, description: 'typo' })).rejects.toThrow('needs proof');
+        const lifted = await ledger.unsuppress({ email: 'typo@exmple.nl' }, { actor: { kind: 'operator', name: 'DPO' }, source: { kind: 'cli' }, proofRef: 'T-9', description: 'typo' });
+        expect(lifted).toMatchObject({ outcome: 'lifted', lifted: 1 });
+        expect((await ledger.check([checkItem({ email: 'typo@exmple.nl' })]))[0]).toMatchObject({ reason: 'unknown' });
+        expect(await tx((t) => t.listSuppressionLifts())).toMatchObject([{ id: lifted.liftId, actorName: 'DPO', proofRef: 'T-9', description: 'typo' }]);
       });
 
       test("an erased person's id is never given again: no event, message, token, request or receipt of theirs reaches anyone made after", async () => {

@@ -165,4 +165,21 @@ ALTER TABLE {schema}.tokens ADD COLUMN pending_name TEXT;
 UPDATE {schema}.subjects SET name = NULL WHERE name ~ '[\r\n]';
 `,
   },
+  {
+    // An operator may lift a suppression made in error (a typo), only with proof. The lift is
+    // recorded here: who, when, on what proof; no address and no hash (the person may not exist).
+    version: 3,
+    sql: `
+CREATE TABLE {schema}.suppression_lifts (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL,
+  lifted INTEGER NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_name TEXT,
+  source_kind TEXT NOT NULL,
+  proof_ref TEXT,
+  description TEXT
+);
+`,
+  },
 ];

@@ -17,10 +17,11 @@ import type {
   StoreTx,
   SubjectLookup,
   SubjectRow,
+  SuppressionLift,
   TokenRow,
 } from '../store';
 import { POSTGRES_MIGRATIONS } from './migrations';
-import { num, str, toConsent, toEvent, toRequest, toSubject, toToken } from '../rows';
+import { num, str, toConsent, toEvent, toRequest, toSubject, toSuppressionLift, toToken } from '../rows';
 
 /**
  * The PostgreSQL ledger (pg), for n8n in queue mode and several mailbox workers. All SQL of this
@@ -249,8 +250,13 @@ const SQL = {
   insertMetaIfAbsent: 'INSERT INTO {s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
 
   findSuppressed: 'SELECT hash FROM {s}.suppressions WHERE hash = ANY($1::bytea[])',
+  hasSuppressions: 'SELECT EXISTS (SELECT 1 FROM {s}.suppressions) AS x',
   addSuppressions: `INSERT INTO {s}.suppressions (hash, reason, at)
     SELECT * FROM unnest($1::bytea[], $2::text[], $3::timestamptz[]) ON CONFLICT (hash) DO NOTHING`,
+  removeSuppressions: 'DELETE FROM {s}.suppressions WHERE hash = ANY($1::bytea[])',
+  insertSuppressionLift: `INSERT INTO {s}.suppression_lifts (at, lifted, actor_kind, actor_name, source_kind, proof_ref, description)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+  listSuppressionLifts: 'SELECT * FROM {s}.suppression_lifts ORDER BY id',
 
   // One index probe per value (lateral, so the planner cannot turn a large list into a scan of
   // every subject), once per identifier kind; UNION drops a subject found twice.
@@ -666,6 +672,10 @@ class PostgresTx implements StoreTx {
     return ((await this.run('insertMetaIfAbsent', [key, value])).rowCount ?? 0) === 1;
   }
 
+  async hasSuppressions() {
+    const { rows } = await this.run('hasSuppressions', []);
+    return rows[0].x === true;
+  }
   async findSuppressed(hashes: Buffer[]) {
     if (hashes.length === 0) return new Set<string>();
     const { rows } = await this.run('findSuppressed', [arrayLiteral('bytea', hashes)]);
@@ -674,6 +684,17 @@ class PostgresTx implements StoreTx {
   async addSuppressions(rows: { hash: Buffer; reason: string; at: string }[]) {
     if (rows.length === 0) return;
     await this.run('addSuppressions', [arrayLiteral('bytea', rows.map((r) => r.hash)), arrayLiteral('text', rows.map((r) => r.reason)), arrayLiteral('timestamptz', rows.map((r) => r.at))]);
+  }
+  async removeSuppressions(hashes: Buffer[]) {
+    if (hashes.length === 0) return 0;
+    return (await this.run('removeSuppressions', [arrayLiteral('bytea', hashes)])).rowCount ?? 0;
+  }
+  async insertSuppressionLift(r: SuppressionLift) {
+    const { rows } = await this.run('insertSuppressionLift', [r.at, r.lifted, r.actorKind, r.actorName, r.sourceKind, r.proofRef, r.description]);
+    return Number(rows[0].id);
+  }
+  async listSuppressionLifts() {
+    return (await this.run('listSuppressionLifts', [])).rows.map(toSuppressionLift);
   }
 
   async findSubjects(lookup: SubjectLookup) {

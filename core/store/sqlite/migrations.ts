@@ -205,4 +205,21 @@ ALTER TABLE tokens ADD COLUMN pending_name TEXT;
 UPDATE subjects SET name = NULL WHERE instr(name, char(13)) > 0 OR instr(name, char(10)) > 0 OR instr(name, char(0)) > 0;
 `,
   },
+  {
+    // An operator may lift a suppression made in error (a typo), only with proof. The lift is
+    // recorded here: who, when, on what proof; no address and no hash (the person may not exist).
+    version: 4,
+    sql: `
+CREATE TABLE suppression_lifts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  lifted INTEGER NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_name TEXT,
+  source_kind TEXT NOT NULL,
+  proof_ref TEXT,
+  description TEXT
+);
+`,
+  },
 ];

@@ -19,10 +19,11 @@ import type {
   StoreTx,
   SubjectLookup,
   SubjectRow,
+  SuppressionLift,
   TokenRow,
 } from '../store';
 import { SQLITE_MIGRATIONS } from './migrations';
-import { str, toConsent, toEvent, toRequest, toSubject, toToken } from '../rows';
+import { str, toConsent, toEvent, toRequest, toSubject, toSuppressionLift, toToken } from '../rows';
 
 /**
  * The embedded ledger on node:sqlite (built into Node 24; no native build). WAL, so readers do not
@@ -224,6 +225,9 @@ class SqliteTx implements StoreTx {
     this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
   }
 
+  async hasSuppressions() {
+    return this.get('SELECT 1 AS x FROM suppressions LIMIT 1') !== undefined;
+  }
   async findSuppressed(hashes: Buffer[]) {
     const found = new Set<string>();
     for (const hash of hashes) {
@@ -233,6 +237,22 @@ class SqliteTx implements StoreTx {
   }
   async addSuppressions(rows: { hash: Buffer; reason: string; at: string }[]) {
     for (const r of rows) this.run('INSERT OR IGNORE INTO suppressions (hash, reason, at) VALUES (?, ?, ?)', r.hash, r.reason, r.at);
+  }
+  async removeSuppressions(hashes: Buffer[]) {
+    let removed = 0;
+    for (const hash of hashes) removed += Number(this.run('DELETE FROM suppressions WHERE hash = ?', hash).changes);
+    return removed;
+  }
+  async insertSuppressionLift(r: SuppressionLift) {
+    return Number(
+      this.run(
+        'INSERT INTO suppression_lifts (at, lifted, actor_kind, actor_name, source_kind, proof_ref, description) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        r.at, r.lifted, r.actorKind, r.actorName, r.sourceKind, r.proofRef, r.description,
+      ).lastInsertRowid,
+    );
+  }
+  async listSuppressionLifts() {
+    return this.all('SELECT * FROM suppression_lifts ORDER BY id').map(toSuppressionLift);
   }
 
   async findSubjects(lookup: SubjectLookup) {
