@@ -12,7 +12,6 @@ import { SmtpPeer } from '../support/smtp-peer';
 import { BASE_URL, ledgerCredential, node, ORGANISATION, PRIVACY_URL, runOptions, smtpCredential, start, tokenOf, workflow } from './support';
 
 const TEXT = 'Ja, ik wil de nieuwsbrief van Voorbeeld BV ontvangen. Afmelden kan altijd.';
-const DAY = 86_400_000;
 
 let peer: SmtpPeer;
 const ledgers: Array<Awaited<ReturnType<typeof tempLedger>>> = [];
@@ -29,9 +28,9 @@ afterAll(async () => {
   await disposeEngine();
 });
 
-/** A fresh ledger file; `daysAgo` seeds it with a clock that far in the past. */
-async function freshLedger(daysAgo = 0) {
-  const t = await tempLedger({}, new TestClock(new Date(Date.now() - daysAgo * DAY)));
+/** A fresh ledger file on the test's clock (which the node reads too, through CONSENT_CLOCK_FILE). */
+async function freshLedger() {
+  const t = await tempLedger({}, new TestClock());
   ledgers.push(t);
   return t;
 }
@@ -312,10 +311,11 @@ describe('Request Consent: send reminders and expire', () => {
   }
 
   test('reminds invitations older than N days, at most M times, with fresh working links', async () => {
-    const t = await freshLedger(10);
+    const t = await freshLedger();
     const invite = (email: string) => parseInput(ImportRowSchema, { email, previouslyMailed: true });
     await t.ledger.importContacts([{ row: 2, data: invite('old@example.test') }, { row: 3, data: invite('older@example.test') }], undefined);
     await t.ledger.request(['old@example.test', 'older@example.test'].map((email) => parseInput(RequestItemSchema, { email, consentText: TEXT })), 'campaign');
+    t.clock.advanceDays(10);
 
     const result = await runWorkflow(
       scheduledWorkflow({ operation: 'sendReminders', afterDays: 7, maxReminders: 1 }),
@@ -350,8 +350,9 @@ describe('Request Consent: send reminders and expire', () => {
   });
 
   test('expires signups and invitations unanswered for D days', async () => {
-    const t = await freshLedger(40);
+    const t = await freshLedger();
     await t.ledger.request([parseInput(RequestItemSchema, { email: 'late@example.test', consentText: TEXT })], 'signup');
+    t.clock.advanceDays(40);
 
     const result = await runWorkflow(scheduledWorkflow({ operation: 'expire', afterDays: 30 }), runOptions(credentials(t.path)));
 
