@@ -48,9 +48,11 @@ test('a re-permission round: import, request all eligible, confirm, check, remin
     [4, 'imported', 'none'],
     [5, 'invalid', null],
     [6, 'imported', 'subscribed'],
+    [undefined, undefined, null],
   ]);
-  expect(imported.lines[3].reason).toBe('row 5, email: "fout-adres" is not an email address');
-  expect(imported.stderr).toContain('1 invalid row(s)');
+  expect(imported.lines[3].reason).toBe('row 5 (line 5), email: "fout-adres" is not an email address');
+  expect(imported.lines[5]).toMatchObject({ summary: { rows: 5, imported: 4, invalid: 1 } });
+  expect(imported.stderr).toContain('5 row(s): 4 imported, 1 invalid');
 
   const requested = cli(['request', '--all-eligible', '--consent-text', 'Ja, houd mij op de hoogte.', '--base-url', 'https://n8n.example.nl/webhook/consent', '--now', NOW]);
   expect(requested.code).toBe(0);

@@ -83,16 +83,34 @@ describe('import', () => {
     );
 
     expect(result.status).toBe('success');
-    expect(result.json('Consent Ledger').map((r) => [r.row, r.file, r.outcome, r.status ?? r.reason])).toEqual([
-      [2, 'contacten.csv', 'imported', 'confirmed'],
-      [3, 'contacten.csv', 'invalid', 'row 3, phone: "06-123" is not a phone number (use +31612345678 or 0612345678)'],
-      [4, 'contacten.csv', 'imported', 'subscribed'],
+    expect(result.json('Consent Ledger').map((r) => [r.row, r.line, r.file, r.outcome, r.status ?? r.reason])).toEqual([
+      [2, 2, 'contacten.csv', 'imported', 'confirmed'],
+      [3, 3, 'contacten.csv', 'invalid', 'row 3 (line 3), phone: "06-123" is not a phone number (use +31612345678 or 0612345678)'],
+      [4, 4, 'contacten.csv', 'imported', 'subscribed'],
     ]);
     expect(await check('joop@example.test')).toMatchObject({ allowed: true, reason: 'consent' });
     const [phone] = await t.ledger.check([{ phone: '+31612345679', topic: 'newsletter', channel: 'phone' }]);
     expect(phone).toMatchObject({ allowed: true, policy: 'strict' });
     const [event] = (await t.ledger.export({ email: 'joop@example.test' }))!.events;
     expect(event).toMatchObject({ sourceKind: 'import', sourceRef: 'contacten.csv' });
+  });
+
+  test('a Latin-1 file from Excel: detected, or read as the Encoding option says; never a replacement character', async () => {
+    const csv = Buffer.from('email;name;topic;previously_mailed\r\nmüller@example.test;Jürgen Müller;beurs;ja\r\nmüller@example.test;Jürgen Müller;beurs;ja\r\n', 'latin1');
+    const items = [{ json: {}, binary: { file: { data: csv.toString('base64'), mimeType: 'text/csv', fileName: 'excel.csv' } } }];
+    const strict = await runWorkflow(ledgerWorkflow({ operation: 'importContacts', input: 'binary', binaryPropertyName: 'file', encoding: 'utf-8' }), runOptions(credentials(), { items }));
+    expect(strict.json('Consent Ledger')[0]).toMatchObject({ row: 2, line: 2, outcome: 'invalid', reason: expect.stringContaining('the line is not valid UTF-8 (byte 0xFC at position 2)') });
+    expect(await t.ledger.export({ email: 'm\uFFFDller@example.test' })).toBeUndefined();
+
+    for (const encoding of ['auto', 'windows-1252']) {
+      const result = await runWorkflow(ledgerWorkflow({ operation: 'importContacts', input: 'binary', binaryPropertyName: 'file', encoding }), runOptions(credentials(), { items }));
+      expect(result.json('Consent Ledger').map((r) => [r.row, r.outcome])).toEqual([
+        [2, encoding === 'auto' ? 'imported' : 'kept'],
+        [3, 'duplicate'],
+      ]);
+      expect(result.json('Consent Ledger')[1]).toMatchObject({ duplicateOf: { row: 2, line: 2 }, reason: expect.stringContaining('the same person, topic and channel as row 2 (line 2)') });
+    }
+    expect((await t.ledger.export({ email: 'müller@example.test' }))!.subject).toMatchObject({ name: 'Jürgen Müller' });
   });
 
   test('fields that are not import columns stop the import and list the columns', async () => {

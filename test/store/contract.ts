@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { importContactsCsv, type ImportReport } from '../../core/import';
 import { CheckItemSchema, ImportRowSchema, Ledger, RequestItemSchema } from '../../core/ledger';
 import type { ConsentChange, NewEvent, NewSubject, PendingQuery, RequestRow, Store, StoreTx, TokenRow } from '../../core/store/store';
 import { composeMail } from '../../core/mail/compose';
@@ -177,6 +178,20 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         // Several ways to one subject give it once.
         const many = await tx((t) => t.findSubjects({ emails: ['anna@example.nl'], ids: [anna.id, crm.id], externalIds: ['crm-42'] }));
         expect(many.map((s) => s.id).sort((x, y) => x - y)).toEqual([anna.id, crm.id].sort((x, y) => x - y));
+      });
+
+      test('findSubjects with many values at once (an import batch) finds each subject once, by any identifier', async () => {
+        const made = await subjects(...Array.from({ length: 30 }, (_, i) => ({ email: `m${i}@example.nl`, phone: `+3161000${String(i).padStart(4, '0')}`, externalId: `X-${i}` })));
+        const found = await tx((t) =>
+          t.findSubjects({
+            emails: [...Array.from({ length: 10 }, (_, i) => `m${i}@example.nl`), 'nobody@example.nl'],
+            phones: Array.from({ length: 10 }, (_, i) => `+3161000${String(i + 5).padStart(4, '0')}`),
+            externalIds: ['X-29', 'X-0', 'X-404'],
+            ids: [made[20].id],
+          }),
+        );
+        expect(found.map((s) => s.id).sort((a, b) => a - b)).toEqual([...Array.from({ length: 15 }, (_, i) => made[i].id), made[20].id, made[29].id]);
+        expect(found.find((s) => s.id === made[29].id)).toEqual(made[29]);
       });
 
       test('updateSubject changes the given fields only; null clears one', async () => {
@@ -704,6 +719,36 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         const [again] = await ledger.request([item({ email: 'anna@example.nl' })], 'campaign');
         expect(again).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
         expect(await ledger.report()).toEqual([{ topic: 'newsletter', channel: 'email', status: 'invited', count: 2 }]);
+      });
+
+      test('a CSV import in batches, one transaction each: every row accounted for, duplicates and conflicts across batches, suppressed rows skipped', async () => {
+        const ledger = new Ledger(store, { secret: SECRET }, clock.now);
+        await ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'tom@example.nl', externalId: 'CRM-7' }) }], {});
+        await ledger.erase({ email: 'gone@example.nl' });
+        const lines = ['email,external_id,previously_mailed'];
+        for (let i = 0; i < 40; i++) lines.push(`p${i}@example.nl,CRM-${100 + i},ja`);
+        lines.push('kim@example.nl,CRM-7,ja', 'p1@example.nl,CRM-101,ja', 'q@example.nl,CRM-100,ja', 'gone@example.nl,,ja', 'r@example.nl,"CRM-200,ja', 'tom@example.nl,CRM-7,ja');
+        const reports: ImportReport[] = [];
+        const summary = await importContactsCsv(ledger, [Buffer.from(lines.join('\n'))], { batchRows: 7 }, (r) => void reports.push(r));
+
+        expect(summary).toMatchObject({ rows: 46, imported: 41, skipped: 1, duplicate: 1, conflict: 2, invalid: 1 });
+        expect(reports.map((r) => r.row)).toEqual(Array.from({ length: 46 }, (_, i) => i + 2));
+        expect(reports.slice(40).map((r) => [r.row, r.outcome, r.reason])).toEqual([
+          [42, 'conflict', "row 42 (line 42), external_id CRM-7 belongs to a person already in the ledger, who has another email address; correct the row, or that person's address first"],
+          [43, 'duplicate', 'row 43 (line 43), the same person, topic and channel as row 3 (line 3): only that row counts; merge the two rows'],
+          [44, 'conflict', "row 44 (line 44), external_id CRM-100 belongs to the person of row 2 (line 2), who has another email address; correct the row, or that person's address first"],
+          [45, 'skipped', 'suppressed'],
+          [46, 'invalid', expect.stringMatching(/^row 46 \(line 46\), a quoted cell that starts on this line is not closed/)],
+          [47, 'imported', null],
+        ]);
+        const checks = await ledger.check([checkItem({ email: 'p39@example.nl' }), checkItem({ email: 'tom@example.nl' }), checkItem({ email: 'kim@example.nl' })]);
+        expect(checks.map((c) => [c.allowed, c.status])).toEqual([
+          [true, 'subscribed'],
+          [true, 'subscribed'],
+          [false, 'none'],
+        ]);
+        expect(await ledger.export({ email: 'q@example.nl' })).toBeUndefined();
+        expect(await ledger.export({ email: 'gone@example.nl' })).toBeUndefined();
       });
 
       test('suppression: an erased person comes back only by confirming their own signup; an operator lifts one only with proof', async () => {

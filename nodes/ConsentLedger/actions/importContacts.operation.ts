@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod/v4';
-import { IMPORT_COLUMNS, parseContactsCsv, type ParsedImport } from '../../../core/import';
-import { parseInput } from '../../../core/validation';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { IMPORT_COLUMNS, ImportEncodingSchema, importContactsCsv, type ImportReport } from '../../../core/import';
+import { parseInput, singleLine } from '../../../core/validation';
+import { quoteCell } from '../../../core/csv';
 import { given } from '../../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
 import { connectLedger } from '../../shared/ledger-connection';
@@ -30,7 +30,20 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, input: ['binary'] } },
 	},
 	{
-		displayName: `Columns (fields): ${IMPORT_COLUMNS.join(', ')}. Each contact needs an email, phone or external_id. Without a status: no_mailings → unsubscribed; previously_mailed → subscribed on legitimate interest; neither → recorded without consent. Rows with a mistake are reported with their row number and not imported; the others are.`,
+		displayName: 'Encoding',
+		name: 'encoding',
+		type: 'options',
+		options: [
+			{ name: 'Detect', value: 'auto', description: 'UTF-8 (with or without BOM); a file that is not UTF-8 is read as Windows-1252' },
+			{ name: 'UTF-8', value: 'utf-8', description: 'Only UTF-8: a line that is not is reported' },
+			{ name: 'Windows-1252 / Latin-1', value: 'windows-1252', description: 'What Excel on Windows saves as "CSV (comma delimited)"' },
+		],
+		default: 'auto',
+		description: 'The character encoding of the file. A row that cannot be read in it is reported, never imported with replacement characters.',
+		displayOptions: { show: { ...show, input: ['binary'] } },
+	},
+	{
+		displayName: `Columns (fields): ${IMPORT_COLUMNS.join(', ')}. Each contact needs an email, phone or external_id. Without a status: no_mailings → unsubscribed; previously_mailed → subscribed on legitimate interest; neither → recorded without consent. Every row is reported: imported, kept, skipped, duplicate (the same person, topic and channel as an earlier row), conflict (its email, phone or external_id belong to different people), invalid (with the field), or empty; with its row number and, for a file, its line.`,
 		name: 'columnsNotice',
 		type: 'notice',
 		default: '',
@@ -58,27 +71,29 @@ export const description: INodeProperties[] = [
 /** An item's fields as CSV cells: the import then follows the very rules of a CSV file (core/import). */
 function toCsv(records: Record<string, unknown>[]): string {
 	const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-	const cell = (value: unknown) => {
-		const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-		return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-	};
+	// Read back by our own parser, never opened in a spreadsheet: quoted (core/csv), not neutralised,
+	// so a name starting with "=" is imported as it was given.
+	const cell = (value: unknown) => quoteCell(value);
 	return [columns.map(cell).join(','), ...records.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n');
 }
 
 /**
  * Import: from items, one ledger import for the whole run (row n of the result is item n - 2);
- * from CSV files, one per file. Output: one item per row, invalid rows with outcome "invalid".
+ * from CSV files, one per file, read as a stream and written in batches (core/import).
+ * Output: one item per row, whatever its outcome.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const input = this.getNodeParameter('input', 0) as 'items' | 'binary';
-	const batches: Array<{ items: number[]; csv: string; ref: string; fromItems: boolean }> = [];
+	type Batch = { items: number[]; open: () => Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>; encoding: string; ref: string; fromItems: boolean };
+	const batches: Batch[] = [];
 	const failed: INodeExecutionData[] = [];
 	if (input === 'items') {
 		batches.push({
 			items: items.map((_, i) => i),
-			csv: toCsv(items.map((item) => item.json)),
+			open: async () => [Buffer.from(toCsv(items.map((item) => item.json)), 'utf8')],
+			encoding: 'utf-8',
 			ref: String(given(this.getNodeParameter('sourceRef', 0, '')) ?? 'n8n items'),
 			fromItems: true,
 		});
@@ -87,39 +102,42 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			try {
 				const field = this.getNodeParameter('binaryPropertyName', i, 'data') as string;
 				const binary = this.helpers.assertBinaryData(i, field);
-				const buffer = await this.helpers.getBinaryDataBuffer(i, field);
 				const ref = String(given(this.getNodeParameter('sourceRef', i, '')) ?? binary.fileName ?? 'CSV file');
-				batches.push({ items: [i], csv: buffer.toString('utf8'), ref, fromItems: false });
+				const encoding = this.getNodeParameter('encoding', i, 'auto') as string;
+				// A file kept by n8n's binary data store is streamed; one held in the item is one chunk.
+				const open = async () => (binary.id ? await this.helpers.getBinaryStream(binary.id, 1 << 20) : [await this.helpers.getBinaryDataBuffer(i, field)]);
+				batches.push({ items: [i], open, encoding, ref, fromItems: false });
 			} catch (error) {
 				if (!this.continueOnFail()) throw nodeError(node, error, i);
 				failed.push(errorItem(error, i));
 			}
 		}
 	}
-	const operator = parseInput(z.string().trim().max(200), this.getNodeParameter('operator', 0, ''), 'Operator');
+	const operator = parseInput(singleLine(200), this.getNodeParameter('operator', 0, ''), 'Operator');
 	const out: INodeExecutionData[] = [...failed];
 	for (const batch of batches) {
 		const paired = (row: number) => ({ item: batch.fromItems ? batch.items[row - 2] : batch.items[0] });
+		// Items are named as n8n counts them; a file's rows by their row and line in the file.
+		const name = (text: string | null) => (batch.fromItems && text ? text.replace(/\brow (\d+)(?: \(line \d+\))?/g, (_, row: string) => itemLabel(Number(row) - 2)) : text);
+		const reports: ImportReport[] = [];
 		try {
 			if (batch.fromItems && batch.items.length === 0) continue;
-			const parsed: ParsedImport = parseContactsCsv(batch.csv);
+			const encoding = parseInput(ImportEncodingSchema, batch.encoding, 'Encoding');
 			const { ledger } = await connectLedger(this);
-			const results = parsed.valid.length
-				? await ledger.importContacts(parsed.valid, {
-						actor: operator ? { kind: 'operator', name: operator } : { kind: 'operator' },
-						source: { kind: 'import', ref: batch.ref },
-					})
-				: [];
-			const rows = [...parsed.invalid.map((r) => ({ row: r.row, outcome: 'invalid', reason: r.error })), ...results].sort((a, b) => a.row - b.row);
-			for (const r of rows) {
-				// Items are named as n8n counts them; a file's rows by their line in the file.
-				const where = batch.fromItems ? { item: r.row - 2 } : { row: r.row, file: batch.ref };
-				const reason = batch.fromItems && r.reason ? r.reason.replace(/^row \d+, /, `${itemLabel(r.row - 2)}, `) : r.reason;
-				out.push({ json: { ...r, ...where, reason }, pairedItem: paired(r.row) });
-			}
+			await importContactsCsv(
+				ledger,
+				await batch.open(),
+				{ encoding, evidence: { actor: operator ? { kind: 'operator', name: operator } : { kind: 'operator' }, source: { kind: 'import', ref: batch.ref } } },
+				(report) => void reports.push(report),
+			);
 		} catch (error) {
 			if (!this.continueOnFail()) throw nodeError(node, error, batch.items[0]);
 			out.push(errorItem(error, batch.items[0]));
+		}
+		for (const { line, duplicateOf, ...r } of reports) {
+			const where = batch.fromItems ? { item: r.row - 2 } : { row: r.row, line, file: batch.ref };
+			const earlier = duplicateOf ? { duplicateOf: batch.fromItems ? { item: duplicateOf.row - 2 } : duplicateOf } : {};
+			out.push({ json: { ...r, ...where, ...earlier, reason: name(r.reason) } as IDataObject, pairedItem: paired(r.row) });
 		}
 	}
 	return [out];

@@ -1,0 +1,144 @@
+// CSV import benchmark: the `n8n-consent import` command on a contacts file, against a raw
+// node:sqlite insert of the same rows in the same run, so the machine's speed cancels out.
+//   node bench/import.mjs            (after `npm run build`; Node 24)
+//   BENCH_SMALL=1 node bench/import.mjs      smoke run: 5,000 rows (figures not meaningful)
+//   BENCH_IMPORT_ROWS=N node bench/import.mjs  any size (default 1,000,000)
+// Prints: BENCH import_ratio (raw seconds / import seconds; goal >= 0.5) and BENCH import_rss_mb
+// (peak RSS of the importing process; goal < 300 whatever the file's size).
+//
+// The file: one person per row (email, name, phone for every third, external_id,
+// previously_mailed), every tenth name quoted with a comma in it. Each row becomes a subject, an
+// event and a consent row (subscribed on legitimate interest), which is what the baseline inserts:
+// the same three rows per person with prepared statements in one transaction, from rows already
+// in memory (no file reading, no parsing, no checks, no suppression list: the floor).
+// The import is timed end to end: the command's own process reads the file, checks each row,
+// writes in batches and prints one JSON line per row (to /dev/null here).
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.removeAllListeners('warning');
+const require = createRequire(import.meta.url);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dist = join(here, '..', 'dist');
+const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+const SMALL = process.env.BENCH_SMALL === '1' || process.argv.includes('--small');
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (SMALL ? 5_000 : 1_000_000));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMALL ? 1 : 3));
+
+const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
+const person = (i) => ({
+  email: `person${i}@example.nl`,
+  name: i % 10 === 0 ? `Jansen, Piet ${i}` : `Person ${i}`,
+  phone: i % 3 === 0 ? `+316${String(10_000_000 + i).slice(-8)}` : null,
+  externalId: `CRM-${i}`,
+});
+
+async function writeCsv(path) {
+  const out = createWriteStream(path);
+  const write = (text) => (out.write(text) ? undefined : new Promise((resolve) => out.once('drain', resolve)));
+  await write('email,name,phone,external_id,previously_mailed\n');
+  let chunk = '';
+  for (let i = 0; i < ROWS; i++) {
+    const p = person(i);
+    chunk += `${p.email},${p.name.includes(',') ? `"${p.name}"` : p.name},${p.phone ?? ''},${p.externalId},ja\n`;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+}
+
+// ---------------------------------------------------------------- child parts (own process each)
+
+/** The raw floor: the same three rows per person as prepared inserts in one transaction. */
+async function baseline(dir) {
+  const { DatabaseSync } = require('node:sqlite');
+  const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
+  const path = join(dir, 'raw.sqlite');
+  await (await openStore({ kind: 'sqlite', path })).close(); // the ledger's own schema
+  const db = new DatabaseSync(path);
+  ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', 'PRAGMA secure_delete = ON'].forEach((p) => db.exec(p));
+  const subject = db.prepare('INSERT INTO subjects (email, phone, external_id, name, created_at) VALUES (?, ?, ?, ?, ?)');
+  const event = db.prepare(
+    "INSERT INTO events (subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at, actor_kind, source_kind, source_ref) VALUES (?, 'newsletter', 'email', 'import', 'none', 'subscribed', 'legitimate_interest', ?, ?, 'operator', 'import', 'contacts.csv')",
+  );
+  const consent = db.prepare(
+    "INSERT INTO consents (subject_id, topic, channel, status, basis, since, reminders, event_id, ev_who, ev_source, ev_at) VALUES (?, 'newsletter', 'email', 'subscribed', 'legitimate_interest', ?, 0, ?, 'operator', 'contacts.csv', ?)",
+  );
+  const rows = Array.from({ length: ROWS }, (_, i) => person(i));
+  const at = new Date().toISOString();
+  const start = process.hrtime.bigint();
+  db.exec('BEGIN IMMEDIATE');
+  for (const p of rows) {
+    const id = Number(subject.run(p.email, p.phone, p.externalId, p.name, at).lastInsertRowid);
+    const eventId = Number(event.run(id, at, at).lastInsertRowid);
+    consent.run(id, at, eventId, at);
+  }
+  db.exec('COMMIT');
+  const s = seconds(start);
+  db.close();
+  return { seconds: s };
+}
+
+/** The import command, in this process (so its peak RSS is this process's), output discarded. */
+async function importFile(dir, csv) {
+  const { runCli } = require(join(dist, 'cli', 'commands.js'));
+  const db = join(dir, 'ledger.sqlite');
+  process.env.CONSENT_SECRET = SECRET;
+  if ((await runCli(['init', '--db', db], () => {})) !== 0) throw new Error('init failed');
+  let summary;
+  let lines = 0;
+  const start = process.hrtime.bigint();
+  const code = await runCli(['import', csv, '--db', db], (value) => {
+    // What the command prints, made but not kept: the bench measures the import, not a terminal.
+    JSON.stringify(value);
+    lines++;
+    if (value && typeof value === 'object' && 'summary' in value) summary = value.summary;
+  });
+  const s = seconds(start);
+  if (code !== 0) throw new Error(`import exited ${code}`);
+  if (summary?.imported !== ROWS || lines !== ROWS + 1) throw new Error(`not every row was imported: ${JSON.stringify(summary)}`);
+  return { seconds: s, rssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+const parts = { baseline, import: importFile };
+const [part, partDir, partCsv] = process.argv.slice(2).filter((a) => a !== '--small');
+if (part) {
+  const errorWrite = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk, ...rest) => (String(chunk).includes('row(s):') ? true : errorWrite(chunk, ...rest));
+  process.stdout.write(`${JSON.stringify(await parts[part](partDir, partCsv))}\n`);
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'consent-bench-import-'));
+  try {
+    await writeCsv(join(dir, 'contacts.csv'));
+    const run = (name) => {
+      const roundDir = mkdtempSync(join(dir, `${name}-`));
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), name, roundDir, join(dir, 'contacts.csv')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      if (child.status !== 0) throw new Error(`bench import part ${name} failed`);
+      // The CSV stays; each round's ledger goes, so the disk does not fill up.
+      const result = JSON.parse(child.stdout.trim().split('\n').pop());
+      rmSync(roundDir, { recursive: true, force: true });
+      return result;
+    };
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const base = run('baseline');
+      const ours = run('import');
+      rounds.push({ ratio: base.seconds / ours.seconds, base: base.seconds, ours: ours.seconds, rssMb: ours.rssMb });
+    }
+    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
+    const rss = Math.max(...rounds.map((r) => r.rssMb));
+    console.log(
+      `BENCH import_ratio ${median.ratio.toFixed(2)} ratio (goal >= 0.5; median of ${ROUNDS}; raw insert ${median.base.toFixed(2)} s, import ${median.ours.toFixed(2)} s = ${Math.round(ROWS / median.ours).toLocaleString('en')} rows/s, ${ROWS} rows)`,
+    );
+    console.log(`BENCH import_rss_mb ${rss.toFixed(0)} MB (goal < 300; peak RSS of the importing process, ${ROWS} rows)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
