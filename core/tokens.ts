@@ -17,7 +17,22 @@ const PURPOSE_LETTER: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe
 const LETTER_PURPOSE: Record<string, TokenPurpose> = { c: 'confirm', u: 'unsubscribe', e: 'erase' };
 // 16 bytes are 22 base64url characters whose last one carries 2 bits: it can only be A, Q, g or w.
 // Any other spelling of the same bytes is not a token we issued.
-const TOKEN_SHAPE = /^[cue]1\.[0-9a-z]{1,10}\.[A-Za-z0-9_-]{21}[AQgw]\.[A-Za-z0-9_-]{21}[AQgw]$/;
+const BYTES_16 = '[A-Za-z0-9_-]{21}[AQgw]';
+const shapeOf = (letters: string) => `[${letters}]1\\.[0-9a-z]{1,10}\\.${BYTES_16}\\.${BYTES_16}`;
+const TOKEN_SHAPE = new RegExp(`^${shapeOf('cue')}$`);
+
+/**
+ * A token of this purpose inside free text (a mail's subject or body), not part of a longer word:
+ * the same shape readToken accepts. Only the shape: readToken still checks MAC and expiry.
+ */
+const IN_TEXT = Object.fromEntries(
+  TOKEN_PURPOSES.map((purpose) => [purpose, new RegExp(`(?<![A-Za-z0-9_.-])${shapeOf(PURPOSE_LETTER[purpose])}(?![A-Za-z0-9_-])`)]),
+) as Record<TokenPurpose, RegExp>;
+
+/** The first token of this purpose in the text, or null. */
+export function findToken(text: string, purpose: TokenPurpose): string | null {
+  return IN_TEXT[purpose].exec(text)?.[0] ?? null;
+}
 
 /** Tokens that act only once; an unsubscribe link keeps working (it is idempotent). */
 export const SINGLE_USE: Record<TokenPurpose, boolean> = { confirm: true, unsubscribe: false, erase: true };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { issueToken, verifyToken } from '../../core/tokens';
+import { findToken, issueToken, verifyToken } from '../../core/tokens';
 import { Ledger, RequestItemSchema } from '../../core/ledger';
 import { parseInput } from '../../core/validation';
 import { SECRET, tempLedger } from '../support/ledger';
@@ -45,6 +45,21 @@ describe('token format', () => {
   test('purpose-bound and expiring', () => {
     expect(() => verifyToken([key], token, 'unsubscribe', now)).toThrow(expect.objectContaining({ problem: 'wrong_purpose' }));
     expect(() => verifyToken([key], token, 'confirm', later)).toThrow(expect.objectContaining({ problem: 'expired' }));
+  });
+});
+
+describe('findToken: a token in a mail\'s text has the shape readToken accepts', () => {
+  const { token: unsubscribe } = issueToken(key, 'unsubscribe', later);
+  test('found in a sentence and in a URL, only for its own purpose', () => {
+    expect(findToken(`afmelden ${unsubscribe} graag`, 'unsubscribe')).toBe(unsubscribe);
+    expect(findToken(`https://shop.example/unsubscribe?token=${unsubscribe}&x=1`, 'unsubscribe')).toBe(unsubscribe);
+    expect(findToken(`afmelden ${unsubscribe}`, 'confirm')).toBeNull();
+  });
+  test('not inside a longer word, and not in a spelling we never issue', () => {
+    expect(findToken(`x${unsubscribe}`, 'unsubscribe')).toBeNull();
+    expect(findToken(`${unsubscribe}x`, 'unsubscribe')).toBeNull();
+    const respelled = unsubscribe.slice(0, -1) + B64URL[B64URL.indexOf(unsubscribe.at(-1)!) ^ 1];
+    expect(findToken(`afmelden ${respelled}`, 'unsubscribe')).toBeNull();
   });
 });
 

@@ -3,7 +3,8 @@ import { readRequestMail } from '../../../core/mail/request-mail';
 import type { Language } from '../../../core/mail/vocabulary';
 import { dsnMail, rawMail, type MailSpec } from './fixtures';
 
-const TOKEN = 'u1.tk3x9q0.AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB';
+// A token's shape (core/tokens.ts): the last of 22 characters is A, Q, g or w.
+const TOKEN = 'u1.tk3x9q0.AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBQ';
 const QUOTED_FOOTER = '> Nieuwsbrief november\n>\n> Geen berichten meer? Afmelden kan hier: https://shop.example/unsubscribe?token=' + TOKEN;
 
 // One line per case: what the mail is, the mail, the intent, the language.

@@ -7,7 +7,7 @@ import { SmtpPeer } from '../../support/smtp-peer';
 import { rawMail } from './fixtures';
 
 const CONFIRM = 'c1.tk3x9q0.AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB';
-const UNSUB = 'u1.tk3x9q0.CCCCCCCCCCCCCCCCCCCCCC.DDDDDDDDDDDDDDDDDDDDDD';
+const UNSUB = 'u1.tk3x9q0.CCCCCCCCCCCCCCCCCCCCCQ.DDDDDDDDDDDDDDDDDDDDDQ';
 const BASE: ComposeInput = {
   to: 'Jan@Example.nl',
   name: 'Jan',
