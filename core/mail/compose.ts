@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod/v4';
 import { EmailSchema, LocaleSchema, normaliseEmail } from '../consent/identity';
 import { InvalidInput } from '../errors';
+import { escapeHtml } from '../html';
 import { linkFor } from '../links';
 import { describeIssues, singleLine } from '../validation';
 import { assertHeaderSafe } from './headers';
@@ -209,10 +210,6 @@ const HOW_TO_FILL: Record<Placeholder, string> = {
   privacyUrl: 'give the privacy statement URL, or write {{#privacyUrl}}…{{/privacyUrl}} around it',
   eraseUrl: 'pass the erase token and baseUrl',
 };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** Placeholders whose value is a link we made (or the operator's privacy URL): these may become links. */
 const LINK_PLACEHOLDERS: ReadonlySet<Placeholder> = new Set(['confirmUrl', 'unsubscribeUrl', 'preferencesUrl', 'privacyUrl', 'eraseUrl']);

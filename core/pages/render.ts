@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Locale } from '../consent/identity';
+import { escapeHtml } from '../html';
 import type { PageOptions } from './options';
 import { TEXTS, type Texts } from './texts';
 
@@ -15,12 +16,6 @@ export class SafeHtml {
   toString(): string {
     return this.markup;
   }
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
 }
 
 function renderValue(value: unknown): string {

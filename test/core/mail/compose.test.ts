@@ -105,6 +105,11 @@ describe('composeMail: user templates', () => {
     expect(mail.html).not.toContain('<b>');
   });
 
+  it('escapes values in a mail\'s HTML as the pages do (core/html.ts), the backtick too', () => {
+    const mail = composeMail('invitation', { ...BASE, name: 'Jan `x`', template });
+    expect(mail.html).toContain('Hoi Jan &#96;x&#96;,');
+  });
+
   it('a text-only template gets an HTML version made from it, an HTML-only one a text version', () => {
     const fromText = composeMail('invitation', { ...BASE, template: { text: template.text } });
     expect(fromText.html).toContain('Hoi Jan, klik <a href=');

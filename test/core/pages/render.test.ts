@@ -1,6 +1,7 @@
 import { readForm, wantedFrom } from '../../../core/pages/handle';
 import { chooseLocale, localeFromAcceptLanguage } from '../../../core/pages/options';
-import { escapeHtml, html, safeHref, SafeHtml } from '../../../core/pages/render';
+import { escapeHtml } from '../../../core/html';
+import { html, safeHref, SafeHtml } from '../../../core/pages/render';
 
 describe('escaping', () => {
   test.each([
