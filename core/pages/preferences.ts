@@ -1,4 +1,5 @@
 import { CONTACTABLE, PENDING, type Status } from '../consent/statuses';
+import { resolveTransition } from '../consent/transitions';
 import { html, renderDocument, topicLabel, type PageContext, type RenderedPage } from './render';
 
 export interface PreferencesPage {
@@ -7,8 +8,17 @@ export interface PreferencesPage {
   name?: string | null;
 }
 
-/** Statuses a person cannot change through a link (DESIGN §3: only an operator lifts these). */
-const BLOCKED: readonly Status[] = ['bounced', 'blacklisted'];
+/**
+ * A box the person cannot change here: the transition table refuses what changing it would do
+ * (Ledger.setPreferences: unticking unsubscribes; ticking signs up, then confirms). So a bounced
+ * topic can be ticked again (the person reads our mail), a blacklisted one cannot (only an operator
+ * with proof lifts that).
+ */
+export function isLocked(status: Status): boolean {
+  const action = isTicked(status) ? 'unsubscribe' : 'signup';
+  // The basis changes only a signup from subscribed, a ticked status: it does not matter here.
+  return resolveTransition(action, status, { basis: 'none' }).kind === 'refuse';
+}
 
 /**
  * A box is ticked only where consent holds now. A pending invitation is shown unticked: a
@@ -23,7 +33,7 @@ export function isTicked(status: Status): boolean {
 export function renderPreferencesPage(ctx: PageContext, page: PreferencesPage): RenderedPage {
   const { t, options } = ctx;
   const rows = page.topics.map(({ topic, status }) => {
-    const blocked = BLOCKED.includes(status);
+    const blocked = isLocked(status);
     const note = blocked ? t.preferences.blocked : PENDING.includes(status) ? t.preferences.pending : null;
     return html`<label><input type="checkbox" name="topic" value="${topic}"${isTicked(status) ? html` checked` : ''}${blocked ? html` disabled` : ''}><span>${topicLabel(ctx, topic)}${note ? html` <span class="status">${note}</span>` : ''}</span></label>
 ${blocked ? '' : html`<input type="hidden" name="shown" value="${topic}">`}${!blocked && isTicked(status) ? html`<input type="hidden" name="was" value="${topic}">` : ''}`;

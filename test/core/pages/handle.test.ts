@@ -264,6 +264,21 @@ describe('the POSTs', () => {
     expect([await statusOf(ledger, 'anna@example.nl', 'newsletter'), await statusOf(ledger, 'anna@example.nl', 'events')]).toEqual(['confirmed', 'unsubscribed']);
   });
 
+  test('preferences: what a box offers comes from the transition table; a bounced topic can be ticked again, a blacklisted one cannot', async () => {
+    const { unsubscribeToken } = await subscribed(ledger, { email: 'anna@example.nl', topics: ['newsletter', 'events'] });
+    await ledger.bounce('anna@example.nl', { actor: { kind: 'system' }, source: { kind: 'mailbox' } });
+    await ledger.setStatus({ email: 'anna@example.nl' }, { topic: 'events', channel: 'email', status: 'blacklisted' }, { actor: { kind: 'operator' }, description: 'asked by phone' });
+    const page = (await call({ method: 'GET', kind: 'preferences', query: { token: unsubscribeToken } })).html;
+    expect(page).toMatch(/<input type="checkbox" name="topic" value="newsletter">/);
+    expect(page).toMatch(/<input type="checkbox" name="topic" value="events" disabled>/);
+    expect(page).toContain('<input type="hidden" name="shown" value="newsletter">');
+    expect(page).not.toContain('<input type="hidden" name="shown" value="events">');
+    // Ticking the bounced topic again: the person reads our mail, as the table's signup and confirm allow.
+    const response = await call({ method: 'POST', kind: 'preferences', body: { token: unsubscribeToken, shown: ['newsletter'], topic: 'newsletter' } });
+    expect(response.result).toMatchObject({ action: 'set_preferences', outcome: 'updated', topics: ['newsletter'] });
+    expect([await statusOf(ledger, 'anna@example.nl', 'newsletter'), await statusOf(ledger, 'anna@example.nl', 'events')]).toEqual(['confirmed', 'blacklisted']);
+  });
+
   test('erase verification: the POST erases, the GET before it does not', async () => {
     await signup(ledger, { email: 'eva@example.nl', name: 'Eva', externalId: 'CRM-88' });
     const token = await eraseVerification(ledger, 'eva@example.nl');
