@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { Ledger } from '../core/ledger';
 import type { DnsResolver } from '../core/mail/authenticity';
-import { processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/mail/process';
+import { processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/inbox';
 import { MailSender, type SentMail } from '../core/mail/send';
 import type { ComposedMail } from '../core/mail/compose';
 import type { RequestMail } from '../core/mail/request-mail';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod/v4';
 import { InvalidInput } from '../core/errors';
-import { RequestOptionsSchema } from '../core/mail/process';
+import { RequestOptionsSchema } from '../core/inbox';
 import { SmtpSettingsSchema } from '../core/mail/send';
 import { describeIssues } from '../core/validation';
 

@@ -94,7 +94,7 @@ export interface LinkHooks {
   onError?: (error: unknown) => void;
   /**
    * After an erasure confirmed with the verification link's button: sends the acknowledgement
-   * (core/mail/process.ts erasureAcknowledgement) and says whether it went out. The erasure stands
+   * (core/inbox/answer.ts erasureAcknowledgement) and says whether it went out. The erasure stands
    * either way; a failure is reported through onError and in the result's `reply`.
    */
   acknowledgeErasure?: (erasure: VerifiedErasure) => Promise<'sent' | 'none'>;

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import type { VerifiedErasure } from '../../core/ledger';
 import type { LinkKind } from '../../core/links';
-import { erasureAcknowledgement } from '../../core/mail/process';
+import { erasureAcknowledgement } from '../../core/inbox';
 import { MailSender } from '../../core/mail/send';
 import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
 import { readLedgerCredential, readSmtpCredential } from '../shared/credentials';

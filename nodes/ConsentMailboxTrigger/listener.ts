@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IRun, type ITriggerFunctions } from 'n8n-workflow';
 import type { Ledger } from '../../core/ledger';
-import { markReplySent, processRequestMail, recordRequestMail, type parseRequestOptions, type RequestHooks, type RequestMailResult } from '../../core/mail/process';
+import { markReplySent, processRequestMail, recordRequestMail, type parseRequestOptions, type RequestHooks, type RequestMailResult } from '../../core/inbox';
 import type { RequestMail } from '../../core/mail/request-mail';
 import { MailboxWorker, type HandedMail, type WorkerLogLine } from '../../worker/mailbox';
 import type { WorkerSettingsInput } from '../../worker/settings';

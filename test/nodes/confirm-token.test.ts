@@ -215,7 +215,7 @@ describe('Webhook → Confirm Token → Respond to Webhook', () => {
       expect(JSON.stringify(post.json('Confirm Token')[0])).not.toContain('ack@example.test');
       expect(peer.received).toHaveLength(1);
       const [mail] = peer.received;
-      // What the mailbox trigger sends after a proven erasure (core/mail/process.ts): the same mail.
+      // What the mailbox trigger sends after a proven erasure (core/inbox/answer.ts): the same mail.
       const proven = composeMail('ack-erased', { to: 'ack@example.test', from: `"${ORGANISATION}" <privacy@voorbeeld.example>`, locale: 'en', organisation: ORGANISATION, privacyUrl: PRIVACY_URL, baseUrl: BASE_URL });
       expect(mail.to).toEqual(['ack@example.test']);
       expect(mail.parsed.from?.value).toEqual([{ address: 'privacy@voorbeeld.example', name: ORGANISATION }]);

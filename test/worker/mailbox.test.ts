@@ -1,5 +1,5 @@
 import type { Ledger } from '../../core/ledger';
-import { processRequestMail } from '../../core/mail/process';
+import { processRequestMail } from '../../core/inbox';
 import { MailboxWorker, type WorkerLogLine } from '../../worker/mailbox';
 import type { WorkerSettingsInput } from '../../worker/settings';
 import { dsnMail, rawMail } from '../core/mail/fixtures';

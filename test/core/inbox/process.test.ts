@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Ledger } from '../../../core/ledger';
 import type { RequestRow } from '../../../core/store/store';
-import { processRequestMail, recordRequestMail, type RequestHooks, type RequestOptions } from '../../../core/mail/process';
+import { processRequestMail, recordRequestMail, type RequestHooks, type RequestOptions } from '../../../core/inbox';
 import { MailSender } from '../../../core/mail/send';
 import { tempLedger } from '../../support/ledger';
 import { SmtpPeer } from '../../support/smtp-peer';
-import { dsnMail, rawMail } from './fixtures';
-import { dkimDomain, seedSubscriber, statusOf } from './seed';
+import { dsnMail, rawMail } from '../mail/fixtures';
+import { dkimDomain, seedSubscriber, statusOf } from '../mail/seed';
 
 const OPTIONS: RequestOptions = {
   mailbox: 'privacy@shop.example/INBOX',

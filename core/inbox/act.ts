@@ -1,0 +1,119 @@
+import type { Proof, SenderCheck } from '../mail/authenticity';
+import { TokenRejected } from '../errors';
+import { formatRequestDetail, parseRequestDetail } from '../request-detail';
+import type { RequestRow } from '../store/store';
+import { erasureAckKind, mayReply, replyPlan, storedLocaleOf } from './answer';
+import { ERASING, evidence, type Context, type Effect } from './context';
+import { proveSender, tokenSubject } from './prove';
+import { senderTag } from './repeat';
+
+/**
+ * Acting on a request in the ledger, per intent: unsubscribe, erase (or send a verification link
+ * to an unproven sender), record an access request for the operator, mark a hard bounce.
+ */
+export async function applyRequest(ctx: Context): Promise<Effect> {
+  switch (ctx.classification.intent) {
+    case 'unsubscribe':
+      return unsubscribe(ctx);
+    case 'erase':
+      return erase(ctx);
+    case 'access':
+      return { outcome: 'awaiting_operator', proof: 'none', reply: replyPlan(ctx, 'ack-access', await storedLocaleOf(ctx, ctx.classification.address)) };
+    case 'bounce':
+      return bounce(ctx);
+    case 'auto_reply':
+      return { outcome: 'ignored', proof: 'none', reply: null };
+    default:
+      return { outcome: 'needs_review', proof: 'none', reply: null };
+  }
+}
+
+async function unsubscribe(ctx: Context): Promise<Effect> {
+  const { ledger, classification: c } = ctx;
+  let note: string | undefined;
+  if (c.token) {
+    try {
+      const result = await ledger.unsubscribeByToken(c.token, 'link', evidence(ctx, 'token'));
+      const outcome = await outcomeOnRetry(ctx, result.outcome, result.subjectId);
+      return { outcome, proof: 'token', subjectId: result.subjectId, reply: replyPlan(ctx, 'ack-unsubscribed', result.locale) };
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) throw error;
+      note = `token ${error.problem}`; // falls back to the address, like any other unsubscribe mail
+    }
+  }
+  if (!c.address) return { outcome: 'needs_review', proof: 'none', note: note ?? 'not exactly one From address', reply: null };
+  const sender = ctx.options.actOnUnprovenUnsubscribe ? undefined : await proveSender(ctx, c.address);
+  if (sender && !sender.isProven) return { outcome: 'unproven', proof: 'none', note: sender.detail, reply: null };
+  const result = await ledger.unsubscribeByRef({ email: c.address }, 'all', 'email', evidence(ctx, sender?.proof ?? 'none'));
+  return {
+    outcome: result.found ? await outcomeOnRetry(ctx, result.outcome, result.subjectId) : result.outcome,
+    proof: sender?.proof ?? 'none',
+    subjectId: result.found ? result.subjectId : null,
+    note,
+    // Answered whether or not the address is known: the answer reveals nothing (no enumeration).
+    reply: replyPlan(ctx, 'ack-unsubscribed', result.found ? result.locale : null),
+  };
+}
+
+/**
+ * A retry after a cut-off run finds the unsubscribe already done ("unchanged"); if it was done by
+ * this very mail (its Message-ID is on the event), the request's outcome is still "unsubscribed".
+ */
+async function outcomeOnRetry(ctx: Context, outcome: string, subjectId: number): Promise<string> {
+  if (!ctx.isRetry || outcome !== 'unchanged') return outcome;
+  const held = await ctx.ledger.export({ subjectId });
+  return held?.events.some((e) => e.action === 'unsubscribe' && e.messageId === ctx.mail.messageId) ? 'unsubscribed' : outcome;
+}
+
+async function erase(ctx: Context): Promise<Effect> {
+  const { ledger, classification: c } = ctx;
+  if (ctx.resumeErasure) return resumeErasure(ctx, ctx.resumeErasure);
+  const byToken = await tokenSubject(ctx);
+  if (!c.address && !byToken) return { outcome: 'needs_review', proof: 'none', note: 'not exactly one From address', reply: null };
+  const sender: SenderCheck = byToken ? { isProven: true, proof: 'token', detail: 'token of the same address' } : await proveSender(ctx, c.address!);
+  if (!sender.isProven) {
+    if (!mayReply(ctx, c.address)) return { outcome: 'needs_review', proof: 'none', note: `${sender.detail}; cannot send a verification link to this sender`, reply: null };
+    // Closed loop: the link goes to the address itself; nothing happens until its POST.
+    const verification = await ledger.issueEraseVerification(ctx.mail.messageId);
+    return { outcome: 'awaiting_verification', proof: 'none', note: sender.detail, reply: replyPlan(ctx, 'erase-verification', await storedLocaleOf(ctx, c.address), verification.token) };
+  }
+  const ref = byToken ? { subjectId: byToken.subjectId } : { email: c.address! };
+  // The ledger records the request and erases in two transactions. The marker between them lets a
+  // repeat after a crash tell "erased by the first run" from "never known" (see resumeErasure).
+  const held = byToken ? undefined : await ledger.export(ref);
+  const existed = byToken ? true : Boolean(held);
+  const marker = { proof: sender.proof, ref: byToken ? `subject:${byToken.subjectId}` : 'from', existed: existed ? 'yes' : 'no', sender: senderTag(ctx) };
+  await ledger.updateRequest(ctx.mail.messageId, { outcome: ERASING, detail: formatRequestDetail(marker) });
+  return eraseNow(ctx, ref, sender.proof, sender.detail, byToken ? byToken.locale : (held?.subject.locale ?? null));
+}
+
+async function eraseNow(ctx: Context, ref: { subjectId: number } | { email: string }, proof: Proof, note: string, locale?: string | null): Promise<Effect> {
+  const result = await ctx.ledger.erase(ref, { reason: 'erasure request by mail', evidence: evidence(ctx, proof) });
+  return { outcome: result.outcome, proof, subjectId: result.subjectId, receipt: result.receiptId, externalIds: result.externalIds, note, reply: replyPlan(ctx, erasureAckKind(result.outcome), locale), isErasure: true };
+}
+
+/** The repeat of an erasure cut off after its marker: finish it without erasing twice. */
+async function resumeErasure(ctx: Context, row: RequestRow): Promise<Effect> {
+  const marker = parseRequestDetail(row.detail);
+  const proof = (marker.proof as Proof | undefined) ?? 'none';
+  const subjectId = marker.ref?.startsWith('subject:') ? Number(marker.ref.slice(8)) : undefined;
+  const ref = subjectId ? { subjectId } : ctx.classification.address ? { email: ctx.classification.address } : undefined;
+  if (!ref) return { outcome: 'needs_review', proof, note: 'erasure cut off; no address to finish it with', reply: null };
+  if (marker.existed === 'yes' && !(await ctx.ledger.export(ref))) {
+    return { outcome: 'erased', proof, subjectId: subjectId ?? row.subjectId, note: 'erased before a restart', reply: replyPlan(ctx, 'ack-erased'), isErasure: true };
+  }
+  return eraseNow(ctx, ref, proof, 'finished after a restart');
+}
+
+async function bounce(ctx: Context): Promise<Effect> {
+  const bounces = ctx.classification.bounces;
+  if (bounces.length === 0) return { outcome: 'unparsed', proof: 'none', reply: null };
+  const hard = bounces.filter((b) => b.isHard);
+  if (hard.length === 0) return { outcome: 'soft_bounce', proof: 'none', note: bounces.map((b) => b.status).join(','), reply: null };
+  let found = 0;
+  for (const recipient of hard) {
+    const result = await ctx.ledger.bounce(recipient.address, evidence(ctx, 'none', 'system'));
+    if (result.found) found++;
+  }
+  return { outcome: found > 0 ? 'bounced' : 'not_found', proof: 'none', note: hard.map((b) => b.status).join(','), reply: null };
+}

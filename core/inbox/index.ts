@@ -1,0 +1,11 @@
+/**
+ * The inbox: the use cases of a mail to the privacy mailbox, on the Ledger façade and core/mail
+ * (compose, classify, parse, authenticity, dsn). record.ts runs one mail (act and answer, or record
+ * only), prove.ts is the one erasure proof rule, act.ts acts per intent, answer.ts replies,
+ * repeat.ts handles a Message-ID seen before. The worker, the n8n trigger and `n8n-consent classify`
+ * come in here.
+ */
+export { erasureAcknowledgement, markReplySent } from './answer';
+export { parseRequestOptions, RequestOptionsSchema, toRequestMail } from './options';
+export type { Folder, ReplyStatus, RequestHooks, RequestMailResult, RequestOptions } from './options';
+export { LEFT_TO_WORKFLOW, processRequestMail, recordRequestMail } from './record';

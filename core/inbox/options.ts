@@ -1,0 +1,122 @@
+import type { Readable } from 'node:stream';
+import { z } from 'zod/v4';
+import { LocaleSchema } from '../consent/identity';
+import { InvalidInput } from '../errors';
+import type { DnsResolver, Proof } from '../mail/authenticity';
+import type { Intent } from '../mail/classify';
+import { MailboxSchema, type ComposedMail } from '../mail/compose';
+import { MailLimitsSchema, readRequestMail, requestMailFromFields, type RequestMail } from '../mail/request-mail';
+import type { SentMail } from '../mail/send';
+import type { Language } from '../mail/vocabulary';
+import { describeIssues } from '../validation';
+
+/** The inbox's settings (one mailbox), its hooks, what it answers per mail, and the mail it takes. */
+const HttpUrl = z
+  .string()
+  .trim()
+  .url('not a URL; use e.g. https://example.com/webhook/consent')
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http://)');
+
+export const RequestOptionsSchema = z.object({
+  /** The name this mailbox has in the request log, e.g. "privacy@example.com/INBOX". */
+  mailbox: z.string().trim().min(1, 'give the mailbox name for the request log').max(300),
+  /** Where the erase-verification link points (n8n's Webhook URL or the pages' host). */
+  baseUrl: HttpUrl,
+  organisation: z.string().trim().min(1, 'give the organisation name shown in replies').max(200),
+  privacyUrl: HttpUrl.optional(),
+  /** The From of replies: the privacy mailbox itself, e.g. "Privacy <privacy@example.com>". */
+  replyFrom: MailboxSchema,
+  /** authserv-ids of your own border mail servers whose Authentication-Results are trusted. */
+  trustedAuthservIds: z.array(z.string().trim().min(1).max(255)).default([]),
+  /** Unsubscribe a sender that is not proven: it only reduces mail, so by default yes. */
+  actOnUnprovenUnsubscribe: z.boolean().default(true),
+  /** Check DKIM/DMARC ourselves (mailauth) when no other proof is there. */
+  verifyDkim: z.boolean().default(true),
+  /** Language of replies when the mail's own is not clear (German mails are answered in English). */
+  defaultLocale: LocaleSchema.default('en'),
+  limits: MailLimitsSchema.default({ maxTextBytes: 256 * 1024, maxHeaderBytes: 256 * 1024, maxParts: 500 }),
+});
+export type RequestOptions = z.input<typeof RequestOptionsSchema>;
+export type Options = z.output<typeof RequestOptionsSchema>;
+
+/** Options already parsed here are passed through as they are: a worker parses once, not per mail. */
+const PARSED = new WeakSet<object>();
+
+export function parseRequestOptions(input: unknown): Options {
+  if (typeof input === 'object' && input !== null && PARSED.has(input)) return input as Options;
+  const parsed = RequestOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error, 'mailbox settings'));
+  PARSED.add(parsed.data);
+  return parsed.data;
+}
+
+export interface RequestHooks {
+  /** The raw message for a DKIM check, fetched only when it is needed. */
+  source?: () => Promise<Buffer | Readable>;
+  /** DNS for mailauth (tests serve their own keys); the system resolver when absent. */
+  resolver?: DnsResolver;
+  /** Sends a reply; without it the reply is returned (status `pending`) for another node to send. */
+  sendReply?: (mail: ComposedMail) => Promise<SentMail>;
+  /** When the mail arrived (IMAP INTERNALDATE); the Date header, or now, otherwise. */
+  receivedAt?: Date;
+}
+
+export type ReplyStatus = 'sent' | 'failed' | 'rejected' | 'pending' | 'none' | 'done';
+export type Folder = 'processed' | 'review';
+
+export interface RequestMailResult {
+  messageId: string;
+  /** When the mail arrived, as the request log has it. */
+  receivedAt: string;
+  intent: Intent;
+  language: Language | null;
+  address: string | null;
+  subject: string;
+  proof: Proof;
+  outcome: string;
+  reason: string;
+  folder: Folder;
+  /** True when this Message-ID was handled before: nothing was applied again. */
+  isRepeat: boolean;
+  /** The ledger's id of the person concerned (an id, no PII: it stays after an erasure). */
+  subjectId: number | null;
+  /** The erasure receipt when this request was an erasure carried out. */
+  receiptId: string | null;
+  /** CRM IDs of the person this mail erased, for the CRM's own delete; empty on a repeat. */
+  externalIds: string[];
+  reply: { status: ReplyStatus; mail: ComposedMail | null; error: string | null };
+  /** May the mail be marked and moved now? False while a reply still has to go out. */
+  isDone: boolean;
+}
+
+export type Input = RequestMail | Buffer | string | Readable | Record<string, unknown>;
+
+export async function toRequestMail(input: Input, limits?: Options['limits']): Promise<RequestMail> {
+  if (isRequestMail(input)) return input;
+  if (typeof input === 'string' || Buffer.isBuffer(input) || isReadable(input)) return readRequestMail(input as Buffer | string | Readable, limits);
+  const raw = (input as { raw?: unknown; source?: unknown }).raw ?? (input as { source?: unknown }).source;
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) return readRequestMail(raw, limits);
+  return requestMailFromFields(input, limits);
+}
+
+function isRequestMail(input: unknown): input is RequestMail {
+  return typeof input === 'object' && input !== null && (input as RequestMail).headers instanceof Map && typeof (input as RequestMail).messageId === 'string';
+}
+
+function isReadable(input: unknown): input is Readable {
+  return typeof input === 'object' && input !== null && typeof (input as Readable).pipe === 'function' && typeof (input as Readable).on === 'function';
+}
+
+/** The raw message for a DKIM check, when the input carries it. */
+export function rawSourceOf(input: Input): RequestHooks['source'] {
+  if (typeof input === 'string' || Buffer.isBuffer(input)) {
+    const buffer = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    return async () => buffer;
+  }
+  const raw = !isRequestMail(input) && !isReadable(input) ? (input as { raw?: unknown }).raw : undefined;
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
+    const buffer = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+    return async () => buffer;
+  }
+  return undefined;
+}

@@ -1,0 +1,118 @@
+import type { Ledger } from '../ledger';
+import type { Intent } from '../mail/classify';
+import { formatRequestDetail } from '../request-detail';
+import { applyRequest } from './act';
+import { sendReply } from './answer';
+import { ERASING, IN_PROGRESS, NO_REPLY, readRequest, resultOf } from './context';
+import type { Input, Options, RequestHooks, RequestMailResult, RequestOptions } from './options';
+import { proveRequestSender } from './prove';
+import { anotherSender, finishRepeat, proofOf, senderOfRepeat, senderTag } from './repeat';
+
+/**
+ * One request mail, start to end: parse → classify → act in the ledger → reply. The worker calls
+ * it per message and then marks and moves the mail; the n8n trigger node calls it per item.
+ *
+ * Exactly-once effects on top of at-least-once delivery: the request is first recorded under its
+ * Message-ID with outcome `processing`; a repeat of a finished request (created=false) changes
+ * nothing and at most resends a reply that had failed. A repeat of one that was cut off while
+ * `processing` runs its action again, which the transition table makes idempotent (unsubscribe
+ * from unsubscribed, bounce from bounced: kept, no new event).
+ *
+ * A Message-ID is chosen by the sender, so anyone can send one again: a mail is a repeat only when
+ * it comes from the sender the request was recorded for (see senderOfRepeat). Another sender's mail
+ * with that ID acts on nothing, is answered by nothing, and goes to review.
+ */
+export async function processRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
+  const context = await readRequest(ledger, input, optionsInput, hooks);
+  const { options, mail, classification, receivedAt, address } = context;
+
+  const recorded = await ledger.recordRequest({
+    messageId: mail.messageId,
+    mailbox: options.mailbox,
+    kind: classification.intent,
+    receivedAt,
+    address,
+    outcome: IN_PROGRESS,
+    detail: formatRequestDetail({ sender: senderTag(context) }),
+  });
+  if (!recorded.created) {
+    const row = recorded.row;
+    const sender = senderOfRepeat(context, row);
+    if (sender === 'other') return anotherSender(context);
+    if (row.outcome !== ERASING && row.outcome !== IN_PROGRESS) return finishRepeat(context, row, sender === 'same');
+    if (sender === 'unknown') return anotherSender(context, 'cut off before it finished, and its address was erased since: its sender cannot be checked');
+    context.isRetry = true;
+    if (row.outcome === ERASING) context.resumeErasure = row;
+  }
+
+  const effect = await applyRequest(context);
+  const reply = effect.reply ? await sendReply(context, effect.reply) : NO_REPLY;
+  const isOwed = reply.status === 'failed' || reply.status === 'pending';
+  await ledger.updateRequest(mail.messageId, {
+    outcome: effect.outcome,
+    ...(effect.subjectId !== undefined ? { subjectId: effect.subjectId } : {}),
+    // An erasure carried out leaves the request as the record that it was answered, without the
+    // address: also when we held nothing ("no data"), as Ledger.completeEraseVerification does.
+    ...(effect.isErasure ? { address: null } : {}),
+    detail: formatRequestDetail({
+      proof: effect.proof,
+      reply: reply.status,
+      error: reply.error ?? undefined,
+      receipt: effect.receipt,
+      note: effect.note,
+      // The verification mail's language: the acknowledgement after its button is written in it too.
+      lang: effect.outcome === 'awaiting_verification' ? effect.reply?.locale : undefined,
+      // The answer still has to go out, and the address is gone: the repeat must know its sender.
+      sender: effect.isErasure && isOwed ? senderTag(context) : undefined,
+    }),
+  });
+  return resultOf(context, {
+    proof: effect.proof,
+    outcome: effect.outcome,
+    isRepeat: !recorded.created,
+    subjectId: effect.subjectId ?? null,
+    receiptId: effect.receipt ?? null,
+    externalIds: effect.externalIds ?? [],
+    reply,
+  });
+}
+
+/**
+ * "Act Automatically" off (the n8n trigger): the mail is classified, its sender checked with the
+ * same proofs, and the request recorded in the request log (once per Message-ID, due in a month),
+ * nothing else. The workflow decides what to do (e.g. Erase Contact) and nothing is answered.
+ */
+export async function recordRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
+  const context = await readRequest(ledger, input, optionsInput, hooks);
+  const { options, mail, classification: c } = context;
+  const sender = c.intent === 'unsubscribe' || c.intent === 'erase' ? await proveRequestSender(context) : undefined;
+  const recorded = await ledger.recordRequest({
+    messageId: mail.messageId,
+    mailbox: options.mailbox,
+    kind: c.intent,
+    receivedAt: context.receivedAt,
+    address: context.address,
+    outcome: RECORDED_OUTCOMES[c.intent] ?? LEFT_TO_WORKFLOW,
+    subjectId: sender?.subjectId ?? null,
+    detail: formatRequestDetail({ proof: sender?.proof ?? 'none', note: sender && !sender.isProven ? sender.detail : undefined }),
+  });
+  const row = recorded.row;
+  const repeat = recorded.created ? undefined : senderOfRepeat(context, row);
+  if (repeat === 'other') return anotherSender(context);
+  // The first sender's proof carries over only to that sender; after an erasure took the address
+  // (`unknown`) this mail counts with its own.
+  const isSame = repeat === 'same';
+  return resultOf(context, {
+    proof: isSame ? proofOf(row) : (sender?.proof ?? 'none'),
+    outcome: row.outcome,
+    isRepeat: !recorded.created,
+    subjectId: isSame || recorded.created ? row.subjectId : (sender?.subjectId ?? null),
+    receivedAt: row.receivedAt,
+    reply: NO_REPLY,
+  });
+}
+
+/** Left to the workflow: the outcome of a request mail recorded and not acted on. */
+export const LEFT_TO_WORKFLOW = 'left_to_workflow';
+/** What a person has to look at goes to review when only recording too. */
+const RECORDED_OUTCOMES: Partial<Record<Intent, string>> = { unknown: 'needs_review', access: 'awaiting_operator', auto_reply: 'ignored' };
