@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { consentLedgerApiTest } from '../shared/credential-tests';
 import { channelParameter, emailParameter, externalIdParameter, phoneParameter, topicParameter } from '../shared/descriptions';
+import { withLedger } from '../shared/ledger-connection';
 import { checkOptIn } from './check';
 
 export class CheckOptIn implements INodeType {
@@ -61,6 +62,6 @@ export class CheckOptIn implements INodeType {
 	methods = { credentialTest: { consentLedgerApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await checkOptIn.call(this);
+		return await withLedger(this, async (connection) => await checkOptIn.call(this, connection), { outputs: 2, errorOutput: 1 });
 	}
 }

@@ -3,11 +3,11 @@ import { CheckItemSchema, type CheckItem, type CheckResult } from '../../core/le
 import { parseInput } from '../../core/validation';
 import { given } from '../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../shared/errors';
-import { connectLedger } from '../shared/ledger-connection';
+import type { LedgerConnection } from '../shared/ledger-connection';
 import { ItemParameters } from '../shared/parameters';
 
 /** Check Opt-in: one ledger.check for all items of the run; Allowed is output 0, Denied output 1. */
-export async function checkOptIn(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function checkOptIn(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
@@ -40,7 +40,6 @@ export async function checkOptIn(this: IExecuteFunctions): Promise<INodeExecutio
 	const checks = outcome.flatMap((o) => ('check' in o ? [o.check] : []));
 	let results: CheckResult[];
 	try {
-		const { ledger } = await connectLedger(this);
 		results = checks.length > 0 ? await ledger.check(checks, { strict: options.strict ? true : undefined }) : [];
 	} catch (error) {
 		if (!continueOnFail) throw nodeError(node, error);

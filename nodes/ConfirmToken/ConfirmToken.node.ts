@@ -4,7 +4,8 @@ import type { LinkKind } from '../../core/links';
 import { erasureAcknowledgement } from '../../core/inbox';
 import { MailSender } from '../../core/mail/send';
 import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
-import { readLedgerCredential, readSmtpCredential } from '../shared/credentials';
+import { readSmtpCredential } from '../shared/credentials';
+import { withLedger } from '../shared/ledger-connection';
 import { answerLinkRequests, linkOptionsParameter, methodParameter, RESPOND_TO_WEBHOOK_NOTICE } from '../shared/link-request';
 
 export class ConfirmToken implements INodeType {
@@ -81,29 +82,31 @@ export class ConfirmToken implements INodeType {
 	methods = { credentialTest: { consentLedgerApiTest, consentSmtpApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		let sender: MailSender | undefined;
-		// After a verified erasure: the acknowledgement, as the mailbox trigger sends it after a proven one.
-		const acknowledgeErasure = async (erasure: VerifiedErasure, itemIndex: number): Promise<'sent' | 'none'> => {
-			if (!this.getNodeParameter('acknowledge', itemIndex, true)) return 'none';
-			const ledger = readLedgerCredential(await this.getCredentials('consentLedgerApi', itemIndex));
-			const smtp = readSmtpCredential(await this.getCredentials('consentSmtpApi', itemIndex));
-			const mail = erasureAcknowledgement(erasure, {
-				mailbox: 'erase verification link',
-				baseUrl: ledger.baseUrl,
-				organisation: ledger.organisation,
-				privacyUrl: ledger.privacyUrl,
-				replyFrom: ledger.privacyMailbox ? { address: ledger.privacyMailbox, name: ledger.organisation } : smtp.from,
-				defaultLocale: ledger.defaultLocale,
-			});
-			if (!mail) return 'none';
-			sender ??= new MailSender(smtp.smtp);
-			await sender.send(mail);
-			return 'sent';
-		};
-		try {
-			return [await answerLinkRequests(this, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind, { acknowledgeErasure })];
-		} finally {
-			sender?.close();
-		}
+		return await withLedger(this, async (connection) => {
+			const { credential } = connection;
+			let sender: MailSender | undefined;
+			// After a verified erasure: the acknowledgement, as the mailbox trigger sends it after a proven one.
+			const acknowledgeErasure = async (erasure: VerifiedErasure, itemIndex: number): Promise<'sent' | 'none'> => {
+				if (!this.getNodeParameter('acknowledge', itemIndex, true)) return 'none';
+				const smtp = readSmtpCredential(await this.getCredentials('consentSmtpApi', itemIndex));
+				const mail = erasureAcknowledgement(erasure, {
+					mailbox: 'erase verification link',
+					baseUrl: credential.baseUrl,
+					organisation: credential.organisation,
+					privacyUrl: credential.privacyUrl,
+					replyFrom: credential.privacyMailbox ? { address: credential.privacyMailbox, name: credential.organisation } : smtp.from,
+					defaultLocale: credential.defaultLocale,
+				});
+				if (!mail) return 'none';
+				sender ??= new MailSender(smtp.smtp);
+				await sender.send(mail);
+				return 'sent';
+			};
+			try {
+				return [await answerLinkRequests(this, connection, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind, { acknowledgeErasure })];
+			} finally {
+				sender?.close();
+			}
+		});
 	}
 }

@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { consentLedgerApiTest } from '../shared/credential-tests';
+import { withLedger } from '../shared/ledger-connection';
 import { emailParameter, externalIdParameter, phoneParameter, SOURCE_KIND_OPTIONS, subjectIdParameter } from '../shared/descriptions';
 import { eraseContacts } from './erase';
 
@@ -57,6 +58,6 @@ export class EraseContact implements INodeType {
 	methods = { credentialTest: { consentLedgerApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await eraseContacts.call(this);
+		return await withLedger(this, async (connection) => await eraseContacts.call(this, connection), { outputs: 3 });
 	}
 }

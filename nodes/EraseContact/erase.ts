@@ -4,7 +4,7 @@ import { SubjectRefSchema, type SubjectRef } from '../../core/consent/identity';
 import { freeText, parseInput, singleLine } from '../../core/validation';
 import { given } from '../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../shared/errors';
-import { connectLedger } from '../shared/ledger-connection';
+import type { LedgerConnection } from '../shared/ledger-connection';
 import { ItemParameters } from '../shared/parameters';
 
 const OUTPUT = { erased: 0, suppressed: 1, not_found: 2 } as const;
@@ -20,7 +20,7 @@ const EraseParametersSchema = z.object({
  * anything is erased; then ledger.erase per item. The output holds no personal data: the receipt,
  * the ledger id, and the external ids the CRM should delete.
  */
-export async function eraseContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function eraseContacts(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
@@ -50,7 +50,6 @@ export async function eraseContacts(this: IExecuteFunctions): Promise<INodeExecu
 	}
 	for (const { itemIndex, ref, p } of requests) {
 		try {
-			const { ledger } = await connectLedger(this);
 			const result = await ledger.erase(ref, {
 				reason: p.reason,
 				evidence: { actor: p.operator ? { kind: 'operator', name: p.operator } : { kind: 'system' }, source: { kind: p.sourceKind ?? 'api' } },

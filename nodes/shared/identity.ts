@@ -1,15 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { SubjectRefSchema, type SubjectRef } from '../../../core/consent/identity';
-import { parseInput } from '../../../core/validation';
-import { emailParameter, externalIdParameter, given, phoneParameter, subjectIdParameter } from '../../shared/descriptions';
-import { itemLabel } from '../../shared/errors';
-import type { ItemParameters } from '../../shared/parameters';
+import { SubjectRefSchema, type SubjectRef } from '../../core/consent/identity';
+import { parseInput } from '../../core/validation';
+import { emailParameter, externalIdParameter, given, phoneParameter, subjectIdParameter } from './descriptions';
+import { itemLabel } from './errors';
+import type { ItemParameters } from './parameters';
 
 /** The four ways to name one person, shown for one operation. */
 export function identityProperties(show: Record<string, string[]>): INodeProperties[] {
 	return [emailParameter, phoneParameter, externalIdParameter, subjectIdParameter].map((p) => ({ ...p, displayOptions: { show } }));
 }
 
+/** The person an item names: one of email, phone, external id or subject id, checked. */
 export function readRef(params: ItemParameters, i: number): SubjectRef {
 	return parseInput(
 		SubjectRefSchema,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { clockFromEnvironment } from '../../core/clock';
 import { Ledger } from '../../core/ledger';
 import { openStore } from '../../core/store/open';
+import { errorItem, nodeError } from './errors';
 import { readLedgerCredential, type LedgerConnectionConfig, type LedgerCredential } from './credentials';
 
 /**
@@ -44,10 +45,39 @@ export async function openLedger(config: LedgerConnectionConfig): Promise<Ledger
 	}
 }
 
+/** What a node's operations work with: the ledger of its Consent Ledger credential, and the credential. */
+export interface LedgerConnection {
+	ledger: Ledger;
+	credential: LedgerCredential;
+}
+
 /** The ledger of the node's Consent Ledger credential, and the credential itself. */
-export async function connectLedger(ctx: IExecuteFunctions): Promise<{ ledger: Ledger; credential: LedgerCredential }> {
+export async function connectLedger(ctx: IExecuteFunctions): Promise<LedgerConnection> {
 	const credential = readLedgerCredential(await ctx.getCredentials('consentLedgerApi'));
 	return { ledger: await ledgerFor(credential), credential };
+}
+
+/**
+ * A node's execute(): connects once for the whole execution (as n8n's own nodes open their
+ * transport once and hand it to the operation), then runs `run` with the connection. A ledger
+ * that cannot be reached (wrong credential, database down) fails the run; with Continue On Fail,
+ * every input item becomes an error item on output `errorOutput` of `outputs`.
+ */
+export async function withLedger(
+	ctx: IExecuteFunctions,
+	run: (connection: LedgerConnection) => Promise<INodeExecutionData[][]>,
+	{ outputs = 1, errorOutput = 0 }: { outputs?: number; errorOutput?: number } = {},
+): Promise<INodeExecutionData[][]> {
+	let connection: LedgerConnection;
+	try {
+		connection = await connectLedger(ctx);
+	} catch (error) {
+		if (!ctx.continueOnFail()) throw nodeError(ctx.getNode(), error);
+		const result: INodeExecutionData[][] = Array.from({ length: outputs }, () => []);
+		result[errorOutput] = ctx.getInputData().map((_, i) => errorItem(error, i));
+		return result;
+	}
+	return await run(connection);
 }
 
 /** Closes every open ledger (tests, and a host that unloads the package). */

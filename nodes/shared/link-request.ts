@@ -8,7 +8,7 @@ import { handleLinkRequest, kindFromPath, type LinkRequest } from '../../core/pa
 import type { PageOptionsInput } from '../../core/pages/options';
 import { parseInput } from '../../core/validation';
 import { errorItem, itemLabel, nodeError } from './errors';
-import { connectLedger } from './ledger-connection';
+import type { LedgerConnection } from './ledger-connection';
 
 /**
  * The links in our mails, answered through n8n: n8n's Webhook node (GET and POST on one path,
@@ -179,6 +179,7 @@ function methodOf(ctx: IExecuteFunctions, item: INodeExecutionData, setting: str
  */
 export async function answerLinkRequests(
 	ctx: IExecuteFunctions,
+	{ ledger, credential }: LedgerConnection,
 	kindOf: (item: INodeExecutionData, itemIndex: number) => LinkKind,
 	more: { acknowledgeErasure?: (erasure: VerifiedErasure, itemIndex: number) => Promise<'sent' | 'none'> } = {},
 ): Promise<INodeExecutionData[]> {
@@ -189,7 +190,6 @@ export async function answerLinkRequests(
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const options = parseInput(LinkOptionsSchema, ctx.getNodeParameter('options', i, {}), `${itemLabel(i)}, options`);
-			const { ledger, credential } = await connectLedger(ctx);
 			const json = items[i].json;
 			const request: LinkRequest = {
 				method: methodOf(ctx, items[i], ctx.getNodeParameter('method', i, 'auto') as string),

@@ -6,7 +6,7 @@ import { TopicSchema } from '../../../core/consent/identity';
 import { parseInput } from '../../../core/validation';
 import { topicParameter } from '../../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
 
 const show = { resource: ['ledger'], operation: ['exportCallList'] };
@@ -71,7 +71,7 @@ const OptionsSchema = z.object({
  * topic with CallPro's opt-in fields; the item's JSON says how many. The file is streamed into
  * n8n's binary data store (on disk when n8n keeps binary data in the filesystem).
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const params = new ItemParameters(this, items);
 	const out: INodeExecutionData[] = [];
@@ -81,7 +81,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const field = String(params.get('binaryPropertyName', i, 'data') || 'data');
 			const options = parseInput(OptionsSchema, this.getNodeParameter('options', i, {}), `${itemLabel(i)}, options`);
 			const fileName = options.fileName || `call-list-${topic.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}.csv`;
-			const { ledger } = await connectLedger(this);
 			let people = 0;
 			const lines = callListCsv(ledger, topic, { strict: options.strict ? true : undefined, counted: (n) => (people = n) });
 			const binary = await this.helpers.prepareBinaryData(Readable.from(utf8(lines)), fileName, 'text/csv');

@@ -1,22 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { errorItem, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
-import { identityProperties, readRef } from './identity';
+import { identityProperties, readRef } from '../../shared/identity';
 
 const show = { resource: ['contact'], operation: ['getHistory'] };
 
 export const description: INodeProperties[] = [...identityProperties(show)];
 
 /** History / export of one person (GDPR Art. 15): subject, consents, events, messages, requests. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const params = new ItemParameters(this, items);
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const ref = readRef(params, i);
-			const { ledger } = await connectLedger(this);
 			const found = await ledger.export(ref);
 			// Not knowing someone is an answer too (Art. 15: "whether or not personal data are processed").
 			out.push({ json: found ? ({ found: true, ...JSON.parse(JSON.stringify(found)) } as IDataObject) : { found: false }, pairedItem: { item: i } });

@@ -4,7 +4,7 @@ import { parseInput, singleLine } from '../../../core/validation';
 import { quoteCell } from '../../../core/csv';
 import { given } from '../../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 
 const show = { resource: ['contact'], operation: ['importContacts'] };
 
@@ -82,7 +82,7 @@ function toCsv(records: Record<string, unknown>[]): string {
  * from CSV files, one per file, read as a stream and written in batches (core/import).
  * Output: one item per row, whatever its outcome.
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const input = this.getNodeParameter('input', 0) as 'items' | 'binary';
@@ -123,7 +123,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			if (batch.fromItems && batch.items.length === 0) continue;
 			const encoding = parseInput(ImportEncodingSchema, batch.encoding, 'Encoding');
-			const { ledger } = await connectLedger(this);
 			await importContactsCsv(
 				ledger,
 				await batch.open(),

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { withLedger, type LedgerConnection } from '../../shared/ledger-connection';
 import * as exportCallList from './exportCallList.operation';
 import * as getHistory from './getHistory.operation';
 import * as importContacts from './importContacts.operation';
@@ -16,7 +17,9 @@ const operations = {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as keyof typeof operations;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = (operations[resource] as Record<string, { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> }> | undefined)?.[operation];
+	const run = (operations[resource] as Record<string, { execute: (this: IExecuteFunctions, connection: LedgerConnection) => Promise<INodeExecutionData[][]> }> | undefined)?.[
+		operation
+	];
 	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${resource} ${operation}" is not supported.`);
-	return await run.execute.call(this);
+	return await withLedger(this, async (connection) => await run.execute.call(this, connection));
 }

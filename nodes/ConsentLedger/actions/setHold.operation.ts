@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { z } from 'zod/v4';
 import { freeText, parseInput, singleLine } from '../../../core/validation';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
-import { identityProperties, readRef } from './identity';
+import { identityProperties, readRef } from '../../shared/identity';
 
 const show = { resource: ['contact'], operation: ['setHold'] };
 
@@ -46,7 +46,7 @@ const HoldSchema = z.object({
 });
 
 /** A retention hold: while it lasts, erasure suppresses the person instead of deleting them. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const params = new ItemParameters(this, items);
 	const out: INodeExecutionData[] = [];
@@ -54,7 +54,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			const ref = readRef(params, i);
 			const h = parseInput(HoldSchema, { until: params.get('until', i) || undefined, reason: params.get('reason', i), operator: params.get('operator', i, '') || undefined }, itemLabel(i));
-			const { ledger } = await connectLedger(this);
 			const subject = await ledger.hold(ref, h.until, h.reason, { actor: h.operator ? { kind: 'operator', name: h.operator } : { kind: 'operator' } });
 			out.push({ json: { subjectId: subject.id, holdUntil: subject.holdUntil, holdReason: subject.holdReason }, pairedItem: { item: i } });
 		} catch (error) {

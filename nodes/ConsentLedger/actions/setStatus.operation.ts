@@ -5,9 +5,9 @@ import { BASES, STATUSES } from '../../../core/consent/statuses';
 import { freeText, parseInput, singleLine } from '../../../core/validation';
 import { channelParameter, given, topicParameter } from '../../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
-import { identityProperties, readRef } from './identity';
+import { identityProperties, readRef } from '../../shared/identity';
 
 const show = { resource: ['contact'], operation: ['setStatus'] };
 
@@ -88,7 +88,7 @@ const ChangeSchema = z.object({
 });
 
 /** A manual status change by an operator; the ledger's transition table decides and asks for proof. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const params = new ItemParameters(this, items);
 	const out: INodeExecutionData[] = [];
@@ -108,7 +108,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 				itemLabel(i),
 			);
-			const { ledger } = await connectLedger(this);
 			const done = await ledger.setStatus(
 				ref,
 				{ topic: c.topic, channel: c.channel, status: c.status, basis: c.basis === 'implied' ? undefined : c.basis },

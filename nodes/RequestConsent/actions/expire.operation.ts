@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { errorItem, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
 import { filterProperties, readFilter } from './sendReminders.operation';
 
@@ -20,13 +20,12 @@ export const description: INodeProperties[] = [
 ];
 
 /** Expire: lapsed signups and invitations become `expired` (no consent); one item per expired consent. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const params = new ItemParameters(this, items);
 	try {
 		const filter = readFilter(params);
-		const { ledger } = await connectLedger(this);
 		const expired = await ledger.expire({ ...filter, evidence: { actor: { kind: 'system' }, source: { kind: 'workflow', ref: `n8n: ${node.name}` } } });
 		return [
 			expired.map((d) => ({

@@ -12,7 +12,7 @@ import {
 	topicsParameter,
 } from '../../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
 import { Delivery, deliveryProperties, readDelivery, type DeliverySettings } from './delivery';
 
@@ -128,7 +128,7 @@ interface EvidenceParameters {
  * requested ones with their links and mail; Skipped (output 1) the throttled and skipped ones
  * with the ledger's reason. Neither is an error.
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger, credential }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
@@ -173,7 +173,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	let results: RequestResult[];
 	let deliveries;
 	try {
-		const { ledger, credential } = await connectLedger(this);
 		const delivery = await Delivery.prepare(this, credential, mode === 'signup' ? 'confirmation' : 'invitation', valid.map((v) => v.settings));
 		results = valid.length > 0 ? await ledger.request(valid.map((v) => v.request), mode) : [];
 		deliveries = await delivery.deliver(

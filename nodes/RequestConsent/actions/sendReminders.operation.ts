@@ -4,7 +4,7 @@ import { ChannelSchema, TopicSchema } from '../../../core/consent/identity';
 import { parseInput } from '../../../core/validation';
 import { CHANNEL_OPTIONS } from '../../shared/descriptions';
 import { errorItem, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
 import { Delivery, deliveryProperties, readDelivery } from './delivery';
 
@@ -100,7 +100,7 @@ export function readFilter(params: ItemParameters) {
 }
 
 /** Send Reminders: the due invitations become `reminded`, each with fresh links, and get a reminder mail. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger, credential }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const params = new ItemParameters(this, items);
@@ -109,7 +109,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const filter = readFilter(params);
 		const maxReminders = parseInput(z.number().int().min(1, 'at least 1').max(10, 'at most 10'), params.get('maxReminders', 0, 1), 'parameters, maxReminders');
 		const settings = readDelivery(params, 0);
-		const { ledger, credential } = await connectLedger(this);
 		const delivery = await Delivery.prepare(this, credential, 'reminder', [settings]);
 		const due = await ledger.remind({ ...filter, maxReminders, evidence: { actor: { kind: 'system' }, source: { kind: 'workflow', ref: `n8n: ${node.name}` } } });
 		const delivered = await delivery.deliver(

@@ -16,7 +16,7 @@ import {
 	topicsParameter,
 } from '../../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../../shared/errors';
-import { connectLedger } from '../../shared/ledger-connection';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
 
 const show = { operation: ['byAddress'] };
@@ -76,7 +76,7 @@ const EvidenceSchema = z.object({
  * By address: every item is checked first (a wrong one stops the run before anything changes),
  * then unsubscribed per item; not_found when the ledger does not know the person.
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
@@ -107,7 +107,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	for (const { i, ref, channel, scope, evidence: e } of requests) {
 		try {
-			const { ledger } = await connectLedger(this);
 			const done = await ledger.unsubscribeByRef(ref, scope, channel, {
 				actor: given(e.operator) ? { kind: 'operator', name: e.operator } : { kind: 'system' },
 				source: { kind: given(e.sourceKind) ?? 'api', ref: given(e.sourceRef) },

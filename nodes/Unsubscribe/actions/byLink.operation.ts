@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { InvalidInput } from '../../../core/errors';
 import type { LinkKind } from '../../../core/links';
 import { itemLabel } from '../../shared/errors';
+import type { LedgerConnection } from '../../shared/ledger-connection';
 import { answerLinkRequests, kindFromWebhook, linkOptionsParameter, methodParameter, RESPOND_TO_WEBHOOK_NOTICE } from '../../shared/link-request';
 
 const show = { operation: ['byLink'] };
@@ -39,9 +40,9 @@ export const description: INodeProperties[] = [
  * By link: the GET shows the unsubscribe (or preferences) page; its POST, and the RFC 8058
  * one-click POST a mail client sends to the List-Unsubscribe URL, unsubscribe.
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, connection: LedgerConnection): Promise<INodeExecutionData[][]> {
 	return [
-		await answerLinkRequests(this, (item, i): LinkKind => {
+		await answerLinkRequests(this, connection, (item, i): LinkKind => {
 			const setting = this.getNodeParameter('link', i, 'fromPath') as string;
 			if (setting === 'unsubscribe' || setting === 'preferences') return setting;
 			const kind = kindFromWebhook(item);
