@@ -1,7 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Ledger } from '../core/ledger';
-import { InvalidInput, TokenRejected } from '../core/errors';
-import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type Proof } from '../core/mail/authenticity';
+import { InvalidInput } from '../core/errors';
+import { proveRequestSender } from '../core/inbox';
+import type { DnsResolver, Proof } from '../core/mail/authenticity';
 import { classifyRequest, type Intent } from '../core/mail/classify';
 import { readRequestMail } from '../core/mail/request-mail';
 import type { Language } from '../core/mail/vocabulary';
@@ -37,8 +38,9 @@ export interface FileClassification {
 }
 
 /**
- * Classifies one .eml file: intent, language, requester, sender proof. A token is checked
- * against the ledger when one is given (read only); DKIM only with `verifyDkim`, since it asks DNS.
+ * Classifies one .eml file: intent, language, requester, sender proof by the worker's rule. A token
+ * is checked against the ledger when one is given (read only); DKIM only with `verifyDkim`, since it
+ * asks DNS.
  */
 export async function classifyFile(
   path: string,
@@ -51,27 +53,16 @@ export async function classifyFile(
   }
   const mail = await readRequestMail(createReadStream(path));
   const c = classifyRequest(mail);
-  let proof: Proof = 'none';
-  let proofDetail = 'no proof looked for';
-  if (c.token && options.ledger) {
-    try {
-      const view = await options.ledger.viewToken(c.token, 'unsubscribe');
-      proof = 'token';
-      proofDetail = `valid unsubscribe token (subject ${view.subjectId})`;
-    } catch (error) {
-      if (!(error instanceof TokenRejected)) throw error;
-      proofDetail = `token ${error.problem}`;
-    }
-  }
-  if (proof === 'none' && c.address) {
-    const byHeader = checkAuthenticationResults(mail.headers, c.address, options.trustedAuthservIds ?? []);
-    proof = byHeader.proof;
-    proofDetail = byHeader.detail;
-    if (!byHeader.isProven && options.verifyDkim) {
-      const byDkim = await checkDkimAlignment(createReadStream(path), c.address, options.resolver);
-      proof = byDkim.proof;
-      proofDetail = byDkim.detail;
-    }
-  }
+  // The worker's own rule (core/inbox/prove.ts): an erase mail's token proves only its own person.
+  const sender = await proveRequestSender({
+    ledger: options.ledger,
+    mail,
+    classification: c,
+    trustedAuthservIds: options.trustedAuthservIds ?? [],
+    verifyDkim: options.verifyDkim ?? false,
+    source: async () => createReadStream(path),
+    resolver: options.resolver,
+  });
+  const { proof, detail: proofDetail } = sender;
   return { intent: c.intent, language: c.language, address: c.address, proof, reason: c.reason, messageId: mail.messageId, subject: mail.subject, proofDetail };
 }

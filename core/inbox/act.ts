@@ -1,10 +1,10 @@
-import type { Proof, SenderCheck } from '../mail/authenticity';
+import type { Proof } from '../mail/authenticity';
 import { TokenRejected } from '../errors';
 import { formatRequestDetail, parseRequestDetail } from '../request-detail';
 import type { RequestRow } from '../store/store';
 import { erasureAckKind, mayReply, replyPlan, storedLocaleOf } from './answer';
 import { ERASING, evidence, type Context, type Effect } from './context';
-import { proveSender, tokenSubject } from './prove';
+import { proofInputOf, proveRequestSender, proveSender } from './prove';
 import { senderTag } from './repeat';
 
 /**
@@ -42,7 +42,7 @@ async function unsubscribe(ctx: Context): Promise<Effect> {
     }
   }
   if (!c.address) return { outcome: 'needs_review', proof: 'none', note: note ?? 'not exactly one From address', reply: null };
-  const sender = ctx.options.actOnUnprovenUnsubscribe ? undefined : await proveSender(ctx, c.address);
+  const sender = ctx.options.actOnUnprovenUnsubscribe ? undefined : await proveSender(proofInputOf(ctx), c.address);
   if (sender && !sender.isProven) return { outcome: 'unproven', proof: 'none', note: sender.detail, reply: null };
   const result = await ledger.unsubscribeByRef({ email: c.address }, 'all', 'email', evidence(ctx, sender?.proof ?? 'none'));
   return {
@@ -68,16 +68,17 @@ async function outcomeOnRetry(ctx: Context, outcome: string, subjectId: number):
 async function erase(ctx: Context): Promise<Effect> {
   const { ledger, classification: c } = ctx;
   if (ctx.resumeErasure) return resumeErasure(ctx, ctx.resumeErasure);
-  const byToken = await tokenSubject(ctx);
-  if (!c.address && !byToken) return { outcome: 'needs_review', proof: 'none', note: 'not exactly one From address', reply: null };
-  const sender: SenderCheck = byToken ? { isProven: true, proof: 'token', detail: 'token of the same address' } : await proveSender(ctx, c.address!);
+  // A token proves an erasure only for the sender's own address: no From address, no erasure.
+  if (!c.address) return { outcome: 'needs_review', proof: 'none', note: 'not exactly one From address', reply: null };
+  const sender = await proveRequestSender(proofInputOf(ctx));
+  const byToken = sender.proof === 'token' && sender.subjectId ? { subjectId: sender.subjectId, locale: sender.locale ?? null } : undefined;
   if (!sender.isProven) {
     if (!mayReply(ctx, c.address)) return { outcome: 'needs_review', proof: 'none', note: `${sender.detail}; cannot send a verification link to this sender`, reply: null };
     // Closed loop: the link goes to the address itself; nothing happens until its POST.
     const verification = await ledger.issueEraseVerification(ctx.mail.messageId);
     return { outcome: 'awaiting_verification', proof: 'none', note: sender.detail, reply: replyPlan(ctx, 'erase-verification', await storedLocaleOf(ctx, c.address), verification.token) };
   }
-  const ref = byToken ? { subjectId: byToken.subjectId } : { email: c.address! };
+  const ref = byToken ? { subjectId: byToken.subjectId } : { email: c.address };
   // The ledger records the request and erases in two transactions. The marker between them lets a
   // repeat after a crash tell "erased by the first run" from "never known" (see resumeErasure).
   const held = byToken ? undefined : await ledger.export(ref);

@@ -8,4 +8,6 @@
 export { erasureAcknowledgement, markReplySent } from './answer';
 export { parseRequestOptions, RequestOptionsSchema, toRequestMail } from './options';
 export type { Folder, ReplyStatus, RequestHooks, RequestMailResult, RequestOptions } from './options';
+export { proveRequestSender } from './prove';
+export type { ProofInput, SenderProof } from './prove';
 export { LEFT_TO_WORKFLOW, processRequestMail, recordRequestMail } from './record';

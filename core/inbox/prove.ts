@@ -1,53 +1,87 @@
+import type { Readable } from 'node:stream';
 import { TokenRejected } from '../errors';
-import { checkAuthenticationResults, checkDkimAlignment, type SenderCheck } from '../mail/authenticity';
+import type { Ledger } from '../ledger';
+import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type SenderCheck } from '../mail/authenticity';
+import type { Classification } from '../mail/classify';
+import type { RequestMail } from '../mail/request-mail';
 import type { Context } from './context';
 
 /**
- * An unsubscribe token in an erasure mail proves the sender only for its own subject: a forwarded
- * newsletter quoted in someone else's reply must not erase the person it was sent to.
+ * The one sender proof rule, for the worker, the n8n trigger (act or record only) and
+ * `n8n-consent classify` alike:
+ *  1. a valid unsubscribe token of ours in the mail. For an erasure it proves the sender only when
+ *     the token's person holds the From address: a forwarded newsletter quoted in someone else's
+ *     reply must not erase the person it was sent to. For any other request the token decides who.
+ *  2. else an Authentication-Results header of a trusted authserv-id (dmarc=pass for From);
+ *  3. else, when allowed and the raw mail is at hand, DKIM aligned with DMARC (mailauth).
  */
-export async function tokenSubject(ctx: Context): Promise<TokenSubject | undefined> {
-  const { ledger, classification: c } = ctx;
-  if (!c.address) return undefined;
-  const view = await unsubscribeTokenSubject(ctx);
-  if (!view) return undefined;
-  const held = await ledger.export({ subjectId: view.subjectId });
-  return held?.subject.email === c.address ? view : undefined;
+export interface ProofInput {
+  /** Where a token is checked (read only); without one no token proves anything. */
+  ledger?: Pick<Ledger, 'viewToken' | 'export'>;
+  mail: RequestMail;
+  classification: Classification;
+  trustedAuthservIds: readonly string[];
+  verifyDkim: boolean;
+  /** The raw message for the DKIM check. */
+  source?: () => Promise<Buffer | Readable>;
+  resolver?: DnsResolver;
 }
 
-export type TokenSubject = { subjectId: number; locale: string | null };
+export interface SenderProof extends SenderCheck {
+  /** The person the token proved (proof `token`). */
+  subjectId?: number;
+  /** That person's stored language. */
+  locale?: string | null;
+}
 
-/** The person a valid unsubscribe token of ours in the mail belongs to. */
-export async function unsubscribeTokenSubject(ctx: Context): Promise<TokenSubject | undefined> {
-  if (!ctx.classification.token) return undefined;
+export async function proveRequestSender(input: ProofInput): Promise<SenderProof> {
+  const c = input.classification;
+  const token = await tokenProof(input);
+  if (token.isProven) return token;
+  if (!c.address) return { isProven: false, proof: 'none', detail: token.detail ?? 'not exactly one From address' };
+  const sender = await proveSender(input, c.address);
+  return token.detail && !sender.isProven ? { ...sender, detail: `${token.detail}; ${sender.detail}` } : sender;
+}
+
+/** The rule's inputs as the inbox has them for one mail. */
+export function proofInputOf(ctx: Context): ProofInput {
+  const { options, hooks } = ctx;
+  return {
+    ledger: ctx.ledger,
+    mail: ctx.mail,
+    classification: ctx.classification,
+    trustedAuthservIds: options.trustedAuthservIds,
+    verifyDkim: options.verifyDkim,
+    source: hooks.source,
+    resolver: hooks.resolver,
+  };
+}
+
+/** Step 1: a token that proves, or why the token in the mail (if any) did not. */
+async function tokenProof({ ledger, classification: c }: ProofInput): Promise<SenderProof | { isProven: false; detail?: string }> {
+  if (!c.token || !ledger) return { isProven: false };
+  let view;
   try {
-    const view = await ctx.ledger.viewToken(ctx.classification.token, 'unsubscribe');
-    return view.subjectId ? { subjectId: view.subjectId, locale: view.locale } : undefined;
+    view = await ledger.viewToken(c.token, 'unsubscribe');
   } catch (error) {
-    if (error instanceof TokenRejected) return undefined;
+    if (error instanceof TokenRejected) return { isProven: false, detail: `token ${error.problem}` };
     throw error;
   }
+  if (!view.subjectId) return { isProven: false, detail: 'token of nobody held' };
+  const proven = { isProven: true, proof: 'token', subjectId: view.subjectId, locale: view.locale } as const;
+  if (c.intent !== 'erase') return { ...proven, detail: `valid unsubscribe token (subject ${view.subjectId})` };
+  const held = c.address ? await ledger.export({ subjectId: view.subjectId }) : undefined;
+  if (held?.subject.email === c.address) return { ...proven, detail: 'token of the same address' };
+  return { isProven: false, detail: 'token of another address than the sender' };
 }
 
-/**
- * Who the sender of a request is proven to be, without acting (record only): for an unsubscribe
- * any valid token of ours (the token decides who), for an erasure only one of the sender's own
- * address; then a trusted Authentication-Results header, then DKIM aligned with DMARC.
- */
-export async function proveRequestSender(ctx: Context): Promise<SenderCheck & { subjectId?: number }> {
-  const c = ctx.classification;
-  const byToken = c.intent === 'erase' ? await tokenSubject(ctx) : await unsubscribeTokenSubject(ctx);
-  if (byToken) return { isProven: true, proof: 'token', detail: 'valid unsubscribe token', subjectId: byToken.subjectId };
-  if (!c.address) return { isProven: false, proof: 'none', detail: 'not exactly one From address' };
-  return proveSender(ctx, c.address);
-}
-
-export async function proveSender(ctx: Context, address: string): Promise<SenderCheck> {
-  const byHeader = checkAuthenticationResults(ctx.mail.headers, address, ctx.options.trustedAuthservIds);
+/** Steps 2 and 3: the From address proven by a trusted header or by DKIM aligned with DMARC. */
+export async function proveSender(input: Pick<ProofInput, 'mail' | 'trustedAuthservIds' | 'verifyDkim' | 'source' | 'resolver'>, address: string): Promise<SenderCheck> {
+  const byHeader = checkAuthenticationResults(input.mail.headers, address, input.trustedAuthservIds);
   if (byHeader.isProven) return byHeader;
-  if (!ctx.options.verifyDkim || !ctx.hooks.source) return byHeader;
+  if (!input.verifyDkim || !input.source) return byHeader;
   try {
-    const byDkim = await checkDkimAlignment(await ctx.hooks.source(), address, ctx.hooks.resolver);
+    const byDkim = await checkDkimAlignment(await input.source(), address, input.resolver);
     return byDkim.isProven ? byDkim : { ...byDkim, detail: `${byHeader.detail}; ${byDkim.detail}` };
   } catch (error) {
     return { isProven: false, proof: 'none', detail: `DKIM check failed: ${(error as Error).message}` };

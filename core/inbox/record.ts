@@ -5,7 +5,7 @@ import { applyRequest } from './act';
 import { sendReply } from './answer';
 import { ERASING, IN_PROGRESS, NO_REPLY, readRequest, resultOf } from './context';
 import type { Input, Options, RequestHooks, RequestMailResult, RequestOptions } from './options';
-import { proveRequestSender } from './prove';
+import { proofInputOf, proveRequestSender } from './prove';
 import { anotherSender, finishRepeat, proofOf, senderOfRepeat, senderTag } from './repeat';
 
 /**
@@ -85,7 +85,7 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
 export async function recordRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
   const context = await readRequest(ledger, input, optionsInput, hooks);
   const { options, mail, classification: c } = context;
-  const sender = c.intent === 'unsubscribe' || c.intent === 'erase' ? await proveRequestSender(context) : undefined;
+  const sender = c.intent === 'unsubscribe' || c.intent === 'erase' ? await proveRequestSender(proofInputOf(context)) : undefined;
   const recorded = await ledger.recordRequest({
     messageId: mail.messageId,
     mailbox: options.mailbox,

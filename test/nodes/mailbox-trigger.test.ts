@@ -323,6 +323,21 @@ describe('Act Automatically off: classify, record, emit; the workflow decides', 
   });
 });
 
+describe('the one erasure proof rule (core/inbox/prove.ts), as classify has it too', () => {
+  test('recording only: a token in an erase mail proves its own person, not another sender quoting it', async () => {
+    const erik = await subscriber('erik@example.nl');
+    await subscriber('piet@example.nl');
+    const text = `Verwijder mijn gegevens.\n\n> Afmelden: https://shop.example/consent/unsubscribe?token=${erik.unsubscribeToken}`;
+    await dovecot.append([
+      rawMail({ messageId: '<own-token@x>', from: 'erik@example.nl', subject: 'Re: Nieuwsbrief', text }),
+      rawMail({ messageId: '<forwarded-token@x>', from: 'piet@example.nl', subject: 'Re: Nieuwsbrief', text }),
+    ]);
+    const byId = Object.fromEntries((await run({ actAutomatically: false })).json(TRIGGER).map((i) => [i.messageId as string, i]));
+    expect(byId['<own-token@x>']).toMatchObject({ intent: 'erase', proof: 'token', subjectId: erik.subjectId });
+    expect(byId['<forwarded-token@x>']).toMatchObject({ intent: 'erase', proof: 'none', subjectId: null });
+  });
+});
+
 describe('parameters and the Consent IMAP credential', () => {
   test('a wrong folder setting names the field before anything connects', async () => {
     const result = await run({ options: { processedFolder: 'INBOX', verifyDkim: false } });
