@@ -86,7 +86,10 @@ async function baseline(dir) {
   return { seconds: s };
 }
 
-/** The import command, in this process (so its peak RSS is this process's), output discarded. */
+/**
+ * The import command as cli/main.ts runs it (runCli in a Node started with the import's flags), in
+ * this process, so its peak RSS is this process's; the JSON lines are made but not written.
+ */
 async function importFile(dir, csv) {
   const { runCli } = require(join(dist, 'cli', 'commands.js'));
   const db = join(dir, 'ledger.sqlite');
@@ -119,7 +122,9 @@ if (part) {
     await writeCsv(join(dir, 'contacts.csv'));
     const run = (name) => {
       const roundDir = mkdtempSync(join(dir, `${name}-`));
-      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), name, roundDir, join(dir, 'contacts.csv')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      // The import part runs with the V8 flags the CLI starts an import with (cli/node-flags.ts).
+      const flags = name === 'import' ? require(join(dist, 'cli', 'node-flags.js')).IMPORT_NODE_FLAGS : [];
+      const child = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), name, roundDir, join(dir, 'contacts.csv')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       if (child.status !== 0) throw new Error(`bench import part ${name} failed`);
       // The CSV stays; each round's ledger goes, so the disk does not fill up.
       const result = JSON.parse(child.stdout.trim().split('\n').pop());
