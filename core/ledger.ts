@@ -22,6 +22,7 @@ import { freeText, parseInput, singleLine } from './validation';
 import { LedgerKeys, MAX_PREVIOUS_SECRETS, SecretSchema } from './secrets';
 import type { ConsentChange, ConsentRow, ConsentState, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
 import { issueToken, randomTokenBytes, readToken, SINGLE_USE, tokenHash, verifyToken, type TokenPurpose } from './tokens';
+import { formatRequestDetail } from './request-detail';
 
 /**
  * The ledger: the one façade that nodes, the CLI and the mailbox worker call. It owns the rules
@@ -172,7 +173,7 @@ export interface TokenActionResult {
 
 /**
  * completeEraseVerification's answer. replyTo, locale and requestDetail are for the acknowledgement
- * only (core/mail/process.ts erasureAcknowledgement): the request no longer keeps the address, so
+ * only (core/inbox/answer.ts erasureAcknowledgement): the request no longer keeps the address, so
  * hand them on to nothing else (never into a node's output or a log).
  */
 export interface VerifiedErasure extends EraseResult {
@@ -1492,13 +1493,13 @@ export class Ledger {
       const request = row?.ref ? await tx.findRequest(row.ref) : undefined;
       if (!row || !request) throw TokenRejected.of('unknown');
       if (!(await tx.claimToken(verified.hash, now.toISOString()))) throw TokenRejected.of('used');
-      // For the acknowledgement (core/mail/process.ts), read before the erasure takes them.
+      // For the acknowledgement (core/inbox/answer.ts), read before the erasure takes them.
       const reply = { replyTo: request.address, requestDetail: request.detail, locale: request.address ? ((await this.findSubject(tx, { email: request.address }))?.locale ?? null) : null };
       const done: EraseResult = request.address
         ? await this.eraseWithin(tx, { email: request.address }, key, 'erasure request by mail, verified by link', evidence, now)
         : { outcome: 'not_found', receiptId: '', subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
       // The request stays as the record that it was answered, without the address.
-      await tx.updateRequest(request.messageId, { outcome: done.outcome, subjectId: done.subjectId, detail: done.receiptId || null, address: null, updatedAt: now.toISOString() });
+      await tx.updateRequest(request.messageId, { outcome: done.outcome, subjectId: done.subjectId, detail: formatRequestDetail({ receipt: done.receiptId, note: 'verified by link' }), address: null, updatedAt: now.toISOString() });
       return { ...done, requestMessageId: request.messageId, ...reply };
     });
     // The request's address was cleared in every case, the person's data too when erased.

@@ -118,6 +118,16 @@ describe('erasure by mail', () => {
     expect(await statusOf(ledger, 'jan@example.nl')).toBe('erased');
   });
 
+  it('the same mail again after the erasure its verification link completed: a repeat that reports the receipt', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = rawMail({ from: 'Jan <jan@example.nl>', subject: 'VERWIJDER', messageId: '<erase-again@example.nl>' });
+    expect(await process(raw)).toMatchObject({ outcome: 'awaiting_verification', receiptId: null });
+    const link = /https:\/\/shop\.example\/consent\/erase\?token=(\S+)/.exec(peer.received[0].parsed.text!)!;
+    const done = await ledger.completeEraseVerification(decodeURIComponent(link[1]), undefined);
+    expect(done.receiptId).toMatch(/^erasure-/);
+    expect(await process(raw)).toMatchObject({ isRepeat: true, outcome: 'erased', receiptId: done.receiptId, reply: { status: 'done' } });
+  });
+
   it('DKIM-signed by the From domain with DMARC: erased at once (real crypto, keys served by the test resolver)', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     const raw = await signer.sign(rawMail({ from: 'Jan <jan@example.nl>', subject: 'Delete my data' }));
