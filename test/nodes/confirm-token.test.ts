@@ -182,7 +182,7 @@ describe('Webhook → Confirm Token → Respond to Webhook', () => {
 
   test('an erase-verification link: the page, then the erasure on its POST', async () => {
     await t.ledger.request([parseInput(RequestItemSchema, { email: 'wis@example.test', consentText: TEXT })], 'signup');
-    await t.ledger.recordRequest({ messageId: '<req-1@example.test>', mailbox: 'INBOX', kind: 'erase', receivedAt: new Date(), address: 'wis@example.test', outcome: 'verification_sent' });
+    await t.ledger.recordRequest({ messageId: '<req-1@example.test>', mailbox: 'INBOX', kind: 'erase', receivedAt: t.clock.now(), address: 'wis@example.test', outcome: 'verification_sent' });
     const { token } = await t.ledger.issueEraseVerification('<req-1@example.test>');
     const flow = linkWorkflow('consent/erase', confirmNode({ link: 'erase', acknowledge: false }));
 
