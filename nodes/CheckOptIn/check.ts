@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { CheckItemSchema, type CheckItem, type CheckResult } from '../../core/ledger';
+import { CheckItemSchema, type CheckResult } from '../../core/ledger';
 import { parseInput } from '../../core/validation';
 import { given } from '../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../shared/errors';
 import type { LedgerConnection } from '../shared/ledger-connection';
+import { eachItem, inputIndices, succeeded } from '../shared/items';
 import { ItemParameters } from '../shared/parameters';
 
 /** Check Opt-in: one ledger.check for all items of the run; Allowed is output 0, Denied output 1. */
@@ -16,28 +17,21 @@ export async function checkOptIn(this: IExecuteFunctions, { ledger }: LedgerConn
 	const resultField = options.resultField?.trim() || 'consent';
 
 	// Per item: its parsed check, or the error item that takes its place.
-	const outcome: Array<{ check: CheckItem } | { error: INodeExecutionData }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const check = parseInput(
-				CheckItemSchema,
-				{
-					email: given(params.get('email', i)),
-					phone: given(params.get('phone', i)),
-					externalId: given(params.get('externalId', i)),
-					topic: given(params.get('topic', i)),
-					channel: params.get('channel', i),
-				},
-				itemLabel(i),
-			);
-			outcome.push({ check });
-		} catch (error) {
-			if (!continueOnFail) throw nodeError(node, error, i);
-			outcome.push({ error: errorItem(error, i) });
-		}
-	}
+	const outcome = await eachItem(this, inputIndices(this), (i) =>
+		parseInput(
+			CheckItemSchema,
+			{
+				email: given(params.get('email', i)),
+				phone: given(params.get('phone', i)),
+				externalId: given(params.get('externalId', i)),
+				topic: given(params.get('topic', i)),
+				channel: params.get('channel', i),
+			},
+			itemLabel(i),
+		),
+	);
 
-	const checks = outcome.flatMap((o) => ('check' in o ? [o.check] : []));
+	const checks = [...succeeded(outcome).values()];
 	let results: CheckResult[];
 	try {
 		results = checks.length > 0 ? await ledger.check(checks, { strict: options.strict ? true : undefined }) : [];

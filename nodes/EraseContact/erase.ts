@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { z } from 'zod/v4';
-import { SubjectRefSchema, type SubjectRef } from '../../core/consent/identity';
 import { freeText, parseInput, singleLine } from '../../core/validation';
-import { given } from '../shared/descriptions';
-import { errorItem, itemLabel, nodeError } from '../shared/errors';
+import { given, operatorActor } from '../shared/descriptions';
+import { itemLabel } from '../shared/errors';
+import { readRef } from '../shared/identity';
+import { eachItem, failures, inputIndices, succeeded } from '../shared/items';
 import type { LedgerConnection } from '../shared/ledger-connection';
 import { ItemParameters } from '../shared/parameters';
 
@@ -21,54 +22,29 @@ const EraseParametersSchema = z.object({
  * the ledger id, and the external ids the CRM should delete.
  */
 export async function eraseContacts(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const params = new ItemParameters(this, items);
-	const outputs: INodeExecutionData[][] = [[], [], []];
-	const requests: Array<{ itemIndex: number; ref: SubjectRef; p: z.output<typeof EraseParametersSchema> }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const where = itemLabel(i);
-			const ref = parseInput(
-				SubjectRefSchema,
-				{
-					email: given(params.get('email', i)),
-					phone: given(params.get('phone', i)),
-					externalId: given(params.get('externalId', i)),
-					subjectId: given(params.get('subjectId', i)),
-				},
-				where,
-			);
-			const evidence = params.get<{ sourceKind?: string; operator?: string }>('evidence', i, {});
-			const p = parseInput(EraseParametersSchema, { reason: params.get('reason', i), sourceKind: given(evidence.sourceKind), operator: given(evidence.operator) }, where);
-			requests.push({ itemIndex: i, ref, p });
-		} catch (error) {
-			if (!continueOnFail) throw nodeError(node, error, i);
-			outputs[0].push(errorItem(error, i));
+	const params = new ItemParameters(this, this.getInputData());
+	const read = await eachItem(this, inputIndices(this), (i) => {
+		const ref = readRef(params, i);
+		const evidence = params.get<{ sourceKind?: string; operator?: string }>('evidence', i, {});
+		const p = parseInput(EraseParametersSchema, { reason: params.get('reason', i), sourceKind: given(evidence.sourceKind), operator: given(evidence.operator) }, itemLabel(i));
+		return { ref, p };
+	});
+	const requests = succeeded(read);
+	const erased = await eachItem(this, [...requests.keys()], async (i) => {
+		const { ref, p } = requests.get(i)!;
+		return await ledger.erase(ref, { reason: p.reason, evidence: { actor: operatorActor(p.operator, 'system'), source: { kind: p.sourceKind ?? 'api' } } });
+	});
+	const outputs: INodeExecutionData[][] = [failures(read), [], []];
+	for (const o of erased) {
+		if ('error' in o) {
+			outputs[0].push(o.error);
+			continue;
 		}
-	}
-	for (const { itemIndex, ref, p } of requests) {
-		try {
-			const result = await ledger.erase(ref, {
-				reason: p.reason,
-				evidence: { actor: p.operator ? { kind: 'operator', name: p.operator } : { kind: 'system' }, source: { kind: p.sourceKind ?? 'api' } },
-			});
-			outputs[OUTPUT[result.outcome]].push({
-				json: {
-					outcome: result.outcome,
-					receiptId: result.receiptId,
-					subjectId: result.subjectId,
-					externalIds: result.externalIds,
-					holdReason: result.holdReason,
-					holdUntil: result.holdUntil,
-				},
-				pairedItem: { item: itemIndex },
-			});
-		} catch (error) {
-			if (!continueOnFail) throw nodeError(node, error, itemIndex);
-			outputs[0].push(errorItem(error, itemIndex));
-		}
+		const r = o.value;
+		outputs[OUTPUT[r.outcome]].push({
+			json: { outcome: r.outcome, receiptId: r.receiptId, subjectId: r.subjectId, externalIds: r.externalIds, holdReason: r.holdReason, holdUntil: r.holdUntil },
+			pairedItem: { item: o.itemIndex },
+		});
 	}
 	return outputs;
 }

@@ -1,4 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { EvidenceInput } from '../../core/consent/evidence';
 
 /**
  * Parameters several nodes share, so they read and explain the same everywhere. Names match the
@@ -103,4 +104,9 @@ export function splitTopics(value: unknown): unknown {
 /** '' and null from n8n's fields mean "not given". */
 export function given<T>(value: T): T | undefined {
 	return value === '' || value === null ? undefined : value;
+}
+
+/** Who acted, for the evidence: the operator named in the node, else `otherwise` (an unnamed operator, or the system). */
+export function operatorActor(name: string | undefined, otherwise: 'operator' | 'system' = 'operator'): EvidenceInput['actor'] {
+	return name ? { kind: 'operator', name } : { kind: otherwise };
 }

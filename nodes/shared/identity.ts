@@ -1,9 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { SubjectRefSchema, type SubjectRef } from '../../core/consent/identity';
 import { parseInput } from '../../core/validation';
 import { emailParameter, externalIdParameter, given, phoneParameter, subjectIdParameter } from './descriptions';
 import { itemLabel } from './errors';
-import type { ItemParameters } from './parameters';
+import { mapItems } from './items';
+import { ItemParameters } from './parameters';
 
 /** The four ways to name one person, shown for one operation. */
 export function identityProperties(show: Record<string, string[]>): INodeProperties[] {
@@ -22,4 +23,10 @@ export function readRef(params: ItemParameters, i: number): SubjectRef {
 		},
 		itemLabel(i),
 	);
+}
+
+/** One output item per input item, made by `run` from the person the item names (or its error item). */
+export async function mapPeople(ctx: IExecuteFunctions, run: (ref: SubjectRef, itemIndex: number, params: ItemParameters) => Promise<INodeExecutionData>): Promise<INodeExecutionData[]> {
+	const params = new ItemParameters(ctx, ctx.getInputData());
+	return await mapItems(ctx, async (i) => await run(readRef(params, i), i, params));
 }

@@ -7,7 +7,8 @@ import type { LinkKind } from '../../core/links';
 import { handleLinkRequest, kindFromPath, type LinkRequest } from '../../core/pages/handle';
 import type { PageOptionsInput } from '../../core/pages/options';
 import { parseInput } from '../../core/validation';
-import { errorItem, itemLabel, nodeError } from './errors';
+import { itemLabel } from './errors';
+import { mapItems } from './items';
 import type { LedgerConnection } from './ledger-connection';
 
 /**
@@ -185,34 +186,23 @@ export async function answerLinkRequests(
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
-	const continueOnFail = ctx.continueOnFail();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const options = parseInput(LinkOptionsSchema, ctx.getNodeParameter('options', i, {}), `${itemLabel(i)}, options`);
-			const json = items[i].json;
-			const request: LinkRequest = {
-				method: methodOf(ctx, items[i], ctx.getNodeParameter('method', i, 'auto') as string),
-				kind: kindOf(items[i], i),
-				query: isRecord(json.query) ? json.query : {},
-				body: isRecord(json.body) || typeof json.body === 'string' ? (json.body as LinkRequest['body']) : undefined,
-				headers: isRecord(json.headers) ? (json.headers as LinkRequest['headers']) : {},
-				ip: clientIp(json.headers, options),
-			};
-			const response = await handleLinkRequest(ledger, request, pageOptions(credential.pages, options), {
-				onError: (error) => ctx.logger.error(`Consent link page failed: ${error instanceof Error ? error.message : String(error)}`, { node: node.name }),
-				...(more.acknowledgeErasure ? { acknowledgeErasure: (erasure: VerifiedErasure) => more.acknowledgeErasure!(erasure, i) } : {}),
-			});
-			out.push({
-				json: { status: response.status, headers: response.headers, html: response.html, ...(response.result as unknown as IDataObject) },
-				pairedItem: { item: i },
-			});
-		} catch (error) {
-			if (!continueOnFail) throw nodeError(node, error, i);
-			out.push(errorItem(error, i));
-		}
-	}
-	return out;
+	return await mapItems(ctx, async (i) => {
+		const options = parseInput(LinkOptionsSchema, ctx.getNodeParameter('options', i, {}), `${itemLabel(i)}, options`);
+		const json = items[i].json;
+		const request: LinkRequest = {
+			method: methodOf(ctx, items[i], ctx.getNodeParameter('method', i, 'auto') as string),
+			kind: kindOf(items[i], i),
+			query: isRecord(json.query) ? json.query : {},
+			body: isRecord(json.body) || typeof json.body === 'string' ? (json.body as LinkRequest['body']) : undefined,
+			headers: isRecord(json.headers) ? (json.headers as LinkRequest['headers']) : {},
+			ip: clientIp(json.headers, options),
+		};
+		const response = await handleLinkRequest(ledger, request, pageOptions(credential.pages, options), {
+			onError: (error) => ctx.logger.error(`Consent link page failed: ${error instanceof Error ? error.message : String(error)}`, { node: node.name }),
+			...(more.acknowledgeErasure ? { acknowledgeErasure: (erasure: VerifiedErasure) => more.acknowledgeErasure!(erasure, i) } : {}),
+		});
+		return { json: { status: response.status, headers: response.headers, html: response.html, ...(response.result as unknown as IDataObject) } };
+	});
 }
 
 /** The link kind from the path the Webhook node served (its webhookUrl, or a :kind path parameter). */

@@ -5,7 +5,8 @@ import { CALL_LIST_COLUMNS, callListCsv } from '../../../core/calllist';
 import { TopicSchema } from '../../../core/consent/identity';
 import { parseInput } from '../../../core/validation';
 import { topicParameter } from '../../shared/descriptions';
-import { errorItem, itemLabel, nodeError } from '../../shared/errors';
+import { itemLabel } from '../../shared/errors';
+import { mapItems } from '../../shared/items';
 import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
 
@@ -72,11 +73,9 @@ const OptionsSchema = z.object({
  * n8n's binary data store (on disk when n8n keeps binary data in the filesystem).
  */
 export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const params = new ItemParameters(this, items);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
+	const params = new ItemParameters(this, this.getInputData());
+	return [
+		await mapItems(this, async (i) => {
 			const topic = parseInput(TopicSchema, params.get('topic', i), `${itemLabel(i)}, topic`);
 			const field = String(params.get('binaryPropertyName', i, 'data') || 'data');
 			const options = parseInput(OptionsSchema, this.getNodeParameter('options', i, {}), `${itemLabel(i)}, options`);
@@ -84,11 +83,7 @@ export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnect
 			let people = 0;
 			const lines = callListCsv(ledger, topic, { strict: options.strict ? true : undefined, counted: (n) => (people = n) });
 			const binary = await this.helpers.prepareBinaryData(Readable.from(utf8(lines)), fileName, 'text/csv');
-			out.push({ json: { topic, channel: 'phone', people, fileName }, binary: { [field]: binary }, pairedItem: { item: i } });
-		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this.getNode(), error, i);
-			out.push(errorItem(error, i));
-		}
-	}
-	return [out];
+			return { json: { topic, channel: 'phone', people, fileName }, binary: { [field]: binary } };
+		}),
+	];
 }

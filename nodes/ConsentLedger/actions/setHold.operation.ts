@@ -1,10 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v4';
+import type { Ledger } from '../../../core/ledger';
 import { freeText, parseInput, singleLine } from '../../../core/validation';
-import { errorItem, itemLabel, nodeError } from '../../shared/errors';
+import { given, operatorActor } from '../../shared/descriptions';
+import { itemLabel } from '../../shared/errors';
 import type { LedgerConnection } from '../../shared/ledger-connection';
-import { ItemParameters } from '../../shared/parameters';
-import { identityProperties, readRef } from '../../shared/identity';
+import { identityProperties, mapPeople } from '../../shared/identity';
 
 const show = { resource: ['contact'], operation: ['setHold'] };
 
@@ -47,19 +48,15 @@ const HoldSchema = z.object({
 
 /** A retention hold: while it lasts, erasure suppresses the person instead of deleting them. */
 export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const params = new ItemParameters(this, items);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const ref = readRef(params, i);
-			const h = parseInput(HoldSchema, { until: params.get('until', i) || undefined, reason: params.get('reason', i), operator: params.get('operator', i, '') || undefined }, itemLabel(i));
-			const subject = await ledger.hold(ref, h.until, h.reason, { actor: h.operator ? { kind: 'operator', name: h.operator } : { kind: 'operator' } });
-			out.push({ json: { subjectId: subject.id, holdUntil: subject.holdUntil, holdReason: subject.holdReason }, pairedItem: { item: i } });
-		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this.getNode(), error, i);
-			out.push(errorItem(error, i));
-		}
-	}
-	return [out];
+	return [
+		await mapPeople(this, async (ref, i, params) => {
+			const h = parseInput(HoldSchema, { until: params.get('until', i) || undefined, reason: params.get('reason', i), operator: given(params.get('operator', i, '')) }, itemLabel(i));
+			return holdItem(await ledger.hold(ref, h.until, h.reason, { actor: operatorActor(h.operator) }));
+		}),
+	];
+}
+
+/** A person's retention hold as Set and Lift Retention Hold put it out. */
+export function holdItem(subject: Awaited<ReturnType<Ledger['hold']>>): { json: IDataObject } {
+	return { json: { subjectId: subject.id, holdUntil: subject.holdUntil, holdReason: subject.holdReason } };
 }

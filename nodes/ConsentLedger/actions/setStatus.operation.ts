@@ -3,11 +3,10 @@ import { z } from 'zod/v4';
 import { ChannelSchema, TopicSchema } from '../../../core/consent/identity';
 import { BASES, STATUSES } from '../../../core/consent/statuses';
 import { freeText, parseInput, singleLine } from '../../../core/validation';
-import { channelParameter, given, topicParameter } from '../../shared/descriptions';
-import { errorItem, itemLabel, nodeError } from '../../shared/errors';
+import { channelParameter, given, operatorActor, topicParameter } from '../../shared/descriptions';
+import { itemLabel } from '../../shared/errors';
 import type { LedgerConnection } from '../../shared/ledger-connection';
-import { ItemParameters } from '../../shared/parameters';
-import { identityProperties, readRef } from '../../shared/identity';
+import { identityProperties, mapPeople } from '../../shared/identity';
 
 const show = { resource: ['contact'], operation: ['setStatus'] };
 
@@ -89,12 +88,8 @@ const ChangeSchema = z.object({
 
 /** A manual status change by an operator; the ledger's transition table decides and asks for proof. */
 export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const params = new ItemParameters(this, items);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const ref = readRef(params, i);
+	return [
+		await mapPeople(this, async (ref, i, params) => {
 			const c = parseInput(
 				ChangeSchema,
 				{
@@ -111,18 +106,9 @@ export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnect
 			const done = await ledger.setStatus(
 				ref,
 				{ topic: c.topic, channel: c.channel, status: c.status, basis: c.basis === 'implied' ? undefined : c.basis },
-				{
-					actor: c.operator ? { kind: 'operator', name: c.operator } : { kind: 'operator' },
-					source: { kind: 'workflow', ref: `n8n: ${this.getNode().name}` },
-					proofRef: c.proofRef,
-					description: c.description,
-				},
+				{ actor: operatorActor(c.operator), source: { kind: 'workflow', ref: `n8n: ${this.getNode().name}` }, proofRef: c.proofRef, description: c.description },
 			);
-			out.push({ json: { ...done, channel: c.channel }, pairedItem: { item: i } });
-		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this.getNode(), error, i);
-			out.push(errorItem(error, i));
-		}
-	}
-	return [out];
+			return { json: { ...done, channel: c.channel } };
+		}),
+	];
 }

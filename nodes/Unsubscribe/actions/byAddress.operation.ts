@@ -1,21 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v4';
-import { ChannelSchema, SubjectRefSchema, type SubjectRef } from '../../../core/consent/identity';
-import type { Channel } from '../../../core/consent/statuses';
-import { TopicsScopeSchema, type TopicsScope } from '../../../core/ledger';
+import { ChannelSchema } from '../../../core/consent/identity';
+import { TopicsScopeSchema } from '../../../core/ledger';
 import { freeText, parseInput, singleLine } from '../../../core/validation';
-import {
-	channelParameter,
-	emailParameter,
-	externalIdParameter,
-	given,
-	phoneParameter,
-	SOURCE_KIND_OPTIONS,
-	splitTopics,
-	subjectIdParameter,
-	topicsParameter,
-} from '../../shared/descriptions';
-import { errorItem, itemLabel, nodeError } from '../../shared/errors';
+import { channelParameter, given, operatorActor, SOURCE_KIND_OPTIONS, splitTopics, topicsParameter } from '../../shared/descriptions';
+import { itemLabel } from '../../shared/errors';
+import { identityProperties, readRef } from '../../shared/identity';
+import { eachItem, inputIndices, succeeded } from '../../shared/items';
 import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
 
@@ -30,10 +21,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: { show },
 	},
-	{ ...emailParameter, displayOptions: { show } },
-	{ ...phoneParameter, displayOptions: { show } },
-	{ ...externalIdParameter, displayOptions: { show } },
-	{ ...subjectIdParameter, displayOptions: { show } },
+	...identityProperties(show),
 	{ ...channelParameter('The channel to unsubscribe from'), displayOptions: { show } },
 	{
 		displayName: 'Scope',
@@ -77,51 +65,31 @@ const EvidenceSchema = z.object({
  * then unsubscribed per item; not_found when the ledger does not know the person.
  */
 export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const params = new ItemParameters(this, items);
-	const out: Array<INodeExecutionData | undefined> = items.map(() => undefined);
-	const requests: Array<{ i: number; ref: SubjectRef; channel: Channel; scope: TopicsScope; evidence: z.output<typeof EvidenceSchema> }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const where = itemLabel(i);
-			const ref = parseInput(
-				SubjectRefSchema,
-				{
-					email: given(params.get('email', i)),
-					phone: given(params.get('phone', i)),
-					externalId: given(params.get('externalId', i)),
-					subjectId: given(params.get('subjectId', i)),
-				},
-				where,
-			);
-			const channel = parseInput(ChannelSchema, params.get('channel', i), `${where}, channel`);
-			const scope = parseInput(TopicsScopeSchema, params.get('scope', i) === 'topics' ? splitTopics(params.get('topics', i)) : 'all', `${where}, topics`);
-			const evidence = parseInput(EvidenceSchema, params.get('evidence', i, {}), `${where}, evidence`);
-			requests.push({ i, ref, channel, scope, evidence });
-		} catch (error) {
-			if (!continueOnFail) throw nodeError(node, error, i);
-			out[i] = errorItem(error, i);
-		}
-	}
-	for (const { i, ref, channel, scope, evidence: e } of requests) {
-		try {
-			const done = await ledger.unsubscribeByRef(ref, scope, channel, {
-				actor: given(e.operator) ? { kind: 'operator', name: e.operator } : { kind: 'system' },
-				source: { kind: given(e.sourceKind) ?? 'api', ref: given(e.sourceRef) },
-				description: given(e.description),
-			});
-			out[i] = {
-				json: done.found
-					? { outcome: done.outcome, found: true, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => ({ ...t })) }
-					: { outcome: 'not_found', found: false, subjectId: null, channel, topics: [] },
-				pairedItem: { item: i },
-			};
-		} catch (error) {
-			if (!continueOnFail) throw nodeError(node, error, i);
-			out[i] = errorItem(error, i);
-		}
-	}
-	return [out.filter((o): o is INodeExecutionData => o !== undefined)];
+	const params = new ItemParameters(this, this.getInputData());
+	const read = await eachItem(this, inputIndices(this), (i) => {
+		const where = itemLabel(i);
+		const ref = readRef(params, i);
+		const channel = parseInput(ChannelSchema, params.get('channel', i), `${where}, channel`);
+		const scope = parseInput(TopicsScopeSchema, params.get('scope', i) === 'topics' ? splitTopics(params.get('topics', i)) : 'all', `${where}, topics`);
+		const evidence = parseInput(EvidenceSchema, params.get('evidence', i, {}), `${where}, evidence`);
+		return { ref, channel, scope, evidence };
+	});
+	const requests = succeeded(read);
+	const done = await eachItem(this, [...requests.keys()], async (i): Promise<INodeExecutionData> => {
+		const { ref, channel, scope, evidence: e } = requests.get(i)!;
+		const r = await ledger.unsubscribeByRef(ref, scope, channel, {
+			actor: operatorActor(given(e.operator), 'system'),
+			source: { kind: given(e.sourceKind) ?? 'api', ref: given(e.sourceRef) },
+			description: given(e.description),
+		});
+		return {
+			json: r.found
+				? { outcome: r.outcome, found: true, subjectId: r.subjectId, channel: r.channel, topics: r.topics.map((t) => ({ ...t })) }
+				: { outcome: 'not_found', found: false, subjectId: null, channel, topics: [] },
+			pairedItem: { item: i },
+		};
+	});
+	// In item order: each item's result, or its error item from either step.
+	const out = [...read.flatMap((o) => ('error' in o ? [{ itemIndex: o.itemIndex, item: o.error }] : [])), ...done.map((o) => ({ itemIndex: o.itemIndex, item: 'error' in o ? o.error : o.value }))];
+	return [out.sort((a, b) => a.itemIndex - b.itemIndex).map((o) => o.item)];
 }
