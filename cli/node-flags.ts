@@ -4,4 +4,4 @@
  * nearly all of it short-lived garbage); a small one keeps the peak flat and, here, is faster too.
  * cli/main.ts starts the import with these; bench/import.mjs measures it with the same.
  */
-export const IMPORT_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const IMPORT_NODE_FLAGS = ['--max-semi-space-size=2'];
