@@ -11,7 +11,6 @@ import { linkFor } from '../core/links';
 import { callListCsv } from '../core/calllist';
 import { readPreviousSecrets, readSecret, requireLedgerFile, requireLedgerFolder, writePrivateFile } from './files';
 import { PERSON_OPTIONS, personRef } from './person';
-import { openStore } from '../core/store/open';
 import { parseInput } from '../core/validation';
 import { SecretSchema } from '../core/secrets';
 
@@ -161,7 +160,7 @@ const isToken = (value: string) => /^[cue]1\./.test(value);
 const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
   async init(ctx) {
     // runCli made the file (or found one); a new ledger's suppression key is now wrapped by the secret.
-    ctx.out({ created: ctx.isNewLedger === true, ...(ctx.ledger.store.dialect === 'sqlite' ? { path: ctx.values.db ?? DEFAULT_DB } : {}) });
+    ctx.out({ created: ctx.isNewLedger === true, ...(ctx.ledger.dialect === 'sqlite' ? { path: ctx.values.db ?? DEFAULT_DB } : {}) });
   },
 
   async import(ctx) {
@@ -193,7 +192,7 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
       if (ctx.positionals.length > 0) throw new InvalidInput('give an EMAIL or --all-eligible, not both');
       // Page through every subject with an address; the transition table decides who is asked.
       for (let after = 0; ; ) {
-        const ids = await ctx.ledger.store.transaction((tx) => tx.listSubjectIdsWithEmail(after, 5000));
+        const ids = await ctx.ledger.subjectIdsWithEmail(after, 5000);
         if (ids.length === 0) break;
         after = ids[ids.length - 1];
         const results = await ctx.ledger.request(ids.map((subjectId) => parseInput(RequestItemSchema, { ...base, subjectId })), mode);
@@ -352,14 +351,12 @@ export async function runCli(argv: string[], out: Out = (v) => process.stdout.wr
         if (command === 'init') requireLedgerFolder(db);
         else if (!MAY_CREATE.has(command as Command)) requireLedgerFile(db);
       }
-      const store = await openStore(postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: db });
-      try {
-        ledger = new Ledger(store, { secret, previousSecrets }, clock);
-      } catch (error) {
-        await store.close(); // a rejected secret must not leave a pool connection open
-        throw error;
-      }
-      isNewLedger = (await ledger.verifySecret()).isNewLedger;
+      // A rejected secret leaves no pool connection open: Ledger.open closes the store then.
+      ({ ledger, isNewLedger } = await Ledger.open({
+        store: postgres ? { kind: 'postgres', url: postgres } : { kind: 'sqlite', path: db },
+        settings: { secret, previousSecrets },
+        clock,
+      }));
     }
     const operator = (values.operator as string | undefined) ?? process.env.CONSENT_OPERATOR;
     await HANDLERS[command as Command]({

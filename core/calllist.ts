@@ -31,7 +31,7 @@ export interface CallListOptions {
 export async function* callListRows(ledger: Ledger, topic: string, options: CallListOptions = {}): AsyncGenerator<CallListRow> {
   const limit = options.pageSize ?? 1000;
   for (let after = 0; ; ) {
-    const page = await ledger.store.transaction((tx) => tx.listPhoneSubjects(topic, after, limit));
+    const page = await ledger.phoneSubjects(topic, after, limit);
     if (page.length === 0) return;
     after = page[page.length - 1].id;
     const checked = await ledger.check(

@@ -20,7 +20,8 @@ import { InvalidInput, TokenRejected, TransitionRefused, type TokenProblem } fro
 import { ImportSession, type RowRef } from './import-session';
 import { freeText, parseInput, singleLine } from './validation';
 import { LedgerKeys, MAX_PREVIOUS_SECRETS, SecretSchema } from './secrets';
-import type { ConsentChange, ConsentRow, ConsentState, EventRow, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
+import { openStore, type StoreConfig } from './store/open';
+import type { ConsentChange, ConsentRow, ConsentState, EventRow, MailboxLease, NewEvent, RequestRow, Store, StoreTx, SubjectRow, TokenRow } from './store/store';
 import { issueToken, randomTokenBytes, readToken, SINGLE_USE, tokenHash, verifyToken, type TokenPurpose } from './tokens';
 import { formatRequestDetail } from './request-detail';
 
@@ -297,7 +298,59 @@ const TEXT_HASH = (text: string): string => {
 };
 
 
+/** What a face (CLI, worker, nodes, credential test) needs to open a ledger. */
+export interface LedgerConfig {
+  /** Which database: the SQLite file or the PostgreSQL server (validated; a wrong field is named). */
+  store: StoreConfig;
+  settings: LedgerSettings;
+  clock?: Clock;
+}
+
+export interface OpenedLedger {
+  ledger: Ledger;
+  /** True when this open set up a new, empty ledger (its suppression key was made now). */
+  isNewLedger: boolean;
+}
+
+export type { MailboxLease, StoreConfig };
+
+/** Errors Ledger.open met while opening the store itself (not the secret): see failedOpeningStore. */
+const storeFailures = new WeakSet<object>();
+
+/** Whether `error` came from opening the ledger's database (the credential test says so in words). */
+export function failedOpeningStore(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && storeFailures.has(error);
+}
+
+/**
+ * Mailboxes leased inside this process, for a store without a lease of its own (SQLite: one
+ * process): a queue per mailbox, so two workers in one process never drain the same one.
+ */
+const processLeases = new Map<string, Promise<void>>();
+
 export class Ledger {
+  /**
+   * The one way a face reaches a ledger: opens the store, builds the ledger and checks the secret
+   * against it. On any failure the store is closed again (no pool connection is left open).
+   */
+  static async open(config: LedgerConfig): Promise<OpenedLedger> {
+    let store: Store;
+    try {
+      store = await openStore(config.store);
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) storeFailures.add(error);
+      throw error;
+    }
+    try {
+      const ledger = new Ledger(store, config.settings, config.clock);
+      const { isNewLedger } = await ledger.verifySecret();
+      return { ledger, isNewLedger };
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
   readonly settings: z.output<typeof LedgerSettingsSchema>;
   private readonly keys: LedgerKeys;
   private readonly policies: Record<Channel, ChannelPolicy>;
@@ -321,6 +374,11 @@ export class Ledger {
 
   close(): Promise<void> {
     return this.store.close();
+  }
+
+  /** Which database holds this ledger. */
+  get dialect(): Store['dialect'] {
+    return this.store.dialect;
   }
 
   private now(): Date {
@@ -1187,14 +1245,15 @@ export class Ledger {
           return result;
         }
         const ck = consentKey(subject.id, d.topic, d.channel);
-        const earlier = firstConsents.get(ck)?.ref ?? session.consents.get(ImportSession.consentKey(subject.id, d.topic, d.channel));
+        const hashed = ImportSession.consentKey(subject.id, d.topic, d.channel);
+        const earlier = firstConsents.get(ck)?.ref ?? session.consents.get(hashed);
         if (earlier) {
           result.outcome = 'duplicate';
           result.reason = `${where(ref(i))}, the same person, topic and channel as ${where(earlier)}: only that row counts; merge the two rows`;
           result.duplicateOf = earlier;
           return result;
         }
-        firstConsents.set(ck, { key: ImportSession.consentKey(subject.id, d.topic, d.channel), ref: ref(i) });
+        firstConsents.set(ck, { key: hashed, ref: ref(i) });
         const target: Status | undefined = d.status ?? (d.noMailings ? 'unsubscribed' : d.previouslyMailed ? 'subscribed' : undefined);
         const current = consents.get(ck);
         const from: StatusOrNone = current?.status ?? 'none';
@@ -1439,6 +1498,16 @@ export class Ledger {
     return this.store.transaction((tx) => tx.countStatuses());
   }
 
+  /** A page of the ids of subjects with an email address, ascending, after `after` (a campaign to all). */
+  async subjectIdsWithEmail(after: number, limit: number): Promise<number[]> {
+    return this.store.transaction((tx) => tx.listSubjectIdsWithEmail(after, limit));
+  }
+
+  /** A page of the subjects with a phone number and a consent for `topic` (the call list's candidates). */
+  async phoneSubjects(topic: string, after: number, limit: number) {
+    return this.store.transaction((tx) => tx.listPhoneSubjects(topic, after, limit));
+  }
+
   /** The message history: every mail sent to a subject. */
   async recordMessages(rows: { subjectId: number; messageId: string; template: string; topics: string[]; channel: Channel; sentAt?: Date }[]) {
     const at = this.now().toISOString();
@@ -1527,9 +1596,41 @@ export class Ledger {
     const updatedAt = this.now().toISOString();
     await this.store.transaction((tx) => tx.setMailboxState({ mailbox, uidValidity, lastUid, updatedAt }));
   }
+
+  /**
+   * Holds `mailbox` for this worker until released: with PostgreSQL across processes (the store's
+   * advisory lock, released when the process dies), else within this process. Waits while another
+   * worker holds it (`onWaiting` is told when it starts waiting); null when `signal` aborts the wait.
+   */
+  async acquireMailboxLease(mailbox: string, options: { signal: AbortSignal; onWaiting?: () => void }): Promise<MailboxLease | null> {
+    if (typeof this.store.acquireMailboxLease !== 'function') return acquireProcessLease(mailbox, options);
+    options.onWaiting?.();
+    return this.store.acquireMailboxLease(mailbox, { wait: true, signal: options.signal });
+  }
 }
 
 // ---------------------------------------------------------------- small pure helpers
+
+async function acquireProcessLease(mailbox: string, options: { signal: AbortSignal; onWaiting?: () => void }): Promise<MailboxLease | null> {
+  const before = processLeases.get(mailbox);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const tail = (before ?? Promise.resolve()).then(() => held);
+  processLeases.set(mailbox, tail);
+  const free = () => {
+    release();
+    if (processLeases.get(mailbox) === tail) processLeases.delete(mailbox);
+  };
+  if (before) {
+    options.onWaiting?.();
+    const stopped = new Promise<false>((resolve) => options.signal.addEventListener('abort', () => resolve(false), { once: true }));
+    if (!(await Promise.race([before.then(() => true), stopped]))) {
+      free(); // our place in the queue passes straight on to whoever is after us
+      return null;
+    }
+  }
+  return { mailbox, lost: new Promise<Error>(() => undefined), release: async () => free() };
+}
 
 /** TokenView.confirmedTopics: read only for a confirm link that was used. */
 async function usedConfirmTopics(tx: StoreTx, purpose: TokenPurpose, row: TokenRow): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TOKEN_PURPOSES, type TokenPurpose } from './consent/statuses';
 import { TokenRejected, type TokenProblem } from './errors';
 
 /**
@@ -10,8 +11,7 @@ import { TokenRejected, type TokenProblem } from './errors';
  * A forged or altered token fails the MAC before any database read. The store keeps only
  * the SHA-256 of the random part, so a copy of the database yields no working link.
  */
-export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'erase'] as const;
-export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+export { TOKEN_PURPOSES, type TokenPurpose };
 
 const PURPOSE_LETTER: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', erase: 'e' };
 const LETTER_PURPOSE: Record<string, TokenPurpose> = { c: 'confirm', u: 'unsubscribe', e: 'erase' };

@@ -1,11 +1,10 @@
 import { ImapFlow } from 'imapflow';
-import type { Ledger } from '../core/ledger';
+import type { Ledger, MailboxLease } from '../core/ledger';
 import type { DnsResolver } from '../core/mail/authenticity';
 import { processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/inbox';
 import { MailSender, type SentMail } from '../core/mail/send';
 import type { ComposedMail } from '../core/mail/compose';
 import type { RequestMail } from '../core/mail/request-mail';
-import type { MailboxLease } from '../core/store/store';
 import { fetchMeta, fetchRequestMails, takeBatch, type FetchedMail, type FetchLimits } from './imap-messages';
 import { parseWorkerSettings, type WorkerSettings, type WorkerSettingsInput } from './settings';
 
@@ -79,12 +78,6 @@ interface Finished {
 
 /** A NOOP this often while onBatch runs keeps the idle connection from timing out. */
 const KEEPALIVE_MS = 60_000;
-
-/**
- * Stores without a lease of their own (SQLite: one process) are leased inside the process, so an
- * n8n trigger being tested in the editor waits while the active workflow's trigger reads the mailbox.
- */
-const processLeases = new Map<string, Promise<void>>();
 
 interface Retry {
   attempts: number;
@@ -251,34 +244,15 @@ export class MailboxWorker {
     }
   }
 
-  /** PostgreSQL: one worker per mailbox (advisory lock); SQLite has one process: a lease within it. */
-  private async acquireLease(): Promise<MailboxLease | null> {
-    const store = this.ledger.store;
-    if (typeof store.acquireMailboxLease !== 'function') return this.acquireProcessLease();
-    this.log({ event: 'waiting_for_lease', mailbox: this.mailboxKey });
-    return store.acquireMailboxLease(this.mailboxKey, { wait: true, signal: this.stopSignal.signal });
-  }
-
-  private async acquireProcessLease(): Promise<MailboxLease | null> {
-    const key = this.mailboxKey;
-    const before = processLeases.get(key);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const tail = (before ?? Promise.resolve()).then(() => held);
-    processLeases.set(key, tail);
-    const free = () => {
-      release();
-      if (processLeases.get(key) === tail) processLeases.delete(key);
-    };
-    if (before) {
-      this.log({ event: 'waiting_for_lease', mailbox: key });
-      const stopped = new Promise<false>((resolve) => this.stopSignal.signal.addEventListener('abort', () => resolve(false), { once: true }));
-      if (!(await Promise.race([before.then(() => true), stopped]))) {
-        free(); // our place in the queue passes straight on to whoever is after us
-        return null;
-      }
-    }
-    return { mailbox: key, lost: new Promise<Error>(() => undefined), release: async () => free() };
+  /**
+   * PostgreSQL: one worker per mailbox (advisory lock); SQLite has one process: a lease within it,
+   * so an n8n trigger being tested in the editor waits while the active workflow's trigger reads the mailbox.
+   */
+  private acquireLease(): Promise<MailboxLease | null> {
+    return this.ledger.acquireMailboxLease(this.mailboxKey, {
+      signal: this.stopSignal.signal,
+      onWaiting: () => this.log({ event: 'waiting_for_lease', mailbox: this.mailboxKey }),
+    });
   }
 
   private async ensureFolders(client: ImapFlow): Promise<void> {

@@ -1,6 +1,5 @@
 import type { Action } from '../consent/transitions';
-import type { Basis, Channel, Status, StatusOrNone } from '../consent/statuses';
-import type { TokenPurpose } from '../tokens';
+import type { Basis, Channel, Status, StatusOrNone, TokenPurpose } from '../consent/statuses';
 
 /**
  * The Store: what the ledger needs from a database, and nothing about rules. Every dialect

@@ -1,7 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { Ledger } from '../../core/ledger';
+import { failedOpeningStore, Ledger } from '../../core/ledger';
 import { MailSender } from '../../core/mail/send';
-import { openStore } from '../../core/store/open';
 import { readImapCredential, readLedgerCredential, readSmtpCredential } from './credentials';
 import { describeImapFailure, tryImapLogin } from './imap';
 
@@ -17,23 +16,17 @@ export async function consentLedgerApiTest(this: ICredentialTestFunctions, crede
 	} catch (error) {
 		return { status: 'Error', message: messageOf(error) };
 	}
-	let store;
 	try {
-		store = await openStore(config.store);
-	} catch (error) {
-		return { status: 'Error', message: `The ledger store cannot be opened: ${messageOf(error)}` };
-	}
-	try {
-		const { isNewLedger: isNew } = await new Ledger(store, config.settings).verifySecret();
+		const { ledger, isNewLedger: isNew } = await Ledger.open({ store: config.store, settings: config.settings });
+		await ledger.close().catch(() => undefined);
 		const where = config.store.kind === 'sqlite' ? `SQLite file ${config.store.path}` : `PostgreSQL schema ${config.store.schema ?? 'consent'}`;
 		return {
 			status: 'OK',
 			message: isNew ? `Connected: a new, empty ledger was set up in the ${where}.` : `Connected to the ledger in the ${where}; the secret matches.`,
 		};
 	} catch (error) {
+		if (failedOpeningStore(error)) return { status: 'Error', message: `The ledger store cannot be opened: ${messageOf(error)}` };
 		return { status: 'Error', message: messageOf(error) };
-	} finally {
-		await store.close().catch(() => undefined);
 	}
 }
 

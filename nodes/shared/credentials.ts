@@ -3,11 +3,10 @@ import { isAbsolute, join } from 'node:path';
 import { env } from 'node:process';
 import { z } from 'zod/v4';
 import { EmailSchema, LocaleSchema } from '../../core/consent/identity';
-import type { LedgerSettings } from '../../core/ledger';
+import type { LedgerSettings, StoreConfig } from '../../core/ledger';
 import type { SmtpSettings } from '../../core/mail/send';
 import type { PageOptionsInput } from '../../core/pages/options';
 import { SecretSchema } from '../../core/secrets';
-import type { StoreConfig } from '../../core/store/open';
 import { InvalidInput } from '../../core/errors';
 
 /**

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { clockFromEnvironment } from '../../core/clock';
 import { Ledger } from '../../core/ledger';
-import { openStore } from '../../core/store/open';
 import { errorItem, nodeError } from './errors';
 import { readLedgerCredential, type LedgerConnectionConfig, type LedgerCredential } from './credentials';
 
@@ -33,16 +32,7 @@ export function ledgerFor(config: LedgerConnectionConfig): Promise<Ledger> {
 
 /** Opens the store and checks the secret against it once, before the first use. */
 export async function openLedger(config: LedgerConnectionConfig): Promise<Ledger> {
-	const store = await openStore(config.store);
-	let isVerified = false;
-	try {
-		const ledger = new Ledger(store, config.settings, clockFromEnvironment());
-		await ledger.verifySecret();
-		isVerified = true;
-		return ledger;
-	} finally {
-		if (!isVerified) await store.close().catch(() => undefined);
-	}
+	return (await Ledger.open({ store: config.store, settings: config.settings, clock: clockFromEnvironment() })).ledger;
 }
 
 /** What a node's operations work with: the ledger of its Consent Ledger credential, and the credential. */
