@@ -11,10 +11,10 @@
 // event and a consent row (subscribed on legitimate interest), which is what the baseline inserts:
 // the same three rows per person with prepared statements in one transaction, from rows already
 // in memory (no file reading, no parsing, no checks, no suppression list: the floor).
-// The import is timed end to end: the command's own process reads the file, checks each row,
-// writes in batches and prints one JSON line per row (to /dev/null here).
+// The import is timed end to end as cli/main.ts runs it: a worker thread reads the file, checks
+// each row, writes in batches and prints one JSON line per row (to /dev/null here).
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,47 +87,46 @@ async function baseline(dir) {
 }
 
 /**
- * The import command as cli/main.ts runs it (runCli in a Node started with the import's flags), in
- * this process, so its peak RSS is this process's; the JSON lines are made but not written.
+ * The import command as cli/main.ts runs it: in a worker thread under the CLI's limits
+ * (cli/import-isolate.ts), its JSON lines written to this process's stdout (/dev/null here).
+ * Peak RSS is this process's: the main thread and the worker together.
  */
 async function importFile(dir, csv) {
+  const { runCliInWorker } = require(join(dist, 'cli', 'import-isolate.js'));
   const { runCli } = require(join(dist, 'cli', 'commands.js'));
+  const { Ledger } = require(join(dist, 'core', 'ledger.js'));
+  const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
   const db = join(dir, 'ledger.sqlite');
   process.env.CONSENT_SECRET = SECRET;
   if ((await runCli(['init', '--db', db], () => {})) !== 0) throw new Error('init failed');
-  let summary;
-  let lines = 0;
   const start = process.hrtime.bigint();
-  const code = await runCli(['import', csv, '--db', db], (value) => {
-    // What the command prints, made but not kept: the bench measures the import, not a terminal.
-    JSON.stringify(value);
-    lines++;
-    if (value && typeof value === 'object' && 'summary' in value) summary = value.summary;
-  });
+  const code = await runCliInWorker(join(dist, 'cli', 'main.js'), ['import', csv, '--db', db]);
   const s = seconds(start);
   if (code !== 0) throw new Error(`import exited ${code}`);
-  if (summary?.imported !== ROWS || lines !== ROWS + 1) throw new Error(`not every row was imported: ${JSON.stringify(summary)}`);
+  const ledger = new Ledger(await openStore({ kind: 'sqlite', path: db }), { secret: SECRET });
+  const subscribed = (await ledger.report()).reduce((n, c) => n + (c.status === 'subscribed' ? c.count : 0), 0);
+  await ledger.close();
+  if (subscribed !== ROWS) throw new Error(`not every row was imported: ${subscribed} of ${ROWS}`);
   return { seconds: s, rssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 const parts = { baseline, import: importFile };
 const [part, partDir, partCsv] = process.argv.slice(2).filter((a) => a !== '--small');
 if (part) {
-  const errorWrite = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk, ...rest) => (String(chunk).includes('row(s):') ? true : errorWrite(chunk, ...rest));
-  process.stdout.write(`${JSON.stringify(await parts[part](partDir, partCsv))}\n`);
+  // The result goes to a file: stdout is where the import writes its rows.
+  writeFileSync(join(partDir, 'result.json'), JSON.stringify(await parts[part](partDir, partCsv)));
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'consent-bench-import-'));
   try {
     await writeCsv(join(dir, 'contacts.csv'));
     const run = (name) => {
       const roundDir = mkdtempSync(join(dir, `${name}-`));
-      // The import part runs with the V8 flags the CLI starts an import with (cli/node-flags.ts).
-      const flags = name === 'import' ? require(join(dist, 'cli', 'node-flags.js')).IMPORT_NODE_FLAGS : [];
-      const child = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), name, roundDir, join(dir, 'contacts.csv')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      // stderr: the import's one summary line is dropped, anything else is shown.
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), name, roundDir, join(dir, 'contacts.csv')], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+      process.stderr.write(child.stderr.split('\n').filter((l) => l && !l.includes('row(s):')).map((l) => `${l}\n`).join(''));
       if (child.status !== 0) throw new Error(`bench import part ${name} failed`);
       // The CSV stays; each round's ledger goes, so the disk does not fill up.
-      const result = JSON.parse(child.stdout.trim().split('\n').pop());
+      const result = JSON.parse(readFileSync(join(roundDir, 'result.json'), 'utf8'));
       rmSync(roundDir, { recursive: true, force: true });
       return result;
     };

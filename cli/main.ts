@@ -15,20 +15,20 @@ if (major < 22 || (major === 22 && minor < 13)) {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { IMPORT_NODE_FLAGS } = require('./node-flags') as typeof import('./node-flags');
-if (process.argv[2] === 'import' && !IMPORT_NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
-  // The import runs in a Node with a small young generation (cli/node-flags.ts): memory stays flat.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  const child = spawn(process.execPath, [...IMPORT_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : 1);
+const { isMainThread, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runCliInWorker, writeAll } = require('./import-isolate') as typeof import('./import-isolate');
+if (isMainThread && process.argv[2] === 'import') {
+  // The import runs in a worker thread with a small young generation (cli/import-isolate.ts).
+  runCliInWorker(__filename, process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
   });
 } else {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runCli } = require('./commands') as typeof import('./commands');
-  runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+  const out = isMainThread ? undefined : (value: unknown) => writeAll(1, `${JSON.stringify(value)}\n`);
+  runCli(process.argv.slice(2), out).then((code) => {
+    if (isMainThread) process.exitCode = code;
+    else parentPort!.postMessage(code);
   });
 }
