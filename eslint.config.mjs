@@ -9,6 +9,30 @@ const { recommended: communityNodes } = n8nCommunityNodesPlugin.configs;
 const requireFromScanner = createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/package.json'));
 const n8nNodesBase = requireFromScanner('eslint-plugin-n8n-nodes-base');
 
+/**
+ * One no-restricted-imports block per boundary. ESLint keeps only the last setting of a rule for a
+ * file, so a file under several boundaries (core/store is also core) gets every pattern that
+ * applies to it, each with its reason.
+ */
+function boundaries(list) {
+  const files = [...new Set(list.flatMap((b) => b.files))];
+  return files.map((glob) => {
+    const applies = list.filter((b) => b.files.some((f) => covers(f, glob)));
+    return {
+      files: [glob],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: applies.map((b) => ({ group: b.patterns, message: `Boundary: ${b.why}.` })) }],
+      },
+    };
+  });
+}
+
+/** Whether the folder glob `outer` (e.g. core/**\/*.ts) contains every file of `inner`. */
+function covers(outer, inner) {
+  const base = (g) => g.replace(/\*\*\/\*\.ts$/, '');
+  return base(inner).startsWith(base(outer));
+}
+
 export default tseslint.config(
   // Generated or local folders (.gitignore): builds, caches, the try-out's working folder.
   { ignores: ['dist/**', 'node_modules/**', 'n8n-host/**', 'coverage/**', 'test-output/**', '.cache/**', '.try-out/**'] },
@@ -55,6 +79,39 @@ export default tseslint.config(
       'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
     },
   },
+  // The parts' boundaries (docs/ARCHITECTURE.md): each part imports only the parts below it.
+  ...boundaries([
+    {
+      files: ['core/**/*.ts'],
+      why: 'core/ is the ledger without n8n: it never imports n8n or a face (nodes, credentials, worker, cli)',
+      patterns: ['n8n-workflow', 'n8n-core', '@n8n/*', '**/nodes/**', '**/credentials/**', '**/worker/**', '**/cli/**'],
+    },
+    {
+      files: ['core/store/**/*.ts'],
+      why: 'a store dialect knows rows and SQL only: it never imports the ledger, the inbox, mail, pages or tokens',
+      patterns: ['**/ledger', '**/ledger/**', '**/inbox', '**/inbox/**', '**/mail/**', '**/pages/**', '**/tokens'],
+    },
+    {
+      files: ['core/consent/**/*.ts', 'core/mail/**/*.ts'],
+      why: 'consent rules and mail composing/reading sit below the ledger: they never import the ledger or the inbox',
+      patterns: ['**/ledger', '**/ledger/**', '**/inbox', '**/inbox/**'],
+    },
+    {
+      files: ['core/ledger/**/*.ts'],
+      why: 'the ledger sits below the inbox and the pages: it never imports them',
+      patterns: ['**/inbox', '**/inbox/**', '**/pages/**'],
+    },
+    {
+      files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'cli/**/*.ts', 'worker/**/*.ts'],
+      why: 'a face reaches a store only through Ledger.open and the Ledger façade (core/ledger)',
+      patterns: ['**/core/store/**'],
+    },
+    {
+      files: ['worker/**/*.ts', 'cli/**/*.ts'],
+      why: 'the worker and the CLI run without n8n: they never import nodes, credentials or n8n',
+      patterns: ['**/nodes/**', '**/credentials/**', 'n8n-workflow', 'n8n-core', '@n8n/*'],
+    },
+  ]),
   {
     // Plain Node scripts (bench, start, host): CommonJS or ESM JavaScript run as they are.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
