@@ -24,7 +24,19 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000, env: browserEnvironment() });
+}
+
+/**
+ * The person's browser runs on the real clock: CI's date-moved run (.ci/run) preloads faketime
+ * into every process it starts, and Chromium's crash handler cannot start under it.
+ */
+function browserEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')) env[name] = value;
+  }
+  return env;
 }
 
 /** Collects every alert/confirm/prompt the page opens (an XSS payload that ran), and dismisses it. */

@@ -118,7 +118,7 @@ describe('composeMail: user templates', () => {
   });
 
   it.each([
-    ['CR/LF in a name that goes into the subject', { ...BASE, name: 'Jan\r\nBcc: victim@example.org', template }, /subject: contains a line break/],
+    ['CR/LF in a name that goes into the subject', { ...BASE, name: 'Jan\r\nBcc: victim@example.org', template }, /name: contains a line break/],
     ['CR/LF in the subject template', { ...BASE, template: { ...template, subject: 'Hallo\nBcc: x@y.z' } }, /subject: contains a line break/],
     ['CR/LF in In-Reply-To', { ...BASE, inReplyTo: '<a@b>\r\nBcc: x@y.z' }, /In-Reply-To: contains a line break/],
     ['CR/LF in From', { ...BASE, from: 'Winkel\r\n <nieuws@shop.example>' }, /from: "Winkel\\r\\n <nieuws@shop.example>" is not an address/],
