@@ -22,11 +22,11 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePorts, isPortClosed, LOOPBACK } from './ports.cjs';
 import { stopOnSignalOrEndOfInput } from './serve.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +36,6 @@ const HOST_FILES = ['package.json', 'package-lock.json'];
 // older steps is not reused.
 const INSTALL_RECIPE = 1;
 const READY_MARKER = '.n8n-host-ready.json';
-const LOOPBACK = '127.0.0.1';
 const READY_LINE = 'Editor is now accessible';
 
 export const DEFAULT_OWNER = Object.freeze({
@@ -332,19 +331,6 @@ export async function installPackageIntoN8n(userFolder, packageDir) {
   }
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** bcrypt hash made with the bcryptjs that n8n itself uses to check passwords. */
 export function hashPasswordForN8n(host, password) {
   const requireFromN8n = createRequire(path.join(host.dir, 'node_modules', 'n8n', 'package.json'));
@@ -483,9 +469,9 @@ export async function startN8n({
   const host = await ensureN8nHost();
   userFolder = path.resolve(userFolder);
   fs.mkdirSync(userFolder, { recursive: true });
-  port = port ?? (await freePort());
-  brokerPort = brokerPort ?? (await freePort());
-  if (brokerPort === port) brokerPort = await freePort();
+  const taken = new Set([port, brokerPort].filter(Boolean));
+  port = port ?? (await freePorts(1, taken))[0];
+  brokerPort = brokerPort ?? (await freePorts(1, taken))[0];
 
   const logFile = path.join(userFolder, 'n8n.log');
   const logStream = fs.createWriteStream(logFile, { flags: 'a' });
@@ -610,18 +596,6 @@ function killGroup(pid, signal) {
   } catch (error) {
     if (error.code !== 'ESRCH') throw error;
   }
-}
-
-/** Resolves true when nothing accepts connections on 127.0.0.1:port. */
-export function isPortClosed(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: LOOPBACK, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 }
 
 async function waitForPortClosed(port, timeoutMs) {

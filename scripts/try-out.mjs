@@ -17,11 +17,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n, unpublishWorkflow } from './n8n-host.mjs';
 import { startMailSandbox } from './mail-sandbox.mjs';
+import { freePorts, isPortFree, LOOPBACK } from './ports.cjs';
 import { localiseWorkflow, readsPrivacyMailbox, tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
 import { stopOnSignalOrEndOfInput } from './serve.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const LOOPBACK = '127.0.0.1';
 
 /** The ports `npm start` prefers, so that its links stay the same between starts. */
 export const PREFERRED_PORTS = Object.freeze({ n8n: 5678, broker: 5679, inbox: 8025, smtp: 2525, imap: 1143 });
@@ -30,36 +30,15 @@ function logStep(message) {
   process.stderr.write(`[try-out] ${message}\n`);
 }
 
-function isPortFree(port) {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, LOOPBACK, () => server.close(() => resolve(true)));
-  });
-}
-
 /** The preferred port when it is free, else any free one (0 means: any free one). */
 async function portOrFree(preferred, what, log, taken) {
   if (preferred && !taken.has(preferred) && (await isPortFree(preferred))) {
     taken.add(preferred);
     return preferred;
   }
-  for (;;) {
-    const port = await new Promise((resolve, reject) => {
-      const server = net.createServer();
-      server.unref();
-      server.once('error', reject);
-      server.listen(0, LOOPBACK, () => {
-        const { port: p } = server.address();
-        server.close(() => resolve(p));
-      });
-    });
-    if (taken.has(port)) continue;
-    taken.add(port);
-    if (preferred) log(`port ${preferred} (${what}) is taken; using ${port}`);
-    return port;
-  }
+  const [port] = await freePorts(1, taken);
+  if (preferred) log(`port ${preferred} (${what}) is taken; using ${port}`);
+  return port;
 }
 
 function sha256(...parts) {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isPortClosed } from '../../scripts/ports.cjs';
 import { REPO_ROOT } from './support/try-out';
 
 // `npm start` as a person runs it (scripts/start.mjs, in a temporary try-out folder): what it
@@ -44,17 +44,6 @@ function printed(output: string, label: string): string {
   const line = output.split('\n').find((l) => l.trimStart().startsWith(label));
   if (!line) throw new Error(`npm start printed no "${label}" line:\n${output}`);
   return line.trim().slice(label.length).trim();
-}
-
-function isPortClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 }
 
 function isAlive(pid: number): boolean {

@@ -3,7 +3,8 @@ import { openStore } from '../../core/store/open';
 import { POSTGRES_MIGRATIONS } from '../../core/store/postgres/migrations';
 import { arrayLiteral, isoFromTimestamptz, PostgresStore } from '../../core/store/postgres/postgres-store';
 import type { Store } from '../../core/store/store';
-import { freePort, sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
+import { freePort } from '../../scripts/ports.cjs';
+import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
 import { describeStoreContract } from './contract';
 
 let cluster: PostgresCluster;

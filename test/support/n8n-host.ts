@@ -5,7 +5,6 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -139,13 +138,4 @@ export function makeUserFolder(prefix = 'n8n-user-'): string {
 }
 
 /** Resolves true when nothing accepts TCP connections on 127.0.0.1:port. */
-export function isPortClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
+export { isPortClosed } from '../../scripts/ports.cjs';
