@@ -89,27 +89,35 @@ async function baseline(dir) {
 /**
  * The import command as cli/main.ts runs it: in a worker thread under the CLI's limits
  * (cli/import-isolate.ts), its JSON lines written to this process's stdout (/dev/null here).
- * Peak RSS is this process's: the main thread and the worker together.
+ * This process loads nothing else (the ledger file is made and checked by the parent), so its
+ * peak RSS is what the command's: the main thread and the worker together.
  */
 async function importFile(dir, csv) {
   const { runCliInWorker } = require(join(dist, 'cli', 'import-isolate.js'));
-  const { runCli } = require(join(dist, 'cli', 'commands.js'));
-  const { Ledger } = require(join(dist, 'core', 'ledger.js'));
-  const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
-  const db = join(dir, 'ledger.sqlite');
-  process.env.CONSENT_SECRET = SECRET;
-  if ((await runCli(['init', '--db', db], () => {})) !== 0) throw new Error('init failed');
   const start = process.hrtime.bigint();
-  const code = await runCliInWorker(join(dist, 'cli', 'main.js'), ['import', csv, '--db', db]);
+  const code = await runCliInWorker(join(dist, 'cli', 'main.js'), ['import', csv, '--db', join(dir, 'ledger.sqlite')]);
   const s = seconds(start);
   if (code !== 0) throw new Error(`import exited ${code}`);
-  const ledger = new Ledger(await openStore({ kind: 'sqlite', path: db }), { secret: SECRET });
-  const subscribed = (await ledger.report()).reduce((n, c) => n + (c.status === 'subscribed' ? c.count : 0), 0);
-  await ledger.close();
-  if (subscribed !== ROWS) throw new Error(`not every row was imported: ${subscribed} of ${ROWS}`);
   return { seconds: s, rssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
+/** Before the import: a new ledger file (only `init` makes one). */
+async function init(dir) {
+  const { runCli } = require(join(dist, 'cli', 'commands.js'));
+  if ((await runCli(['init', '--db', join(dir, 'ledger.sqlite')], () => {})) !== 0) throw new Error('init failed');
+}
+
+/** After the import: every row is in the ledger, subscribed. */
+async function verify(dir) {
+  const { Ledger } = require(join(dist, 'core', 'ledger')); // ledger.js, or ledger/index.js
+  const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
+  const ledger = new Ledger(await openStore({ kind: 'sqlite', path: join(dir, 'ledger.sqlite') }), { secret: SECRET });
+  const subscribed = (await ledger.report()).reduce((n, c) => n + (c.status === 'subscribed' ? c.count : 0), 0);
+  await ledger.close();
+  if (subscribed !== ROWS) throw new Error(`not every row was imported: ${subscribed} of ${ROWS}`);
+}
+
+process.env.CONSENT_SECRET = SECRET;
 const parts = { baseline, import: importFile };
 const [part, partDir, partCsv] = process.argv.slice(2).filter((a) => a !== '--small');
 if (part) {
@@ -119,21 +127,23 @@ if (part) {
   const dir = mkdtempSync(join(tmpdir(), 'consent-bench-import-'));
   try {
     await writeCsv(join(dir, 'contacts.csv'));
-    const run = (name) => {
+    const run = async (name) => {
       const roundDir = mkdtempSync(join(dir, `${name}-`));
+      if (name === 'import') await init(roundDir);
       // stderr: the import's one summary line is dropped, anything else is shown.
       const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), name, roundDir, join(dir, 'contacts.csv')], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
       process.stderr.write(child.stderr.split('\n').filter((l) => l && !l.includes('row(s):')).map((l) => `${l}\n`).join(''));
       if (child.status !== 0) throw new Error(`bench import part ${name} failed`);
       // The CSV stays; each round's ledger goes, so the disk does not fill up.
       const result = JSON.parse(readFileSync(join(roundDir, 'result.json'), 'utf8'));
+      if (name === 'import') await verify(roundDir);
       rmSync(roundDir, { recursive: true, force: true });
       return result;
     };
     const rounds = [];
     for (let r = 0; r < ROUNDS; r++) {
-      const base = run('baseline');
-      const ours = run('import');
+      const base = await run('baseline');
+      const ours = await run('import');
       rounds.push({ ratio: base.seconds / ours.seconds, base: base.seconds, ours: ours.seconds, rssMb: ours.rssMb });
     }
     const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
