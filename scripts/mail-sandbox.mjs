@@ -16,21 +16,16 @@
 // prints one JSON line (ports, URLs, the mailbox login) once everything listens, and runs until
 // SIGTERM/SIGINT or until its stdin closes.
 
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
-import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import { findDovecot, INSTALL_HINT, startDovecot, whyDovecotFailed } from './dovecot.cjs';
+import { LOOPBACK } from './ports.cjs';
 import { stopOnSignalOrEndOfInput } from './serve.mjs';
-
-const LOOPBACK = '127.0.0.1';
 
 export const SANDBOX_DEFAULTS = Object.freeze({
   /** The organisation's privacy mailbox: mail to it goes into Dovecot. */
@@ -41,216 +36,6 @@ export const SANDBOX_DEFAULTS = Object.freeze({
 
 function logStep(message) {
   process.stderr.write(`[mail-sandbox] ${message}\n`);
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// ---------------------------------------------------------------------------------------- Dovecot
-
-/** Where Dovecot's binary is: $DOVECOT_BIN, else PATH, else /usr/sbin (Debian). */
-export function findDovecot() {
-  if (process.env.DOVECOT_BIN) return fs.existsSync(process.env.DOVECOT_BIN) ? process.env.DOVECOT_BIN : undefined;
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, 'dovecot');
-    if (dir && fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function whoRunsDovecot() {
-  if (process.getuid?.() === 0) {
-    // As root (NOTES-mail): the login process refuses to run as root; mail belongs to nobody.
-    const nobody = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' });
-    const uid = Number(nobody.stdout.trim()) || 65534;
-    const gid = Number(spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).stdout.trim()) || 65534;
-    const internalUid = Number(spawnSync('id', ['-u', 'dovecot'], { encoding: 'utf8' }).stdout.trim());
-    const internalGid = Number(spawnSync('id', ['-g', 'dovecot'], { encoding: 'utf8' }).stdout.trim());
-    if (!internalUid) throw new Error("Dovecot's system user `dovecot` is missing: reinstall dovecot-core");
-    return { uid, gid, loginUser: 'dovenull', internalUser: 'dovecot', internalUid, internalGid };
-  }
-  const user = os.userInfo().username;
-  return { uid: process.getuid(), gid: process.getgid(), loginUser: user, internalUser: user };
-}
-
-/**
- * Starts a private Dovecot in the foreground (`dovecot -F`): IMAP and LMTP on free 127.0.0.1 ports,
- * plaintext login (loopback only), one maildir user per entry of `users`. Its config and log are
- * in `dir`; its sockets live in a short temporary folder. Its mail stays between starts: in `dir`,
- * or, as root, in a folder of its own under the temporary folder (see dataFolder).
- * `ephemeral`: the mail is removed on stop().
- */
-export async function startDovecot({ dir, users, imapPort, ephemeral = false, fresh = false, log = logStep }) {
-  const binary = findDovecot();
-  if (!binary) throw new Error('Dovecot is not installed (apt-get install dovecot-imapd dovecot-lmtpd), or set DOVECOT_BIN');
-  dir = path.resolve(dir);
-  fs.mkdirSync(dir, { recursive: true });
-  const who = whoRunsDovecot();
-  const data = dataFolder(dir);
-  // A new try-out folder starts with an empty mailbox, even where the mail lives elsewhere.
-  if (fresh && data !== dir) for (const entry of fs.readdirSync(data)) fs.rmSync(path.join(data, entry), { recursive: true, force: true });
-  const homes = path.join(data, 'homes');
-  fs.mkdirSync(homes, { recursive: true });
-  // Unix socket paths are short (108 bytes): the run folder is not inside a deep checkout.
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-run-'));
-  const stateDir = path.join(data, 'state');
-  fs.mkdirSync(stateDir, { recursive: true });
-  const usersFile = path.join(data, 'users');
-  const lines = users.map(({ user, password }) => {
-    if (/[:\s]/.test(user) || /[:\n]/.test(password)) throw new Error(`Dovecot user or password with ':' or a line break: ${user}`);
-    const home = path.join(homes, user.replace(/[^A-Za-z0-9@._-]/g, '_'));
-    fs.mkdirSync(home, { recursive: true });
-    if (process.getuid?.() === 0) fs.chownSync(home, who.uid, who.gid);
-    return `${user}:{PLAIN}${password}:${who.uid}:${who.gid}::${home}`;
-  });
-  fs.writeFileSync(usersFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-  // The auth process reads it as Dovecot's internal user.
-  if (process.getuid?.() === 0) fs.chownSync(usersFile, who.internalUid, who.internalGid);
-  imapPort = imapPort || (await freePort());
-  let lmtpPort = await freePort();
-  while (lmtpPort === imapPort) lmtpPort = await freePort();
-  const logFile = path.join(dir, 'dovecot.log');
-  const conf = path.join(dir, 'dovecot.conf');
-  fs.writeFileSync(
-    conf,
-    `# Written by scripts/mail-sandbox.mjs for one run; loopback only.
-base_dir = ${runDir}
-state_dir = ${stateDir}
-instance_name = consent-sandbox-${path.basename(runDir)}
-listen = ${LOOPBACK}
-protocols = imap lmtp
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-default_login_user = ${who.loginUser}
-default_internal_user = ${who.internalUser}
-first_valid_uid = 1
-first_valid_gid = 1
-log_path = ${logFile}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${usersFile}
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u ${usersFile}
-}
-mail_location = maildir:~/Maildir
-namespace inbox {
-  inbox = yes
-  separator = /
-  mailbox Processed {
-    auto = create
-  }
-  mailbox Review {
-    auto = create
-  }
-}
-service imap-login {
-  inet_listener imap {
-    address = ${LOOPBACK}
-    port = ${imapPort}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service lmtp {
-  inet_listener lmtp {
-    address = ${LOOPBACK}
-    port = ${lmtpPort}
-  }
-}
-`,
-  );
-  const child = spawn(binary, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  let exitInfo;
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exitInfo = { code, signal }))));
-  const deadline = Date.now() + 20_000;
-  while (!(await canConnect(imapPort)) || !(await canConnect(lmtpPort))) {
-    if (exitInfo || Date.now() > deadline) {
-      killGroup(child.pid, 'SIGKILL');
-      const logged = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '';
-      throw new Error(`Dovecot did not start (${exitInfo ? `exit ${JSON.stringify(exitInfo)}` : 'timeout'}): ${output.trimEnd()}\n${logged}`);
-    }
-    await sleep(50);
-  }
-  log(`Dovecot on ${LOOPBACK}: IMAP ${imapPort}, LMTP ${lmtpPort}`);
-  return {
-    pid: child.pid,
-    imapPort,
-    lmtpPort,
-    conf,
-    logFile,
-    async stop() {
-      if (!exitInfo) {
-        killGroup(child.pid, 'SIGTERM');
-        const forced = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(forced);
-      }
-      killGroup(child.pid, 'SIGKILL');
-      fs.rmSync(runDir, { recursive: true, force: true });
-      if (ephemeral && data !== dir) fs.rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Where the users file and the mail live. As root, Dovecot reads them as its own users (`dovecot`
- * for the users file, `nobody` for the mail), which cannot pass a private folder such as the
- * try-out's (0700) or a home folder: then a folder of their own under the temporary folder, named
- * after `dir`, so the next start finds the same mail.
- */
-function dataFolder(dir) {
-  if (process.getuid?.() !== 0) return dir;
-  const data = path.join(os.tmpdir(), `consent-dovecot-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`);
-  fs.mkdirSync(data, { recursive: true, mode: 0o711 });
-  fs.chmodSync(data, 0o711);
-  // Said where it is found: whoever throws `dir` away removes this too.
-  fs.writeFileSync(path.join(dir, 'data-folder'), `${data}\n`);
-  return data;
-}
-
-/** Dovecot's own reason from a failed start (its first "Fatal:" line), else the error's first line; short. */
-function whyDovecotFailed(message) {
-  const text = String(message);
-  const fatal = /Fatal: .*?(?=Fatal:|\r?\n|$)/.exec(text)?.[0];
-  const line = (fatal ?? text.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error').trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: LOOPBACK, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if (error.code !== 'ESRCH') throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------- the mail kept
@@ -451,10 +236,10 @@ export async function startMailSandbox({
     // -- Dovecot: the privacy mailbox
     let imap = null;
     let dovecotReason = null;
-    let lmtp;
+    let mailbox; // the running Dovecot
     if (dovecot !== 'off') {
       if (!findDovecot()) {
-        dovecotReason = 'Dovecot is not installed (apt-get install dovecot-imapd dovecot-lmtpd)';
+        dovecotReason = `Dovecot is not installed (${INSTALL_HINT})`;
         if (dovecot === 'require') throw new Error(dovecotReason);
       } else {
         const passwordFile = path.join(dir, 'mailbox-password');
@@ -468,14 +253,13 @@ export async function startMailSandbox({
           // A half-installed Dovecot (no LMTP, a broken config, no `dovecot` user) or one that
           // will not start: 'auto' goes on without the mailbox and says why; 'require' fails.
           if (dovecot === 'require') throw error;
-          dovecotReason = `Dovecot did not start: ${whyDovecotFailed(error.message)} (is all of it installed? apt-get install dovecot-imapd dovecot-lmtpd)`;
+          dovecotReason = `Dovecot did not start: ${whyDovecotFailed(error.message)} (is all of it installed? ${INSTALL_HINT})`;
           log(dovecotReason);
         }
         if (server) {
           stoppers.push(() => server.stop());
           imap = { host: LOOPBACK, port: server.imapPort, user: privacyAddress, password: mailboxPassword, secure: false, pid: server.pid, conf: server.conf };
-          lmtp = nodemailer.createTransport({ lmtp: true, host: LOOPBACK, port: server.lmtpPort, ignoreTLS: true });
-          stoppers.push(async () => lmtp.close());
+          mailbox = server;
         }
       }
     } else {
@@ -488,7 +272,7 @@ export async function startMailSandbox({
      * says what it found out about the sender (`senderCheck` pass | fail | none).
      */
     const deliverToMailbox = async (raw, { senderCheck = 'none', envelopeFrom } = {}) => {
-      if (!lmtp) throw new Error(`The privacy mailbox is not available: ${dovecotReason}`);
+      if (!mailbox) throw new Error(`The privacy mailbox is not available: ${dovecotReason}`);
       let text = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
       text = stripOwnAuthResults(text, authservId);
       const parsed = await simpleParser(text);
@@ -498,7 +282,7 @@ export async function startMailSandbox({
         const verdict = senderCheck === 'pass' ? 'pass' : 'fail';
         text = `Authentication-Results: ${authservId}; dkim=${verdict} header.d=${domain}; dmarc=${verdict} header.from=${domain}\r\n${text}`;
       }
-      await lmtp.sendMail({ envelope: { from: envelopeFrom ?? fromAddress, to: [privacyAddress] }, raw: text });
+      await mailbox.deliver(text, { from: envelopeFrom ?? fromAddress, to: [privacyAddress] });
       return store.add(Buffer.from(text), {
         receivedAt: new Date().toISOString(),
         envelope: { from: envelopeFrom ?? fromAddress, to: [privacyAddress] },
@@ -526,11 +310,11 @@ export async function startMailSandbox({
           const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to };
           (async () => {
             const toMailbox = to.includes(privacyAddress);
-            if (toMailbox && lmtp) await lmtp.sendMail({ envelope: { from: envelope.from, to: [privacyAddress] }, raw: stripOwnAuthResults(raw.toString('utf8'), authservId) });
+            if (toMailbox && mailbox) await mailbox.deliver(stripOwnAuthResults(raw.toString('utf8'), authservId), { from: envelope.from, to: [privacyAddress] });
             await store.add(raw, {
               receivedAt: new Date().toISOString(),
               envelope,
-              deliveredTo: toMailbox && lmtp ? ['privacy mailbox (Dovecot)'] : [],
+              deliveredTo: toMailbox && mailbox ? ['privacy mailbox (Dovecot)'] : [],
               direction: 'smtp',
             });
           })().then(
@@ -547,7 +331,7 @@ export async function startMailSandbox({
     // -- the inbox page and its API
     const csrf = randomBytes(16).toString('base64url');
     const web = http.createServer((req, res) => {
-      handleWeb(req, res, { store, csrf, privacyAddress, deliverToMailbox, hasMailbox: Boolean(lmtp), dovecotReason }).catch((error) => {
+      handleWeb(req, res, { store, csrf, privacyAddress, deliverToMailbox, hasMailbox: Boolean(mailbox), dovecotReason }).catch((error) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end(`sandbox error: ${error.message}`);
       });
