@@ -14,7 +14,7 @@ process.removeAllListeners('warning');
 const require = createRequire(import.meta.url);
 const dist = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'dist', 'core');
 const { DatabaseSync } = require('node:sqlite');
-const { Ledger, RequestItemSchema, CheckItemSchema } = require(join(dist, 'ledger.js'));
+const { Ledger, RequestItemSchema, CheckItemSchema } = require(join(dist, 'ledger'));
 const { openStore } = require(join(dist, 'store', 'open.js'));
 const { parseInput } = require(join(dist, 'validation.js'));
 

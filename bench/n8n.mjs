@@ -71,7 +71,7 @@ async function main() {
   const { RequestConsent } = require(join(dist, 'nodes', 'RequestConsent', 'RequestConsent.node.js'));
   const { ConsentLedgerApi } = require(join(dist, 'credentials', 'ConsentLedgerApi.credentials.js'));
   const { closeLedgers } = require(join(dist, 'nodes', 'shared', 'ledger-connection.js'));
-  const { Ledger, ImportRowSchema } = require(join(dist, 'core', 'ledger.js'));
+  const { Ledger, ImportRowSchema } = require(join(dist, 'core', 'ledger'));
   const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
 
   const dir = mkdtempSync(join(tmpdir(), 'consent-bench-n8n-'));
@@ -127,7 +127,7 @@ async function main() {
       await call();
       return Number(process.hrtime.bigint() - start) / 1e9;
     };
-    const { CheckItemSchema, RequestItemSchema } = require(join(dist, 'core', 'ledger.js'));
+    const { CheckItemSchema, RequestItemSchema } = require(join(dist, 'core', 'ledger'));
     const coreCalls = {
       check: (items) => coreTime(() => core.check(items.map((i) => CheckItemSchema.parse({ email: i.email })))),
       request: (items) =>

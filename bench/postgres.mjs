@@ -27,7 +27,7 @@ if (!existsSync(join(dist, 'store', 'postgres', 'postgres-store.js'))) {
   process.exit(2);
 }
 const pg = require('pg');
-const { Ledger, RequestItemSchema, CheckItemSchema } = require(join(dist, 'ledger.js'));
+const { Ledger, RequestItemSchema, CheckItemSchema } = require(join(dist, 'ledger'));
 const { openStore } = require(join(dist, 'store', 'open.js'));
 const { parseInput } = require(join(dist, 'validation.js'));
 

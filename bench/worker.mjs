@@ -48,7 +48,7 @@ if (mode === 'smtp-sink') {
 } else if (mode === 'drain') {
   // The worker, as `n8n-consent worker --once` runs it: prints {seconds, rssBefore, peak}.
   const [, , , ledgerPath, settingsJson] = process.argv;
-  const { Ledger } = require(join(dist, 'core', 'ledger.js'));
+  const { Ledger } = require(join(dist, 'core', 'ledger'));
   const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
   const { MailboxWorker } = require(join(dist, 'worker', 'mailbox.js'));
   const ledger = new Ledger(await openStore({ kind: 'sqlite', path: ledgerPath }), { secret: SECRET });
@@ -79,7 +79,7 @@ async function main() {
   }
 
   const { ImapFlow } = require('imapflow');
-  const { Ledger, ImportRowSchema } = require(join(dist, 'core', 'ledger.js'));
+  const { Ledger, ImportRowSchema } = require(join(dist, 'core', 'ledger'));
   const { openStore } = require(join(dist, 'core', 'store', 'open.js'));
   const { parseInput } = require(join(dist, 'core', 'validation.js'));
   const { Dovecot } = await import('../test/support/dovecot.ts');

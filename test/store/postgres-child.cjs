@@ -9,7 +9,7 @@ const { createInterface } = require('node:readline');
 
 const dist = join(__dirname, '..', '..', 'dist', 'core');
 const { openStore } = require(join(dist, 'store', 'open.js'));
-const { Ledger, RequestItemSchema } = require(join(dist, 'ledger.js'));
+const { Ledger, RequestItemSchema } = require(join(dist, 'ledger'));
 const { parseInput } = require(join(dist, 'validation.js'));
 
 /** Writes one line; resolves once it is out (a pipe write is asynchronous, and exit would cut it). */

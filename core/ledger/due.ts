@@ -1,0 +1,97 @@
+import { addDays } from '../clock';
+import type { Evidence } from '../consent/evidence';
+import type { Channel } from '../consent/statuses';
+import { resolveTransition } from '../consent/transitions';
+import type { ConsentChange, ConsentRow, StoreTx, TokenRow } from '../store/store';
+import { eventFrom, nextConsent, parseEvidence, type LedgerContext } from './context';
+import type { DueItem } from './schemas';
+
+/** What falls due with time: reminders of pending invitations, and their expiry. */
+
+/**
+ * Invitations waiting more than `afterDays` since the last mail, with fewer than `maxReminders`
+ * reminders: each becomes `reminded` and gets fresh links for the reminder mail.
+ */
+export async function remind(ctx: LedgerContext, options: { afterDays: number; maxReminders: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
+  const now = ctx.now();
+  const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'reminders' } });
+  return ctx.store.transaction(async (tx) => {
+    const due = await tx.findPending({
+      statuses: ['invited', 'reminded'],
+      column: 'lastSentAt',
+      before: addDays(now, -options.afterDays).toISOString(),
+      maxReminders: options.maxReminders,
+      topic: options.topic,
+      channel: options.channel,
+      limit: options.limit ?? 100_000,
+    });
+    return advance(ctx, tx, due, 'remind', evidence, now);
+  });
+}
+
+/** Signups and invitations unanswered for more than `afterDays` since they began: expired. */
+export async function expire(ctx: LedgerContext, options: { afterDays: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
+  const now = ctx.now();
+  const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'expiry' } });
+  return ctx.store.transaction(async (tx) => {
+    const lapsed = await tx.findPending({
+      statuses: ['optin', 'invited', 'reminded'],
+      column: 'invitedAt',
+      before: addDays(now, -options.afterDays).toISOString(),
+      topic: options.topic,
+      channel: options.channel,
+      limit: options.limit ?? 100_000,
+    });
+    return advance(ctx, tx, lapsed, 'expire', evidence, now);
+  });
+}
+
+async function advance(ctx: LedgerContext, tx: StoreTx, rows: ConsentRow[], action: 'remind' | 'expire', evidence: Evidence, now: Date): Promise<DueItem[]> {
+  const at = now.toISOString();
+  const ids = [...new Set(rows.map((r) => r.subjectId))];
+  await tx.lockSubjects(ids);
+  const subjects = new Map((await tx.findSubjects({ ids })).map((s) => [s.id, s]));
+  const changes: ConsentChange[] = [];
+  const tokens: TokenRow[] = [];
+  const items: DueItem[] = [];
+  for (const c of rows) {
+    const subject = subjects.get(c.subjectId);
+    const transition = resolveTransition(action, c.status, { basis: c.basis });
+    if (!subject || transition.kind !== 'change') continue;
+    // The text the person was asked to agree to travels along with each reminder and its link.
+    const textHash = c.consentTextHash;
+    changes.push({
+      consent: nextConsent(c, c, transition.to, transition.basis, action, at),
+      event: eventFrom(
+        evidence,
+        { subjectId: c.subjectId, topic: c.topic, channel: c.channel, action, fromStatus: c.status, toStatus: transition.to, basis: transition.basis },
+        now,
+        { text: null, hash: textHash },
+      ),
+    });
+    const item: DueItem = {
+      subjectId: subject.id,
+      email: subject.email,
+      phone: subject.phone,
+      name: subject.name,
+      locale: subject.locale,
+      topic: c.topic,
+      channel: c.channel,
+      status: transition.to,
+      reminders: action === 'remind' ? c.reminders + 1 : c.reminders,
+      confirmToken: null,
+      unsubscribeToken: null,
+    };
+    if (action === 'remind') {
+      // Only a hash of the first link is stored, so a reminder carries a new one; both work.
+      const { confirm, unsubscribe, row } = ctx.newLinkSet(now, { subjectId: subject.id, channel: c.channel, topics: [c.topic], consentTextHash: textHash });
+      tokens.push(row);
+      item.confirmToken = confirm.token;
+      item.unsubscribeToken = unsubscribe.token;
+    }
+    items.push(item);
+  }
+  await tx.writeChanges(changes);
+  await tx.insertTokens(tokens);
+  return items;
+}

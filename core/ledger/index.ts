@@ -1,0 +1,139 @@
+import { type Clock, systemClock } from '../clock';
+import { SubjectRefSchema } from '../consent/identity';
+import type { StoreConfig } from '../store/open';
+import type { MailboxLease, Store } from '../store/store';
+import * as check from './check';
+import { LedgerContext } from './context';
+import * as due from './due';
+import * as erasure from './erasure';
+import * as exporting from './export';
+import * as importing from './import';
+import * as links from './links';
+import { failedOpeningStore, openStoreFor } from './open';
+import * as request from './request';
+import * as requestLog from './request-log';
+import type { LedgerSettings } from './schemas';
+import * as status from './status';
+
+export * from './schemas';
+export { failedOpeningStore, SubjectRefSchema };
+export type { MailboxLease, StoreConfig };
+
+/** What a face (CLI, worker, nodes, credential test) needs to open a ledger. */
+export interface LedgerConfig {
+  /** Which database: the SQLite file or the PostgreSQL server (validated; a wrong field is named). */
+  store: StoreConfig;
+  settings: LedgerSettings;
+  clock?: Clock;
+}
+
+export interface OpenedLedger {
+  ledger: Ledger;
+  /** True when this open set up a new, empty ledger (its suppression key was made now). */
+  isNewLedger: boolean;
+}
+
+/** A use case's arguments after the shared context. */
+type Args<F> = F extends (ctx: LedgerContext, ...rest: infer A) => unknown ? A : never;
+
+/**
+ * The ledger: the one façade that nodes, the CLI and the mailbox worker call. It owns the rules
+ * (through the transition table and decide), the evidence and the tokens; the Store owns the SQL.
+ * Batch methods take already validated items (see the *Schema exports) and run in one transaction.
+ * Each method hands its work to the use case's own file in core/ledger/, with the shared context.
+ */
+export class Ledger {
+  /**
+   * The one way a face reaches a ledger: opens the store, builds the ledger and checks the secret
+   * against it. On any failure the store is closed again (no pool connection is left open).
+   */
+  static async open(config: LedgerConfig): Promise<OpenedLedger> {
+    const store = await openStoreFor(config.store);
+    try {
+      const ledger = new Ledger(store, config.settings, config.clock);
+      const { isNewLedger } = await ledger.verifySecret();
+      return { ledger, isNewLedger };
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private readonly ctx: LedgerContext;
+
+  constructor(store: Store, settings: LedgerSettings, clock: Clock = systemClock) {
+    this.ctx = new LedgerContext(store, settings, clock);
+  }
+
+  get store(): Store {
+    return this.ctx.store;
+  }
+  get settings(): LedgerContext['settings'] {
+    return this.ctx.settings;
+  }
+  get clock(): Clock {
+    return this.ctx.clock;
+  }
+  /** Which database holds this ledger. */
+  get dialect(): Store['dialect'] {
+    return this.ctx.store.dialect;
+  }
+
+  close(): Promise<void> {
+    return this.ctx.store.close();
+  }
+
+  /** Checks the secret against this ledger (Ledger.open calls it). */
+  async verifySecret(): Promise<{ isNewLedger: boolean }> {
+    return { isNewLedger: (await this.ctx.openSuppressionKey()).isNew };
+  }
+
+  // request.ts: a signup or a campaign
+  request(...a: Args<typeof request.request>) { return request.request(this.ctx, ...a); }
+
+  // links.ts: what a person's link does
+  checkLink(...a: Args<typeof links.checkLink>) { return links.checkLink(this.ctx, ...a); }
+  viewToken(...a: Args<typeof links.viewToken>) { return links.viewToken(this.ctx, ...a); }
+  confirm(...a: Args<typeof links.confirm>) { return links.confirm(this.ctx, ...a); }
+  unsubscribeByToken(...a: Args<typeof links.unsubscribeByToken>) { return links.unsubscribeByToken(this.ctx, ...a); }
+  preferences(...a: Args<typeof links.preferences>) { return links.preferences(this.ctx, ...a); }
+  setPreferences(...a: Args<typeof links.setPreferences>) { return links.setPreferences(this.ctx, ...a); }
+
+  // check.ts
+  check(...a: Args<typeof check.check>) { return check.check(this.ctx, ...a); }
+
+  // due.ts: reminders and expiry
+  remind(...a: Args<typeof due.remind>) { return due.remind(this.ctx, ...a); }
+  expire(...a: Args<typeof due.expire>) { return due.expire(this.ctx, ...a); }
+
+  // import.ts
+  importContacts(...a: Args<typeof importing.importContacts>) { return importing.importContacts(this.ctx, ...a); }
+
+  // status.ts: trusted status changes
+  setStatus(...a: Args<typeof status.setStatus>) { return status.setStatus(this.ctx, ...a); }
+  bounce(...a: Args<typeof status.bounce>) { return status.bounce(this.ctx, ...a); }
+  unsubscribeByRef(...a: Args<typeof status.unsubscribeByRef>) { return status.unsubscribeByRef(this.ctx, ...a); }
+
+  // erasure.ts: erasure, holds, suppressions, the verification link
+  erase(...a: Args<typeof erasure.erase>) { return erasure.erase(this.ctx, ...a); }
+  hold(...a: Args<typeof erasure.hold>) { return erasure.hold(this.ctx, ...a); }
+  releaseHold(...a: Args<typeof erasure.releaseHold>) { return erasure.releaseHold(this.ctx, ...a); }
+  unsuppress(...a: Args<typeof erasure.unsuppress>) { return erasure.unsuppress(this.ctx, ...a); }
+  issueEraseVerification(...a: Args<typeof erasure.issueEraseVerification>) { return erasure.issueEraseVerification(this.ctx, ...a); }
+  completeEraseVerification(...a: Args<typeof erasure.completeEraseVerification>) { return erasure.completeEraseVerification(this.ctx, ...a); }
+
+  // export.ts: reading out
+  export(...a: Args<typeof exporting.exportSubject>) { return exporting.exportSubject(this.ctx, ...a); }
+  report() { return exporting.report(this.ctx); }
+  subjectIdsWithEmail(...a: Args<typeof exporting.subjectIdsWithEmail>) { return exporting.subjectIdsWithEmail(this.ctx, ...a); }
+  phoneSubjects(...a: Args<typeof exporting.phoneSubjects>) { return exporting.phoneSubjects(this.ctx, ...a); }
+  recordMessages(...a: Args<typeof exporting.recordMessages>) { return exporting.recordMessages(this.ctx, ...a); }
+
+  // request-log.ts: the mailbox's requests, cursor and lease
+  recordRequest(...a: Args<typeof requestLog.recordRequest>) { return requestLog.recordRequest(this.ctx, ...a); }
+  updateRequest(...a: Args<typeof requestLog.updateRequest>) { return requestLog.updateRequest(this.ctx, ...a); }
+  findRequest(...a: Args<typeof requestLog.findRequest>) { return requestLog.findRequest(this.ctx, ...a); }
+  mailboxState(...a: Args<typeof requestLog.mailboxState>) { return requestLog.mailboxState(this.ctx, ...a); }
+  saveMailboxState(...a: Args<typeof requestLog.saveMailboxState>) { return requestLog.saveMailboxState(this.ctx, ...a); }
+  acquireMailboxLease(...a: Args<typeof requestLog.acquireMailboxLease>) { return requestLog.acquireMailboxLease(this.ctx, ...a); }
+}
