@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { Browser } from 'playwright-core';
 import { launchChromium, watchDialogs } from '../support/browser';
+import { waitFor } from '../support/wait';
 import {
   deliverToPrivacyMailbox,
   lastMailId,
@@ -89,20 +90,23 @@ describe('inbox erasure requests (workflows/inbox-erasure.json) on a real n8n', 
 
   /** Resolves once the trigger has moved the mail out of the inbox (after its workflow run). */
   async function movedTo(messageId: string): Promise<string> {
-    for (;;) {
-      for (const folder of ['Processed', 'Review']) {
-        const status = await imap.status(folder, { messages: true });
-        if (!status || !status.messages) continue;
-        const lock = await imap.getMailboxLock(folder);
-        try {
-          const found = await imap.search({ header: { 'message-id': messageId } });
-          if (found && found.length > 0) return folder;
-        } finally {
-          lock.release();
+    return waitFor(
+      async () => {
+        for (const folder of ['Processed', 'Review']) {
+          const status = await imap.status(folder, { messages: true });
+          if (!status || !status.messages) continue;
+          const lock = await imap.getMailboxLock(folder);
+          try {
+            const found = await imap.search({ header: { 'message-id': messageId } });
+            if (found && found.length > 0) return folder;
+          } finally {
+            lock.release();
+          }
         }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+        return undefined;
+      },
+      { what: `${messageId} moved out of the privacy mailbox's INBOX`, intervalMs: 250 },
+    );
   }
 
   test('a VERWIJDER mail from a proven sender erases the person and is acknowledged in reply', async () => {
@@ -126,17 +130,18 @@ describe('inbox erasure requests (workflows/inbox-erasure.json) on a real n8n', 
     await deliverToPrivacyMailbox(tryOut, requestMail('anna@example.test', 'erase-anna-1@example.test'), 'pass');
 
     // Both copies are in Processed once the second run has ended.
-    for (;;) {
-      const lockProcessed = await imap.getMailboxLock('Processed');
-      let copies: number[] | false | undefined;
-      try {
-        copies = await imap.search({ header: { 'message-id': 'erase-anna-1@example.test' } });
-      } finally {
-        lockProcessed.release();
-      }
-      if (copies && copies.length === 2) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitFor(
+      async () => {
+        const lockProcessed = await imap.getMailboxLock('Processed');
+        try {
+          const copies = await imap.search({ header: { 'message-id': 'erase-anna-1@example.test' } });
+          return copies && copies.length === 2;
+        } finally {
+          lockProcessed.release();
+        }
+      },
+      { what: 'both copies of erase-anna-1 in Processed', intervalMs: 250 },
+    );
     expect((await mails(tryOut)).filter((m) => m.id > before && m.envelope.to.includes('anna@example.test'))).toEqual([]);
     expect(crmCalls).toHaveLength(1);
   });

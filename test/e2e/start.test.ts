@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isPortClosed } from '../../scripts/ports.cjs';
+import { waitFor } from '../support/wait';
 import { REPO_ROOT } from './support/try-out';
 
 // `npm start` as a person runs it (scripts/start.mjs, in a temporary try-out folder): what it
@@ -31,12 +32,15 @@ function start(dir: string, env: Record<string, string> = {}): Run {
 }
 
 async function untilRunning(run: Run): Promise<string> {
-  const deadline = Date.now() + 15 * 60_000;
-  while (!run.stdout().includes('Ctrl-C stops everything.')) {
-    const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('waiting'), 200))]);
-    if (code !== 'waiting') throw new Error(`npm start exited (${String(code)}):\n${run.stdout()}\n${run.stderr().slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not get ready:\n${run.stdout()}\n${run.stderr().slice(-4000)}`);
-  }
+  let exit: { code: number | null } | undefined;
+  void run.exited.then((code) => (exit = { code }));
+  await waitFor(
+    () => {
+      if (exit) throw new Error(`npm start exited (${String(exit.code)}):\n${run.stdout()}\n${run.stderr().slice(-4000)}`);
+      return run.stdout().includes('Ctrl-C stops everything.');
+    },
+    { what: () => `npm start to get ready ("Ctrl-C stops everything."):\n${run.stdout()}\n${run.stderr().slice(-4000)}`, timeoutMs: 15 * 60_000, intervalMs: 200 },
+  );
   return run.stdout();
 }
 

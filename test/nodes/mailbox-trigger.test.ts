@@ -17,6 +17,7 @@ import { Dovecot } from '../support/dovecot';
 import { tempLedger } from '../support/ledger';
 import { disposeEngine, ensureN8nHostForEngine, runWorkflow, type WorkflowRunResult } from '../support/n8n-engine';
 import { SmtpPeer } from '../support/smtp-peer';
+import { waitFor } from '../support/wait';
 import { CREDENTIAL_TYPES, NODE_TYPES, PACKAGE, ledgerCredential, node, runOptions, smtpCredential, workflow } from './support';
 
 const TRIGGER = 'Privacy Mailbox';
@@ -105,7 +106,7 @@ async function run(parameters: IDataObject = {}, more: { crm?: Partial<INode>; i
     ),
   );
   if (result.error?.message.startsWith('parameters,')) return result; // refused before it started
-  await until(() => stops() > stopped);
+  await waitFor(() => stops() > stopped, { what: 'the trigger closed (its close function called)' });
   return result;
 }
 
@@ -126,10 +127,6 @@ async function folderOf(messageId: string): Promise<string | undefined> {
 }
 
 const requestRow = (messageId: string) => ledger.store.transaction((tx) => tx.findRequest(messageId));
-
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-}
 
 const MAILBOX = () => `${dovecot.user}@${dovecot.host}/INBOX`;
 
@@ -250,11 +247,11 @@ describe('Act Automatically (the default), replies sent with Consent SMTP', () =
   test('Dovecot killed and started again while the trigger waits: it says so in the log, reconnects and emits what arrived meanwhile', async () => {
     await subscriber('late@example.nl');
     const running = run({ replies: 'smtp' });
-    await until(() => logged.some((l) => l.level === 'info' && l.message.includes(`connected to ${MAILBOX()}`)));
+    await waitFor(() => logged.some((l) => l.level === 'info' && l.message.includes(`connected to ${MAILBOX()}`)), { what: `the trigger's "connected to ${MAILBOX()}" log line` });
 
     await dovecot.kill();
     dovecot.dropIntoMaildir(rawMail({ messageId: '<while-down@x>', from: 'late@example.nl', subject: 'Afmelden' }));
-    await until(() => logged.some((l) => l.level === 'warn' && /ECONNREFUSED|connection refused/.test(l.message)));
+    await waitFor(() => logged.some((l) => l.level === 'warn' && /ECONNREFUSED|connection refused/.test(l.message)), { what: "the trigger's warning that the connection is refused" });
     await dovecot.restart();
     const result = await running;
 

@@ -8,6 +8,7 @@ import type { Store } from '../../core/store/store';
 import { parseInput } from '../../core/validation';
 import { SECRET } from '../support/ledger';
 import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
+import { waitFor } from '../support/wait';
 
 /**
  * Several connections and several processes on one PostgreSQL ledger at once, the way n8n in
@@ -114,14 +115,6 @@ async function count(sql: string, values: unknown[] = []): Promise<number> {
   return Number(rows[0].n);
 }
 
-/** Polls until `probe` is true: the tests wait for a state, never for a length of time. */
-async function until(probe: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 600; i++) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for: ${what}`);
-}
 
 test('50 confirms of one token at once, from 50 connections: exactly one transition and one event', async () => {
   const config = newLedgerConfig();
@@ -221,7 +214,7 @@ test('mailbox lease: a second worker waits, and takes over when the first is kil
   const second = new Child(['lease', JSON.stringify(config), 'INBOX']);
   await second.step('waiting');
   // The second is queued on the lock in the server, not merely slow.
-  await until(async () => (await count("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) === 1, 'the second worker to wait on the lock');
+  await waitFor(async () => (await count("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) === 1, { what: 'the second worker to wait on the lock' });
   expect(second.has('held')).toBe(false);
   expect(await store.acquireMailboxLease!('INBOX', { wait: false })).toBeNull();
 

@@ -5,6 +5,7 @@ import { arrayLiteral, isoFromTimestamptz, PostgresStore } from '../../core/stor
 import type { Store } from '../../core/store/store';
 import { freePort } from '../../scripts/ports.cjs';
 import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
+import { waitFor } from '../support/wait';
 import { describeStoreContract } from './contract';
 
 let cluster: PostgresCluster;
@@ -150,7 +151,7 @@ describe('PostgreSQL dialect', () => {
       const abort = new AbortController();
       const waiting = store.acquireMailboxLease!('INBOX', { signal: abort.signal });
       // Aborted while the server keeps it waiting for the lock.
-      await until(async () => (await adminQuery("SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))[0].n === 1);
+      await waitFor(async () => (await adminQuery("SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))[0].n === 1, { what: 'the second session waiting on the advisory lock' });
       abort.abort();
       expect(await waiting).toBeNull();
       expect((await adminQuery("SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))[0].n).toBe(0);
@@ -161,7 +162,7 @@ describe('PostgreSQL dialect', () => {
       const lease = await store.acquireMailboxLease!('INBOX');
       let taken = false;
       const waiting = store.acquireMailboxLease!('INBOX').then((l) => ((taken = true), l));
-      await until(async () => (await adminQuery("SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))[0].n === 1);
+      await waitFor(async () => (await adminQuery("SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))[0].n === 1, { what: 'the second session waiting on the advisory lock' });
       expect(taken).toBe(false);
       await lease!.release();
       const next = await waiting;
@@ -181,6 +182,3 @@ describe('PostgreSQL dialect', () => {
   });
 });
 
-async function until(probe: () => Promise<boolean>) {
-  for (let i = 0; i < 600 && !(await probe()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-}

@@ -22,7 +22,6 @@ export class SmtpPeer {
   private failCode = 451;
   private server?: SMTPServer;
   port = 0;
-  private waiters: { count: number; resolve: () => void }[] = [];
 
   /** `keep: false` only counts what arrives (a sink for benchmarks: no parsing, no memory). */
   static async start(options: { keep?: boolean } = {}): Promise<SmtpPeer> {
@@ -80,10 +79,6 @@ export class SmtpPeer {
         parsed,
       });
       callback(null);
-      this.waiters = this.waiters.filter((w) => {
-        if (this.received.length >= w.count) w.resolve();
-        return this.received.length < w.count;
-      });
     });
   }
 
@@ -91,12 +86,6 @@ export class SmtpPeer {
   failNext(count: number, code = 451): void {
     this.failures = count;
     this.failCode = code;
-  }
-
-  /** Resolves once `count` mails in total have arrived. */
-  waitFor(count: number): Promise<void> {
-    if (this.received.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
   settings() {

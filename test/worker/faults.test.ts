@@ -9,6 +9,7 @@ import { seedSubscriber } from '../core/mail/seed';
 import { Dovecot } from '../support/dovecot';
 import { tempLedger } from '../support/ledger';
 import { SmtpPeer } from '../support/smtp-peer';
+import { waitFor } from '../support/wait';
 import { WorkerProcess } from './support/worker-process';
 
 /**
@@ -55,15 +56,12 @@ function startWorker(more: Partial<WorkerSettingsInput> = {}): WorkerProcess {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await check())) await sleep(50);
-}
 
 describe('the worker as a process', () => {
   it('stops cleanly on SIGTERM and on SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const worker = startWorker();
-      await worker.waitForLine((l) => l.event === 'connected');
+      await worker.waitForLine((l) => l.event === 'connected', { what: "the worker's connected line" });
       expect(await worker.terminate(signal)).toEqual({ code: 0, signal: null });
       expect(worker.lines.at(-1)).toMatchObject({ event: 'stopped' });
     }
@@ -71,7 +69,7 @@ describe('the worker as a process', () => {
 
   it('a mail with a 20 MB attachment: its words are read, its attachment is not held (RSS stays flat)', async () => {
     const worker = startWorker();
-    await worker.waitForLine((l) => l.event === 'connected');
+    await worker.waitForLine((l) => l.event === 'connected', { what: "the worker's connected line" });
     await dovecot.append([rawMail({ messageId: '<warm-up@x>', subject: 'Afmelden' })]);
     await worker.waitForMails(1);
     await sleep(200);
@@ -124,7 +122,7 @@ describe('the worker as a process', () => {
     let killsMidWork = 0;
     while (!fed || kills < 8) {
       // Somewhere in the middle of its work: after it connected, at a random moment.
-      await worker.waitForLine((l) => l.event === 'connected');
+      await worker.waitForLine((l) => l.event === 'connected', { what: "the worker's connected line" });
       await sleep(random() * 600);
       const isBusy = (await dovecot.count('INBOX')) > 0 && worker.lines.some((l) => l.event === 'mail');
       await worker.kill9();
@@ -133,7 +131,7 @@ describe('the worker as a process', () => {
       worker = startWorker({ batchSize: 25 });
     }
     await feeding;
-    await until(async () => (await dovecot.count('INBOX')) === 0);
+    await waitFor(async () => (await dovecot.count('INBOX')) === 0, { what: 'every mail out of INBOX', timeoutMs: 240_000 });
     expect(await worker.terminate()).toEqual({ code: 0, signal: null });
 
     // Every mail moved, none twice, none lost.
@@ -179,13 +177,13 @@ describe('the IMAP server dies under the worker', () => {
     const worker = new MailboxWorker(ledger, settings({ pollSeconds: 3600 }), { log: (l) => lines.push(l) });
     const running = worker.run();
     try {
-      await until(() => worker.isIdle);
+      await waitFor(() => worker.isIdle, { what: 'the worker in IDLE' });
       await dovecot.kill();
-      await until(() => lines.some((l) => l.event === 'disconnected'));
+      await waitFor(() => lines.some((l) => l.event === 'disconnected'), { what: "the worker's disconnected line" });
       // Delivered by the local delivery agent while the IMAP server is down.
       dovecot.dropIntoMaildir(rawMail({ messageId: '<meanwhile@x>', from: 'meanwhile@example.nl', subject: 'Afmelden' }));
       await dovecot.restart();
-      await until(() => lines.some((l) => l.event === 'mail' && l.messageId === '<meanwhile@x>'));
+      await waitFor(() => lines.some((l) => l.event === 'mail' && l.messageId === '<meanwhile@x>'), { what: 'the mail delivered while Dovecot was down, handled' });
     } finally {
       await worker.stop();
       await running;

@@ -6,6 +6,7 @@ import { Dovecot } from '../support/dovecot';
 import { SECRET } from '../support/ledger';
 import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
 import { SmtpPeer } from '../support/smtp-peer';
+import { waitFor } from '../support/wait';
 
 /** With the PostgreSQL ledger several workers may run for one mailbox: one holds it, the others wait. */
 let cluster: PostgresCluster;
@@ -24,10 +25,6 @@ afterAll(async () => {
   await dovecot?.stop();
   await stopSharedPostgres();
 });
-
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-}
 
 async function startWorker(name: string, lines: (WorkerLogLine & { worker: string })[]) {
   // A ledger of its own per worker: its own pool and lease connection, as in another process.
@@ -52,18 +49,18 @@ async function startWorker(name: string, lines: (WorkerLogLine & { worker: strin
 it('the second worker waits for the mailbox and takes over when the first stops', async () => {
   const lines: (WorkerLogLine & { worker: string })[] = [];
   const a = await startWorker('a', lines);
-  await until(() => lines.some((l) => l.worker === 'a' && l.event === 'connected'));
+  await waitFor(() => lines.some((l) => l.worker === 'a' && l.event === 'connected'), { what: 'worker a connected' });
   const b = await startWorker('b', lines);
   try {
-    await until(() => lines.some((l) => l.worker === 'b' && l.event === 'waiting_for_lease'));
+    await waitFor(() => lines.some((l) => l.worker === 'b' && l.event === 'waiting_for_lease'), { what: 'worker b waiting for the lease' });
     await dovecot.append([rawMail({ messageId: '<while-a@x>', subject: 'Afmelden' })]);
-    await until(() => lines.some((l) => l.event === 'mail' && l.messageId === '<while-a@x>'));
+    await waitFor(() => lines.some((l) => l.event === 'mail' && l.messageId === '<while-a@x>'), { what: 'the mail <while-a@x> handled' });
     expect(lines.some((l) => l.worker === 'b' && l.event === 'connected')).toBe(false);
 
     await a.stop();
-    await until(() => lines.some((l) => l.worker === 'b' && l.event === 'connected'));
+    await waitFor(() => lines.some((l) => l.worker === 'b' && l.event === 'connected'), { what: 'worker b connected (holding the lease)' });
     await dovecot.append([rawMail({ messageId: '<while-b@x>', subject: 'Unsubscribe' })]);
-    await until(() => lines.some((l) => l.event === 'mail' && l.messageId === '<while-b@x>'));
+    await waitFor(() => lines.some((l) => l.event === 'mail' && l.messageId === '<while-b@x>'), { what: 'the mail <while-b@x> handled' });
   } finally {
     await b.stop();
   }

@@ -7,6 +7,7 @@ import { dkimDomain, seedSubscriber, statusOf } from '../core/mail/seed';
 import { Dovecot } from '../support/dovecot';
 import { tempLedger } from '../support/ledger';
 import { SmtpPeer } from '../support/smtp-peer';
+import { waitFor } from '../support/wait';
 import { fuzzedMails } from './fuzz';
 
 let dovecot: Dovecot;
@@ -56,10 +57,6 @@ async function folderOf(messageId: string): Promise<string | undefined> {
 }
 
 const row = async (messageId: string) => ledger.store.transaction((tx) => tx.findRequest(messageId));
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-}
 
 describe('the worker on a real Dovecot', () => {
   it('handles every kind of request mail: ledger first, then the reply, then mark and move', async () => {
@@ -121,10 +118,10 @@ describe('the worker on a real Dovecot', () => {
     const { w, mails } = worker({ pollSeconds: 3600 });
     const running = w.run();
     try {
-      await until(async () => mails().length === 0 && (await dovecot.count('INBOX')) === 0);
-      await until(async () => w.isIdle);
+      await waitFor(async () => mails().length === 0 && (await dovecot.count('INBOX')) === 0, { what: 'INBOX empty and no mail left to hand out' });
+      await waitFor(() => w.isIdle, { what: 'the worker in IDLE' });
       await dovecot.deliver(rawMail({ messageId: '<idle-1@x>', from: 'late@example.nl', subject: 'Afmelden' }));
-      await until(async () => (await folderOf('<idle-1@x>')) === 'Processed');
+      await waitFor(async () => (await folderOf('<idle-1@x>')) === 'Processed', { what: '<idle-1@x> moved to Processed' });
     } finally {
       await w.stop();
       await running;
@@ -156,7 +153,7 @@ describe('the worker on a real Dovecot', () => {
     const { w, mails } = worker({ retrySeconds: 0.2, pollSeconds: 1 });
     const running = w.run();
     try {
-      await until(async () => (await folderOf('<retry-1@x>')) === 'Processed');
+      await waitFor(async () => (await folderOf('<retry-1@x>')) === 'Processed', { what: '<retry-1@x> moved to Processed after the retry' });
     } finally {
       await w.stop();
       await running;

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerSettingsInput } from '../../../worker/settings';
 import { SECRET } from '../../support/ledger';
+import { withDeadline, type WaitOptions } from '../../support/wait';
 
 /** The worker as a real child process: start, watch its log lines, SIGTERM it or kill -9 it. */
 export class WorkerProcess {
@@ -44,18 +45,22 @@ export class WorkerProcess {
     }
   }
 
-  /** Resolves at the first log line (past or future) that passes `test`. */
-  waitForLine(test: (line: Record<string, unknown>) => boolean): Promise<void> {
+  /**
+   * Resolves at the first log line (past or future) that passes `test`; rejects when the worker
+   * exits first, or after the deadline, naming `what`.
+   */
+  waitForLine(test: (line: Record<string, unknown>) => boolean, { what, timeoutMs }: WaitOptions): Promise<void> {
     if (this.lines.some(test)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
+    const seen = new Promise<void>((resolve, reject) => {
       this.watchers.push({ test, resolve });
-      void this.exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before the expected log line: ${this.stderr.slice(-2000)}`)));
+      void this.exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before ${what}: ${this.stderr.slice(-2000)}`)));
     });
+    return withDeadline(seen, { what, timeoutMs });
   }
 
   /** Resolves once `count` mails have been logged in total. */
   waitForMails(count: number): Promise<void> {
-    return this.waitForLine(() => this.lines.filter((l) => l.event === 'mail').length >= count);
+    return this.waitForLine(() => this.lines.filter((l) => l.event === 'mail').length >= count, { what: `${count} mail line(s) from the worker` });
   }
 
   /** Peak and current resident memory of the child, from /proc (bytes). */
