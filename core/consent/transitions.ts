@@ -1,4 +1,4 @@
-import type { Basis, Status, StatusOrNone } from './statuses';
+import { STATUSES, type Basis, type Status, type StatusOrNone } from './statuses';
 
 /**
  * The transition table: every status change in the ledger goes through `resolveTransition`.
@@ -191,6 +191,19 @@ export const TRANSITIONS: Record<Action, Record<StatusOrNone, Rule>> = {
     blacklisted: { keep: 'already blacklisted' },
   },
 };
+
+/**
+ * The statuses an action can change (a cell with a new status, under some basis), in the order of
+ * STATUSES: what a query for the rows an action applies to asks for (remind, expire), so no list of
+ * statuses is written anywhere but in this table.
+ */
+export function statusesAllowing(action: Action): Status[] {
+  const changes = (rule: Rule) => rule.to !== undefined && rule.keep === undefined && rule.refuse === undefined;
+  return STATUSES.filter((status) => {
+    const rule = TRANSITIONS[action][status];
+    return changes(rule) || Object.values(rule.byBasis ?? {}).some(changes);
+  });
+}
 
 export type Transition =
   | { kind: 'change'; to: Status; basis: Basis }

@@ -1,7 +1,7 @@
 import { addDays } from '../clock';
 import type { Evidence } from '../consent/evidence';
 import type { Channel } from '../consent/statuses';
-import { resolveTransition } from '../consent/transitions';
+import { resolveTransition, statusesAllowing } from '../consent/transitions';
 import type { ConsentChange, ConsentRow, StoreTx, TokenRow } from '../store/store';
 import { eventFrom, nextConsent, parseEvidence, type LedgerContext } from './context';
 import type { DueItem } from './schemas';
@@ -17,7 +17,7 @@ export async function remind(ctx: LedgerContext, options: { afterDays: number; m
   const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'reminders' } });
   return ctx.store.transaction(async (tx) => {
     const due = await tx.findPending({
-      statuses: ['invited', 'reminded'],
+      statuses: statusesAllowing('remind'),
       column: 'lastSentAt',
       before: addDays(now, -options.afterDays).toISOString(),
       maxReminders: options.maxReminders,
@@ -35,7 +35,7 @@ export async function expire(ctx: LedgerContext, options: { afterDays: number; t
   const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'expiry' } });
   return ctx.store.transaction(async (tx) => {
     const lapsed = await tx.findPending({
-      statuses: ['optin', 'invited', 'reminded'],
+      statuses: statusesAllowing('expire'),
       column: 'invitedAt',
       before: addDays(now, -options.afterDays).toISOString(),
       topic: options.topic,

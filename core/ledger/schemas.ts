@@ -2,6 +2,7 @@ import { z } from 'zod/v4';
 import type { ChannelPolicy, DecisionReason } from '../consent/decide';
 import { EvidenceSchema } from '../consent/evidence';
 import { ChannelSchema, EmailSchema, ExternalIdSchema, LocaleSchema, onlyIfValid, PhoneSchema, TopicSchema } from '../consent/identity';
+import { basisFor } from '../consent/transitions';
 import { BASES, STATUSES, type Basis, type Channel, type Status, type StatusOrNone, type TokenPurpose } from '../consent/statuses';
 import type { RowRef } from '../import-session';
 import { MAX_PREVIOUS_SECRETS, SecretSchema } from '../secrets';
@@ -88,8 +89,9 @@ export const ImportRowSchema = z
     message: 'confirmed always holds on consent',
     path: ['basis'],
   })
-  // Explicit consent counts in strict mode (phone, sms): an import must bring what it rests on.
-  .refine((r) => !(r.status === 'confirmed' || (r.status === 'subscribed' && r.basis === 'consent')) || Boolean(r.consentText || r.optinId || r.optinDescription), {
+  // Explicit consent counts in strict mode (phone, sms): an import that will hold on consent (the
+  // transition table's basisFor: confirmed, or subscribed on consent) must bring what it rests on.
+  .refine((r) => !(r.status && basisFor(r.status, r.basis) === 'consent') || Boolean(r.consentText || r.optinId || r.optinDescription), {
     message: 'consent needs its evidence: give consent_text, optin_id or optin_description',
     path: ['consentText'],
     when: onlyIfValid,

@@ -1,5 +1,5 @@
 import type { StatusOrNone } from '../../../core/consent/statuses';
-import { ACTIONS, resolveTransition, type Action } from '../../../core/consent/transitions';
+import { ACTIONS, resolveTransition, statusesAllowing, type Action } from '../../../core/consent/transitions';
 
 /**
  * The transition table, pair by pair. Written out independently of core/consent/transitions.ts:
@@ -94,5 +94,19 @@ describe('rules that must hold', () => {
     expect(run('request', 'subscribed')).toMatchObject({ basis: 'legitimate_interest' });
     expect(resolveTransition('import', 'none', { basis: 'none', target: 'subscribed', givenBasis: 'contract' })).toMatchObject({ basis: 'contract' });
     expect(resolveTransition('import', 'none', { basis: 'none', target: 'confirmed', givenBasis: 'legitimate_interest' })).toMatchObject({ basis: 'consent' });
+  });
+});
+
+describe('statusesAllowing: the statuses an operation accepts, read from the table', () => {
+  it('remind: the pending invitations (the ledger listed invited, reminded)', () => {
+    expect(statusesAllowing('remind')).toEqual(['invited', 'reminded']);
+  });
+
+  it('expire: pending signups and invitations (the ledger listed optin, invited, reminded)', () => {
+    expect(statusesAllowing('expire')).toEqual(['optin', 'invited', 'reminded']);
+  });
+
+  it('a byBasis cell counts: a campaign may ask subscribed people who hold on another basis than consent', () => {
+    expect(statusesAllowing('request')).toEqual(['subscribed']);
   });
 });
