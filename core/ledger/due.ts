@@ -12,37 +12,44 @@ import type { DueItem } from './schemas';
  * Invitations waiting more than `afterDays` since the last mail, with fewer than `maxReminders`
  * reminders: each becomes `reminded` and gets fresh links for the reminder mail.
  */
-export async function remind(ctx: LedgerContext, options: { afterDays: number; maxReminders: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
+export function remind(ctx: LedgerContext, options: DueOptions & { maxReminders: number }): Promise<DueItem[]> {
+  return advanceDue(ctx, 'remind', options);
+}
+
+/** Signups and invitations unanswered for more than `afterDays` since they began: expired. */
+export function expire(ctx: LedgerContext, options: DueOptions): Promise<DueItem[]> {
+  return advanceDue(ctx, 'expire', options);
+}
+
+interface DueOptions {
+  afterDays: number;
+  topic?: string;
+  channel?: Channel;
+  limit?: number;
+  evidence?: unknown;
+}
+
+/** What each falls due by: a reminder counts from the last mail, expiry from the first invitation. */
+const DUE = {
+  remind: { column: 'lastSentAt', ref: 'reminders' },
+  expire: { column: 'invitedAt', ref: 'expiry' },
+} as const;
+
+/** The rows the action applies to (the statuses the transition table lets it change), advanced. */
+async function advanceDue(ctx: LedgerContext, action: 'remind' | 'expire', options: DueOptions & { maxReminders?: number }): Promise<DueItem[]> {
   const now = ctx.now();
-  const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'reminders' } });
+  const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: DUE[action].ref } });
   return ctx.store.transaction(async (tx) => {
     const due = await tx.findPending({
-      statuses: statusesAllowing('remind'),
-      column: 'lastSentAt',
+      statuses: statusesAllowing(action),
+      column: DUE[action].column,
       before: addDays(now, -options.afterDays).toISOString(),
       maxReminders: options.maxReminders,
       topic: options.topic,
       channel: options.channel,
       limit: options.limit ?? 100_000,
     });
-    return advance(ctx, tx, due, 'remind', evidence, now);
-  });
-}
-
-/** Signups and invitations unanswered for more than `afterDays` since they began: expired. */
-export async function expire(ctx: LedgerContext, options: { afterDays: number; topic?: string; channel?: Channel; limit?: number; evidence?: unknown }): Promise<DueItem[]> {
-  const now = ctx.now();
-  const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'workflow', ref: 'expiry' } });
-  return ctx.store.transaction(async (tx) => {
-    const lapsed = await tx.findPending({
-      statuses: statusesAllowing('expire'),
-      column: 'invitedAt',
-      before: addDays(now, -options.afterDays).toISOString(),
-      topic: options.topic,
-      channel: options.channel,
-      limit: options.limit ?? 100_000,
-    });
-    return advance(ctx, tx, lapsed, 'expire', evidence, now);
+    return advance(ctx, tx, due, action, evidence, now);
   });
 }
 

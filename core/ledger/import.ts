@@ -5,6 +5,7 @@ import { ImportSession, type RowRef } from '../import-session';
 import type { ConsentChange, SubjectRow } from '../store/store';
 import { consentKey, eventFrom, isSuppressedEach, loadConsents, nextConsent, parseEvidence, suppressionHashes, type LedgerContext } from './context';
 import type { ImportResult, ImportRow } from './schemas';
+import { newSubjectRow } from './subjects';
 
 /** Importing existing contacts (core/import.ts reads the file and calls this in batches). */
 
@@ -90,12 +91,7 @@ export async function importContacts(ctx: LedgerContext, rows: { row: number; li
       }
       const created: SubjectRow = {
         id: 0,
-        email: d.email ?? null,
-        phone: d.phone ?? null,
-        externalId: d.externalId ?? null,
-        name: d.name ?? null,
-        locale: d.locale ?? null,
-        createdAt: at,
+        ...newSubjectRow(d, at),
         holdReason: null,
         holdUntil: null,
         suppressedAt: null,

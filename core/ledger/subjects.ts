@@ -56,14 +56,7 @@ export async function resolveSubjectsWithNew<I extends { email?: string; phone?:
       return;
     }
     toCreate.set(key, {
-      row: {
-        email: item.email ?? null,
-        phone: item.phone ?? null,
-        externalId: item.externalId ?? null,
-        name: item.name ?? null,
-        locale: item.locale ?? null,
-        createdAt: at,
-      },
+      row: newSubjectRow(item, at),
       items: [i],
     });
   });
@@ -92,6 +85,21 @@ export async function resolveSubjectsWithNew<I extends { email?: string; phone?:
     }
   }
   return { subjects: byItem, created };
+}
+
+/** A subject to insert, from an item's identity (blank fields stay null). */
+export function newSubjectRow(
+  item: { email?: string; phone?: string; externalId?: string; name?: string; locale?: string },
+  at: string,
+): Parameters<StoreTx['insertSubjects']>[0][number] {
+  return {
+    email: item.email ?? null,
+    phone: item.phone ?? null,
+    externalId: item.externalId ?? null,
+    name: item.name ?? null,
+    locale: item.locale ?? null,
+    createdAt: at,
+  };
 }
 
 function describeRef(ref: SubjectRef): string {
