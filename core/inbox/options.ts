@@ -34,7 +34,7 @@ export const RequestOptionsSchema = z.object({
   verifyDkim: z.boolean().default(true),
   /** Language of replies when the mail's own is not clear (German mails are answered in English). */
   defaultLocale: LocaleSchema.default('en'),
-  limits: MailLimitsSchema.default({ maxTextBytes: 256 * 1024, maxHeaderBytes: 256 * 1024, maxParts: 500 }),
+  limits: MailLimitsSchema.default({ maxTextBytes: 256 * 1024, maxHeaderBytes: 256 * 1024, maxParts: 500, parseTimeoutMs: 30_000 }),
 });
 export type RequestOptions = z.input<typeof RequestOptionsSchema>;
 export type Options = z.output<typeof RequestOptionsSchema>;

@@ -54,6 +54,11 @@ export function classifyRequest(mail: RequestMail): Classification {
   // A reply's subject is the subject of the mail it answers: ours, not the person's words.
   const isReply = subject !== normalisedSubject;
 
+  // 0. A mail the parser could not read completely is never acted on: a person reads it (review).
+  if (mail.parseError) {
+    return { ...base, intent: 'unknown', language: null, reason: `the mail could not be read completely: ${mail.parseError}`.slice(0, 400) };
+  }
+
   // 1. Delivery reports (RFC 3464). They often carry Auto-Submitted too, so they come first.
   if (mail.deliveryStatus !== null || (mail.contentType === 'multipart/report' && mail.reportType === 'delivery-status')) {
     const bounces = mail.deliveryStatus ? parseDeliveryStatus(mail.deliveryStatus) : [];

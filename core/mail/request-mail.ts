@@ -53,6 +53,11 @@ export const MailLimitsSchema = z.object({
   maxHeaderBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
   /** Most MIME parts in one message (mailparser's maxChildNodes). */
   maxParts: z.number().int().min(1).max(10_000).default(500),
+  /**
+   * How long one parse may take, in milliseconds. Past it the parse stops and the mail carries a
+   * parseError (it goes to review): a mail that makes the parser stall never holds the mailbox up.
+   */
+  parseTimeoutMs: z.number().int().min(10).max(10 * 60_000).default(30_000),
 });
 export type MailLimits = z.input<typeof MailLimitsSchema>;
 
@@ -71,7 +76,7 @@ export async function readRequestMail(source: Buffer | string | Readable, limits
     headerBytes = input.subarray(0, Math.min(headerBlockEnd(input), limits.maxHeaderBytes));
     body = Readable.from([input]);
   } else {
-    ({ headerBytes, body } = await splitHeaderBlock(input, limits.maxHeaderBytes));
+    ({ headerBytes, body } = await withTimeLimit(splitHeaderBlock(input, limits.maxHeaderBytes), limits.parseTimeoutMs, () => input.destroy()));
   }
   const headers = parseHeaderBlock(headerBytes, limits.maxHeaderBytes);
   const simple = Buffer.isBuffer(input) ? singlePartBody(input, headerBytes.length, headers, limits) : undefined;
@@ -185,6 +190,29 @@ interface ParsedBody {
   error: string | null;
 }
 
+/** A stream read that never ends (a stalled source) is given up after the time limit. */
+function withTimeLimit<T>(work: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new MailParseFailed(`the mail's header did not arrive within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/** A mail whose source could not be read at all (not even its header). */
+export class MailParseFailed extends Error {
+  override name = 'MailParseFailed';
+}
+
+/**
+ * mailparser's body parse, made safe: it always settles. An error anywhere (mailparser's own, the
+ * source stream's, or thrown inside our event handlers, which would otherwise escape as an uncaught
+ * exception and leave the promise pending for ever), or the time limit, ends it with `error` set
+ * and whatever was read so far.
+ */
 function parseBody(body: Readable, limits: z.output<typeof MailLimitsSchema>): Promise<ParsedBody> {
   return new Promise((resolve) => {
     const result: ParsedBody = { text: null, html: null, deliveryStatus: null, isTruncated: false, error: null };
@@ -200,38 +228,71 @@ function parseBody(body: Readable, limits: z.output<typeof MailLimitsSchema>): P
       maxChildNodes: limits.maxParts,
     });
     let done = false;
-    const finish = (error?: Error) => {
+    const finish = (error?: unknown) => {
       if (done) return;
       done = true;
-      if (error) result.error = error.message.slice(0, 300);
+      clearTimeout(timer);
+      if (error) result.error = describeParseError(error);
       body.unpipe(parser);
       body.resume();
+      if (error) parser.destroy();
       resolve(result);
     };
-    parser.on('data', (data: AttachmentStream | MessageText) => {
-      if (data.type === 'text') {
-        result.text = capText(data.text ?? null, limits.maxTextBytes, result);
-        result.html = capText(data.html ?? null, limits.maxTextBytes, result);
-        return;
-      }
-      const wanted = DELIVERY_STATUS_TYPES.has(data.contentType.toLowerCase()) && result.deliveryStatus === null;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      data.content.on('data', (chunk: Buffer) => {
-        if (!wanted || size >= limits.maxTextBytes) return; // drained, not kept
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      data.content.on('end', () => {
-        if (wanted) result.deliveryStatus = Buffer.concat(chunks).subarray(0, limits.maxTextBytes).toString('utf8');
-        data.release?.();
-      });
-    });
+    const timer = setTimeout(() => finish(new Error(`the parse did not finish within ${limits.parseTimeoutMs} ms`)), limits.parseTimeoutMs);
+    /** Every handler we give mailparser runs through this: what it throws ends the parse, never the process. */
+    const guarded =
+      <A extends unknown[]>(handler: (...args: A) => void) =>
+      (...args: A) => {
+        if (done) return;
+        try {
+          handler(...args);
+        } catch (error) {
+          finish(error);
+        }
+      };
+    parser.on(
+      'data',
+      guarded((data: AttachmentStream | MessageText) => {
+        if (data.type === 'text') {
+          result.text = capText(data.text ?? null, limits.maxTextBytes, result);
+          result.html = capText(data.html ?? null, limits.maxTextBytes, result);
+          return;
+        }
+        // A part whose Content-Type is empty or unreadable: mailparser hands it over untyped. Its
+        // words may be the request, unread: the mail is not read completely (it goes to review).
+        const type = typeof data.contentType === 'string' ? data.contentType.trim().toLowerCase() : '';
+        if (!type) result.error ??= 'a MIME part has an empty or unreadable Content-Type';
+        const wanted = DELIVERY_STATUS_TYPES.has(type) && result.deliveryStatus === null;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        data.content.on(
+          'data',
+          guarded((chunk: Buffer) => {
+            if (!wanted || size >= limits.maxTextBytes) return; // drained, not kept
+            chunks.push(chunk);
+            size += chunk.length;
+          }),
+        );
+        data.content.on(
+          'end',
+          guarded(() => {
+            if (wanted) result.deliveryStatus = Buffer.concat(chunks).subarray(0, limits.maxTextBytes).toString('utf8');
+            data.release?.();
+          }),
+        );
+        data.content.on('error', (error: Error) => finish(error));
+      }),
+    );
     parser.on('end', () => finish());
     parser.on('error', (error: Error) => finish(error));
     body.on('error', (error: Error) => finish(error));
     body.pipe(parser);
   });
+}
+
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message || 'the mail could not be parsed').replace(/[\r\n]+/g, ' ').slice(0, 300);
 }
 
 function capText(value: string | null, max: number, result: ParsedBody): string | null {

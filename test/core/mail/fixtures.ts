@@ -115,3 +115,16 @@ export function dsnMail(recipient: string, status: string, action = status.start
     '',
   ].join('\r\n');
 }
+
+/**
+ * The kind of mail that once stopped the mailbox for good: a MIME part with an empty Content-Type
+ * (mailparser handed it over untyped and our handler threw inside its event). About 240 bytes.
+ */
+export function poisonMail(messageId = '<poison-part@example.nl>', from = 'Jan Jansen <jan@example.nl>'): string {
+  return [`From: ${from}`, 'To: privacy@shop.example', 'Subject: afmelden', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type:', '', 'afmelden graag', '--b--', ''].join('\r\n');
+}
+
+/** A request whose References carry one entry over 998 characters: no reply can be composed to it. */
+export function longReferencesMail(messageId = '<long-refs@example.nl>', from = 'Jan Jansen <jan@example.nl>'): string {
+  return rawMail({ messageId, from, subject: 'Afmelden', headers: { References: `<${'r'.repeat(1200)}@example.nl>` } });
+}
