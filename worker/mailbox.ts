@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { Ledger, MailboxLease } from '../core/ledger';
 import type { DnsResolver } from '../core/mail/authenticity';
-import { processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/inbox';
+import { GAVE_UP, giveUpRequestMail, processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/inbox';
 import { MailSender, type SentMail } from '../core/mail/send';
 import type { ComposedMail } from '../core/mail/compose';
 import type { RequestMail } from '../core/mail/request-mail';
@@ -43,6 +43,11 @@ export interface WorkerDeps {
    * stop and `stopGraceSeconds` have passed: then give up waiting and keep what is not finished.
    */
   onBatch?: (mails: HandedMail[], signal: AbortSignal) => Promise<{ keep?: number[] } | void>;
+  /**
+   * A mail that could not be handled (processing threw), with the error itself: the n8n trigger
+   * reports it to n8n. It stays in the inbox and is tried again, up to maxAttempts, then goes to review.
+   */
+  onFailed?: (failure: { uid: number; messageId: string | null; subject: string | null; attempts: number; maxAttempts: number; error: unknown }) => void;
   /** After a failed session, with the error itself (the log line has only its text). */
   onDisconnected?: (error: unknown, info: { failures: number; retryInSeconds: number }) => void;
   /** How long stop() waits for onBatch to finish before aborting its signal. Default 30. */
@@ -126,6 +131,7 @@ export class MailboxWorker {
       actOnUnprovenUnsubscribe: s.actOnUnprovenUnsubscribe,
       verifyDkim: s.verifyDkim,
       defaultLocale: s.defaultLocale,
+      maxAttempts: s.maxAttempts,
       limits: { maxTextBytes: s.maxTextBytes },
     });
     this.limits = { maxTextBytes: s.maxTextBytes, maxWholeMessageBytes: s.maxWholeMessageBytes, maxBatchBytes: Math.max(8 * 1024 * 1024, s.maxWholeMessageBytes) };
@@ -354,6 +360,7 @@ export class MailboxWorker {
         } catch (error) {
           const attempts = this.noteFailure(item.uid);
           this.log({ event: 'failed', uid: item.uid, attempts, error: describe(error) });
+          this.deps.onFailed?.({ uid: item.uid, messageId: null, subject: null, attempts, maxAttempts: this.settings.maxAttempts, error });
           if (attempts >= this.settings.maxAttempts) done.push({ uid: item.uid, folder: this.settings.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false });
           continue;
         }
@@ -384,8 +391,10 @@ export class MailboxWorker {
     } catch (error) {
       const attempts = this.noteFailure(item.uid);
       this.log({ event: 'failed', uid: item.uid, messageId: mail.messageId, attempts, error: describe(error) });
+      this.deps.onFailed?.({ uid: item.uid, messageId: mail.messageId, subject: mail.subject, attempts, maxAttempts: s.maxAttempts, error });
       if (attempts < s.maxAttempts) return undefined;
-      // Never lost: after too many tries a person gets it, in the review folder.
+      // Never lost: after too many tries a person gets it, in the review folder; the request log says so too.
+      await giveUpRequestMail(this.ledger, mail.messageId, attempts).catch(() => undefined);
       return { folder: s.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false };
     }
     this.log({
@@ -407,7 +416,9 @@ export class MailboxWorker {
     }
     this.retries.delete(item.uid);
     const isReview = result.folder === 'review';
-    return { folder: isReview ? s.imap.reviewFolder : s.imap.processedFolder, keyword: KEYWORDS[result.intent] ?? KEYWORDS.unknown, seen: !isReview, result };
+    // Given up on (its attempts counted in the request log, across restarts): flagged as failed.
+    const keyword = result.outcome === GAVE_UP ? KEYWORDS.failed : (KEYWORDS[result.intent] ?? KEYWORDS.unknown);
+    return { folder: isReview ? s.imap.reviewFolder : s.imap.processedFolder, keyword, seen: !isReview, result };
   }
 
   /**

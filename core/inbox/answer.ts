@@ -53,16 +53,23 @@ export function mayReply(ctx: Context, to: string | null): to is string {
 export async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestMailResult['reply']> {
   const to = ctx.classification.address;
   if (!mayReply(ctx, to)) return { status: 'none', mail: null, error: null };
-  const mail = composeMail(plan.kind, {
-    to,
-    from: formatFrom(ctx.options.replyFrom),
-    locale: plan.locale,
-    organisation: ctx.options.organisation,
-    privacyUrl: ctx.options.privacyUrl,
-    baseUrl: ctx.options.baseUrl,
-    eraseToken: plan.eraseToken,
-    ...(ctx.mail.hasOwnMessageId ? { inReplyTo: ctx.mail.messageId, references: ctx.mail.references } : {}),
-  });
+  let mail: ComposedMail;
+  try {
+    mail = composeMail(plan.kind, {
+      to,
+      from: formatFrom(ctx.options.replyFrom),
+      locale: plan.locale,
+      organisation: ctx.options.organisation,
+      privacyUrl: ctx.options.privacyUrl,
+      baseUrl: ctx.options.baseUrl,
+      eraseToken: plan.eraseToken,
+      ...(ctx.mail.hasOwnMessageId ? { inReplyTo: ctx.mail.messageId, references: ctx.mail.references } : {}),
+    });
+  } catch (error) {
+    // The ledger has acted; a reply that cannot be written (a References entry over 998
+    // characters, say) is not retried for ever: the mail goes to review with the reason.
+    return { status: 'unsendable', mail: null, error: `${UNSENDABLE}: ${(error as Error).message}`.slice(0, 300) };
+  }
   if (!ctx.hooks.sendReply) return { status: 'pending', mail, error: null };
   try {
     await ctx.hooks.sendReply(mail);
@@ -72,6 +79,9 @@ export async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestM
     return { status: isPermanent ? 'rejected' : 'failed', mail, error: describeSendFailure(error) };
   }
 }
+
+/** The start of a reply's error when it could not be composed: the review reason says it. */
+export const UNSENDABLE = 'the reply could not be composed';
 
 function formatFrom(from: { address: string; name?: string }): string {
   return from.name ? `"${from.name.replace(/["\\]/g, '')}" <${from.address}>` : from.address;

@@ -10,8 +10,10 @@ import { parseRequestOptions, rawSourceOf, toRequestMail, type Input, type Optio
 
 /** One mail in hand: what the inbox's use cases (record, prove, act, answer) share. */
 /** Request-log outcomes that need a person: the mail goes to the review folder. */
-const REVIEW_OUTCOMES = new Set(['needs_review', 'unproven', 'unparsed', 'awaiting_operator']);
 export const IN_PROGRESS = 'processing';
+/** A request started maxAttempts times without finishing: not tried again, a person looks at it. */
+export const GAVE_UP = 'gave_up';
+const REVIEW_OUTCOMES = new Set(['needs_review', 'unproven', 'unparsed', 'awaiting_operator', GAVE_UP]);
 /** Set just before an erasure: a repeat then knows the erasure may have happened already. */
 export const ERASING = 'erasing';
 
@@ -47,8 +49,9 @@ export function resultOf(
     subject: ctx.mail.subject,
     proof: r.proof,
     outcome: r.outcome,
-    reason: r.reason ?? c.reason,
-    folder: REVIEW_OUTCOMES.has(r.outcome) ? 'review' : 'processed',
+    // A reply that could not be composed: what was done stands, a person sees why nobody was answered.
+    reason: r.reply.status === 'unsendable' ? (r.reply.error ?? 'the reply could not be composed') : (r.reason ?? c.reason),
+    folder: REVIEW_OUTCOMES.has(r.outcome) || r.reply.status === 'unsendable' ? 'review' : 'processed',
     isRepeat: r.isRepeat,
     subjectId: r.subjectId ?? null,
     receiptId: r.receiptId ?? null,

@@ -10,4 +10,5 @@ export { parseRequestOptions, RequestOptionsSchema, toRequestMail } from './opti
 export type { Folder, ReplyStatus, RequestHooks, RequestMailResult, RequestOptions } from './options';
 export { proveRequestSender } from './prove';
 export type { ProofInput, SenderProof } from './prove';
-export { LEFT_TO_WORKFLOW, processRequestMail, recordRequestMail } from './record';
+export { giveUpRequestMail, LEFT_TO_WORKFLOW, processRequestMail, recordRequestMail } from './record';
+export { GAVE_UP } from './context';

@@ -34,6 +34,12 @@ export const RequestOptionsSchema = z.object({
   verifyDkim: z.boolean().default(true),
   /** Language of replies when the mail's own is not clear (German mails are answered in English). */
   defaultLocale: LocaleSchema.default('en'),
+  /**
+   * How many times a mail is started before it is given up on: a run that finds its request still
+   * in progress counts one more (the count is in the request log, so restarts and --once count too).
+   * Past it nothing is acted on again; the request is marked `gave_up` and the mail goes to review.
+   */
+  maxAttempts: z.number().int().min(1).max(100).default(10),
   limits: MailLimitsSchema.default({ maxTextBytes: 256 * 1024, maxHeaderBytes: 256 * 1024, maxParts: 500, parseTimeoutMs: 30_000 }),
 });
 export type RequestOptions = z.input<typeof RequestOptionsSchema>;
@@ -61,7 +67,8 @@ export interface RequestHooks {
   receivedAt?: Date;
 }
 
-export type ReplyStatus = 'sent' | 'failed' | 'rejected' | 'pending' | 'none' | 'done';
+/** `unsendable`: the reply could not be composed from this mail (the mail goes to review, the reason in `error`). */
+export type ReplyStatus = 'sent' | 'failed' | 'rejected' | 'pending' | 'none' | 'done' | 'unsendable';
 export type Folder = 'processed' | 'review';
 
 export interface RequestMailResult {

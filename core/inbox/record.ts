@@ -1,9 +1,10 @@
 import type { Ledger } from '../ledger';
 import type { Intent } from '../mail/classify';
-import { formatRequestDetail } from '../request-detail';
+import { formatRequestDetail, parseRequestDetail } from '../request-detail';
+import type { RequestRow } from '../store/store';
 import { applyRequest } from './act';
 import { sendReply } from './answer';
-import { ERASING, IN_PROGRESS, NO_REPLY, readRequest, resultOf } from './context';
+import { ERASING, GAVE_UP, IN_PROGRESS, NO_REPLY, readRequest, resultOf, type Context } from './context';
 import type { Input, Options, RequestHooks, RequestMailResult, RequestOptions } from './options';
 import { proofInputOf, proveRequestSender } from './prove';
 import { anotherSender, finishRepeat, proofOf, senderOfRepeat, senderTag } from './repeat';
@@ -39,12 +40,33 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
     const row = recorded.row;
     const sender = senderOfRepeat(context, row);
     if (sender === 'other') return anotherSender(context);
-    if (row.outcome !== ERASING && row.outcome !== IN_PROGRESS) return finishRepeat(context, row, sender === 'same');
+    if (row.outcome !== ERASING && row.outcome !== IN_PROGRESS) {
+      // A reply that keeps failing is tried again on each run, counted like any other attempt.
+      if (sender === 'same' && parseRequestDetail(row.detail).reply === 'failed') {
+        const attempts = await ledger.countRequestAttempt(mail.messageId);
+        if (attempts > options.maxAttempts) return giveUpReply(context, row, attempts - 1);
+      }
+      return finishRepeat(context, row, sender === 'same');
+    }
     if (sender === 'unknown') return anotherSender(context, 'cut off before it finished, and its address was erased since: its sender cannot be checked');
+    // Started before and never finished: one more attempt, counted in the request log.
+    const attempts = await ledger.countRequestAttempt(mail.messageId);
+    if (attempts > options.maxAttempts) return giveUp(context, row, attempts - 1);
     context.isRetry = true;
     if (row.outcome === ERASING) context.resumeErasure = row;
   }
 
+  try {
+    return await actAndAnswer(context, !recorded.created);
+  } catch (error) {
+    // Kept with the request for the next attempt and the review: why it did not finish.
+    await noteFailure(context, error).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function actAndAnswer(context: Context, isRepeat: boolean): Promise<RequestMailResult> {
+  const { ledger, mail } = context;
   const effect = await applyRequest(context);
   const reply = effect.reply ? await sendReply(context, effect.reply) : NO_REPLY;
   const isOwed = reply.status === 'failed' || reply.status === 'pending';
@@ -69,12 +91,57 @@ export async function processRequestMail(ledger: Ledger, input: Input, optionsIn
   return resultOf(context, {
     proof: effect.proof,
     outcome: effect.outcome,
-    isRepeat: !recorded.created,
+    isRepeat,
     subjectId: effect.subjectId ?? null,
     receiptId: effect.receipt ?? null,
     externalIds: effect.externalIds ?? [],
     reply,
   });
+}
+
+/** The error of an attempt that did not finish, in the request's detail (the rest of it kept). */
+async function noteFailure(ctx: Context, error: unknown): Promise<void> {
+  const row = await ctx.ledger.findRequest(ctx.mail.messageId);
+  if (!row || (row.outcome !== IN_PROGRESS && row.outcome !== ERASING)) return;
+  const message = (error instanceof Error ? error.message : String(error)) || 'unknown error';
+  await ctx.ledger.updateRequest(row.messageId, { detail: formatRequestDetail({ ...parseRequestDetail(row.detail), error: message }) });
+}
+
+/**
+ * Started maxAttempts times and never finished: nothing is tried again. The request is marked
+ * gave_up with the last error (what was done before stays done: the events say it), no reply goes
+ * out, and the mail goes to review for a person.
+ */
+async function giveUp(ctx: Context, row: RequestRow, tries: number): Promise<RequestMailResult> {
+  const reason = await markGivenUp(ctx.ledger, row, tries);
+  return { ...resultOf(ctx, { proof: 'none', outcome: GAVE_UP, reason, isRepeat: true, subjectId: row.subjectId, reply: NO_REPLY }), intent: row.kind as Intent };
+}
+
+async function markGivenUp(ledger: Ledger, row: RequestRow, tries: number): Promise<string> {
+  const detail = parseRequestDetail(row.detail);
+  const reason = `given up after ${tries} attempts that did not finish${detail.error ? ` (last error: ${detail.error})` : ''}`;
+  await ledger.updateRequest(row.messageId, { outcome: GAVE_UP, detail: formatRequestDetail({ ...detail, note: reason }) });
+  return reason;
+}
+
+/**
+ * A worker that gives up on a mail itself (its own count of failures in this process) marks the
+ * request too, when it is recorded and still in progress: it does not stay `processing` for ever.
+ */
+export async function giveUpRequestMail(ledger: Ledger, messageId: string, tries: number): Promise<void> {
+  const row = await ledger.findRequest(messageId);
+  if (row && (row.outcome === IN_PROGRESS || row.outcome === ERASING)) await markGivenUp(ledger, row, tries);
+}
+
+/** What the request did stands; its reply failed on every attempt: not sent again, a person answers. */
+function giveUpReply(ctx: Context, row: RequestRow, tries: number): RequestMailResult {
+  const detail = parseRequestDetail(row.detail);
+  const reason = `the reply could not be sent in ${tries} attempts${detail.error ? ` (last error: ${detail.error})` : ''}; not tried again`;
+  return {
+    ...resultOf(ctx, { proof: proofOf(row), outcome: row.outcome, reason, isRepeat: true, address: row.address, receivedAt: row.receivedAt, subjectId: row.subjectId, reply: { status: 'done', mail: null, error: detail.error ?? null } }),
+    intent: row.kind as Intent,
+    folder: 'review',
+  };
 }
 
 /**

@@ -133,6 +133,7 @@ export class Ledger {
   recordRequest(...a: Args<typeof requestLog.recordRequest>) { return requestLog.recordRequest(this.ctx, ...a); }
   updateRequest(...a: Args<typeof requestLog.updateRequest>) { return requestLog.updateRequest(this.ctx, ...a); }
   findRequest(...a: Args<typeof requestLog.findRequest>) { return requestLog.findRequest(this.ctx, ...a); }
+  countRequestAttempt(...a: Args<typeof requestLog.countRequestAttempt>) { return requestLog.countRequestAttempt(this.ctx, ...a); }
   mailboxState(...a: Args<typeof requestLog.mailboxState>) { return requestLog.mailboxState(this.ctx, ...a); }
   saveMailboxState(...a: Args<typeof requestLog.saveMailboxState>) { return requestLog.saveMailboxState(this.ctx, ...a); }
   acquireMailboxLease(...a: Args<typeof requestLog.acquireMailboxLease>) { return requestLog.acquireMailboxLease(this.ctx, ...a); }

@@ -39,6 +39,15 @@ export async function updateRequest(ctx: LedgerContext, messageId: string, patch
   if (patch.address === null) await ctx.store.flushErased?.();
 }
 
+/**
+ * One more attempt at a request that was recorded before and is still in progress (a run cut
+ * off, a failure, a restart): the count, kept in the request log; 0 when there is no such request.
+ */
+export async function countRequestAttempt(ctx: LedgerContext, messageId: string): Promise<number> {
+  const updatedAt = ctx.now().toISOString();
+  return ctx.store.transaction((tx) => tx.countRequestAttempt(messageId, updatedAt));
+}
+
 /** A request that arrived by mail, by its Message-ID. */
 export async function findRequest(ctx: LedgerContext, messageId: string): Promise<RequestRow | undefined> {
   return ctx.store.transaction((tx) => tx.findRequest(messageId));

@@ -121,5 +121,6 @@ export function toRequest(r: DbRow): RequestRow {
     address: str(r.address),
     detail: str(r.detail),
     updatedAt: String(r.updated_at),
+    attempts: Number(r.attempts ?? 1),
   };
 }

@@ -156,6 +156,12 @@ export interface RequestRow {
   address: string | null; // PII: removed on erasure
   detail: string | null;
   updatedAt: string;
+  /**
+   * How many times handling this mail was started: 1 when recorded, one more for every run that
+   * found it still in progress (a crash, a failed reply, a restart). Kept here, not in a process,
+   * so a mail that keeps failing goes to review after the limit, also under `--once`.
+   */
+  attempts: number;
 }
 
 export interface ErasureRow {
@@ -295,7 +301,9 @@ export interface StoreTx {
   listMessages(subjectId: number): Promise<MessageRow[]>;
 
   /** Inserts the request unless one with this Message-ID exists; returns the stored row. */
-  upsertRequest(row: RequestRow): Promise<{ row: RequestRow; created: boolean }>;
+  upsertRequest(row: Omit<RequestRow, 'attempts'>): Promise<{ row: RequestRow; created: boolean }>;
+  /** One more attempt at handling the request (see RequestRow.attempts); returns the count, 0 when there is no such request. */
+  countRequestAttempt(messageId: string, updatedAt: string): Promise<number>;
   updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'address' | 'updatedAt'>>): Promise<void>;
   findRequest(messageId: string): Promise<RequestRow | undefined>;
   listRequests(subjectId: number): Promise<RequestRow[]>;

@@ -554,7 +554,18 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         address: 'anna@example.nl',
         detail: null,
         updatedAt: T0,
+        attempts: 1,
         ...fields,
+      });
+
+      test('countRequestAttempt counts one more attempt on the request, kept across transactions; 0 for no request', async () => {
+        await tx((t) => t.upsertRequest(request()));
+        expect(await tx((t) => t.countRequestAttempt('<req-1@example.nl>', at(1)))).toBe(2);
+        expect(await tx((t) => t.countRequestAttempt('<req-1@example.nl>', at(2)))).toBe(3);
+        expect(await tx((t) => t.findRequest('<req-1@example.nl>'))).toEqual(request({ attempts: 3, updatedAt: at(2) }));
+        // A repeat of the insert does not reset it.
+        expect((await tx((t) => t.upsertRequest(request()))).row.attempts).toBe(3);
+        expect(await tx((t) => t.countRequestAttempt('<unknown@example.nl>', at(3)))).toBe(0);
       });
 
       test('upsertRequest is idempotent by Message-ID: the first is stored and returned, a repeat changes nothing', async () => {

@@ -182,4 +182,12 @@ CREATE TABLE {schema}.suppression_lifts (
 );
 `,
   },
+  {
+    // Attempts at handling a request mail, counted in the request log so they outlive the process:
+    // a mail that keeps failing goes to review after the limit, also under --once and restarts.
+    version: 4,
+    sql: `
+ALTER TABLE {schema}.requests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+`,
+  },
 ];

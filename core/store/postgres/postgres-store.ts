@@ -377,6 +377,7 @@ const SQL = {
   insertRequest: `INSERT INTO {s}.requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (message_id) DO NOTHING`,
   findRequest: 'SELECT * FROM {s}.requests WHERE message_id = $1',
+  countRequestAttempt: 'UPDATE {s}.requests SET attempts = attempts + 1, updated_at = $2 WHERE message_id = $1 RETURNING attempts',
   listRequests: 'SELECT * FROM {s}.requests WHERE subject_id = $1 ORDER BY received_at, message_id',
 
   eraseSubject: `
@@ -895,7 +896,7 @@ class PostgresTx implements StoreTx {
     );
   }
 
-  async upsertRequest(row: RequestRow) {
+  async upsertRequest(row: Omit<RequestRow, 'attempts'>) {
     const inserted = await this.run('insertRequest', [
       row.messageId, row.mailbox, row.kind, row.receivedAt, row.dueAt, row.outcome, row.subjectId, row.address, row.detail, row.updatedAt,
     ]);
@@ -909,6 +910,10 @@ class PostgresTx implements StoreTx {
       `UPDATE ${s}.requests SET ${keys.map((k, i) => `${REQUEST_PATCH_COLUMNS[k]} = $${i + 2}`).join(', ')} WHERE message_id = $1`,
       [messageId, ...keys.map((k) => patch[k] ?? null)],
     );
+  }
+  async countRequestAttempt(messageId: string, updatedAt: string) {
+    const { rows } = await this.run('countRequestAttempt', [messageId, updatedAt]);
+    return rows.length ? Number(rows[0].attempts) : 0;
   }
   async findRequest(messageId: string) {
     const { rows } = await this.run('findRequest', [messageId]);

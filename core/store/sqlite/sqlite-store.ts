@@ -438,7 +438,7 @@ class SqliteTx implements StoreTx {
     );
   }
 
-  async upsertRequest(row: RequestRow) {
+  async upsertRequest(row: Omit<RequestRow, 'attempts'>) {
     const created =
       this.run(
         `INSERT INTO requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at)
@@ -455,6 +455,10 @@ class SqliteTx implements StoreTx {
       `UPDATE requests SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE message_id = ?`,
       ...keys.map((k) => (patch[k] ?? null) as SQLInputValue), messageId,
     );
+  }
+  async countRequestAttempt(messageId: string, updatedAt: string) {
+    const row = this.get('UPDATE requests SET attempts = attempts + 1, updated_at = ? WHERE message_id = ? RETURNING attempts', updatedAt, messageId);
+    return row ? Number(row.attempts) : 0;
   }
   async findRequest(messageId: string) {
     const row = this.get('SELECT * FROM requests WHERE message_id = ?', messageId);

@@ -7,7 +7,8 @@ import { processRequestMail, recordRequestMail, type RequestHooks, type RequestO
 import { MailSender } from '../../../core/mail/send';
 import { tempLedger } from '../../support/ledger';
 import { SmtpPeer } from '../../support/smtp-peer';
-import { dsnMail, rawMail } from '../mail/fixtures';
+import { dsnMail, longReferencesMail, poisonMail, rawMail } from '../mail/fixtures';
+import { failRequestOutcome } from '../../support/store-faults';
 import { dkimDomain, seedSubscriber, statusOf } from '../mail/seed';
 
 const OPTIONS: RequestOptions = {
@@ -428,5 +429,59 @@ describe('a run cut off half-way (crash, kill -9) and repeated', () => {
     expect(await process(raw)).toMatchObject({ outcome: 'erased', isRepeat: true });
     expect(await statusOf(ledger, 'jan@example.nl')).toBe('erased');
     expect(erasures()).toBe(1);
+  });
+});
+
+describe('never stop, never lose: what cannot be handled goes to review with the reason', () => {
+  it('a mail the parser cannot read completely (a MIME part with an empty Content-Type) is not acted on', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const result = await process(poisonMail('<poison@example.nl>', 'jan@example.nl'));
+    expect(result).toMatchObject({ intent: 'unknown', outcome: 'needs_review', folder: 'review', isDone: true, reply: { status: 'none' } });
+    expect(result.reason).toBe('the mail could not be read completely: a MIME part has an empty or unreadable Content-Type');
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+    expect(await requestRow('<poison@example.nl>')).toMatchObject({ kind: 'unknown', outcome: 'needs_review', attempts: 1 });
+  });
+
+  it('a reply that cannot be composed (a References entry over 998 characters): what was done stands, the mail goes to review', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const result = await process(longReferencesMail('<long-refs@example.nl>', 'jan@example.nl'));
+    expect(result).toMatchObject({ intent: 'unsubscribe', outcome: 'unsubscribed', folder: 'review', isDone: true, reply: { status: 'unsendable', mail: null } });
+    expect(result.reason).toMatch(/^the reply could not be composed: mail, references\.0: /);
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('unsubscribed');
+    expect(peer.received).toHaveLength(0);
+    const row = await requestRow('<long-refs@example.nl>');
+    expect(row).toMatchObject({ outcome: 'unsubscribed', attempts: 1 });
+    expect(row.detail).toMatch(/^proof=none; reply=unsendable; error=the reply could not be composed: mail, references\.0: /);
+  });
+
+  it('a mail whose handling keeps failing after the ledger acted: attempts counted in the request log, then given up, to review', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = rawMail({ from: 'jan@example.nl', subject: 'Afmelden', messageId: '<keeps-failing@example.nl>' });
+    failRequestOutcome(t.path, '<keeps-failing@example.nl>', 'unsubscribed');
+    await expect(process(raw, { maxAttempts: 2 })).rejects.toThrow('the disk said no');
+    expect(await requestRow('<keeps-failing@example.nl>')).toMatchObject({ outcome: 'processing', attempts: 1, detail: expect.stringContaining('error=Error: the disk said no') });
+    // A new process (a restart, the next --once run) reads the count from the ledger.
+    const again = await t.reopen();
+    await expect(processRequestMail(again, raw, { ...OPTIONS, maxAttempts: 2 }, hooks)).rejects.toThrow('the disk said no');
+    expect(await requestRow('<keeps-failing@example.nl>')).toMatchObject({ outcome: 'processing', attempts: 2 });
+    const third = await processRequestMail(again, raw, { ...OPTIONS, maxAttempts: 2 }, hooks);
+    await again.close();
+    expect(third).toMatchObject({ intent: 'unsubscribe', outcome: 'gave_up', folder: 'review', isDone: true, reply: { status: 'none' } });
+    expect(third.reason).toBe('given up after 2 attempts that did not finish (last error: Error: the disk said no)');
+    expect(await requestRow('<keeps-failing@example.nl>')).toMatchObject({ outcome: 'gave_up', attempts: 3 });
+    // Each failed attempt got as far as its reply (sent before the request is finished); giving up sends nothing.
+    expect(peer.received).toHaveLength(2);
+  });
+
+  it('a reply that keeps failing (SMTP 4xx) is tried on each run, counted, and after the limit goes to review unsent', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    const raw = rawMail({ from: 'jan@example.nl', subject: 'Afmelden', messageId: '<reply-fails@example.nl>' });
+    peer.failNext(3, 451);
+    expect(await process(raw, { maxAttempts: 2 })).toMatchObject({ outcome: 'unsubscribed', isDone: false, reply: { status: 'failed' } });
+    expect(await process(raw, { maxAttempts: 2 })).toMatchObject({ isRepeat: true, isDone: false, reply: { status: 'failed' } });
+    const last = await process(raw, { maxAttempts: 2 });
+    expect(last).toMatchObject({ outcome: 'unsubscribed', folder: 'review', isDone: true });
+    expect(last.reason).toBe('the reply could not be sent in 2 attempts (last error: SMTP 451 (try again later)); not tried again');
+    expect(peer.received).toHaveLength(0);
   });
 });
