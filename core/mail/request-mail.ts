@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { MailParser, parseAddressHeader, type AttachmentStream, type MessageText } from 'mailparser';
 import { z } from 'zod/v4';
 import { InvalidInput } from '../errors';
-import { describeIssues } from '../validation';
+import { describeIssues, unstorable } from '../validation';
 import {
   decodeEncodedWords,
   firstHeader,
@@ -369,9 +369,14 @@ function addressesOf(values: readonly string[] | undefined): { address: string; 
   }
 }
 
-/** Message-IDs go into the request log as its key; an absurdly long one is hashed. */
+/**
+ * Message-IDs go into the request log as its key and into evidence: an absurdly long one, or one
+ * that cannot be stored (a control character, broken Unicode), is hashed into a stable stand-in.
+ */
 function limitId(id: string): string {
-  return id.length <= 500 ? id : `<sha256-${createHash('sha256').update(id).digest('hex')}@long-message-id.invalid>`;
+  if (id.length > 500) return `<sha256-${createHash('sha256').update(id).digest('hex')}@long-message-id.invalid>`;
+  if (unstorable(id, 'line')) return `<sha256-${createHash('sha256').update(id).digest('hex')}@unstorable-message-id.invalid>`;
+  return id;
 }
 
 /**

@@ -1,9 +1,13 @@
+import { malformedMails } from '../../scripts/fuzz-mails.cjs';
 import { dsnMail, rawMail } from '../core/mail/fixtures';
 
 /**
  * Malformed and fuzzed mails, the same set for the same seed: valid request mails cut short,
  * bytes flipped, MIME trees broken or nested deep, bad encodings and charsets, absurd headers,
- * bare LF or bare CR line ends, shared Message-IDs. No NUL bytes (IMAP APPEND refuses them).
+ * bare LF or bare CR line ends, shared Message-IDs; half of them from the generator of the big
+ * fuzz run (scripts/fuzz-mails.cjs: empty part Content-Types, 60-deep multiparts, encoded-word
+ * abuse, huge headers, over-long References…), one with a 10 MB body. No NUL bytes (IMAP APPEND
+ * refuses them: they become spaces).
  */
 export function fuzzedMails(count: number, seed: number): Buffer[] {
   const random = mulberry32(seed);
@@ -49,7 +53,13 @@ export function fuzzedMails(count: number, seed: number): Buffer[] {
   ];
 
   const mails: Buffer[] = [];
+  const generated = malformedMails(count, seed, { nul: false, bigEvery: 1000 });
   for (let i = 0; i < count; i++) {
+    const other = generated.next().value!;
+    if (other.kind === 'big-body' || random() < 0.5) {
+      mails.push(other.bytes);
+      continue;
+    }
     let raw = pick(bases());
     const rounds = 1 + int(3);
     for (let r = 0; r < rounds; r++) raw = pick(mutations)(raw);

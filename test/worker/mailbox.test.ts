@@ -2,7 +2,8 @@ import type { Ledger } from '../../core/ledger';
 import { processRequestMail } from '../../core/inbox';
 import { MailboxWorker, type WorkerLogLine } from '../../worker/mailbox';
 import type { WorkerSettingsInput } from '../../worker/settings';
-import { dsnMail, rawMail } from '../core/mail/fixtures';
+import { dsnMail, longReferencesMail, poisonMail, rawMail } from '../core/mail/fixtures';
+import { failRequestOutcome } from '../support/store-faults';
 import { dkimDomain, seedSubscriber, statusOf } from '../core/mail/seed';
 import { Dovecot } from '../support/dovecot';
 import { tempLedger } from '../support/ledger';
@@ -227,6 +228,59 @@ describe('the worker on a real Dovecot', () => {
     expect(await dovecot.count('INBOX')).toBe(0);
     const after = { processed: await dovecot.count('Processed'), review: await dovecot.count('Review') };
     expect(after.processed - before.processed + after.review - before.review).toBe(1000);
+  });
+
+  it('the poison mail and a reply that cannot be composed go to Review with the reason under --once; the mails after them are handled', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    await seedSubscriber(ledger, 'anna@example.nl');
+    await dovecot.append([
+      poisonMail('<w-poison@x>', 'jan@example.nl'),
+      longReferencesMail('<w-long-refs@x>', 'anna@example.nl'),
+      rawMail({ messageId: '<w-after@x>', from: 'piet@example.nl', subject: 'Afmelden' }),
+    ]);
+    const { w, lines } = worker();
+    await w.run({ once: true });
+    expect(lines.filter((l) => l.event === 'failed')).toEqual([]);
+    expect(await folderOf('<w-poison@x>')).toBe('Review');
+    expect(await folderOf('<w-long-refs@x>')).toBe('Review');
+    expect(await folderOf('<w-after@x>')).toBe('Processed');
+    expect(await row('<w-poison@x>')).toMatchObject({ kind: 'unknown', outcome: 'needs_review', attempts: 1 });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+    const longRefs = await row('<w-long-refs@x>');
+    expect(longRefs).toMatchObject({ kind: 'unsubscribe', outcome: 'unsubscribed' });
+    expect(longRefs!.detail).toMatch(/reply=unsendable; error=the reply could not be composed: mail, references\.0: /);
+    expect(await statusOf(ledger, 'anna@example.nl')).toBe('unsubscribed');
+    expect(peer.received.flatMap((r) => r.to)).toEqual(['piet@example.nl']);
+  });
+
+  it('a mail whose handling keeps failing, under --once: attempts counted in the ledger across runs, then Review, flagged', async () => {
+    await seedSubscriber(ledger, 'jan@example.nl');
+    await dovecot.append([
+      rawMail({ messageId: '<w-fails@x>', from: 'jan@example.nl', subject: 'Afmelden' }),
+      rawMail({ messageId: '<w-next@x>', from: 'kees@example.nl', subject: 'Afmelden' }),
+    ]);
+    failRequestOutcome(t.path, '<w-fails@x>', 'unsubscribed');
+    // Three cron runs, each a new process's worker on a newly opened ledger.
+    for (let n = 1; n <= 3; n++) {
+      const again = await t.reopen();
+      const lines: WorkerLogLine[] = [];
+      await new MailboxWorker(again, settings({ maxAttempts: 2 }), { log: (l) => lines.push(l), resolver: signer.resolver }).run({ once: true });
+      await again.close();
+      if (n < 3) {
+        expect(lines.filter((l) => l.event === 'failed')).toEqual([expect.objectContaining({ messageId: '<w-fails@x>', error: expect.stringContaining('the disk said no') })]);
+        expect(await folderOf('<w-fails@x>')).toBe('INBOX');
+        expect(await row('<w-fails@x>')).toMatchObject({ outcome: 'processing', attempts: n });
+      } else {
+        expect(lines.filter((l) => l.event === 'failed')).toEqual([]);
+      }
+      expect(await folderOf('<w-next@x>')).toBe('Processed'); // the mail after it does not wait
+    }
+    expect(await folderOf('<w-fails@x>')).toBe('Review');
+    const [flagged] = (await dovecot.messages('Review')).filter((m) => m.messageId === '<w-fails@x>');
+    expect(flagged.flags).toContain('$ConsentFailed');
+    const given = await row('<w-fails@x>');
+    expect(given).toMatchObject({ outcome: 'gave_up', attempts: 3 });
+    expect(given!.detail).toContain('note=given up after 2 attempts that did not finish (last error: Error: the disk said no)');
   });
 
   it('names the wrong setting and says how to fix it', () => {

@@ -53,6 +53,13 @@ describe('mails the parser cannot handle', () => {
     expect(stalled.destroyed).toBe(true);
   });
 
+  it('a Message-ID that cannot be stored (a control character) becomes a stable stand-in, not a failure later', async () => {
+    const raw = 'From: jan@example.nl\r\nSubject: afmelden\r\nMessage-ID: <a\u000fb@example.nl>\r\n\r\nx\r\n';
+    const first = await readRequestMail(raw);
+    expect(first.messageId).toMatch(/^<sha256-[0-9a-f]{64}@unstorable-message-id\.invalid>$/);
+    expect((await readRequestMail(raw)).messageId).toBe(first.messageId);
+  });
+
   it('the time limit is a setting with a clear error', async () => {
     await expect(readRequestMail('X: y\r\n\r\n', { parseTimeoutMs: 0 })).rejects.toThrow(/parseTimeoutMs/);
   });
