@@ -49,6 +49,7 @@ export class MailboxListener {
 			processMail: (l, mail, options, hooks) => this.process(l, mail, options, hooks),
 			onBatch: (mails, signal) => this.handOver(mails, signal),
 			onDisconnected: (error, info) => this.onDisconnected(error, info),
+			onFailed: (failure) => this.onFailed(failure),
 		});
 	}
 
@@ -151,6 +152,27 @@ export class MailboxListener {
 				...(r.reply.status === 'pending' && mail ? { mail: { ...mail, headers: { ...mail.headers } } } : {}),
 			},
 		};
+	}
+
+	/**
+	 * A mail that could not be handled is reported to n8n as a failed execution of this workflow
+	 * (shown in its executions, and n8n runs the error workflow) while the trigger goes on with the
+	 * next mail: saveFailedExecution, not emitError, which would take the trigger down and start it
+	 * again. The mail stays in the inbox and is tried again; its attempts are counted in the request
+	 * log, and after Max Attempts it goes to the review folder.
+	 */
+	private onFailed(failure: { uid: number; messageId: string | null; attempts: number; maxAttempts: number; error: unknown }): void {
+		const which = failure.messageId ? `the mail ${failure.messageId}` : `the mail with UID ${failure.uid}`;
+		const why = (failure.error instanceof Error ? failure.error.message : String(failure.error)).slice(0, 500);
+		const then =
+			failure.attempts >= failure.maxAttempts
+				? 'It goes to the review folder now.'
+				: 'It stays in the inbox and is tried again; after Max Attempts it goes to the review folder. The mails after it go on.';
+		const error = new NodeOperationError(this.ctx.getNode(), `${this.who()} could not handle ${which}: ${why}`, { description: then });
+		if (typeof this.ctx.saveFailedExecution === 'function') this.ctx.saveFailedExecution(error);
+		else this.ctx.emitError(error);
+		// A manual run ("Test workflow") ends with that error: the trigger stops with it.
+		if (this.ctx.getMode() === 'manual') void this.worker.stop();
 	}
 
 	private onDisconnected(error: unknown, info: { failures: number; retryInSeconds: number }): void {

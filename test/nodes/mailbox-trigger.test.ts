@@ -11,7 +11,8 @@ import { parseInput } from '../../core/validation';
 import { ConsentImapApi } from '../../credentials/ConsentImapApi.credentials';
 import { ConsentMailboxTrigger } from '../../nodes/ConsentMailboxTrigger/ConsentMailboxTrigger.node';
 import { closeLedgers } from '../../nodes/shared/ledger-connection';
-import { dsnMail, rawMail } from '../core/mail/fixtures';
+import { dsnMail, longReferencesMail, poisonMail, rawMail } from '../core/mail/fixtures';
+import { failRequestOutcome } from '../support/store-faults';
 import { statusOf } from '../core/mail/seed';
 import { Dovecot } from '../support/dovecot';
 import { tempLedger } from '../support/ledger';
@@ -270,6 +271,68 @@ describe('Act Automatically (the default), replies sent with Consent SMTP', () =
     expect(result.status).toBe('error');
     expect(result.error?.message).toMatch(/^The IMAP server refused the login of privacy@shop\.example: wrong user name or password/);
     expect(logged).toContainEqual({ level: 'error', message: expect.stringContaining('refused the login of privacy@shop.example') });
+  });
+});
+
+describe('never stop, never lose: what cannot be handled goes to review, and n8n is told of failures', () => {
+  test('the poison mail and a reply that cannot be composed are items for review, with the reason; the mail after them is handled', async () => {
+    await subscriber('jan@example.nl');
+    await subscriber('anna@example.nl');
+    await dovecot.append([
+      poisonMail('<t-poison@x>', 'jan@example.nl'),
+      longReferencesMail('<t-long-refs@x>', 'anna@example.nl'),
+      rawMail({ messageId: '<t-after@x>', from: 'piet@example.nl', subject: 'Afmelden' }),
+    ]);
+
+    const result = await run({ replies: 'smtp' });
+
+    expect(result.status).toBe('success');
+    const byId = Object.fromEntries(result.json(TRIGGER).map((i) => [i.messageId as string, i]));
+    expect(byId['<t-poison@x>']).toMatchObject({
+      intent: 'unknown',
+      outcome: 'needs_review',
+      folder: 'review',
+      reason: 'the mail could not be read completely: a MIME part has an empty or unreadable Content-Type',
+    });
+    expect(byId['<t-long-refs@x>']).toMatchObject({ intent: 'unsubscribe', outcome: 'unsubscribed', folder: 'review', reply: { status: 'unsendable', to: null } });
+    expect(byId['<t-long-refs@x>'].reason).toMatch(/^the reply could not be composed: mail, references\.0: /);
+    expect(byId['<t-after@x>']).toMatchObject({ intent: 'unsubscribe', folder: 'processed', reply: { status: 'sent' } });
+    expect(await folderOf('<t-poison@x>')).toBe('Review');
+    expect(await folderOf('<t-long-refs@x>')).toBe('Review');
+    expect(await folderOf('<t-after@x>')).toBe('Processed');
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+    expect(await statusOf(ledger, 'anna@example.nl')).toBe('unsubscribed');
+  });
+
+  test('a mail whose handling fails is reported to n8n (the run fails with the reason), counted in the ledger across restarts, then emitted for review', async () => {
+    await subscriber('jan@example.nl');
+    await dovecot.append([rawMail({ messageId: '<t-fails@x>', from: 'jan@example.nl', subject: 'Afmelden' })]);
+    failRequestOutcome(t.path, '<t-fails@x>', 'unsubscribed');
+    const parameters = { replies: 'smtp', options: { trustedAuthservIds: 'mx.shop.example', verifyDkim: false, maxAttempts: 2 } };
+
+    for (const attempt of [1, 2]) {
+      const failed = await run(parameters);
+      expect(failed.status).toBe('error');
+      expect(failed.error?.message).toBe(`Consent Mailbox Trigger "${TRIGGER}" could not handle the mail <t-fails@x>: Error: the disk said no`);
+      expect(await folderOf('<t-fails@x>')).toBe('INBOX');
+      expect(await requestRow('<t-fails@x>')).toMatchObject({ outcome: 'processing', attempts: attempt });
+      await closeLedgers(); // the next run opens the ledger again, as after a restart of n8n
+    }
+
+    const last = await run(parameters);
+    expect(last.status).toBe('success');
+    expect(last.json(TRIGGER)).toEqual([
+      expect.objectContaining({
+        messageId: '<t-fails@x>',
+        intent: 'unsubscribe',
+        outcome: 'gave_up',
+        folder: 'review',
+        reason: 'given up after 2 attempts that did not finish (last error: Error: the disk said no)',
+        reply: expect.objectContaining({ status: 'none' }),
+      }),
+    ]);
+    expect(await folderOf('<t-fails@x>')).toBe('Review');
+    expect((await dovecot.messages('Review')).find((m) => m.messageId === '<t-fails@x>')!.flags).toContain('$ConsentFailed');
   });
 });
 
