@@ -175,6 +175,9 @@ export function n8nLogTail(tryOut: TryOut, chars = 3000): string {
 export function ledgerCli(tryOut: TryOut, args: string[], options: { now?: string } = {}): Promise<Record<string, unknown>[]> {
   if (tryOut.ledger.kind !== 'sqlite') throw new Error('ledgerCli reads the SQLite ledger file');
   const cli = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  // Only `init` makes a ledger file (n8n's credential makes its own on first use): a step that
+  // runs before any workflow touched the ledger makes it first, as a user would.
+  if (!existsSync(tryOut.ledger.path) && args[0] !== 'init') return ledgerCli(tryOut, ['init']).then(() => ledgerCli(tryOut, args, options));
   const fullArgs = [cli, ...args, '--db', tryOut.ledger.path, ...(options.now ? ['--now', options.now] : [])];
   return new Promise((resolve, reject) => {
     execFile(
