@@ -11,6 +11,7 @@ import { tempLedger } from '../support/ledger';
 import { SmtpPeer } from '../support/smtp-peer';
 import { waitFor } from '../support/wait';
 import { WorkerProcess } from './support/worker-process';
+import { prng as mulberry32 } from '../../scripts/fuzz-mails.cjs';
 
 /**
  * The worker under faults: killed with -9 at random moments, its IMAP server killed under it,
@@ -200,13 +201,3 @@ function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,4 +1,4 @@
-import { malformedMails } from '../../scripts/fuzz-mails.cjs';
+import { malformedMails, prng as mulberry32 } from '../../scripts/fuzz-mails.cjs';
 import { dsnMail, rawMail } from '../core/mail/fixtures';
 
 /**
@@ -71,13 +71,3 @@ export function fuzzedMails(count: number, seed: number): Buffer[] {
   return mails;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
