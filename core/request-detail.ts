@@ -15,6 +15,12 @@ export interface RequestDetail {
   lang?: string;
   /** senderTag, while it is needed. */
   sender?: string;
+  /** `no`: the sender may not be answered (a mailer daemon, a list, ourselves): no verification link either. */
+  answer?: string;
+  /** A person's decision on a review mail (Act on Request): unsubscribe, erase, access or reject. */
+  decision?: string;
+  /** Who decided (the officer's name). */
+  by?: string;
 }
 
 export function formatRequestDetail(detail: RequestDetail): string {

@@ -12,6 +12,8 @@ import { senderTag } from './repeat';
  * to an unproven sender), record an access request for the operator, mark a hard bounce.
  */
 export async function applyRequest(ctx: Context): Promise<Effect> {
+  // The classifier is unsure (or found no request): nothing is done, a person decides (core/inbox/review.ts).
+  if (ctx.classification.review !== null) return forReview(ctx, ctx.classification.review);
   switch (ctx.classification.intent) {
     case 'unsubscribe':
       return unsubscribe(ctx);
@@ -24,8 +26,23 @@ export async function applyRequest(ctx: Context): Promise<Effect> {
     case 'auto_reply':
       return { outcome: 'ignored', proof: 'none', reply: null };
     default:
-      return { outcome: 'needs_review', proof: 'none', reply: null };
+      return forReview(ctx);
   }
+}
+
+/**
+ * A mail for a person to decide on. Its sender is checked now, as strictly as an erasure needs
+ * (a token of the same address, a trusted header, DKIM aligned with DMARC), so that the officer's
+ * decision later (Act on Request) rests on the same proof the worker would have used.
+ */
+export async function forReview(ctx: Context, why?: string): Promise<Effect> {
+  const c = ctx.classification;
+  const lang = replyPlan(ctx, 'ack-access').locale;
+  const isUnanswerable = !mayReply(ctx, c.address);
+  if (!c.address) return { outcome: 'needs_review', proof: 'none', note: 'not exactly one From address', reviewReason: why, reply: null, lang, isUnanswerable };
+  const sender = await proveRequestSender({ ...proofInputOf(ctx), classification: { ...c, intent: 'erase' } });
+  const proof = sender.isProven ? sender.proof : 'none';
+  return { outcome: 'needs_review', proof, subjectId: sender.subjectId ?? null, note: sender.detail, reviewReason: why, reply: null, lang, isUnanswerable };
 }
 
 async function unsubscribe(ctx: Context): Promise<Effect> {

@@ -46,8 +46,13 @@ export function mayReply(ctx: Context, to: string | null): to is string {
   if (!to || mail.returnPath === '') return false;
   if (mail.headers.has('list-id')) return false;
   if (to === options.replyFrom.address) return false;
-  const local = to.split('@')[0];
-  return !/^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?|owner-.*|.*-request)$/i.test(local);
+  return !isMachineAddress(to);
+}
+
+/** A mailer daemon's, a no-reply or a list's own address: never answered. */
+export function isMachineAddress(address: string): boolean {
+  const local = address.split('@')[0];
+  return /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?|owner-.*|.*-request)$/i.test(local);
 }
 
 export async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestMailResult['reply']> {
@@ -83,7 +88,7 @@ export async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestM
 /** The start of a reply's error when it could not be composed: the review reason says it. */
 export const UNSENDABLE = 'the reply could not be composed';
 
-function formatFrom(from: { address: string; name?: string }): string {
+export function formatFrom(from: { address: string; name?: string }): string {
   return from.name ? `"${from.name.replace(/["\\]/g, '')}" <${from.address}>` : from.address;
 }
 

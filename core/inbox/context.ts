@@ -1,19 +1,21 @@
+import { addOneMonth } from '../clock';
 import type { EvidenceInput } from '../consent/evidence';
 import type { Locale } from '../consent/identity';
 import type { Ledger } from '../ledger';
 import type { Proof } from '../mail/authenticity';
 import { classifyRequest, type Classification } from '../mail/classify';
+import { personalText } from '../mail/person-text';
 import type { RequestMail } from '../mail/request-mail';
 import type { TemplateKind } from '../mail/templates';
 import type { RequestRow } from '../store/store';
-import { parseRequestOptions, rawSourceOf, toRequestMail, type Input, type Options, type RequestHooks, type RequestMailResult, type RequestOptions } from './options';
+import { parseRequestOptions, rawSourceOf, toRequestMail, type Input, type Options, type RequestHooks, type RequestMailResult, type RequestOptions, type ReviewDetails } from './options';
 
 /** One mail in hand: what the inbox's use cases (record, prove, act, answer) share. */
 /** Request-log outcomes that need a person: the mail goes to the review folder. */
 export const IN_PROGRESS = 'processing';
 /** A request started maxAttempts times without finishing: not tried again, a person looks at it. */
 export const GAVE_UP = 'gave_up';
-const REVIEW_OUTCOMES = new Set(['needs_review', 'unproven', 'unparsed', 'awaiting_operator', GAVE_UP]);
+export const REVIEW_OUTCOMES: ReadonlySet<string> = new Set(['needs_review', 'unproven', 'unparsed', 'awaiting_operator', GAVE_UP]);
 /** Set just before an erasure: a repeat then knows the erasure may have happened already. */
 export const ERASING = 'erasing';
 
@@ -37,12 +39,16 @@ export async function readRequest(ledger: Ledger, input: Input, optionsInput: Re
 
 export function resultOf(
   ctx: Context,
-  r: Pick<RequestMailResult, 'proof' | 'outcome' | 'isRepeat' | 'reply'> & Partial<Pick<RequestMailResult, 'address' | 'reason' | 'receivedAt' | 'subjectId' | 'receiptId' | 'externalIds'>>,
+  r: Pick<RequestMailResult, 'proof' | 'outcome' | 'isRepeat' | 'reply'> &
+    Partial<Pick<RequestMailResult, 'address' | 'reason' | 'receivedAt' | 'subjectId' | 'receiptId' | 'externalIds'>> & { reviewReason?: string },
 ): RequestMailResult {
   const c = ctx.classification;
+  const folder = REVIEW_OUTCOMES.has(r.outcome) || r.reply.status === 'unsendable' ? 'review' : 'processed';
+  const receivedAt = r.receivedAt ?? ctx.receivedAt.toISOString();
+  const reason = r.reply.status === 'unsendable' ? (r.reply.error ?? 'the reply could not be composed') : (r.reason ?? c.reason);
   return {
     messageId: ctx.mail.messageId,
-    receivedAt: r.receivedAt ?? ctx.receivedAt.toISOString(),
+    receivedAt,
     intent: c.intent,
     language: c.language,
     address: r.address !== undefined ? r.address : ctx.address,
@@ -50,14 +56,30 @@ export function resultOf(
     proof: r.proof,
     outcome: r.outcome,
     // A reply that could not be composed: what was done stands, a person sees why nobody was answered.
-    reason: r.reply.status === 'unsendable' ? (r.reply.error ?? 'the reply could not be composed') : (r.reason ?? c.reason),
-    folder: REVIEW_OUTCOMES.has(r.outcome) || r.reply.status === 'unsendable' ? 'review' : 'processed',
+    reason,
+    folder,
     isRepeat: r.isRepeat,
     subjectId: r.subjectId ?? null,
     receiptId: r.receiptId ?? null,
     externalIds: r.externalIds ?? [],
     reply: r.reply,
     isDone: r.reply.status !== 'failed',
+    ...(folder === 'review' ? { review: reviewOf(ctx, { reason: r.reviewReason ?? (r.reason || r.reply.status === 'unsendable' ? reason : (c.review ?? reason)), proof: r.proof, receivedAt }) } : {}),
+  };
+}
+
+/** What the person deciding on a review mail needs (ReviewDetails); the mail's body only as the sender's own words. */
+function reviewOf(ctx: Context, r: { reason: string; proof: Proof; receivedAt: string }): ReviewDetails {
+  const c = ctx.classification;
+  return {
+    requestRef: ctx.mail.messageId,
+    reason: r.reason,
+    suggestedIntent: c.intent,
+    text: personalText(ctx.mail.text),
+    evidence: c.evidence.map((e) => ({ ...e })),
+    confidence: c.confidence,
+    proof: r.proof,
+    dueAt: addOneMonth(new Date(r.receivedAt)).toISOString(),
   };
 }
 
@@ -93,6 +115,12 @@ export interface Effect {
   externalIds?: string[];
   /** The erasure was carried out (erased, suppressed or nothing held): the request drops its address. */
   isErasure?: boolean;
+  /** The language a reply to this request is (or would be) written in, kept in the request log. */
+  lang?: Locale;
+  /** For review: no reply may go to this sender (a mailer daemon, a list, ourselves). */
+  isUnanswerable?: boolean;
+  /** For review: why a person must decide, when it is not the classification's own reason. */
+  reviewReason?: string;
 }
 
 export function evidence(ctx: Context, proof: Proof, actor: 'person' | 'system' = 'person'): EvidenceInput {

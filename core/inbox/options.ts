@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 import { LocaleSchema } from '../consent/identity';
 import { InvalidInput } from '../errors';
 import type { DnsResolver, Proof } from '../mail/authenticity';
-import type { Intent } from '../mail/classify';
+import type { Evidence, Intent } from '../mail/classify';
 import { MailboxSchema, type ComposedMail } from '../mail/compose';
 import { MailLimitsSchema, readRequestMail, requestMailFromFields, type RequestMail } from '../mail/request-mail';
 import type { SentMail } from '../mail/send';
@@ -94,6 +94,30 @@ export interface RequestMailResult {
   reply: { status: ReplyStatus; mail: ComposedMail | null; error: string | null };
   /** May the mail be marked and moved now? False while a reply still has to go out. */
   isDone: boolean;
+  /** For a mail that goes to review: what the person deciding needs (the trigger's Review output). */
+  review?: ReviewDetails;
+}
+
+/**
+ * A mail a person must decide on, as the officer sees it: the person's own words, why it was not
+ * acted on, what the classifier would suggest and what that rests on, and the reference under
+ * which the ledger knows the request (for the Consent Ledger's Act on Request).
+ */
+export interface ReviewDetails {
+  /** The request log's key for this mail (its Message-ID): give it to Act on Request. */
+  requestRef: string;
+  /** Why a person must decide. */
+  reason: string;
+  /** What the classifier read in the mail; `unknown` when it found no request. A suggestion only. */
+  suggestedIntent: Intent;
+  /** The person's own words (quoted text, signatures and footers left out). */
+  text: string;
+  evidence: Evidence[];
+  confidence: number;
+  /** The sender proof an erasure would rest on; `none`: erase sends a verification link first. */
+  proof: Proof;
+  /** The answer is due by then (received + one month, GDPR Art. 12(3)). */
+  dueAt: string;
 }
 
 export type Input = RequestMail | Buffer | string | Readable | Record<string, unknown>;

@@ -2,7 +2,7 @@ import type { Ledger } from '../ledger';
 import type { Intent } from '../mail/classify';
 import { formatRequestDetail, parseRequestDetail } from '../request-detail';
 import type { RequestRow } from '../store/store';
-import { applyRequest } from './act';
+import { applyRequest, forReview } from './act';
 import { sendReply } from './answer';
 import { ERASING, GAVE_UP, IN_PROGRESS, NO_REPLY, readRequest, resultOf, type Context } from './context';
 import type { Input, Options, RequestHooks, RequestMailResult, RequestOptions } from './options';
@@ -83,7 +83,9 @@ async function actAndAnswer(context: Context, isRepeat: boolean): Promise<Reques
       receipt: effect.receipt,
       note: effect.note,
       // The verification mail's language: the acknowledgement after its button is written in it too.
-      lang: effect.outcome === 'awaiting_verification' ? effect.reply?.locale : undefined,
+      // A review mail's: what a reply after the officer's decision is written in.
+      lang: effect.outcome === 'awaiting_verification' ? effect.reply?.locale : effect.lang,
+      answer: effect.isUnanswerable ? 'no' : undefined,
       // The answer still has to go out, and the address is gone: the repeat must know its sender.
       sender: effect.isErasure && isOwed ? senderTag(context) : undefined,
     }),
@@ -91,6 +93,7 @@ async function actAndAnswer(context: Context, isRepeat: boolean): Promise<Reques
   return resultOf(context, {
     proof: effect.proof,
     outcome: effect.outcome,
+    reviewReason: effect.reviewReason,
     isRepeat,
     subjectId: effect.subjectId ?? null,
     receiptId: effect.receipt ?? null,
@@ -152,16 +155,20 @@ function giveUpReply(ctx: Context, row: RequestRow, tries: number): RequestMailR
 export async function recordRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
   const context = await readRequest(ledger, input, optionsInput, hooks);
   const { options, mail, classification: c } = context;
-  const sender = c.intent === 'unsubscribe' || c.intent === 'erase' ? await proveRequestSender(proofInputOf(context)) : undefined;
+  // A mail the classifier is unsure of goes to a person here too, with the same sender check.
+  const review = c.review !== null || c.intent === 'unknown' ? await forReview(context, c.review ?? undefined) : undefined;
+  const sender = !review && (c.intent === 'unsubscribe' || c.intent === 'erase') ? await proveRequestSender(proofInputOf(context)) : undefined;
   const recorded = await ledger.recordRequest({
     messageId: mail.messageId,
     mailbox: options.mailbox,
     kind: c.intent,
     receivedAt: context.receivedAt,
     address: context.address,
-    outcome: RECORDED_OUTCOMES[c.intent] ?? LEFT_TO_WORKFLOW,
-    subjectId: sender?.subjectId ?? null,
-    detail: formatRequestDetail({ proof: sender?.proof ?? 'none', note: sender && !sender.isProven ? sender.detail : undefined }),
+    outcome: review ? review.outcome : (RECORDED_OUTCOMES[c.intent] ?? LEFT_TO_WORKFLOW),
+    subjectId: review?.subjectId ?? sender?.subjectId ?? null,
+    detail: review
+      ? formatRequestDetail({ proof: review.proof, note: review.note, lang: review.lang, answer: review.isUnanswerable ? 'no' : undefined })
+      : formatRequestDetail({ proof: sender?.proof ?? 'none', note: sender && !sender.isProven ? sender.detail : undefined }),
   });
   const row = recorded.row;
   const repeat = recorded.created ? undefined : senderOfRepeat(context, row);
@@ -170,10 +177,11 @@ export async function recordRequestMail(ledger: Ledger, input: Input, optionsInp
   // (`unknown`) this mail counts with its own.
   const isSame = repeat === 'same';
   return resultOf(context, {
-    proof: isSame ? proofOf(row) : (sender?.proof ?? 'none'),
+    proof: isSame ? proofOf(row) : (review?.proof ?? sender?.proof ?? 'none'),
     outcome: row.outcome,
+    reviewReason: review?.reviewReason,
     isRepeat: !recorded.created,
-    subjectId: isSame || recorded.created ? row.subjectId : (sender?.subjectId ?? null),
+    subjectId: isSame || recorded.created ? row.subjectId : (review?.subjectId ?? sender?.subjectId ?? null),
     receivedAt: row.receivedAt,
     reply: NO_REPLY,
   });

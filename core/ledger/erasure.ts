@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Evidence } from '../consent/evidence';
 import { SubjectRefSchema, type SubjectRef } from '../consent/identity';
 import { InvalidInput, TokenRejected } from '../errors';
-import { formatRequestDetail } from '../request-detail';
+import { formatRequestDetail, parseRequestDetail } from '../request-detail';
 import type { StoreTx, SubjectRow } from '../store/store';
 import { verifyToken } from '../tokens';
 import { parseInput } from '../validation';
@@ -176,7 +176,9 @@ export async function completeEraseVerification(ctx: LedgerContext, token: unkno
       ? await eraseWithin(tx, { email: request.address }, key, 'erasure request by mail, verified by link', evidence, now)
       : { outcome: 'not_found', receiptId: '', subjectId: null, externalIds: [], holdReason: null, holdUntil: null };
     // The request stays as the record that it was answered, without the address.
-    await tx.updateRequest(request.messageId, { outcome: done.outcome, subjectId: done.subjectId, detail: formatRequestDetail({ receipt: done.receiptId, note: 'verified by link' }), address: null, updatedAt: now.toISOString() });
+    // A person's decision in review (core/inbox/review.ts) stays on record: what was decided, by whom.
+    const { decision, by } = parseRequestDetail(request.detail);
+    await tx.updateRequest(request.messageId, { outcome: done.outcome, subjectId: done.subjectId, detail: formatRequestDetail({ receipt: done.receiptId, note: 'verified by link', decision, by }), address: null, updatedAt: now.toISOString() });
     return { ...done, requestMessageId: request.messageId, ...reply };
   });
   // The request's address was cleared in every case, the person's data too when erased.
