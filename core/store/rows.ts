@@ -1,10 +1,41 @@
-import type { ConsentRow, EventRow, RequestRow, SubjectRow, SuppressionLift, TokenRow } from './store';
+import type { ConsentRow, ErasureRow, EventRow, MailboxState, MessageRow, NewEvent, RequestRow, StatusCount, SubjectRow, SuppressionLift, TokenRow } from './store';
 
 /**
  * Rows as both dialects return them (snake_case columns, instants already as ISO text) into the
  * Store's shapes. One mapping, so the dialects cannot drift apart in what they hand the ledger.
  */
 export type DbRow = Record<string, unknown>;
+
+// The columns the mappings below read, the same in both dialects' schemas.
+export const SUBJECT_COLUMNS = 'id, email, phone, external_id, name, locale, created_at, hold_reason, hold_until, suppressed_at';
+export const CONSENT_COLUMNS =
+  'subject_id, topic, channel, status, basis, since, invited_at, last_sent_at, reminders, event_id, consent_text_hash, ev_who, ev_source, ev_at, ev_optin_id, ev_description';
+/** CONSENT_COLUMNS of a consents table named `c` in a join. */
+export const C_CONSENT_COLUMNS = CONSENT_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ');
+/** toEvent's columns, from events `e` joined with evidence `v` and consent_texts `t`. */
+export const EVENT_COLUMNS = `e.id, e.subject_id, e.topic, e.channel, e.action, e.from_status, e.to_status, e.basis, e.at, e.recorded_at,
+  e.actor_kind, e.source_kind, e.source_ref, e.consent_text_hash, t.text AS consent_text, e.optin_id, e.message_id,
+  v.actor_name, v.ip, v.user_agent, v.description, v.proof_ref`;
+
+/** The fields Store.updateSubject and Store.updateRequest may change, and their columns. */
+export const SUBJECT_PATCH_COLUMNS: Record<string, string> = {
+  email: 'email', phone: 'phone', externalId: 'external_id', name: 'name', locale: 'locale',
+  holdReason: 'hold_reason', holdUntil: 'hold_until', suppressedAt: 'suppressed_at',
+};
+export const REQUEST_PATCH_COLUMNS: Record<string, string> = {
+  outcome: 'outcome', subjectId: 'subject_id', detail: 'detail', address: 'address', updatedAt: 'updated_at',
+};
+
+/** A patch's fields that have a column, as the columns to set and their values (undefined as NULL). */
+export function patchColumns(patch: object, columns: Record<string, string>): { columns: string[]; values: unknown[] } {
+  const keys = Object.keys(patch).filter((k) => k in columns);
+  return { columns: keys.map((k) => columns[k]), values: keys.map((k) => (patch as Record<string, unknown>)[k] ?? null) };
+}
+
+/** The evidence table holds an event's PII; an event without any gets no row there. */
+export function hasEvidence(e: NewEvent): boolean {
+  return Boolean(e.actorName || e.ip || e.userAgent || e.description || e.proofRef);
+}
 
 export function str(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
@@ -123,4 +154,36 @@ export function toRequest(r: DbRow): RequestRow {
     updatedAt: String(r.updated_at),
     attempts: Number(r.attempts ?? 1),
   };
+}
+
+export function toErasure(r: DbRow): ErasureRow {
+  return {
+    receiptId: String(r.receipt_id),
+    subjectId: num(r.subject_id),
+    at: String(r.at),
+    outcome: r.outcome as ErasureRow['outcome'],
+    reason: str(r.reason),
+    actorKind: String(r.actor_kind),
+    sourceKind: String(r.source_kind),
+  };
+}
+
+export function toMailboxState(r: DbRow): MailboxState {
+  return { mailbox: String(r.mailbox), uidValidity: Number(r.uid_validity), lastUid: Number(r.last_uid), updatedAt: String(r.updated_at) };
+}
+
+/** A sent message; `topics` come as each dialect stores them (JSON text, a list). */
+export function toMessage(r: DbRow, topics: string[]): MessageRow {
+  return {
+    subjectId: Number(r.subject_id),
+    messageId: String(r.message_id),
+    template: String(r.template),
+    topics,
+    channel: r.channel as MessageRow['channel'],
+    sentAt: String(r.sent_at),
+  };
+}
+
+export function toStatusCount(r: DbRow): StatusCount {
+  return { topic: String(r.topic), channel: r.channel as StatusCount['channel'], status: r.status as StatusCount['status'], count: Number(r.n) };
 }

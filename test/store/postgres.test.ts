@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { openStore } from '../../core/store/open';
 import { POSTGRES_MIGRATIONS } from '../../core/store/postgres/migrations';
-import { arrayLiteral, isoFromTimestamptz, PostgresStore } from '../../core/store/postgres/postgres-store';
+import { arrayLiteral } from '../../core/store/postgres/batch';
+import { isoFromTimestamptz } from '../../core/store/postgres/connection';
+import { PostgresStore } from '../../core/store/postgres/postgres-store';
 import type { Store } from '../../core/store/store';
 import { freePort } from '../../scripts/ports.cjs';
 import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
