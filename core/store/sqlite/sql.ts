@@ -1,0 +1,111 @@
+import { CONSENT_COLUMNS, C_CONSENT_COLUMNS, EVENT_COLUMNS, SUBJECT_COLUMNS } from '../rows';
+
+/**
+ * All SQL of the SQLite dialect but the schema (migrations.ts). Statements are built once: the
+ * store's statement cache is keyed by the SQL text.
+ */
+
+/** At open: WAL, so readers do not block the writer; a busy timeout, so n8n and the mailbox worker can share one file; secure_delete, so erased PII is overwritten rather than left in free pages. */
+export const OPEN_PRAGMAS = ['PRAGMA busy_timeout = 10000', 'PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', 'PRAGMA secure_delete = ON'];
+/** Moves everything from the write-ahead log into the database file and empties the log. */
+export const CHECKPOINT = 'PRAGMA wal_checkpoint(TRUNCATE)';
+export const SCHEMA_VERSION = 'PRAGMA user_version';
+export const setSchemaVersion = (version: number) => `PRAGMA user_version = ${version}`;
+
+const EVENT_JOINS = 'LEFT JOIN evidence v ON v.event_id = e.id LEFT JOIN consent_texts t ON t.hash = e.consent_text_hash';
+
+/** check: the unique index on each identity column holds the subject id, so no subject row is read. */
+const checkBy = (column: string) => `SELECT s.id AS sid, ${C_CONSENT_COLUMNS} FROM subjects s
+     LEFT JOIN consents c ON c.subject_id = s.id AND c.topic = ?2 AND c.channel = ?3 WHERE s.${column} = ?1`;
+
+const pendingBy = (column: string) => `SELECT ${CONSENT_COLUMNS} FROM consents
+       WHERE status IN (SELECT value FROM json_each(?1)) AND ${column} <= ?2
+         AND (?3 IS NULL OR reminders < ?3) AND (?4 IS NULL OR topic = ?4) AND (?5 IS NULL OR channel = ?5)
+       ORDER BY ${column}, subject_id LIMIT ?6`;
+
+export const SQL = {
+  getMeta: 'SELECT value FROM meta WHERE key = ?',
+  insertMetaIfAbsent: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+  setMeta: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+
+  hasSuppressions: 'SELECT 1 AS x FROM suppressions LIMIT 1',
+  isSuppressed: 'SELECT 1 AS x FROM suppressions WHERE hash = ?',
+  addSuppression: 'INSERT OR IGNORE INTO suppressions (hash, reason, at) VALUES (?, ?, ?)',
+  removeSuppression: 'DELETE FROM suppressions WHERE hash = ?',
+  insertSuppressionLift:
+    'INSERT INTO suppression_lifts (at, lifted, actor_kind, actor_name, source_kind, proof_ref, description) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  listSuppressionLifts: 'SELECT * FROM suppression_lifts ORDER BY id',
+
+  subjectBy: {
+    id: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE id = ?`,
+    email: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE email = ?`,
+    phone: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE phone = ?`,
+    externalId: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE external_id = ?`,
+  },
+  /** A batch (an import): one statement for all, each kind of identifier as a JSON list. */
+  findSubjects: ['id', 'email', 'phone', 'external_id']
+    .map((column, k) => `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE ${column} IN (SELECT value FROM json_each(?${k + 1}))`)
+    .join(' UNION '),
+  insertSubject: 'INSERT INTO subjects (email, phone, external_id, name, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  listSubjectIdsWithEmail: 'SELECT id FROM subjects WHERE id > ? AND email IS NOT NULL ORDER BY id LIMIT ?',
+  listPhoneSubjects: `SELECT s.id, s.phone, s.name FROM subjects s JOIN consents c ON c.subject_id = s.id AND c.topic = ? AND c.channel = 'phone'
+       WHERE s.id > ? AND s.phone IS NOT NULL ORDER BY s.id LIMIT ?`,
+
+  consentsOf: `SELECT ${CONSENT_COLUMNS} FROM consents WHERE subject_id = ?1 AND (?2 IS NULL OR topic = ?2) AND (?3 IS NULL OR channel = ?3)`,
+  checkBy: { email: checkBy('email'), phone: checkBy('phone'), externalId: checkBy('external_id'), id: checkBy('id') },
+  suppressedAtOf: 'SELECT suppressed_at FROM subjects WHERE id = ?',
+  pendingBy: { invitedAt: pendingBy('invited_at'), lastSentAt: pendingBy('last_sent_at') },
+  upsertConsent: `INSERT INTO consents (${CONSENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = excluded.status, basis = excluded.basis,
+    since = excluded.since, invited_at = excluded.invited_at, last_sent_at = excluded.last_sent_at,
+    reminders = excluded.reminders, event_id = excluded.event_id, consent_text_hash = excluded.consent_text_hash,
+    ev_who = excluded.ev_who, ev_source = excluded.ev_source, ev_at = excluded.ev_at,
+    ev_optin_id = excluded.ev_optin_id, ev_description = excluded.ev_description`,
+  insertConsentText: 'INSERT OR IGNORE INTO consent_texts (hash, text) VALUES (?, ?)',
+  insertEvent: `INSERT INTO events (subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
+           actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertEvidence: 'INSERT INTO evidence (event_id, subject_id, actor_name, ip, user_agent, description, proof_ref) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  listEvents: `SELECT ${EVENT_COLUMNS} FROM events e ${EVENT_JOINS} WHERE e.subject_id = ? ORDER BY e.id`,
+  countStatuses: 'SELECT topic, channel, status, COUNT(*) AS n FROM consents GROUP BY topic, channel, status ORDER BY topic, channel, status',
+
+  insertToken: `INSERT INTO tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, pending_name, created_at, expires_at, used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  findToken: 'SELECT * FROM tokens WHERE hash = ?',
+  claimToken: 'UPDATE tokens SET used_at = ?, pending_name = NULL WHERE hash = ? AND used_at IS NULL',
+  clearPendingNames: 'UPDATE tokens SET pending_name = NULL WHERE subject_id = ? AND created_at <= ? AND pending_name IS NOT NULL',
+  countTokens: 'SELECT COUNT(*) AS n FROM tokens WHERE subject_id = ?',
+
+  insertMessage: 'INSERT INTO messages (subject_id, message_id, template, topics, channel, sent_at) VALUES (?, ?, ?, ?, ?, ?)',
+  listMessages: 'SELECT * FROM messages WHERE subject_id = ? ORDER BY id',
+
+  insertRequest: `INSERT INTO requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+  countRequestAttempt: 'UPDATE requests SET attempts = attempts + 1, updated_at = ? WHERE message_id = ? RETURNING attempts',
+  findRequest: 'SELECT * FROM requests WHERE message_id = ?',
+  listRequests: 'SELECT * FROM requests WHERE subject_id = ? ORDER BY received_at',
+
+  /** In this order; the request log keeps its rows without the address. */
+  eraseSubject: [
+    'DELETE FROM evidence WHERE subject_id = ?',
+    'DELETE FROM tokens WHERE subject_id = ?',
+    'DELETE FROM messages WHERE subject_id = ?',
+    'DELETE FROM consents WHERE subject_id = ?',
+    'UPDATE requests SET address = NULL WHERE subject_id = ?1 OR address = (SELECT email FROM subjects WHERE id = ?1)',
+    'DELETE FROM subjects WHERE id = ?',
+  ],
+  insertErasure: 'INSERT INTO erasures (receipt_id, subject_id, at, outcome, reason, actor_kind, source_kind) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  findErasure: 'SELECT * FROM erasures WHERE receipt_id = ?',
+
+  getMailboxState: 'SELECT * FROM mailboxes WHERE mailbox = ?',
+  setMailboxState: `INSERT INTO mailboxes (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at`,
+};
+
+/** The tables Store.updateSubject and Store.updateRequest patch, by the column that names the row. */
+const PATCH_KEY = { subjects: 'id', requests: 'message_id' } as const;
+
+/** UPDATE of the given columns of one row: the columns' values first, then the row's key. */
+export function updateSql(table: keyof typeof PATCH_KEY, columns: string[]): string {
+  return `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${PATCH_KEY[table]} = ?`;
+}
