@@ -15,12 +15,14 @@ export class ConsentMailboxTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["actAutomatically"] === false ? "record requests" : "act on requests" }}',
 		description:
-			'Reads the privacy mailbox: unsubscribe and erasure requests, access requests and bounces, acted on in the consent ledger; one item per mail, for your CRM',
+			'Reads the privacy mailbox: unsubscribe and erasure requests, access requests and bounces, acted on in the consent ledger; one item per mail, for your CRM, and the mails a person must decide on at Review',
 		eventTriggerDescription: 'Waiting for a request mail in the privacy mailbox',
 		activationMessage: 'Request mails in the privacy mailbox now start this workflow.',
 		defaults: { name: 'Consent Mailbox Trigger' },
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		// Review: the mails that go to the review folder, for a person to decide (Consent Ledger → Act on Request).
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Handled', 'Review'],
 		credentials: [
 			{ name: 'consentImapApi', required: true, testedBy: 'consentImapApiTest' },
 			{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' },

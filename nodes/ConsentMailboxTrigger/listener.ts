@@ -85,15 +85,15 @@ export class MailboxListener {
 			return true;
 		});
 		if (fresh.length === 0) return {};
-		const items: INodeExecutionData[] = fresh.map((m) => ({ json: this.itemOf(m.result) }));
+		const items = this.outputsOf(fresh.map((m) => m.result));
 		const sameMessage = (m: HandedMail) => seen.has(m.result.messageId);
 		if (this.setup.moveWhen === 'emitted') {
-			this.ctx.emit([items]);
+			this.ctx.emit(items);
 			for (const m of fresh) remember(this.delivered, m.result.messageId);
 			return {};
 		}
 		const done = this.ctx.helpers.createDeferredPromise<IRun>();
-		this.ctx.emit([items], undefined, done);
+		this.ctx.emit(items, undefined, done);
 		let run: IRun | undefined | typeof ABORTED;
 		try {
 			run = await Promise.race([done.promise, whenAborted(signal)]);
@@ -123,6 +123,22 @@ export class MailboxListener {
 			this.meta(),
 		);
 		return { keep: mails.filter(sameMessage).map((m) => m.uid) };
+	}
+
+	/**
+	 * Output 0 (Handled): what was done. Output 1 (Review): the mails that go to the review folder,
+	 * each with what the person deciding needs (core/inbox ReviewDetails: the sender's own words,
+	 * why, the suggested intent, evidence, confidence, the erasure-grade proof and requestRef for
+	 * the Consent Ledger's Act on Request).
+	 */
+	private outputsOf(results: RequestMailResult[]): INodeExecutionData[][] {
+		const handled: INodeExecutionData[] = [];
+		const review: INodeExecutionData[] = [];
+		for (const r of results) {
+			if (r.folder === 'review') review.push({ json: { ...this.itemOf(r), ...(r.review ? { ...r.review, evidence: r.review.evidence.map((e) => ({ ...e })) } : {}) } });
+			else handled.push({ json: this.itemOf(r) });
+		}
+		return [handled, review];
 	}
 
 	/** What a builder routes on; the body of the mail is not in it. */

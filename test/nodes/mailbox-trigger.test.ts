@@ -127,6 +127,9 @@ async function folderOf(messageId: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** Both outputs of a run: Handled (0) and Review (1). */
+const emitted = (result: WorkflowRunResult) => [...result.json(TRIGGER, 0), ...result.json(TRIGGER, 1)];
+
 const requestRow = (messageId: string) => ledger.store.transaction((tx) => tx.findRequest(messageId));
 
 const MAILBOX = () => `${dovecot.user}@${dovecot.host}/INBOX`;
@@ -155,8 +158,23 @@ describe('Act Automatically (the default), replies sent with Consent SMTP', () =
     const result = await run({ replies: 'smtp' });
 
     expect(result.status).toBe('success');
-    const items = result.json(TRIGGER);
-    expect(result.json(CRM)).toEqual(items); // the workflow went on with them
+    const items = emitted(result);
+    expect(result.json(CRM)).toEqual(result.json(TRIGGER, 0)); // the workflow went on with the handled ones
+    // The one mail a person must decide on came out on Review, with what the officer needs.
+    expect(result.json(TRIGGER, 1)).toEqual([
+      expect.objectContaining({
+        messageId: '<unknown@x>',
+        requestRef: '<unknown@x>',
+        suggestedIntent: 'unknown',
+        text: 'Mooi nummer!',
+        reason: 'no request words in the subject or the sender\'s own text',
+        address: 'fan@example.nl',
+        proof: 'none',
+        confidence: expect.any(Number),
+        evidence: expect.any(Array),
+        dueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    ]);
     const byId = Object.fromEntries(items.map((i) => [i.messageId as string, i]));
     expect(Object.keys(byId).sort()).toEqual(['<dsn@x>', '<erase-authserv@x>', '<erase-spoofed@x>', '<erase-token@x>', '<mailto@x>', '<ooo@x>', '<unknown@x>', '<unsub@x>']);
     expect(byId['<unsub@x>']).toMatchObject({ intent: 'unsubscribe', address: 'jan@example.nl', language: 'nl', proof: 'none', outcome: 'unsubscribed', folder: 'processed', isRepeat: false, reply: { status: 'sent', to: 'jan@example.nl' } });
@@ -167,10 +185,9 @@ describe('Act Automatically (the default), replies sent with Consent SMTP', () =
     expect(byId['<ooo@x>']).toMatchObject({ intent: 'auto_reply', address: null, outcome: 'ignored', reply: { status: 'none' } });
     expect(byId['<unknown@x>']).toMatchObject({ intent: 'unknown', outcome: 'needs_review', folder: 'review', reply: { status: 'none' } });
     expect(byId['<dsn@x>']).toMatchObject({ intent: 'bounce', address: 'gone@example.nl', outcome: 'bounced', reply: { status: 'none' } });
-    for (const item of items) {
-      expect(item).toMatchObject({ mailbox: MAILBOX(), receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-      expect(item).not.toHaveProperty('text'); // no mail body in the item
-    }
+    for (const item of items) expect(item).toMatchObject({ mailbox: MAILBOX(), receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    // No mail body in a handled item; a review item has only the sender's own words (above).
+    for (const item of result.json(TRIGGER, 0)) expect(item).not.toHaveProperty('text');
 
     // The mailbox: handled mails in Processed (seen, with a keyword), the unknown one in Review, nothing deleted.
     for (const id of Object.keys(byId)) expect(await folderOf(id)).toBe(id === '<unknown@x>' ? 'Review' : 'Processed');
@@ -287,7 +304,8 @@ describe('never stop, never lose: what cannot be handled goes to review, and n8n
     const result = await run({ replies: 'smtp' });
 
     expect(result.status).toBe('success');
-    const byId = Object.fromEntries(result.json(TRIGGER).map((i) => [i.messageId as string, i]));
+    const byId = Object.fromEntries(emitted(result).map((i) => [i.messageId as string, i]));
+    expect(result.json(TRIGGER, 1).map((i) => i.messageId).sort()).toEqual(['<t-long-refs@x>', '<t-poison@x>']);
     expect(byId['<t-poison@x>']).toMatchObject({
       intent: 'unknown',
       outcome: 'needs_review',
@@ -321,7 +339,8 @@ describe('never stop, never lose: what cannot be handled goes to review, and n8n
 
     const last = await run(parameters);
     expect(last.status).toBe('success');
-    expect(last.json(TRIGGER)).toEqual([
+    expect(last.json(TRIGGER, 0)).toEqual([]);
+    expect(last.json(TRIGGER, 1)).toEqual([
       expect.objectContaining({
         messageId: '<t-fails@x>',
         intent: 'unsubscribe',
@@ -369,7 +388,8 @@ describe('Act Automatically off: classify, record, emit; the workflow decides', 
 
     const result = await run({ actAutomatically: false });
 
-    const byId = Object.fromEntries(result.json(TRIGGER).map((i) => [i.messageId as string, i]));
+    const byId = Object.fromEntries(emitted(result).map((i) => [i.messageId as string, i]));
+    expect(result.json(TRIGGER, 1).map((i) => i.messageId)).toEqual(['<rec-access@x>']);
     expect(byId['<rec-unsub@x>']).toMatchObject({ intent: 'unsubscribe', address: 'jan@example.nl', proof: 'none', outcome: 'left_to_workflow', folder: 'processed', reply: { status: 'none' } });
     expect(byId['<rec-erase@x>']).toMatchObject({ intent: 'erase', address: 'erik@example.nl', proof: 'token', outcome: 'left_to_workflow', subjectId: erik.subjectId, receiptId: null });
     expect(byId['<rec-spoofed@x>']).toMatchObject({ intent: 'erase', proof: 'none', outcome: 'left_to_workflow' });
