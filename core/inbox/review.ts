@@ -30,10 +30,13 @@ import { LEFT_TO_WORKFLOW } from './record';
 export const REVIEW_DECISIONS = ['unsubscribe', 'erase', 'access', 'reject'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
+/** An expression that found nothing (a field missing from the form) counts as empty. */
+const given = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === undefined || v === null ? '' : v), schema);
+
 export const ReviewDecisionSchema = z.object({
-  requestRef: singleLine(998).min(1, "give the request's reference: requestRef of the trigger's Review item (the mail's Message-ID)"),
+  requestRef: given(singleLine(998).min(1, "give the request's reference: requestRef of the trigger's Review item (the mail's Message-ID)")),
   decision: z.enum(REVIEW_DECISIONS, { error: `one of ${REVIEW_DECISIONS.join(', ')}` }),
-  actor: singleLine(200).min(1, 'give the name of the person who decided (kept as the actor of the events)'),
+  actor: given(singleLine(200).min(1, 'give the name of the person who decided (kept as the actor of the events)')),
   note: freeText(2000).optional(),
 });
 export type ReviewDecisionInput = z.input<typeof ReviewDecisionSchema>;

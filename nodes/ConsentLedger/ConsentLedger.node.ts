@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { consentLedgerApiTest } from '../shared/credential-tests';
+import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
+import * as actOnRequest from './actions/actOnRequest.operation';
 import * as exportCallList from './actions/exportCallList.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as importContacts from './actions/importContacts.operation';
@@ -16,12 +17,21 @@ export class ConsentLedger implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Import existing contacts, look up the history of one person, change a status with proof, set retention holds, count, export a call list',
+		description:
+			"Import existing contacts, look up the history of one person, change a status with proof, set retention holds, count, export a call list, carry out an officer's decision on a request mail",
 		defaults: { name: 'Consent Ledger' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' }],
+		credentials: [
+			{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' },
+			{
+				name: 'consentSmtpApi',
+				required: true,
+				testedBy: 'consentSmtpApiTest',
+				displayOptions: { show: { resource: ['request'], operation: ['actOnRequest'], replies: ['smtp'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -31,6 +41,7 @@ export class ConsentLedger implements INodeType {
 				options: [
 					{ name: 'Contact', value: 'contact' },
 					{ name: 'Ledger', value: 'ledger' },
+					{ name: 'Request Mail', value: 'request' },
 				],
 				default: 'contact',
 			},
@@ -96,16 +107,34 @@ export class ConsentLedger implements INodeType {
 				],
 				default: 'report',
 			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['request'] } },
+				options: [
+					{
+						name: 'Act on Request',
+						value: 'actOnRequest',
+						action: 'Act on a request mail after review',
+						description:
+							"Carry out a person's decision on a mail from the trigger's Review output: unsubscribe, erase (with the same proof rules), access request, or reject",
+					},
+				],
+				default: 'actOnRequest',
+			},
 			...importContacts.description,
 			...getHistory.description,
 			...setStatus.description,
 			...setHold.description,
 			...releaseHold.description,
 			...exportCallList.description,
+			...actOnRequest.description,
 		],
 	};
 
-	methods = { credentialTest: { consentLedgerApiTest } };
+	methods = { credentialTest: { consentLedgerApiTest, consentSmtpApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { withLedger, type LedgerConnection } from '../../shared/ledger-connection';
+import * as actOnRequest from './actOnRequest.operation';
 import * as exportCallList from './exportCallList.operation';
 import * as getHistory from './getHistory.operation';
 import * as importContacts from './importContacts.operation';
@@ -12,6 +13,7 @@ import * as setStatus from './setStatus.operation';
 const operations = {
 	contact: { importContacts, getHistory, setStatus, setHold, releaseHold },
 	ledger: { report, exportCallList },
+	request: { actOnRequest },
 } as const;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
