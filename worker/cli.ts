@@ -1,9 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Ledger } from '../core/ledger';
 import { InvalidInput } from '../core/errors';
-import { proveRequestSender } from '../core/inbox';
+import { proveRequestSender, requestAddress } from '../core/inbox';
 import type { DnsResolver, Proof } from '../core/mail/authenticity';
-import { classifyRequest, type Intent } from '../core/mail/classify';
+import { classifyRequest, type Evidence, type Intent } from '../core/mail/classify';
 import { readRequestMail } from '../core/mail/request-mail';
 import type { Language } from '../core/mail/vocabulary';
 import { runWorker, type WorkerDeps } from './mailbox';
@@ -31,6 +31,12 @@ export interface FileClassification {
   address: string | null;
   proof: Proof;
   reason: string;
+  /** Set when a person must decide before anything is done (the worker sends the mail to Review with it). */
+  review: string | null;
+  /** What the decision rests on: rule, part, words. */
+  evidence: Evidence[];
+  /** How sure the classifier is, 0..1 (below REVIEW_BELOW a person decides). */
+  confidence: number;
   messageId: string;
   subject: string;
   /** How the proof was (not) reached, e.g. "dkim=fail (body hash did not verify)". */
@@ -64,5 +70,18 @@ export async function classifyFile(
     resolver: options.resolver,
   });
   const { proof, detail: proofDetail } = sender;
-  return { intent: c.intent, language: c.language, address: c.address, proof, reason: c.reason, messageId: mail.messageId, subject: mail.subject, proofDetail };
+  return {
+    intent: c.intent,
+    language: c.language,
+    // The address the request is about, as the worker keeps it: a bounce's recipient, nobody for an auto-reply.
+    address: requestAddress(c),
+    proof,
+    reason: c.reason,
+    review: c.review,
+    evidence: c.evidence,
+    confidence: c.confidence,
+    messageId: mail.messageId,
+    subject: mail.subject,
+    proofDetail,
+  };
 }

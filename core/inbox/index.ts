@@ -12,6 +12,6 @@ export type { Folder, ReplyStatus, RequestHooks, RequestMailResult, RequestOptio
 export { proveRequestSender } from './prove';
 export type { ProofInput, SenderProof } from './prove';
 export { giveUpRequestMail, LEFT_TO_WORKFLOW, processRequestMail, recordRequestMail } from './record';
-export { GAVE_UP } from './context';
+export { GAVE_UP, requestAddress } from './context';
 export { actOnRequest, REVIEW_DECISIONS, ReviewDecisionSchema, ReplyOptionsSchema } from './review';
 export type { ActOnRequestOptions, ReplyOptions, ReviewDecision, ReviewDecisionInput, ReviewDecisionResult } from './review';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { normaliseEmail } from '../consent/identity';
 import { TokenRejected } from '../errors';
 import type { Ledger } from '../ledger';
 import { checkAuthenticationResults, checkDkimAlignment, type DnsResolver, type SenderCheck } from '../mail/authenticity';
@@ -14,6 +15,9 @@ import type { Context } from './context';
  *     reply must not erase the person it was sent to. For any other request the token decides who.
  *  2. else an Authentication-Results header of a trusted authserv-id (dmarc=pass for From);
  *  3. else, when allowed and the raw mail is at hand, DKIM aligned with DMARC (mailauth).
+ * A request about another address than the sender's (an old address, a web form's, a forward's)
+ * is proven by none of these: the sender's proof is not that person's, and a token quoted in the
+ * mail is not their word. Only the verification link sent to that address can act on it.
  */
 export interface ProofInput {
   /** Where a token is checked (read only); without one no token proves anything. */
@@ -36,11 +40,18 @@ export interface SenderProof extends SenderCheck {
 
 export async function proveRequestSender(input: ProofInput): Promise<SenderProof> {
   const c = input.classification;
+  const from = senderOf(input.mail);
+  if (c.address && c.address !== from) return { isProven: false, proof: 'none', detail: `the request is about ${c.address}, not the sender${from ? ` ${from}` : ''}: only a link sent to that address proves it` };
   const token = await tokenProof(input);
   if (token.isProven) return token;
   if (!c.address) return { isProven: false, proof: 'none', detail: token.detail ?? 'not exactly one From address' };
   const sender = await proveSender(input, c.address);
   return token.detail && !sender.isProven ? { ...sender, detail: `${token.detail}; ${sender.detail}` } : sender;
+}
+
+/** The one From address, normalised; null when there is not exactly one. */
+export function senderOf(mail: RequestMail): string | null {
+  return mail.from.length === 1 ? (normaliseEmail(mail.from[0].address) ?? null) : null;
 }
 
 /** The rule's inputs as the inbox has them for one mail. */

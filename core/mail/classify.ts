@@ -1,6 +1,7 @@
 import { normaliseEmail } from '../consent/identity';
 import type { BouncedRecipient } from './dsn';
 import { languageOf } from './language';
+import { decideRequest } from './decide';
 import { classifyMachineMail } from './machine';
 import { personalText } from './person-text';
 import type { RequestMail } from './request-mail';
@@ -73,14 +74,10 @@ export function classifyRequest(mail: RequestMail): Classification {
   if (!chosen) {
     return { ...base, ...found, intent: 'unknown', language: languageOf(subject, own), confidence: 1, reason: 'no request words in the subject or the sender\'s own text' };
   }
-  const language = isUniqueToLanguage(chosen.phrase) ? chosen.phrase.language : (languageOf(subject, own) ?? chosen.phrase.language);
-  return {
-    ...base,
-    ...found,
-    intent: chosen.phrase.intent,
-    language,
-    confidence: 1,
-    evidence: [{ rule: 'phrase', part: chosen.where, words: chosen.phrase.text }],
-    reason: `${chosen.where}: "${chosen.phrase.text}" (${chosen.phrase.language})`,
-  };
+  // 4. Is it asked, and whose request is it (decide.ts)?
+  const decided = decideRequest({ mail, subject: isReply ? '' : subject, rawSubject: mail.subject, ownText, own, chosen });
+  const { phrase: decidedPhrase, ...decision } = decided;
+  const phrase = decidedPhrase ?? chosen.phrase;
+  const language = isUniqueToLanguage(phrase) ? phrase.language : (languageOf(subject, own) ?? phrase.language);
+  return { ...base, ...found, ...decision, language };
 }
