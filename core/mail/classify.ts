@@ -2,10 +2,10 @@ import { normaliseEmail } from '../consent/identity';
 import type { BouncedRecipient } from './dsn';
 import { languageOf } from './language';
 import { decideRequest } from './decide';
-import { classifyMachineMail, type MachineOptions } from './machine';
+import { classifyMachineMail } from './machine';
 import { personalText } from './person-text';
 import type { RequestMail } from './request-mail';
-import { choosePhrase, findUnsubscribeToken, isUniqueToLanguage, stripReplyPrefixes } from './request-words';
+import { choosePhrase, findUnsubscribeToken, languagesOf, stripReplyPrefixes } from './request-words';
 import { normaliseWords, type Language } from './vocabulary';
 
 /**
@@ -48,14 +48,7 @@ export interface Classification {
   bounces: BouncedRecipient[];
 }
 
-/**
- * `ownAddresses`: the privacy mailbox and the addresses our mail is sent from (mail from them is our
- * own coming back, never a request); `trustedAuthservIds`: our own border servers, whose recorded
- * authentication failures send a mail to a person. Both optional, none by default.
- */
-export type ClassifyOptions = MachineOptions;
-
-export function classifyRequest(mail: RequestMail, options: ClassifyOptions = {}): Classification {
+export function classifyRequest(mail: RequestMail): Classification {
   const address = mail.from.length === 1 ? (normaliseEmail(mail.from[0].address) ?? null) : null;
   const base = { address, token: null, tokenPlace: null, bounces: [] as BouncedRecipient[], review: null, evidence: [] as Evidence[] };
   const normalisedSubject = normaliseWords(mail.subject);
@@ -70,14 +63,14 @@ export function classifyRequest(mail: RequestMail, options: ClassifyOptions = {}
   }
 
   // 1–2. Machine mail.
-  const machine = classifyMachineMail(mail, subject, options);
+  const machine = classifyMachineMail(mail, subject);
   if (machine) return { ...base, ...machine, language: null, confidence: 1 };
 
   // 3. The request words.
   const ownText = personalText(mail.text);
   const own = normaliseWords(ownText);
   const found = findUnsubscribeToken(mail, ownText);
-  const chosen = choosePhrase(isReply ? '' : subject, own);
+  const chosen = choosePhrase(isReply ? '' : subject, own, ownText);
   if (!chosen) {
     return { ...base, ...found, intent: 'unknown', language: languageOf(subject, own), confidence: 1, reason: 'no request words in the subject or the sender\'s own text' };
   }
@@ -85,6 +78,6 @@ export function classifyRequest(mail: RequestMail, options: ClassifyOptions = {}
   const decided = decideRequest({ mail, subject: isReply ? '' : subject, rawSubject: mail.subject, ownText, own, chosen });
   const { phrase: decidedPhrase, ...decision } = decided;
   const phrase = decidedPhrase ?? chosen.phrase;
-  const language = isUniqueToLanguage(phrase) ? phrase.language : (languageOf(subject, own) ?? phrase.language);
+  const language = languageOf(subject, own, languagesOf(phrase));
   return { ...base, ...found, ...decision, language };
 }

@@ -4,24 +4,56 @@ import WORDS from './words.json';
  * The classifier's vocabulary, loaded once from words.json and normalised the same way as the
  * text it is matched against, so the data file can be written with accents and capitals.
  */
-export const LANGUAGES = ['nl', 'en', 'de'] as const;
+export const LANGUAGES = ['nl', 'en', 'de', 'fr', 'es', 'it'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const REQUEST_INTENTS = ['erase', 'access', 'unsubscribe'] as const;
 export type RequestIntent = (typeof REQUEST_INTENTS)[number];
 
+/** One word of a pattern: a word, or a stem (`verwijder*` in words.json: any word that starts so). */
+export interface PatternWord {
+  text: string;
+  isStem: boolean;
+}
+
 export interface Phrase {
   intent: RequestIntent;
   language: Language;
-  text: string; // normalised
+  text: string; // normalised; a pattern keeps its `*` and `...`
   /** ` text `: matched against the padded text, so only whole words match. */
   padded: string;
   isSubjectOnly: boolean;
+  /** The pattern: runs of words in a row; between two runs (`...`) other words of the sentence may stand. */
+  runs: PatternWord[][];
+}
+
+/** An action word near an object word of the same sentence asks for the intent ('gegevens … verwijderen'). */
+export interface WordPair {
+  intent: RequestIntent;
+  language: Language;
+  actions: PatternWord[];
+  objects: PatternWord[];
+}
+
+/** A pattern of words.json: words normalised one by one, so `*` and `...` survive. */
+export function parsePattern(raw: string): PatternWord[][] {
+  const runs: PatternWord[][] = [[]];
+  for (const token of raw.trim().split(/\s+/)) {
+    if (token === '...' || token === '…') {
+      if (runs[runs.length - 1].length > 0) runs.push([]);
+      continue;
+    }
+    const isStem = token.endsWith('*');
+    const parts = normaliseWords(isStem ? token.slice(0, -1) : token).split(' ').filter(Boolean);
+    parts.forEach((text, i) => runs[runs.length - 1].push({ text, isStem: isStem && i === parts.length - 1 }));
+  }
+  return runs.filter((run) => run.length > 0);
 }
 
 function phrase(intent: RequestIntent, language: Language, raw: string, isSubjectOnly: boolean): Phrase {
-  const text = normaliseWords(raw);
-  return { intent, language, text, padded: ` ${text} `, isSubjectOnly };
+  const runs = parsePattern(raw);
+  const text = runs.map((run) => run.map((w) => (w.isStem ? `${w.text}*` : w.text)).join(' ')).join(' ... ');
+  return { intent, language, text, padded: ` ${text} `, isSubjectOnly, runs };
 }
 
 /** Lower case, accents dropped (ö -> o, ß -> ss), everything but letters and digits a single space. */
@@ -38,10 +70,11 @@ export function normaliseWords(value: string): string {
 type PerLanguage<T> = Record<Language, T>;
 
 interface WordsFile {
-  intents: Record<RequestIntent, PerLanguage<{ anywhere: string[]; subjectOnly: string[] }>>;
+  intents: Record<RequestIntent, PerLanguage<{ anywhere: string[]; subjectOnly: string[]; actions?: string[]; objects?: string[] }>>;
+  typoExceptions?: string[];
+  languageNeutral?: string[];
   wholeMessage: Partial<Record<RequestIntent, PerLanguage<string[]>>>;
   autoReplySubject: PerLanguage<string[]>;
-  autoReplyFirstLines: PerLanguage<string[]>;
   bounceSubject: PerLanguage<string[]>;
   replyPrefixes: string[];
   quote: {
@@ -70,12 +103,24 @@ export const WHOLE_MESSAGE: readonly Phrase[] = REQUEST_INTENTS.flatMap((intent)
   ),
 );
 
-// Machine mail is recognised in every language the file has, whichever languages requests are read in.
-const machineWords = (perLanguage: Record<string, string[]>) =>
-  Object.entries(perLanguage).flatMap(([key, list]) => (key.startsWith('$') ? [] : list)).map(normaliseWords);
-export const AUTO_REPLY_SUBJECTS = machineWords(words.autoReplySubject);
-export const AUTO_REPLY_FIRST_LINES = machineWords(words.autoReplyFirstLines);
-export const BOUNCE_SUBJECTS = machineWords(words.bounceSubject);
+const patternWords = (list: string[] | undefined) => (list ?? []).flatMap((t) => parsePattern(t).flat());
+export const PAIRS: readonly WordPair[] = REQUEST_INTENTS.flatMap((intent) =>
+  LANGUAGES.map((language) => ({
+    intent,
+    language,
+    actions: patternWords(words.intents[intent][language].actions),
+    objects: patternWords(words.intents[intent][language].objects),
+  })).filter((pair) => pair.actions.length > 0 && pair.objects.length > 0),
+);
+
+/** Words of every language ('gdpr', 'newsletter'): they tell no language. */
+export const LANGUAGE_NEUTRAL: ReadonlySet<string> = new Set((words.languageNeutral ?? []).flatMap((t) => normaliseWords(t).split(' ')));
+
+/** Real words one letter away from a request word: never read as its typo. */
+export const TYPO_EXCEPTIONS: ReadonlySet<string> = new Set((words.typoExceptions ?? []).map(normaliseWords));
+
+export const AUTO_REPLY_SUBJECTS = all(words.autoReplySubject).map(normaliseWords);
+export const BOUNCE_SUBJECTS = all(words.bounceSubject).map(normaliseWords);
 export const REPLY_PREFIXES = words.replyPrefixes.map(normaliseWords);
 export const QUOTE = {
   attribution: all(words.quote.attribution).map(normaliseWords),
@@ -84,11 +129,9 @@ export const QUOTE = {
   headerDate: words.quote.headerDate.map(normaliseWords),
   signatures: (words.quote.signatures ?? []).map(normaliseWords),
 };
-export const LANGUAGE_HINTS: PerLanguage<Set<string>> = {
-  nl: new Set(words.languageHints.nl.map(normaliseWords)),
-  en: new Set(words.languageHints.en.map(normaliseWords)),
-  de: new Set(words.languageHints.de.map(normaliseWords)),
-};
+export const LANGUAGE_HINTS = Object.fromEntries(
+  LANGUAGES.map((language) => [language, new Set((words.languageHints[language] ?? []).map(normaliseWords))]),
+) as PerLanguage<Set<string>>;
 
 /** Does `phrase` occur in `text` as whole words? Both normalised. */
 export function containsPhrase(text: string, phrase: string): number {
