@@ -52,7 +52,7 @@ Commands:
   worker [--config FILE] [--once]         the mailbox worker, until SIGTERM/SIGINT (settings:
                                           FILE and CONSENT_IMAP_* / CONSENT_SMTP_* variables;
                                           see worker/README.md)
-  classify FILE.eml [--trusted-authserv-id ID ...] [--dkim]
+  classify FILE.eml [--trusted-authserv-id ID ...] [--own-address ADDR ...] [--dkim]
                                           what the worker would make of a mail, as JSON,
                                           without touching any mailbox (--dkim asks DNS)
 
@@ -112,7 +112,7 @@ const OPTIONS = {
   expire: { after: { type: 'string' }, topic: { type: 'string' } },
   report: {},
   worker: { config: { type: 'string' }, once: { type: 'boolean' } },
-  classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
+  classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, 'own-address': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
 } as const;
 type Command = keyof typeof OPTIONS;
 
@@ -291,6 +291,7 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
       await workerCli().classifyFile(one(ctx, 'FILE.eml'), {
         ledger: ctx.ledger,
         trustedAuthservIds: (ctx.values['trusted-authserv-id'] as string[] | undefined) ?? [],
+        ownAddresses: (ctx.values['own-address'] as string[] | undefined) ?? [],
         verifyDkim: ctx.values.dkim === true,
       }),
     );

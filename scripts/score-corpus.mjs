@@ -3,6 +3,7 @@
 // wrongful actions, address and language accuracy, and the share of mails fully right.
 //
 //   npm run build && node scripts/score-corpus.mjs [--list] [--json] [--category NAME] [--corpus DIR]
+//                                                  [--own-address ADDR ...] [--no-own]
 //
 // It runs the built CLI's own path (dist/worker/cli.js classifyFile: read, classify, prove the
 // sender), without a ledger and without DNS. It measures; it never fails a build. See
@@ -17,7 +18,7 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 if (flag('--help') || flag('-h')) {
-  console.log('usage: node scripts/score-corpus.mjs [--list] [--json] [--category NAME] [--corpus DIR]\n  --list       print every mail that is not fully right, and every wrongful action\n  --json       print the figures as JSON\n  --category   score one category only (e.g. negation, other_person, arf)\n  --corpus     a corpus folder with labels.json and mail/ (default test/corpus)');
+  console.log('usage: node scripts/score-corpus.mjs [--list] [--json] [--category NAME] [--corpus DIR]\n  --list       print every mail that is not fully right, and every wrongful action\n  --json       print the figures as JSON\n  --category   score one category only (e.g. negation, other_person, arf)\n  --corpus     a corpus folder with labels.json and mail/ (default test/corpus)\n  --own-address  an own address of the mailbox (repeatable; default the corpus\'s privacy@ and nieuwsbrief@shop.example)\n  --no-own     score without own addresses');
   process.exit(0);
 }
 const corpus = resolve(option('--corpus') ?? join(root, 'test/corpus'));
@@ -33,6 +34,11 @@ const ACTING = new Set(['unsubscribe', 'erase']);
 const REQUEST_CATEGORIES = new Set(['unsubscribe', 'erase', 'access', 'objection', 'arf']);
 const labels = JSON.parse(readFileSync(join(corpus, 'labels.json'), 'utf8'));
 const only = option('--category');
+// The corpus's mailbox as its operator would configure it (test/corpus/README.md): the privacy
+// mailbox and the newsletter's sender are our own addresses. --own-address replaces them; --no-own
+// scores without any.
+const given = args.flatMap((a, i) => (a === '--own-address' ? [args[i + 1]] : []));
+const ownAddresses = flag('--no-own') ? [] : given.length > 0 ? given : ['privacy@shop.example', 'nieuwsbrief@shop.example'];
 
 const lower = (a) => (typeof a === 'string' ? a.trim().toLowerCase() : null);
 /** The sender's address, read from the raw file (From:), to tell "the sender" from "the person concerned". */
@@ -48,7 +54,7 @@ for (const [file, label] of Object.entries(labels)) {
   const path = join(corpus, 'mail', file);
   let got;
   try {
-    const r = await classifyFile(path);
+    const r = await classifyFile(path, { ownAddresses });
     // An intent outside the six (a future "review" or the like) counts as going to a person.
     const intent = INTENTS.includes(r.intent) ? r.intent : 'unknown';
     // A result that says it goes to review does not act, whatever intent it suggests.

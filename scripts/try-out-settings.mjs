@@ -15,7 +15,12 @@ export const SAMPLE_CREDENTIALS = Object.freeze({
   ledger: { id: 'consentLedgerSmpl', name: 'Consent Ledger', type: 'consentLedgerApi' },
   smtp: { id: 'consentSmtpSample', name: 'Consent SMTP', type: 'consentSmtpApi' },
   mailbox: { id: 'consentImapSample', name: 'Privacy mailbox', type: 'consentImapApi' },
+  /** n8n's own SMTP credential: the inbox-review sample mails the privacy officer with it (Send Email, send and wait). */
+  officerMail: { id: 'consentOfficerMail', name: 'Officer mail (SMTP)', type: 'smtp' },
 });
+
+/** n8n's own credential types the samples use besides this package's. */
+export const N8N_CREDENTIAL_TYPES = Object.freeze(new Set([SAMPLE_CREDENTIALS.officerMail.type]));
 
 export const ORGANISATION = 'Example Shop';
 export const PRIVACY_URL = 'https://example-shop.test/privacy';
@@ -80,6 +85,11 @@ export function tryOutCredentials({ baseUrl, ledger, secret, sandbox }) {
         allowUnauthorizedCerts: false,
       },
     },
+    {
+      ...SAMPLE_CREDENTIALS.officerMail,
+      // The sandbox SMTP server again, plain (no TLS on this machine), no login.
+      data: { host: sandbox.smtp.host, port: sandbox.smtp.port, secure: false, disableStartTls: true, user: '', password: '' },
+    },
   ];
   if (sandbox.imap) {
     credentials.push({
@@ -106,13 +116,13 @@ export function readsPrivacyMailbox(workflow) {
 }
 
 /**
- * What the try-out changes in a sample before importing it. The inbox-erasure sample ships with
+ * What the try-out changes in a sample before importing it. The inbox samples ship with
  * no trusted authserv-id (a name a sender could write would let anyone erase anyone); here the
  * sandbox plays the organisation's border mail server, so its name is trusted, and DKIM is not
  * checked by DNS (the try-out is offline; the sandbox has checked the sender).
  */
 export function localiseWorkflow(workflow, { sandbox }) {
-  if (workflow.id !== 'consentInboxErasure') return workflow;
+  if (workflow.id !== 'consentInboxErasure' && workflow.id !== 'consentInboxReview') return workflow;
   return {
     ...workflow,
     nodes: workflow.nodes.map((node) =>

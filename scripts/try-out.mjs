@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n, unpublishWorkflow } from './n8n-host.mjs';
 import { startMailSandbox } from './mail-sandbox.mjs';
 import { freePorts, isPortFree, LOOPBACK } from './ports.cjs';
-import { localiseWorkflow, readsPrivacyMailbox, tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
+import { localiseWorkflow, N8N_CREDENTIAL_TYPES, readsPrivacyMailbox, tryOutCredentials, SAMPLE_WORKFLOW_FILES, TRYOUT_SETTINGS } from './try-out-settings.mjs';
 import { stopOnSignalOrEndOfInput } from './serve.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -320,7 +320,7 @@ export async function startTryOut({
     // -- credentials (n8n encrypts them with the user folder's key) and workflows
     const settings = { baseUrl, ledger, secret, sandbox, owner };
     const credentials = tryOutCredentials(settings).filter((c) => {
-      if (credentialTypesOf(packageDir).has(c.type)) return true;
+      if (credentialTypesOf(packageDir).has(c.type) || N8N_CREDENTIAL_TYPES.has(c.type)) return true;
       log(`this package has no credential type ${c.type} (yet); "${c.name}" is not created`);
       return false;
     });

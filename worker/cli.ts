@@ -7,12 +7,12 @@ import { classifyRequest, type Evidence, type Intent } from '../core/mail/classi
 import { readRequestMail } from '../core/mail/request-mail';
 import type { Language } from '../core/mail/vocabulary';
 import { runWorker, type WorkerDeps } from './mailbox';
-import { loadWorkerSettings } from './settings';
+import { loadWorkerSettings, parseOwnAddresses } from './settings';
 
 /**
  * The two CLI subcommands of the mail side, as functions cli/main.ts calls:
  *   n8n-consent worker [--config FILE] [--once]   runs the mailbox worker until SIGTERM/SIGINT
- *   n8n-consent classify FILE.eml [--trusted-authserv-id ID ...] [--dkim]
+ *   n8n-consent classify FILE.eml [--trusted-authserv-id ID ...] [--own-address ADDR ...] [--dkim]
  *                                                 prints what the worker would make of a mail,
  *                                                 without touching any mailbox
  */
@@ -50,7 +50,7 @@ export interface FileClassification {
  */
 export async function classifyFile(
   path: string,
-  options: { ledger?: Ledger; trustedAuthservIds?: string[]; verifyDkim?: boolean; resolver?: DnsResolver } = {},
+  options: { ledger?: Ledger; trustedAuthservIds?: string[]; ownAddresses?: string[]; verifyDkim?: boolean; resolver?: DnsResolver } = {},
 ): Promise<FileClassification> {
   try {
     if (!statSync(path).isFile()) throw new Error('not a file');
@@ -58,7 +58,8 @@ export async function classifyFile(
     throw new InvalidInput(`FILE.eml: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
   const mail = await readRequestMail(createReadStream(path));
-  const c = classifyRequest(mail);
+  const ownAddresses = parseOwnAddresses(options.ownAddresses ?? [], '--own-address');
+  const c = classifyRequest(mail, { ownAddresses, trustedAuthservIds: options.trustedAuthservIds ?? [] });
   // The worker's own rule (core/inbox/prove.ts): an erase mail's token proves only its own person.
   const sender = await proveRequestSender({
     ledger: options.ledger,

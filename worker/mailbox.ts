@@ -1,4 +1,5 @@
 import { ImapFlow } from 'imapflow';
+import { normaliseEmail } from '../core/consent/identity';
 import type { Ledger, MailboxLease } from '../core/ledger';
 import type { DnsResolver } from '../core/mail/authenticity';
 import { GAVE_UP, giveUpRequestMail, processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/inbox';
@@ -128,6 +129,8 @@ export class MailboxWorker {
       privacyUrl: s.privacyUrl,
       replyFrom: s.replyFrom.name ? `${s.replyFrom.name} <${s.replyFrom.address}>` : s.replyFrom.address,
       trustedAuthservIds: s.trustedAuthservIds,
+      // Mail from the mailbox itself (its login is usually its address) is our own coming back.
+      ownAddresses: [...s.ownAddresses, ...(normaliseEmail(s.imap.user) ? [s.imap.user] : [])],
       actOnUnprovenUnsubscribe: s.actOnUnprovenUnsubscribe,
       verifyDkim: s.verifyDkim,
       defaultLocale: s.defaultLocale,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod/v4';
 import { InvalidInput } from '../core/errors';
 import { RequestOptionsSchema } from '../core/inbox';
+import { OwnAddressesSchema } from '../core/inbox/options';
 import { SmtpSettingsSchema } from '../core/mail/send';
 import { describeIssues } from '../core/validation';
 
@@ -93,6 +94,7 @@ export const SETTINGS_FROM_ENV: Record<string, { path: string[]; kind?: 'boolean
   CONSENT_BASE_URL: { path: ['baseUrl'] },
   CONSENT_PRIVACY_URL: { path: ['privacyUrl'] },
   CONSENT_TRUSTED_AUTHSERV_IDS: { path: ['trustedAuthservIds'], kind: 'list' },
+  CONSENT_OWN_ADDRESSES: { path: ['ownAddresses'], kind: 'list' },
   CONSENT_ACT_ON_UNPROVEN_UNSUBSCRIBE: { path: ['actOnUnprovenUnsubscribe'], kind: 'boolean' },
   CONSENT_POLL_SECONDS: { path: ['pollSeconds'] },
 };
@@ -139,4 +141,11 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1]] = value;
+}
+
+/** `--own-address` values (CLI) or any other list of own addresses, validated like the settings field. */
+export function parseOwnAddresses(input: unknown, field = 'ownAddresses'): string[] {
+  const parsed = OwnAddressesSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error, field));
+  return parsed.data;
 }

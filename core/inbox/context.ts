@@ -24,7 +24,7 @@ export const NO_REPLY: RequestMailResult['reply'] = Object.freeze({ status: 'non
 export async function readRequest(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks): Promise<Context> {
   const options = parseRequestOptions(optionsInput);
   const mail = await toRequestMail(input, options.limits);
-  const classification = classifyRequest(mail);
+  const classification = classifyRequest(mail, { ownAddresses: [options.replyFrom.address, ...options.ownAddresses], trustedAuthservIds: options.trustedAuthservIds });
   const now = ledger.clock();
   return {
     ledger,
@@ -133,7 +133,7 @@ export function evidence(ctx: Context, proof: Proof, actor: 'person' | 'system' 
 }
 
 export function requestAddress(c: Classification): string | null {
-  if (c.intent === 'bounce') return (c.bounces.find((b) => b.isHard) ?? c.bounces[0])?.address ?? null;
+  // A bounce's address is its bounced recipient: the classifier decides it (machine.ts).
   if (c.intent === 'auto_reply') return null;
   return c.address;
 }

@@ -28,6 +28,11 @@ export const RequestOptionsSchema = z.object({
   replyFrom: MailboxSchema,
   /** authserv-ids of your own border mail servers whose Authentication-Results are trusted. */
   trustedAuthservIds: z.array(z.string().trim().min(1).max(255)).default([]),
+  /**
+   * Our own addresses besides replyFrom: the mailbox's login, the From of the ledger's mails
+   * (newsletter, confirmations). Mail from them is our own coming back, never a request.
+   */
+  ownAddresses: z.lazy(() => OwnAddressesSchema).default([]),
   /** Unsubscribe a sender that is not proven: it only reduces mail, so by default yes. */
   actOnUnprovenUnsubscribe: z.boolean().default(true),
   /** Check DKIM/DMARC ourselves (mailauth) when no other proof is there. */
@@ -43,6 +48,12 @@ export const RequestOptionsSchema = z.object({
   limits: MailLimitsSchema.default({ maxTextBytes: 256 * 1024, maxHeaderBytes: 256 * 1024, maxParts: 500, parseTimeoutMs: 30_000 }),
 });
 export type RequestOptions = z.input<typeof RequestOptionsSchema>;
+
+/** Addresses as "Name <address>" or bare; normalised, without repeats. */
+export const OwnAddressesSchema = z
+  .array(MailboxSchema.transform((m) => m.address))
+  .max(100, 'at most 100 own addresses')
+  .transform((list) => [...new Set(list)]);
 export type Options = z.output<typeof RequestOptionsSchema>;
 
 /** Options already parsed here are passed through as they are: a worker parses once, not per mail. */

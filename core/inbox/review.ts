@@ -101,15 +101,15 @@ export async function actOnRequest(ledger: Ledger, input: ReviewDecisionInput, o
   const reply = (kind: TemplateKind, locale?: string | null, eraseToken?: string) => answer(row, detail, replies, options.sendReply, kind, locale, eraseToken);
 
   switch (d.decision) {
-    case 'reject': {
-      await ledger.updateRequest(row.messageId, { outcome: 'rejected', detail: formatRequestDetail(decided) });
-      return { ...base, outcome: 'rejected', isRepeat: false, reply: NO_REPLY };
-    }
+    case 'reject':
     case 'access': {
-      const locale = row.address ? ((await ledger.export({ email: row.address }))?.subject.locale ?? null) : null;
-      const sent = await reply('ack-access', locale);
-      await ledger.updateRequest(row.messageId, { outcome: 'awaiting_operator', detail: formatRequestDetail({ ...decided, ...replyDetail(sent) }) });
-      return { ...base, outcome: 'awaiting_operator', isRepeat: false, reply: sent };
+      // Linked to the person the ledger holds under the address, so their history (Art. 15) shows it.
+      const held = row.subjectId === null && row.address ? await ledger.export({ email: row.address }) : undefined;
+      const subjectId = row.subjectId ?? held?.subject.id ?? null;
+      const outcome = d.decision === 'reject' ? 'rejected' : 'awaiting_operator';
+      const sent = d.decision === 'access' ? await reply('ack-access', held?.subject.locale) : NO_REPLY;
+      await ledger.updateRequest(row.messageId, { outcome, subjectId, detail: formatRequestDetail({ ...decided, ...replyDetail(sent) }) });
+      return { ...base, outcome, subjectId, isRepeat: false, reply: sent };
     }
     case 'unsubscribe': {
       const ref = row.subjectId !== null ? { subjectId: row.subjectId } : row.address ? { email: row.address } : undefined;
@@ -165,10 +165,11 @@ async function sendVerification(
   if (why) throw new InvalidInput(`decision: the sender of this request is not proven and no verification link can go to it: ${why}. Erase with Erase Contact once you have other proof`);
   if (!replies) throw new InvalidInput("replies: the sender is not proven, so erasing first mails a verification link to the sender's address: give Reply From (or the Privacy Mailbox of the Consent Ledger credential)");
   const { token } = await ledger.issueEraseVerification(row.messageId);
-  const locale = (await ledger.export({ email: to! }))?.subject.locale ?? null;
-  const sent = await reply('erase-verification', locale, token);
-  await ledger.updateRequest(row.messageId, { outcome: 'awaiting_verification', detail: formatRequestDetail({ ...decided, ...replyDetail(sent) }) });
-  return { ...base, outcome: 'awaiting_verification', isRepeat: false, reply: sent };
+  const held = await ledger.export({ email: to! });
+  const sent = await reply('erase-verification', held?.subject.locale ?? null, token);
+  const subjectId = row.subjectId ?? held?.subject.id ?? null;
+  await ledger.updateRequest(row.messageId, { outcome: 'awaiting_verification', subjectId, detail: formatRequestDetail({ ...decided, ...replyDetail(sent) }) });
+  return { ...base, outcome: 'awaiting_verification', subjectId, isRepeat: false, reply: sent };
 }
 
 /** The reply after a decision: to the request's sender, in reply to the mail, sent here or handed back. */

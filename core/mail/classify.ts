@@ -2,7 +2,7 @@ import { normaliseEmail } from '../consent/identity';
 import type { BouncedRecipient } from './dsn';
 import { languageOf } from './language';
 import { decideRequest } from './decide';
-import { classifyMachineMail } from './machine';
+import { classifyMachineMail, type MachineOptions } from './machine';
 import { personalText } from './person-text';
 import type { RequestMail } from './request-mail';
 import { choosePhrase, findUnsubscribeToken, languagesOf, stripReplyPrefixes } from './request-words';
@@ -48,7 +48,14 @@ export interface Classification {
   bounces: BouncedRecipient[];
 }
 
-export function classifyRequest(mail: RequestMail): Classification {
+/**
+ * `ownAddresses`: the privacy mailbox and the addresses our mail is sent from (mail from them is our
+ * own coming back, never a request); `trustedAuthservIds`: our own border servers, whose recorded
+ * authentication failures send a mail to a person. Both optional, none by default.
+ */
+export type ClassifyOptions = MachineOptions;
+
+export function classifyRequest(mail: RequestMail, options: ClassifyOptions = {}): Classification {
   const address = mail.from.length === 1 ? (normaliseEmail(mail.from[0].address) ?? null) : null;
   const base = { address, token: null, tokenPlace: null, bounces: [] as BouncedRecipient[], review: null, evidence: [] as Evidence[] };
   const normalisedSubject = normaliseWords(mail.subject);
@@ -63,7 +70,7 @@ export function classifyRequest(mail: RequestMail): Classification {
   }
 
   // 1–2. Machine mail.
-  const machine = classifyMachineMail(mail, subject);
+  const machine = classifyMachineMail(mail, subject, options);
   if (machine) return { ...base, ...machine, language: null, confidence: 1 };
 
   // 3. The request words.

@@ -59,3 +59,61 @@ function addressOf(value: string): string {
   const semi = value.indexOf(';');
   return (semi >= 0 ? value.slice(semi + 1) : value).trim().replace(/^<|>$/g, '');
 }
+
+/**
+ * Non-delivery notices without a delivery-status part: qmail ("Hi. This is the qmail-send program
+ * at …" then `<someone@example.com>:` and the remote server's words), Yahoo's and other qmail-style
+ * notices, Exim ("The following address(es) failed:" and an indented address), old Sendmail
+ * ("----- The following addresses had permanent fatal errors -----") and Gmail's old "Delivery to
+ * the following recipient failed permanently". Hard only when the notice says so: a 5.x.x status
+ * or a 5xx reply next to the address, or the notice's own "permanent" sentence; otherwise soft
+ * (nothing changes). `failedRecipients` is Exim's X-Failed-Recipients header.
+ */
+export function parseBounceNotice(text: string, failedRecipients: readonly string[] = []): BouncedRecipient[] {
+  const body = text.replace(/\r\n/g, '\n').slice(0, 64 * 1024);
+  const isPermanent = /\b(this is a permanent error|permanent fatal errors?|failed permanently|permanent failure|permanently rejected|could not be delivered to one or more|hard bounce)\b/i.test(body);
+  const isTransient = /\b(temporary (failure|error)|will (keep|continue) trying|has not yet been delivered|delayed|not been delivered yet)\b/i.test(body);
+  const found = new Map<string, { diagnostic: string }>();
+  const note = (raw: string, diagnostic: string) => {
+    const address = normaliseEmail(raw.trim().replace(/^<|>:?$/g, '').replace(/>$/, ''));
+    if (address && !found.has(address)) found.set(address, { diagnostic: diagnostic.trim().slice(0, 500) });
+  };
+  const lines = body.split('\n');
+  // qmail and its kin: "<someone@example.com>:" alone on a line, the server's words below it.
+  lines.forEach((line, i) => {
+    const m = /^\s*<([^<>\s]+@[^<>\s]+)>:\s*(.*)$/.exec(line);
+    if (m) note(m[1], [m[2], ...untilBlank(lines, i + 1)].join(' '));
+  });
+  // Exim, Sendmail, Gmail: the addresses in the lines after the heading sentence.
+  const headings = /(following address(?:\(es\)|es)? failed|following addresses had permanent fatal errors|delivery to the following recipients? failed|could not be delivered to the following recipients?|following recipients? could not be reached|unable to deliver your message to the following address(?:es)?)/i;
+  lines.forEach((line, i) => {
+    if (!headings.test(line)) return;
+    const block = lines.slice(i + 1, i + 40);
+    let started = false;
+    for (const [j, next] of block.entries()) {
+      if (!next.trim()) {
+        if (started) break;
+        continue;
+      }
+      started = true;
+      const m = /^\s*<?([^<>\s:;,()]+@[^<>\s:;,()]+?)>?\s*:?\s*$/.exec(next);
+      if (m) note(m[1], untilBlank(block, j + 1).join(' '));
+    }
+  });
+  for (const value of failedRecipients) for (const part of value.split(',')) note(part, '');
+  return [...found].map(([address, { diagnostic }]) => {
+    const status = (/\b[245]\.\d{1,3}\.\d{1,3}\b/.exec(diagnostic) ?? [''])[0];
+    const code = /\b([245])\d\d\b/.exec(diagnostic)?.[1];
+    const isHard = status ? status.startsWith('5') : code ? code === '5' : isPermanent && !isTransient;
+    return { address, action: isHard ? 'failed' : 'delayed', status, isHard, diagnostic: diagnostic || null };
+  });
+}
+
+function untilBlank(lines: string[], from: number): string[] {
+  const taken: string[] = [];
+  for (const line of lines.slice(from, from + 12)) {
+    if (!line.trim() || /^\s*<[^<>\s]+@[^<>\s]+>:/.test(line) || /^-{3,}/.test(line)) break;
+    taken.push(line.trim());
+  }
+  return taken;
+}

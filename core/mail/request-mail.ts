@@ -15,6 +15,7 @@ import {
   type HeaderMap,
 } from './headers';
 import { htmlToText } from './person-text';
+import { readReportParts, type ReportParts } from './report-parts';
 
 /**
  * One incoming mail, reduced to what the request pipeline reads. Built from raw source (a file,
@@ -41,6 +42,10 @@ export interface RequestMail {
   html: string | null;
   /** The message/delivery-status part of a DSN (RFC 3464), if any. */
   deliveryStatus: string | null;
+  /** Of a multipart/report: the message/feedback-report part (RFC 5965), if any. */
+  feedbackReport: ReportParts['feedbackReport'];
+  /** Of a multipart/report: the header (and text) of the message it reports or returns, if any. */
+  reportedMessage: ReportParts['reportedMessage'];
   isTruncated: boolean;
   /** Why the body could not be parsed (the headers still were); null when it could. */
   parseError: string | null;
@@ -80,8 +85,30 @@ export async function readRequestMail(source: Buffer | string | Readable, limits
   }
   const headers = parseHeaderBlock(headerBytes, limits.maxHeaderBytes);
   const simple = Buffer.isBuffer(input) ? singlePartBody(input, headerBytes.length, headers, limits) : undefined;
+  const report = reportTap(headers, body, Buffer.isBuffer(input) ? input : undefined, limits);
   const parsed = simple ?? (await parseBody(body, limits));
+  parsed.report = report?.(headerBytes.length);
   return buildRequestMail(headers, headerBytes, parsed, limits);
+}
+
+/**
+ * A multipart/report's raw body, kept (capped) beside the parse: its feedback-report and the
+ * reported message's header are read from it (report-parts.ts), which mailparser does not give.
+ */
+function reportTap(headers: HeaderMap, body: Readable, whole: Buffer | undefined, limits: z.output<typeof MailLimitsSchema>) {
+  const type = parseContentType(firstHeader(headers, 'content-type'));
+  if (type.type !== 'multipart/report') return undefined;
+  const cap = limits.maxTextBytes + limits.maxHeaderBytes;
+  const seen: Buffer[] = [];
+  let size = 0;
+  if (!whole) {
+    body.on('data', (chunk: Buffer) => {
+      if (size >= cap) return;
+      seen.push(chunk);
+      size += chunk.length;
+    });
+  }
+  return (headerLength: number) => readReportParts((whole ?? Buffer.concat(seen)).subarray(headerLength), type.params.boundary, limits.maxTextBytes);
 }
 
 /**
@@ -188,6 +215,7 @@ interface ParsedBody {
   deliveryStatus: string | null;
   isTruncated: boolean;
   error: string | null;
+  report?: ReportParts;
 }
 
 /** A stream read that never ends (a stalled source) is given up after the time limit. */
@@ -354,6 +382,8 @@ function buildRequestMail(headers: HeaderMap, headerBytes: Buffer | string, body
     text,
     html,
     deliveryStatus: body.deliveryStatus,
+    feedbackReport: body.report?.feedbackReport ?? null,
+    reportedMessage: body.report?.reportedMessage ?? null,
     isTruncated: body.isTruncated,
     parseError: body.error,
   };

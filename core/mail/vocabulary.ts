@@ -75,6 +75,7 @@ interface WordsFile {
   languageNeutral?: string[];
   wholeMessage: Partial<Record<RequestIntent, PerLanguage<string[]>>>;
   autoReplySubject: PerLanguage<string[]>;
+  autoReplyFirstLines: PerLanguage<string[]>;
   bounceSubject: PerLanguage<string[]>;
   replyPrefixes: string[];
   quote: {
@@ -119,8 +120,12 @@ export const LANGUAGE_NEUTRAL: ReadonlySet<string> = new Set((words.languageNeut
 /** Real words one letter away from a request word: never read as its typo. */
 export const TYPO_EXCEPTIONS: ReadonlySet<string> = new Set((words.typoExceptions ?? []).map(normaliseWords));
 
-export const AUTO_REPLY_SUBJECTS = all(words.autoReplySubject).map(normaliseWords);
-export const BOUNCE_SUBJECTS = all(words.bounceSubject).map(normaliseWords);
+// Machine mail is recognised in every language the file has, whichever languages requests are read in.
+const machineWords = (perLanguage: Record<string, string[]>) =>
+  Object.entries(perLanguage).flatMap(([key, list]) => (key.startsWith('$') ? [] : list)).map(normaliseWords);
+export const AUTO_REPLY_SUBJECTS = machineWords(words.autoReplySubject);
+export const AUTO_REPLY_FIRST_LINES = machineWords(words.autoReplyFirstLines);
+export const BOUNCE_SUBJECTS = machineWords(words.bounceSubject);
 export const REPLY_PREFIXES = words.replyPrefixes.map(normaliseWords);
 export const QUOTE = {
   attribution: all(words.quote.attribution).map(normaliseWords),

@@ -49,6 +49,12 @@ export async function readTriggerSetup(ctx: ITriggerFunctions): Promise<Listener
 		privacyUrl: ledger.privacyUrl,
 		defaultLocale: ledger.defaultLocale,
 		trustedAuthservIds: o.trustedAuthservIds,
+		// Mail from our own addresses is our own coming back (a loop), never a request.
+		ownAddresses: [
+			...(normaliseEmail(login.user) ? [login.user] : []),
+			...(ledger.privacyMailbox ? [ledger.privacyMailbox] : []),
+			...(smtp?.from ? [smtp.from] : []),
+		],
 		actOnUnprovenUnsubscribe: o.actOnUnprovenUnsubscribe,
 		verifyDkim: o.verifyDkim,
 		pollSeconds: o.pollSeconds,

@@ -117,7 +117,7 @@ describe('Act on Request: each decision, carried out through core with the offic
     expect(result.json(NODE)).toEqual([expect.objectContaining({ decision: 'erase', proof: 'none', outcome: 'awaiting_verification', externalIds: [], reply: expect.objectContaining({ status: 'sent', to: 'victim@example.nl' }) })]);
     expect(await statusOf(t.ledger, 'victim@example.nl')).toBe('confirmed');
     expect(peer.received).toHaveLength(1);
-    const link = peer.received[0].parsed.text.match(/https:\/\/\S+\/erase\?token=(\S+)/);
+    const link = /https:\/\/\S+\/erase\?token=(\S+)/.exec(String(peer.received[0].parsed.text));
     expect(link).not.toBeNull();
 
     const done = await t.ledger.completeEraseVerification(link![1], { actor: { kind: 'person' }, source: { kind: 'link' } });
@@ -146,7 +146,8 @@ describe('Act on Request: each decision, carried out through core with the offic
 
     expect(item).toMatchObject({ decision: 'reject', outcome: 'rejected', isRepeat: false, reply: { status: 'none', to: null } });
     expect(await statusOf(t.ledger, 'fan@example.nl')).toBe('confirmed');
-    expect(await requestRow(ref)).toMatchObject({ outcome: 'rejected', detail: `proof=none; lang=nl; decision=reject; by=${OFFICER}; note=a compliment, no request` });
+    // Linked to the person, so their history shows the request and what was decided.
+    expect(await requestRow(ref)).toMatchObject({ outcome: 'rejected', subjectId: expect.any(Number), detail: `proof=none; lang=nl; decision=reject; by=${OFFICER}; note=a compliment, no request` });
 
     expect((await decide({ requestRef: ref, decision: 'reject', actor: OFFICER })).json(NODE)).toEqual([expect.objectContaining({ outcome: 'rejected', isRepeat: true })]);
     const other = await decide({ requestRef: ref, decision: 'erase', actor: 'Someone Else' });
