@@ -1,0 +1,143 @@
+import type { EvidenceInput } from '../consent/evidence';
+import { TokenRejected } from '../errors';
+import type { Ledger, VerifiedErasure } from '../ledger';
+import type { LinkKind } from '../links';
+import { renderDonePage, type DonePage } from './done';
+import { chooseLocale, type PageOptions } from './options';
+import { pageContext } from './render';
+import type { Form } from './request';
+import { base, respond, type LinkAction, type LinkResponse, type LinkResult } from './respond';
+
+/** POST: what each link's button does (confirm, unsubscribe, preferences, erase), and its page. */
+
+/** The ledger methods the pages use; all reads but the POST ones. */
+export type LinkLedger = Pick<Ledger, 'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification'>;
+
+export interface LinkHooks {
+  /** Called with an unexpected error (store down, a bug); the person sees only "try again later". */
+  onError?: (error: unknown) => void;
+  /**
+   * After an erasure confirmed with the verification link's button: sends the acknowledgement
+   * (core/inbox/answer.ts erasureAcknowledgement) and says whether it went out. The erasure stands
+   * either way; a failure is reported through onError and in the result's `reply`.
+   */
+  acknowledgeErasure?: (erasure: VerifiedErasure) => Promise<'sent' | 'none'>;
+}
+
+/** A request that passed the checks: a known link, an allowed method, a token with our MAC. */
+export interface Ready {
+  kind: LinkKind;
+  method: 'GET' | 'HEAD' | 'POST';
+  token: string;
+  form: Form;
+  acceptLanguage?: string;
+  evidence: (ref: string) => EvidenceInput;
+  options: PageOptions;
+}
+
+export function postAction(kind: LinkKind, form: Form): LinkAction {
+  switch (kind) {
+    case 'confirm':
+      return 'confirm';
+    case 'unsubscribe':
+      return isOneClick(form) ? 'one_click_unsubscribe' : 'unsubscribe';
+    case 'preferences':
+      return 'set_preferences';
+    case 'erase':
+      return 'erase';
+  }
+}
+
+/** RFC 8058 §3.1: the mail client POSTs exactly "List-Unsubscribe=One-Click", nothing else from a person. */
+function isOneClick(form: Form): boolean {
+  return (form.get('List-Unsubscribe') ?? []).some((v) => v.trim() === 'One-Click');
+}
+
+export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hooks: LinkHooks): Promise<LinkResponse> {
+  const { options } = r;
+  switch (r.kind) {
+    case 'confirm': {
+      let done;
+      try {
+        done = await ledger.confirm(r.token, r.evidence('confirm page'));
+      } catch (error) {
+        // A second press (another tab, a double click) after the confirmation went through.
+        if (!(error instanceof TokenRejected && error.problem === 'used')) throw error;
+        const view = await ledger.viewToken(r.token, 'confirm');
+        if (view.confirmedTopics.length === 0) throw error;
+        return alreadyConfirmed(r, view, action);
+      }
+      const locale = chooseLocale(done.locale, options, r.acceptLanguage);
+      const confirmed = done.topics.filter((t) => t.status === 'confirmed').map((t) => t.topic);
+      const page: DonePage = done.outcome === 'refused' ? { kind: 'verification_received', retained: false } : { kind: 'confirmed', topics: confirmed };
+      return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('confirm', action, locale, {
+        outcome: done.outcome, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => t.topic), changes: done.topics,
+      }));
+    }
+    case 'unsubscribe': {
+      // One-click acts on the link's own list, as the mail's List-Unsubscribe promised.
+      const scope = action === 'one_click_unsubscribe' ? 'link' : r.form.get('scope')?.[0] === 'all' ? 'all' : 'link';
+      const ref = action === 'one_click_unsubscribe' ? 'List-Unsubscribe one-click (RFC 8058)' : 'unsubscribe page';
+      const done = await ledger.unsubscribeByToken(r.token, scope, r.evidence(ref));
+      const locale = chooseLocale(done.locale, options, r.acceptLanguage);
+      const page: DonePage =
+        done.outcome === 'refused'
+          ? { kind: 'verification_received', retained: false }
+          : { kind: 'unsubscribed', scope, topics: done.topics.map((t) => t.topic) };
+      return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('unsubscribe', action, locale, {
+        outcome: done.outcome, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => t.topic), changes: done.topics,
+      }));
+    }
+    case 'preferences': {
+      // Read first: the consent text is stored in the language the page was shown in.
+      const view = await ledger.preferences(r.token);
+      const locale = chooseLocale(view.locale, options, r.acceptLanguage);
+      const ctx = pageContext(locale, options);
+      const done = await ledger.setPreferences(r.token, wantedFrom(r.form), ctx.t.preferences.consentText(options.organisation), r.evidence('preferences page'));
+      return respond(renderDonePage(ctx, { kind: 'preferences_saved', token: r.token }), false, 200, base('preferences', action, locale, {
+        outcome: done.outcome, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => t.topic), changes: done.topics,
+      }));
+    }
+    case 'erase': {
+      const done = await ledger.completeEraseVerification(r.token, r.evidence('erase verification page'));
+      let reply: LinkResult['reply'] = 'none';
+      if (hooks.acknowledgeErasure) {
+        try {
+          reply = await hooks.acknowledgeErasure(done);
+        } catch (error) {
+          hooks.onError?.(error);
+          reply = 'failed';
+        }
+      }
+      const locale = chooseLocale(null, options, r.acceptLanguage);
+      const page: DonePage = done.outcome === 'suppressed' ? { kind: 'verification_received', retained: true } : { kind: 'erased' };
+      return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('erase', action, locale, {
+        outcome: done.outcome, subjectId: done.subjectId, receiptId: done.receiptId || undefined, requestMessageId: done.requestMessageId, reply,
+        // The CRM ids to delete downstream (none under a retention hold): ids, not personal data.
+        externalIds: done.externalIds,
+      }));
+    }
+  }
+}
+
+/** The page for a confirm link used before for its confirmation, which still holds: changes nothing. */
+export function alreadyConfirmed(r: Ready, view: Awaited<ReturnType<LinkLedger['viewToken']>>, action: LinkAction): LinkResponse {
+  const locale = chooseLocale(view.locale, r.options, r.acceptLanguage);
+  return respond(renderDonePage(pageContext(locale, r.options), { kind: 'already_confirmed', topics: view.confirmedTopics }), r.method === 'HEAD', 200, base('confirm', action, locale, {
+    outcome: 'already_confirmed', subjectId: view.subjectId, channel: view.channel, topics: view.confirmedTopics,
+  }));
+}
+
+/**
+ * Only the boxes the person changed: the form lists the topics it showed ("shown") and those that
+ * were ticked ("was"); a topic left as it was is not sent, so saving never touches it.
+ */
+export function wantedFrom(form: Form): Record<string, boolean> {
+  const ticked = new Set(form.get('topic') ?? []);
+  const was = new Set(form.get('was') ?? []);
+  const wanted: Record<string, boolean> = {};
+  for (const topic of new Set(form.get('shown') ?? [])) {
+    if (ticked.has(topic) !== was.has(topic)) wanted[topic] = ticked.has(topic);
+  }
+  return wanted;
+}

@@ -1,0 +1,75 @@
+import type { Locale } from '../consent/identity';
+import type { Channel } from '../consent/statuses';
+import type { TokenProblem } from '../errors';
+import type { TopicOutcome } from '../ledger';
+import type { LinkKind } from '../links';
+import { renderNeutralErrorPage } from './error';
+import type { PageOptions } from './options';
+import { pageContext, type RenderedPage } from './render';
+
+/** What a link request answers: the status, the headers every page carries, the page, and a result without PII. */
+
+export type LinkAction = 'show' | 'confirm' | 'unsubscribe' | 'one_click_unsubscribe' | 'set_preferences' | 'erase' | 'none';
+export type LinkProblem = TokenProblem | 'missing_token' | 'bad_request' | 'method_not_allowed' | 'unavailable' | 'internal';
+
+/** What happened, for the workflow: ids, topics and outcomes, never an address, name, IP or token. */
+export interface LinkResult {
+  kind: LinkKind | null;
+  action: LinkAction;
+  /** shown, a ledger outcome (confirmed, unsubscribed, updated, unchanged, refused, erased, suppressed, not_found), or rejected / error */
+  outcome: string;
+  subjectId: number | null;
+  channel: Channel | null;
+  /** The topics the link or the action concerned. */
+  topics: string[];
+  /** Per topic: from which status to which, and whether it changed. */
+  changes: TopicOutcome[];
+  /** After a verified erasure: whether the acknowledgement mail went out (sent, failed, none). */
+  reply?: 'sent' | 'failed' | 'none';
+  locale: Locale;
+  problem?: LinkProblem;
+  errorCode?: string;
+  receiptId?: string;
+  externalIds?: string[];
+  requestMessageId?: string;
+}
+
+export interface LinkResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Empty for HEAD. */
+  html: string;
+  result: LinkResult;
+}
+
+export function base(kind: LinkKind | null, action: LinkAction, locale: Locale, fields: Partial<LinkResult>): LinkResult {
+  return { kind, action, outcome: 'rejected', subjectId: null, channel: null, topics: [], changes: [], locale, ...fields };
+}
+
+export function neutral(
+  options: PageOptions,
+  locale: Locale,
+  head: boolean,
+  status: number,
+  fields: { kind: LinkKind | null; action: LinkAction; problem: LinkProblem },
+): LinkResponse {
+  return respond(renderNeutralErrorPage(pageContext(locale, options)), head, status, base(fields.kind, fields.action, locale, { problem: fields.problem }));
+}
+
+/** The headers every page carries: the token is in the URL, so nothing may cache, frame or refer it. */
+export function pageHeaders(page: Pick<RenderedPage, 'csp' | 'locale'>): Record<string, string> {
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': page.csp,
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Robots-Tag': 'noindex, nofollow',
+    'Content-Language': page.locale,
+  };
+}
+
+export function respond(page: RenderedPage, head: boolean, status: number, result: LinkResult): LinkResponse {
+  return { status, headers: pageHeaders(page), html: head ? '' : page.html, result };
+}
