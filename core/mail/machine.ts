@@ -44,7 +44,8 @@ const COMPLAINT_TYPES = new Set(['abuse', '']);
 const REDACTED = /redacted|^x+$|^\*+$|\[.*\]/i;
 
 export function classifyMachineMail(mail: RequestMail, subject: string, options: MachineOptions = {}): MachineVerdict | null {
-  const own = new Set((options.ownAddresses ?? []).map((a) => normaliseEmail(a)).filter((a): a is string => Boolean(a)));
+  // "Name <address>" or a bare address.
+  const own = new Set((options.ownAddresses ?? []).map((a) => normaliseEmail(/<([^<>]+)>/.exec(a)?.[1] ?? a)).filter((a): a is string => Boolean(a)));
   const from = mail.from.map((a) => normaliseEmail(a.address) ?? a.address.toLowerCase());
 
   // 1. Our own mail coming back: a copy of our reply, our newsletter, a forwarding loop.
