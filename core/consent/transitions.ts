@@ -55,6 +55,11 @@ const RESTRICTIVE: readonly Status[] = ['optout', 'unsubscribed', 'bounced', 'bl
 const IMPORTABLE: readonly Status[] = ['subscribed', 'confirmed', ...RESTRICTIVE];
 const BLACKLISTED_ONLY_OPERATOR = { refuse: 'blacklisted; only an operator with proof can lift that' };
 const NOT_PENDING = { refuse: 'there is no pending invitation' };
+const ALREADY_IN_LEDGER = { keep: 'already in the ledger' };
+/** Import over an existing status: kept, unless the import is more restrictive (a CRM's "no mailings"). */
+const IMPORT_ONLY_RESTRICTS: Rule = { to: 'target', targets: RESTRICTIVE, otherwise: ALREADY_IN_LEDGER };
+/** A manual change: any status, with proof for one that allows mailing. */
+const SET_WITH_PROOF_TO_MAIL: Rule = { to: 'target', proofFor: ['subscribed', 'confirmed'] };
 
 export const TRANSITIONS: Record<Action, Record<StatusOrNone, Rule>> = {
   signup: {
@@ -152,29 +157,29 @@ export const TRANSITIONS: Record<Action, Record<StatusOrNone, Rule>> = {
   import: {
     none: { to: 'target', targets: IMPORTABLE, otherwise: { refuse: `an import may set only ${IMPORTABLE.join(', ')}` } },
     // An existing status is kept, unless the import is more restrictive (a CRM's "no mailings").
-    optin: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
-    invited: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
-    reminded: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
-    expired: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
-    confirmed: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
-    subscribed: { to: 'target', targets: RESTRICTIVE, otherwise: { keep: 'already in the ledger' } },
-    optout: { to: 'target', targets: ['unsubscribed', 'bounced', 'blacklisted'], otherwise: { keep: 'already in the ledger' } },
-    unsubscribed: { to: 'target', targets: ['bounced', 'blacklisted'], otherwise: { keep: 'already in the ledger' } },
-    bounced: { to: 'target', targets: ['blacklisted'], otherwise: { keep: 'already in the ledger' } },
+    optin: IMPORT_ONLY_RESTRICTS,
+    invited: IMPORT_ONLY_RESTRICTS,
+    reminded: IMPORT_ONLY_RESTRICTS,
+    expired: IMPORT_ONLY_RESTRICTS,
+    confirmed: IMPORT_ONLY_RESTRICTS,
+    subscribed: IMPORT_ONLY_RESTRICTS,
+    optout: { to: 'target', targets: ['unsubscribed', 'bounced', 'blacklisted'], otherwise: ALREADY_IN_LEDGER },
+    unsubscribed: { to: 'target', targets: ['bounced', 'blacklisted'], otherwise: ALREADY_IN_LEDGER },
+    bounced: { to: 'target', targets: ['blacklisted'], otherwise: ALREADY_IN_LEDGER },
     blacklisted: { keep: 'blacklisted; only an operator with proof can lift that' },
   },
   set: {
-    none: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    optin: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    invited: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    reminded: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    expired: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    confirmed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
-    subscribed: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    none: SET_WITH_PROOF_TO_MAIL,
+    optin: SET_WITH_PROOF_TO_MAIL,
+    invited: SET_WITH_PROOF_TO_MAIL,
+    reminded: SET_WITH_PROOF_TO_MAIL,
+    expired: SET_WITH_PROOF_TO_MAIL,
+    confirmed: SET_WITH_PROOF_TO_MAIL,
+    subscribed: SET_WITH_PROOF_TO_MAIL,
     // Only the person's own signup re-opens a refusal or a withdrawal, not an operator's note.
     optout: { to: 'target', targets: RESTRICTIVE, otherwise: { refuse: 'declined; only their own signup re-opens that (send them a signup confirmation)' } },
     unsubscribed: { to: 'target', targets: RESTRICTIVE, otherwise: { refuse: 'unsubscribed; only their own signup re-opens that (send them a signup confirmation)' } },
-    bounced: { to: 'target', proofFor: ['subscribed', 'confirmed'] },
+    bounced: SET_WITH_PROOF_TO_MAIL,
     blacklisted: { to: 'target', proofFor: 'all' },
   },
   suppress: {
