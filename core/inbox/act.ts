@@ -1,4 +1,5 @@
 import type { Proof } from '../mail/authenticity';
+import { isFeedbackReport, reportedMessageId } from '../mail/machine';
 import { TokenRejected } from '../errors';
 import { formatRequestDetail, parseRequestDetail } from '../request-detail';
 import type { RequestRow } from '../store/store';
@@ -16,7 +17,7 @@ export async function applyRequest(ctx: Context): Promise<Effect> {
   if (ctx.classification.review !== null) return forReview(ctx, ctx.classification.review);
   switch (ctx.classification.intent) {
     case 'unsubscribe':
-      return unsubscribe(ctx);
+      return isFeedbackReport(ctx.mail) ? unsubscribeComplainer(ctx) : unsubscribe(ctx);
     case 'erase':
       return erase(ctx);
     case 'access':
@@ -72,6 +73,40 @@ async function unsubscribe(ctx: Context): Promise<Effect> {
     note,
     // Answered whether or not the address is known: the answer reveals nothing (no enumeration).
     reply: replyPlan(ctx, 'ack-unsubscribed', result.found ? result.locale : null),
+  };
+}
+
+/**
+ * An abuse report (RFC 5965): the recipient who complained is unsubscribed, found by our token in
+ * the reported mail, else by the reported Message-ID in our message history, else by the address
+ * the report names. The report's sender is a mailbox provider: never answered, and its From proves
+ * nothing about the recipient (with actOnUnprovenUnsubscribe off only a token acts).
+ */
+async function unsubscribeComplainer(ctx: Context): Promise<Effect> {
+  const { ledger, classification: c } = ctx;
+  const notes: string[] = [];
+  if (c.token) {
+    try {
+      const result = await ledger.unsubscribeByToken(c.token, 'link', evidence(ctx, 'token', 'system'));
+      return { outcome: await outcomeOnRetry(ctx, result.outcome, result.subjectId), proof: 'token', subjectId: result.subjectId, note: 'abuse report', reply: null };
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) throw error;
+      notes.push(`token ${error.problem}`);
+    }
+  }
+  if (!ctx.options.actOnUnprovenUnsubscribe) return { outcome: 'unproven', proof: 'none', note: [...notes, 'abuse report without a valid token of ours'].join('; '), reply: null };
+  const messageId = reportedMessageId(ctx.mail);
+  const sent = messageId ? await ledger.findMessage(messageId) : undefined;
+  const ref = sent ? { subjectId: sent.subjectId } : c.address ? { email: c.address } : undefined;
+  if (!ref) return { outcome: 'needs_review', proof: 'none', note: [...notes, 'abuse report: no token, no mail of ours with its Message-ID, no recipient named'].join('; '), reply: null };
+  notes.push(sent ? `abuse report about our mail ${messageId}` : 'abuse report');
+  const result = await ledger.unsubscribeByRef(ref, 'all', 'email', evidence(ctx, 'none', 'system'));
+  return {
+    outcome: result.found ? await outcomeOnRetry(ctx, result.outcome, result.subjectId) : result.outcome,
+    proof: 'none',
+    subjectId: result.found ? result.subjectId : null,
+    note: notes.join('; '),
+    reply: null,
   };
 }
 

@@ -36,6 +36,11 @@ export async function phoneSubjects(ctx: LedgerContext, topic: string, after: nu
   return ctx.store.transaction((tx) => tx.listPhoneSubjects(topic, after, limit));
 }
 
+/** The mail we sent with this Message-ID and to whom (an abuse report names the mail complained about). */
+export async function findMessage(ctx: LedgerContext, messageId: string) {
+  return ctx.store.transaction((tx) => tx.findMessage(messageId));
+}
+
 /** The message history: every mail sent to a subject. */
 export async function recordMessages(ctx: LedgerContext, rows: { subjectId: number; messageId: string; template: string; topics: string[]; channel: Channel; sentAt?: Date }[]) {
   const at = ctx.now().toISOString();

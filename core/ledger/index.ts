@@ -128,6 +128,7 @@ export class Ledger {
   subjectIdsWithEmail(...a: Args<typeof exporting.subjectIdsWithEmail>) { return exporting.subjectIdsWithEmail(this.ctx, ...a); }
   phoneSubjects(...a: Args<typeof exporting.phoneSubjects>) { return exporting.phoneSubjects(this.ctx, ...a); }
   recordMessages(...a: Args<typeof exporting.recordMessages>) { return exporting.recordMessages(this.ctx, ...a); }
+  findMessage(...a: Args<typeof exporting.findMessage>) { return exporting.findMessage(this.ctx, ...a); }
 
   // request-log.ts: the mailbox's requests, cursor and lease
   recordRequest(...a: Args<typeof requestLog.recordRequest>) { return requestLog.recordRequest(this.ctx, ...a); }

@@ -299,6 +299,8 @@ export interface StoreTx {
 
   insertMessages(rows: MessageRow[]): Promise<void>;
   listMessages(subjectId: number): Promise<MessageRow[]>;
+  /** The mail we sent with this Message-ID (an abuse report names it), or undefined. */
+  findMessage(messageId: string): Promise<MessageRow | undefined>;
 
   /** Inserts the request unless one with this Message-ID exists; returns the stored row. */
   upsertRequest(row: Omit<RequestRow, 'attempts'>): Promise<{ row: RequestRow; created: boolean }>;

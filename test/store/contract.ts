@@ -540,6 +540,15 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         ]);
         expect((await tx((t) => t.listMessages(b.id)))[0].topics).toEqual(['newsletter', 'events']);
       });
+
+      test('findMessage: the mail with this Message-ID and its subject (an abuse report names it); none for another', async () => {
+        const [a] = await subjects({ email: 'a@example.nl' });
+        await tx((t) => t.insertMessages([{ subjectId: a.id, messageId: '<nl-11@shop.example>', template: 'invitation', topics: ['newsletter'], channel: 'email', sentAt: at(1) }]));
+        expect(await tx((t) => t.findMessage('<nl-11@shop.example>'))).toEqual({
+          subjectId: a.id, messageId: '<nl-11@shop.example>', template: 'invitation', topics: ['newsletter'], channel: 'email', sentAt: at(1),
+        });
+        expect(await tx((t) => t.findMessage('<nl-12@shop.example>'))).toBeUndefined();
+      });
     });
 
     describe('requests', () => {

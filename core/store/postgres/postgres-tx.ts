@@ -259,6 +259,10 @@ export class PostgresTx implements StoreTx {
     const { rows } = await this.run('listMessages', [subjectId]);
     return rows.map((r) => toMessage(r, r.topics as string[]));
   }
+  async findMessage(messageId: string) {
+    const { rows } = await this.run('findMessage', [messageId]);
+    return rows[0] ? toMessage(rows[0], rows[0].topics as string[]) : undefined;
+  }
 
   async upsertRequest(row: Omit<RequestRow, 'attempts'>) {
     const inserted = await this.run('insertRequest', [

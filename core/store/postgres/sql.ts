@@ -243,6 +243,7 @@ const SQL = {
     FROM ${unnestOf(MESSAGE_COLUMNS_IN as BatchColumn<never>[])}
     ORDER BY n`,
   listMessages: 'SELECT subject_id, message_id, template, topics, channel, sent_at FROM {s}.messages WHERE subject_id = $1 ORDER BY id',
+  findMessage: 'SELECT subject_id, message_id, template, topics, channel, sent_at FROM {s}.messages WHERE message_id = $1 ORDER BY id LIMIT 1',
 
   // Two statements, not one: a row another transaction committed while this insert waited is
   // visible only to the next statement.

@@ -78,6 +78,7 @@ export const SQL = {
 
   insertMessage: 'INSERT INTO messages (subject_id, message_id, template, topics, channel, sent_at) VALUES (?, ?, ?, ?, ?, ?)',
   listMessages: 'SELECT * FROM messages WHERE subject_id = ? ORDER BY id',
+  findMessage: 'SELECT * FROM messages WHERE message_id = ? ORDER BY id LIMIT 1',
 
   insertRequest: `INSERT INTO requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,

@@ -244,6 +244,10 @@ export class SqliteTx implements StoreTx {
   async listMessages(subjectId: number) {
     return this.all(SQL.listMessages, subjectId).map((r) => toMessage(r, JSON.parse(String(r.topics)) as string[]));
   }
+  async findMessage(messageId: string) {
+    const r = this.get(SQL.findMessage, messageId);
+    return r ? toMessage(r, JSON.parse(String(r.topics)) as string[]) : undefined;
+  }
 
   async upsertRequest(row: Omit<RequestRow, 'attempts'>) {
     const created =
