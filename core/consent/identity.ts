@@ -51,7 +51,8 @@ export const TopicSchema = z
   .toLowerCase()
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,63}$/u, 'a topic is 1–64 letters, digits, spaces, "-", "_" or "." (e.g. newsletter)');
 
-export const LocaleSchema = z.enum(['nl', 'en'], { error: 'one of nl, en' });
+export const LOCALES = ['nl', 'en', 'de', 'fr', 'es', 'it'] as const;
+export const LocaleSchema = z.enum(LOCALES, { error: `one of ${LOCALES.join(', ')}` });
 
 export const ChannelSchema = z.enum(CHANNELS, { error: `one of ${CHANNELS.join(', ')}` });
 export type Locale = z.infer<typeof LocaleSchema>;

@@ -1,4 +1,4 @@
-import type { Locale } from '../consent/identity';
+import { LocaleSchema, type Locale } from '../consent/identity';
 import type { Ledger, VerifiedErasure } from '../ledger';
 import { composeMail, type ComposedMail } from '../mail/compose';
 import { isStandInMessageId } from '../mail/request-mail';
@@ -21,17 +21,18 @@ export async function markReplySent(ledger: Ledger, messageId: string): Promise<
 }
 
 /**
- * A reply's language: the person's stored language when the ledger knows them, else the mail's own
- * (Dutch, or English for any other), else the configured default.
+ * A reply's language: the person's stored language when the ledger knows them, else the language
+ * the mail was written in, else the configured default. Every LOCALES language has its templates.
  */
 export function replyPlan(ctx: Context, kind: TemplateKind, storedLocale?: string | null, eraseToken?: string): ReplyPlan {
   return { kind, locale: replyLocale(storedLocale, ctx.classification.language, ctx.options.defaultLocale), eraseToken };
 }
 
-function replyLocale(stored: string | null | undefined, language: string | null | undefined, fallback: Locale): Locale {
-  if (stored === 'nl' || stored === 'en') return stored;
-  if (language) return language === 'nl' ? 'nl' : 'en';
-  return fallback;
+export function replyLocale(stored: string | null | undefined, language: string | null | undefined, fallback: Locale): Locale {
+  const own = LocaleSchema.safeParse(stored);
+  if (own.success) return own.data;
+  const written = LocaleSchema.safeParse(language);
+  return written.success ? written.data : fallback;
 }
 
 /** The stored language of the person with this address, if any (a read). */

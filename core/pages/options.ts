@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { LocaleSchema, TopicSchema, type Locale } from '../consent/identity';
+import { hasPageTexts } from './texts';
 
 /** An absolute http(s) URL: anything else (javascript:, data:) could run in the page. */
 const HttpUrlSchema = z
@@ -39,12 +40,13 @@ export type PageOptions = z.output<typeof PageOptionsSchema>;
 
 /**
  * The page language: the person's own (from the ledger), else the configured default, else the
- * browser's Accept-Language, else English.
+ * browser's Accept-Language, else English; only languages the pages are written in (texts.ts).
  */
 export function chooseLocale(subjectLocale: string | null | undefined, options: Pick<PageOptions, 'defaultLocale'>, acceptLanguage?: string): Locale {
   const own = LocaleSchema.safeParse(subjectLocale);
-  if (own.success) return own.data;
-  return options.defaultLocale ?? localeFromAcceptLanguage(acceptLanguage) ?? 'en';
+  if (own.success && hasPageTexts(own.data)) return own.data;
+  const fallback = options.defaultLocale && hasPageTexts(options.defaultLocale) ? options.defaultLocale : undefined;
+  return fallback ?? localeFromAcceptLanguage(acceptLanguage) ?? 'en';
 }
 
 /** RFC 9110 §12.5.4: the highest-weighted language we have; q=0 means "not this one". */
@@ -62,7 +64,7 @@ export function localeFromAcceptLanguage(header: string | undefined): Locale | u
     .sort((a, b) => b.q - a.q || a.order - b.order);
   for (const r of ranked) {
     const known = LocaleSchema.safeParse(r.primary);
-    if (known.success) return known.data;
+    if (known.success && hasPageTexts(known.data)) return known.data;
   }
   return undefined;
 }

@@ -114,7 +114,7 @@ export interface PageContext {
 }
 
 export function pageContext(locale: Locale, options: PageOptions): PageContext {
-  return { locale, options, t: TEXTS[locale] };
+  return { locale, options, t: TEXTS[locale] ?? TEXTS.en };
 }
 
 /** The label a topic is shown with: the configured one for this locale, else the topic itself. */
@@ -122,7 +122,7 @@ export function topicLabel(ctx: PageContext, topic: string): string {
   const label = ctx.options.topicLabels[topic];
   if (label === undefined) return topic;
   if (typeof label === 'string') return label;
-  return label[ctx.locale] ?? label.en ?? label.nl ?? topic;
+  return (label as Partial<Record<Locale, string>>)[ctx.locale] ?? label.en ?? label.nl ?? topic;
 }
 
 /**

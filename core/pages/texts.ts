@@ -228,4 +228,9 @@ const nl: Texts = {
   },
 };
 
-export const TEXTS: Record<Locale, Texts> = { en, nl };
+/** The pages are in English and Dutch; a person whose language has no pages gets English (pages/options.ts chooseLocale). */
+export const TEXTS: Partial<Record<Locale, Texts>> & Record<'en' | 'nl', Texts> = { en, nl };
+
+export function hasPageTexts(locale: Locale): boolean {
+  return TEXTS[locale] !== undefined;
+}

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { env } from 'node:process';
 import { z } from 'zod/v4';
-import { EmailSchema, LocaleSchema } from '../../core/consent/identity';
+import { EmailSchema, LocaleSchema, type Locale } from '../../core/consent/identity';
 import type { LedgerSettings, StoreConfig } from '../../core/ledger';
 import type { SmtpSettings } from '../../core/mail/send';
 import type { PageOptionsInput } from '../../core/pages/options';
@@ -108,7 +108,7 @@ export interface LedgerCredential extends LedgerConnectionConfig {
 	baseUrl: string;
 	organisation: string;
 	privacyUrl: string;
-	defaultLocale: 'nl' | 'en';
+	defaultLocale: Locale;
 	privacyMailbox?: string;
 	/** What the link pages need (core/pages PageOptions). */
 	pages: PageOptionsInput;

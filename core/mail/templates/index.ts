@@ -1,5 +1,9 @@
 import type { Locale } from '../../consent/identity';
+import { de } from './de';
 import { en } from './en';
+import { es } from './es';
+import { fr } from './fr';
+import { it } from './it';
 import { nl } from './nl';
 
 /**
@@ -29,4 +33,4 @@ export interface Template {
 }
 export type TemplateSet = Record<TemplateKind, Template>;
 
-export const BUILT_IN_TEMPLATES: Record<Locale, TemplateSet> = { nl, en };
+export const BUILT_IN_TEMPLATES: Record<Locale, TemplateSet> = { nl, en, de, fr, es, it };

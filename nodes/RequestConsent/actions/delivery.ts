@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod/v4';
+import { LocaleSchema, type Locale } from '../../../core/consent/identity';
 import type { Channel } from '../../../core/consent/statuses';
 import type { Ledger } from '../../../core/ledger';
 import { linkFor } from '../../../core/links';
@@ -181,7 +182,7 @@ export interface Outgoing {
 export interface Delivered {
 	links: { confirmUrl: string; unsubscribeUrl: string; preferencesUrl: string };
 	/** The language the mail and its pages use. */
-	locale: 'nl' | 'en';
+	locale: Locale;
 	mail: IDataObject | null;
 	sent: boolean;
 	messageId: string | null;
@@ -216,9 +217,10 @@ export class Delivery {
 		return delivery;
 	}
 
-	private localeOf(settings: DeliverySettings, personal: string | null): 'nl' | 'en' {
+	private localeOf(settings: DeliverySettings, personal: string | null): Locale {
 		if (settings.locale !== 'default') return settings.locale;
-		return personal === 'nl' || personal === 'en' ? personal : this.credential.defaultLocale;
+		const own = LocaleSchema.safeParse(personal);
+		return own.success ? own.data : this.credential.defaultLocale;
 	}
 
 	private compose(

@@ -1,0 +1,86 @@
+import type { TemplateSet } from './index';
+
+/** French texts; placeholders as in nl.ts. Formal address (vous). */
+const greeting = '{{#name}}Bonjour {{name}},{{/name}}{{^name}}Bonjour,{{/name}}';
+const privacy = '{{#privacyUrl}}\n\nComment nous traitons vos données : {{privacyUrl}}{{/privacyUrl}}';
+const signOff = `\n\nCordialement,\n{{organisation}}${privacy}`;
+
+export const fr: TemplateSet = {
+  confirmation: {
+    subject: 'Veuillez confirmer votre inscription auprès de {{organisation}}',
+    text: `${greeting}
+
+Vous vous êtes inscrit(e) pour recevoir des messages de {{organisation}}. Veuillez confirmer que c'était bien vous en ouvrant ce lien :
+
+{{confirmUrl}}
+
+Vous ne vous êtes pas inscrit(e) ? Vous n'avez rien à faire : sans votre confirmation, nous ne vous envoyons rien.
+
+Se désinscrire ou modifier vos préférences : {{preferencesUrl}}${signOff}`,
+  },
+  invitation: {
+    subject: 'Souhaitez-vous continuer à recevoir des nouvelles de {{organisation}} ?',
+    text: `${greeting}
+
+Vous recevez de temps en temps des messages de {{organisation}}. Nous ne continuerons à vous les envoyer qu'avec votre accord explicite. Souhaitez-vous continuer à les recevoir ? Veuillez le confirmer avec ce lien :
+
+{{confirmUrl}}
+
+Si vous ne faites rien, nous ne vous enverrons plus de messages.
+
+Vous désinscrire tout de suite : {{unsubscribeUrl}}
+Vos préférences : {{preferencesUrl}}${signOff}`,
+  },
+  reminder: {
+    subject: 'Rappel : souhaitez-vous continuer à recevoir des nouvelles de {{organisation}} ?',
+    text: `${greeting}
+
+Nous vous avons récemment demandé si vous souhaitiez continuer à recevoir des messages de {{organisation}}, et nous n'avons pas encore vu de réponse. Souhaitez-vous continuer à les recevoir ? Veuillez le confirmer avec ce lien :
+
+{{confirmUrl}}
+
+Si vous ne faites rien, nous ne vous enverrons plus de messages.
+
+Vous désinscrire tout de suite : {{unsubscribeUrl}}${signOff}`,
+  },
+  'erase-verification': {
+    subject: "Veuillez confirmer l'effacement de vos données chez {{organisation}}",
+    text: `${greeting}
+
+Nous avons reçu une demande d'effacement de vos données. Pour être sûrs qu'elle vient de vous, veuillez la confirmer : ouvrez ce lien et appuyez sur le bouton :
+
+{{eraseUrl}}
+
+Vous n'avez rien demandé ? Vous n'avez rien à faire : rien ne sera effacé.${signOff}`,
+  },
+  'ack-unsubscribed': {
+    subject: 'Vous êtes désinscrit(e) de {{organisation}}',
+    text: `${greeting}
+
+Votre demande de désinscription a été traitée. Vous ne recevrez plus de messages de {{organisation}} à cette adresse.${signOff}`,
+  },
+  'ack-erased': {
+    subject: 'Vos données chez {{organisation}} ont été effacées',
+    text: `${greeting}
+
+Nous avons exécuté votre demande : vos données ont été effacées. Nous ne gardons qu'un code irréversible de votre adresse, pour que vous ne receviez plus jamais de messages de notre part, même après un nouvel import.${signOff}`,
+  },
+  'ack-suppressed': {
+    subject: "Votre demande d'effacement auprès de {{organisation}}",
+    text: `${greeting}
+
+Nous avons reçu votre demande. La loi nous oblige à conserver une partie de vos données pendant un certain temps (par exemple pour la comptabilité). Nous n'utilisons ces données à aucune autre fin et les effaçons dès que nous le pouvons. Votre adresse est bloquée : vous ne recevrez plus de messages de notre part.${signOff}`,
+  },
+  'ack-access': {
+    subject: "Nous avons reçu votre demande d'accès auprès de {{organisation}}",
+    text: `${greeting}
+
+Nous avons reçu votre demande d'accès à vos données personnelles. Vous aurez de nos nouvelles dans un délai d'un mois. Nous pourrons d'abord vous demander de confirmer que la demande vient bien de vous.${signOff}`,
+  },
+  'ack-no-data': {
+    subject: 'Votre demande auprès de {{organisation}}',
+    text: `${greeting}
+
+Nous avons reçu et traité votre demande. Nous ne détenons (plus) aucune donnée vous concernant et ne vous envoyons aucun message.${signOff}`,
+  },
+};
