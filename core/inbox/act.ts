@@ -5,7 +5,7 @@ import { formatRequestDetail, parseRequestDetail } from '../request-detail';
 import type { RequestRow } from '../store/store';
 import { erasureAckKind, mayReply, replyPlan, storedLocaleOf } from './answer';
 import { ERASING, evidence, type Context, type Effect } from './context';
-import { proofInputOf, proveRequestSender, proveSender, senderOf } from './prove';
+import { proofInputOf, proveRequestSender, proveSender } from './prove';
 import { senderTag } from './repeat';
 
 /**
@@ -60,9 +60,6 @@ async function unsubscribe(ctx: Context): Promise<Effect> {
     }
   }
   if (!c.address) return { outcome: 'needs_review', proof: 'none', note: note ?? 'not exactly one From address', reply: null };
-  // Another address than the sender's is never unsubscribed on the sender's word (the classifier
-  // sends such mail to review; this holds for any classification handed in).
-  if (c.address !== senderOf(ctx.mail)) return forReview(ctx, `the request is about ${c.address}, not the sender: a person decides`);
   const sender = ctx.options.actOnUnprovenUnsubscribe ? undefined : await proveSender(proofInputOf(ctx), c.address);
   if (sender && !sender.isProven) return { outcome: 'unproven', proof: 'none', note: sender.detail, reply: null };
   const result = await ledger.unsubscribeByRef({ email: c.address }, 'all', 'email', evidence(ctx, sender?.proof ?? 'none'));

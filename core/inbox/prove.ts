@@ -41,10 +41,14 @@ export interface SenderProof extends SenderCheck {
 export async function proveRequestSender(input: ProofInput): Promise<SenderProof> {
   const c = input.classification;
   const from = senderOf(input.mail);
-  if (c.address && c.address !== from) return { isProven: false, proof: 'none', detail: `the request is about ${c.address}, not the sender${from ? ` ${from}` : ''}: only a link sent to that address proves it` };
+  const another: SenderProof | null =
+    c.address && c.address !== from ? { isProven: false, proof: 'none', detail: `the request is about ${c.address}, not the sender${from ? ` ${from}` : ''}: only a link sent to that address proves it` } : null;
+  // An erasure about another address: not even a token of that person in the mail (a forward quotes one).
+  if (another && c.intent === 'erase') return another;
   const token = await tokenProof(input);
   if (token.isProven) return token;
   if (!c.address) return { isProven: false, proof: 'none', detail: token.detail ?? 'not exactly one From address' };
+  if (another) return token.detail ? { ...another, detail: `${token.detail}; ${another.detail}` } : another;
   const sender = await proveSender(input, c.address);
   return token.detail && !sender.isProven ? { ...sender, detail: `${token.detail}; ${sender.detail}` } : sender;
 }
