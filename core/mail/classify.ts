@@ -3,7 +3,7 @@ import type { BouncedRecipient } from './dsn';
 import { languageOf } from './language';
 import { decideRequest } from './decide';
 import { classifyMachineMail, type MachineOptions } from './machine';
-import { personalText } from './person-text';
+import { readOwnWords } from './person-text';
 import type { RequestMail } from './request-mail';
 import { choosePhrase, findUnsubscribeToken, languagesOf, stripReplyPrefixes } from './request-words';
 import { normaliseWords, type Language } from './vocabulary';
@@ -74,7 +74,7 @@ export function classifyRequest(mail: RequestMail, options: ClassifyOptions = {}
   if (machine) return { ...base, ...machine, language: null, confidence: 1 };
 
   // 3. The request words.
-  const ownText = personalText(mail.text);
+  const ownText = readOwnWords(mail).text;
   const own = normaliseWords(ownText);
   const found = findUnsubscribeToken(mail, ownText);
   const chosen = choosePhrase(isReply ? '' : subject, own, ownText);

@@ -14,7 +14,7 @@ import {
   parseHeaderBlock,
   type HeaderMap,
 } from './headers';
-import { htmlToText } from './person-text';
+import { htmlToText, isStubText } from './person-text';
 import { readReportParts, type ReportParts } from './report-parts';
 
 /**
@@ -37,8 +37,10 @@ export interface RequestMail {
   /** Top-level Content-Type, lower case, and its report-type parameter (RFC 6522). */
   contentType: string;
   reportType: string | null;
-  /** text/plain content, or text from the HTML when there is no plain part. */
+  /** text/plain content, or text from the HTML when there is no plain part or it is only a stub ("Get Outlook for iOS"). */
   text: string;
+  /** Which part `text` was read from. */
+  textPart: 'text' | 'html';
   html: string | null;
   /** The message/delivery-status part of a DSN (RFC 3464), if any. */
   deliveryStatus: string | null;
@@ -362,7 +364,8 @@ async function splitHeaderBlock(stream: Readable, maxHeaderBytes: number): Promi
 function buildRequestMail(headers: HeaderMap, headerBytes: Buffer | string, body: ParsedBody, limits: z.output<typeof MailLimitsSchema>): RequestMail {
   const contentType = parseContentType(firstHeader(headers, 'content-type'));
   const html = body.html;
-  const text = body.text?.trim() ? body.text : html ? htmlToText(html, limits.maxTextBytes) : '';
+  const fromHtml = html !== null && isStubText(body.text);
+  const text = fromHtml ? htmlToText(html, limits.maxTextBytes) : (body.text ?? '');
   const ownId = messageIdsIn(firstHeader(headers, 'message-id'))[0];
   const returnPath = firstHeader(headers, 'return-path');
   const date = firstHeader(headers, 'date');
@@ -380,6 +383,7 @@ function buildRequestMail(headers: HeaderMap, headerBytes: Buffer | string, body
     contentType: contentType.type,
     reportType: contentType.params['report-type']?.toLowerCase() ?? null,
     text,
+    textPart: fromHtml ? 'html' : 'text',
     html,
     deliveryStatus: body.deliveryStatus,
     feedbackReport: body.report?.feedbackReport ?? null,

@@ -81,9 +81,13 @@ interface WordsFile {
   quote: {
     attribution: PerLanguage<string[]>;
     originalMessage: string[];
+    forwardMarkers: string[];
     headerFrom: string[];
     headerDate: string[];
-    signatures?: string[];
+    signatures: string[];
+    closings: PerLanguage<string[]>;
+    disclaimers: PerLanguage<string[]>;
+    footers: PerLanguage<string[]>;
   };
   languageHints: PerLanguage<string[]>;
 }
@@ -130,9 +134,13 @@ export const REPLY_PREFIXES = words.replyPrefixes.map(normaliseWords);
 export const QUOTE = {
   attribution: all(words.quote.attribution).map(normaliseWords),
   originalMessage: words.quote.originalMessage.map(normaliseWords),
+  forwardMarkers: words.quote.forwardMarkers.map(normaliseWords),
   headerFrom: words.quote.headerFrom.map(normaliseWords),
   headerDate: words.quote.headerDate.map(normaliseWords),
-  signatures: (words.quote.signatures ?? []).map(normaliseWords),
+  signatures: words.quote.signatures.map(normaliseWords),
+  closings: all(words.quote.closings).map(normaliseWords),
+  disclaimers: all(words.quote.disclaimers).map(normaliseWords),
+  footers: all(words.quote.footers).map(normaliseWords),
 };
 export const LANGUAGE_HINTS = Object.fromEntries(
   LANGUAGES.map((language) => [language, new Set((words.languageHints[language] ?? []).map(normaliseWords))]),
