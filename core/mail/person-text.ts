@@ -39,7 +39,8 @@ export function readOwnWords(mail: OwnWordsSource, maxChars = 8000): OwnWords {
     part = 'html';
     text = htmlToText(mail.html);
   }
-  const forward = splitForward(text.slice(0, maxChars * 4), mail.subject ?? '');
+  // The forward parser's patterns grow with line length: it reads what personalText could keep, no more.
+  const forward = splitForward(text.slice(0, maxChars * 2), mail.subject ?? '');
   if (!forward) return { text: personalText(text, maxChars), part, forwarded: null };
   return {
     text: personalText(forward.note, maxChars),
