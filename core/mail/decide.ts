@@ -1,5 +1,6 @@
 import { normaliseEmail } from '../consent/identity';
 import type { Classification, Evidence, Intent } from './classify';
+import { findToken } from '../tokens';
 import { firstHeader } from './headers';
 import type { RequestMail } from './request-mail';
 import { choosePhrase } from './request-words';
@@ -57,6 +58,8 @@ const CUES = {
   formSenders: new Set(words.formSenders.map(normaliseWords)),
 };
 
+const LINK = /\bhttps?:\/\/|\bwww\./i;
+
 /** How a request phrase stands in its sentence. */
 type Standing = 'plain' | 'negated' | 'question' | 'conditional' | 'offer';
 
@@ -94,6 +97,11 @@ export interface DecideInput {
   own: string;
   /** The best phrase of the whole mail (request-words.ts choosePhrase). */
   chosen: { phrase: Phrase; where: 'subject' | 'text' };
+  /**
+   * Set when the request is in a forwarded original, not in the forwarder's own note (ownText is
+   * then the original's words): its sender, normalised, or null when it cannot be read.
+   */
+  relayedFrom?: string | null;
 }
 
 export type Decision = Pick<Classification, 'intent' | 'address' | 'reason' | 'evidence' | 'confidence' | 'review'> & { phrase: Phrase | null };
@@ -141,11 +149,7 @@ export function decideRequest(input: DecideInput): Decision {
   if (held.length > 0) confidence -= 0.2; // another request in the mail is asked about or offered
   if (best.where === 'subject' && !plain.some((f) => f.where === 'text') && input.own) confidence -= 0.1; // the text does not ask
   // Links and instructions to the reader: phishing and others' footers write so, people asking rarely.
-  const link = /\bhttps?:\/\/|\bwww\./i;
-  if (link.test(best.sentence.raw)) {
-    confidence -= 0.4;
-    evidence.push({ rule: 'link-beside-request', part: best.where });
-  } else if (link.test(input.ownText)) {
+  if (LINK.test(input.ownText) && !findToken(input.ownText, 'unsubscribe')) {
     confidence -= 0.35;
     evidence.push({ rule: 'link-in-text', part: 'text' });
   }
@@ -230,9 +234,11 @@ function standingOf(phrase: Phrase, clause: Clause, sentence: Sentence): { stand
   const endWord = span ? startWord + phrase.text.split(' ').length : clauseWords.length;
   const own = new Set(phrase.text.split(' '));
 
-  // Someone else's footer or instructions to the reader.
+  // Someone else's footer or instructions to the reader; or a link's label ("Afmelden: https://…"
+  // in a signature, a phishing "deletion request" button). A link with our own token is the person's.
   const offer = CUES.offer.find((c) => has(clause.norm, c)) ?? CUES.offerStart.find((c) => startsWith(clause.norm, c));
   if (offer) return { standing: 'offer', cue: offer };
+  if (LINK.test(sentence.raw) && !findToken(sentence.raw, 'unsubscribe')) return { standing: 'offer', cue: 'a link' };
 
   // Negation near the phrase: up to six words before it, three after, not the phrase's own words.
   const before = clauseWords.slice(Math.max(0, startWord - 6), startWord);
@@ -333,6 +339,13 @@ function whoseRequest(input: DecideInput, sender: string | null, intent: Intent,
     if (intent === 'erase') return { address, review: null, note: `${why}: the verification link goes to that address`, evidence };
     return { address, review: null, note: why, evidence };
   };
+
+  // A forwarded request: the original's sender asked, not the forwarder (our desk, a colleague, a relative).
+  if (input.relayedFrom !== undefined && input.relayedFrom !== sender) {
+    const from = input.relayedFrom;
+    if (!from || ours.has(from.split('@')[1])) return { address: null, review: `${FOR_ANOTHER_PERSON}: a forwarded request whose original sender cannot be read`, evidence: [{ rule: 'forwarded', part: 'text' }] };
+    return forAddress(from, 'forwarded-from', `forwarded by ${sender ?? 'someone'}: the request is ${from}'s`);
+  }
 
   const local = sender ? normaliseWords(sender.split('@')[0]) : '';
   // A web form, a no-reply sender, or our own domain (our desk forwarding, our own mail copied back):

@@ -16,11 +16,11 @@ const acts = (c: Classification) => (c.intent === 'unsubscribe' || c.intent === 
 describe('a negated request never acts', () => {
   // One line per case: what it is, the mail.
   const NEGATED: [string, MailSpec][] = [
-    ['en: I do NOT want to unsubscribe', { subject: 'New address', text: 'Hello,\n\nI do NOT want to unsubscribe! I have a new e-mail address, could you change it please?\n\nThanks, Laura' }],
+    ['en: I do NOT want to unsubscribe', { subject: 'New address', text: 'Hello,\n\nI do NOT want to unsubscribe! I have a new e-mail address, could you change it please?\n\nThanks, Sophie' }],
     ['en: please don\'t delete my account', { subject: 'My account', text: 'Hi, please don\'t delete my account, I still use it every week.' }],
-    ['nl: ik wil me niet afmelden', { subject: 'Adreswijziging', text: 'Beste,\n\nIk wil me niet afmelden, maar mijn e-mailadres is veranderd.\n\nGroet, Tessa' }],
+    ['nl: ik wil me niet afmelden', { subject: 'Adreswijziging', text: 'Beste,\n\nIk wil me niet afmelden, maar mijn e-mailadres is veranderd.\n\nGroet, Fenna' }],
     ['nl: Niet afmelden in the subject', { subject: 'Niet afmelden!', text: 'Per ongeluk op de link geklikt. Ik wil de nieuwsbrief blijven krijgen.' }],
-    ['de: bitte NICHT löschen', { subject: 'Meine Daten', text: 'Guten Tag,\n\nbitte NICHT löschen, ich bin weiterhin Kundin.\n\nMfG Ute' }],
+    ['de: bitte NICHT löschen', { subject: 'Meine Daten', text: 'Guten Tag,\n\nbitte NICHT löschen, ich bin weiterhin Kundin.\n\nMfG Gisela' }],
     ['de: löschen Sie meine Daten nicht', { subject: 'Adresse', text: 'Löschen Sie meine Daten nicht, ich habe nur eine neue Anschrift.' }],
     ['fr: je ne veux pas me désinscrire', { subject: 'Changement d\'adresse', text: 'Bonjour,\n\nje ne veux pas me désinscrire, je voudrais seulement changer mon adresse e-mail.\n\nCordialement' }],
     ['es: no quiero darme de baja', { subject: 'Cambio de correo', text: 'Hola,\n\nno quiero darme de baja, solo cambiar mi dirección de correo.\n\nSaludos' }],
@@ -125,10 +125,10 @@ describe('send me my data, then delete it', () => {
 
 describe('whose request', () => {
   it('a late father (nl): a person decides; the address is the father\'s, never the sender\'s', async () => {
-    const c = await classify({ subject: 'Gegevens van mijn vader', text: 'Geachte heer/mevrouw,\n\nMijn vader is in september overleden. Wilt u al zijn gegevens verwijderen? Zijn e-mailadres was p.jansen@example.org.\n\nMet vriendelijke groet,\nAnja Jansen' });
+    const c = await classify({ subject: 'Gegevens van mijn vader', text: 'Geachte heer/mevrouw,\n\nMijn vader is in september overleden. Wilt u al zijn gegevens verwijderen? Zijn e-mailadres was h.bakker@example.org.\n\nMet vriendelijke groet,\nRoos Bakker' });
     expect(acts(c)).toBe(false);
     expect(c.review).toMatch(new RegExp(`^${FOR_ANOTHER_PERSON}`));
-    expect(c.address).toBe('p.jansen@example.org');
+    expect(c.address).toBe('h.bakker@example.org');
     expect(c.evidence).toContainEqual(expect.objectContaining({ rule: 'relationship' }));
   });
 
@@ -165,11 +165,11 @@ describe('whose request', () => {
   it('a web form from noreply@: the person is in Reply-To, never the form\'s sender', async () => {
     const c = await classify({
       from: 'Website De Winkel <noreply@shop.example>',
-      headers: { 'Reply-To': 'Els Jacobs <els.jacobs@example.org>' },
+      headers: { 'Reply-To': 'Mirte Visser <mirte.visser@example.org>' },
       subject: 'Nieuw bericht via het contactformulier',
-      text: 'Naam: Els Jacobs\nE-mail: els.jacobs@example.org\nBericht: Graag al mijn gegevens verwijderen.',
+      text: 'Naam: Mirte Visser\nE-mail: mirte.visser@example.org\nBericht: Graag al mijn gegevens verwijderen.',
     });
-    expect([c.intent, c.address, c.review]).toEqual(['erase', 'els.jacobs@example.org', null]);
+    expect([c.intent, c.address, c.review]).toEqual(['erase', 'mirte.visser@example.org', null]);
   });
 
   it('a web form asking to unsubscribe: review (a typed address proves nothing)', async () => {
@@ -193,9 +193,16 @@ describe('evidence and confidence', () => {
   });
 
   it(`below the line (${REVIEW_BELOW}) a person decides, with the reason`, async () => {
-    const c = await classify({ subject: 'Account', text: 'Delete my data now at https://account-check.example/login before it expires.' });
+    // Only the subject asks; the text is a notice with a link, as phishing writes.
+    const c = await classify({ subject: 'Deletion request', text: 'Your request is being processed.\n\nConfirm your identity within 24 hours:\nhttps://account-check.example/login' });
     expect(c.confidence).toBeLessThan(REVIEW_BELOW);
-    expect(c.review).toMatch(/^low confidence/);
-    expect(c.evidence).toContainEqual({ rule: 'link-beside-request', part: 'text' });
+    expect([c.intent, c.review]).toEqual(['erase', expect.stringMatching(/^low confidence/)]);
+    expect(c.evidence).toContainEqual({ rule: 'link-in-text', part: 'text' });
+  });
+
+  it('a request word that labels a link is no request (a signature\'s "Afmelden: https://…")', async () => {
+    const c = await classify({ subject: 'Factuur 2026-118', text: 'Goedemiddag,\n\nWanneer kan ik de factuur verwachten?\n\nMet vriendelijke groet,\nKarel Smit\nSmit Dakwerken\nNieuwsbrief afmelden: https://smit-dak.example/afmelden' });
+    expect(acts(c)).toBe(false);
+    expect(c.intent).toBe('unknown');
   });
 });
