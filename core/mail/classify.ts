@@ -74,15 +74,24 @@ export function classifyRequest(mail: RequestMail, options: ClassifyOptions = {}
   if (machine) return { ...base, ...machine, language: null, confidence: 1 };
 
   // 3. The request words.
-  const ownText = readOwnWords(mail).text;
-  const own = normaliseWords(ownText);
+  const ownWords = readOwnWords(mail);
+  let ownText = ownWords.text;
+  let own = normaliseWords(ownText);
   const found = findUnsubscribeToken(mail, ownText);
-  const chosen = choosePhrase(isReply ? '' : subject, own, ownText);
+  let chosen = choosePhrase(isReply ? '' : subject, own, ownText);
+  // A forward whose own note asks nothing: the forwarded original may (our desk passing a customer's
+  // mail on). Then it is the original sender's request (decide.ts), never the forwarder's.
+  let relayedFrom: string | null | undefined;
+  const forwarded = ownWords.forwarded;
+  if (!chosen && forwarded?.text) {
+    const relayed = choosePhrase('', normaliseWords(forwarded.text), forwarded.text);
+    if (relayed) [chosen, relayedFrom, ownText, own] = [relayed, forwarded.from, forwarded.text, normaliseWords(forwarded.text)];
+  }
   if (!chosen) {
     return { ...base, ...found, intent: 'unknown', language: languageOf(subject, own), confidence: 1, reason: 'no request words in the subject or the sender\'s own text' };
   }
   // 4. Is it asked, and whose request is it (decide.ts)?
-  const decided = decideRequest({ mail, subject: isReply ? '' : subject, rawSubject: mail.subject, ownText, own, chosen });
+  const decided = decideRequest({ mail, subject: isReply ? '' : subject, rawSubject: mail.subject, ownText, own, chosen, relayedFrom, ownAddresses: options.ownAddresses });
   const { phrase: decidedPhrase, ...decision } = decided;
   const phrase = decidedPhrase ?? chosen.phrase;
   const language = languageOf(subject, own, languagesOf(phrase));

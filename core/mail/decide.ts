@@ -39,6 +39,7 @@ interface DecideWords {
   relationship: PerLanguage;
   copyWanted: PerLanguage;
   formSenders: string[];
+  publicMailDomains: string[];
 }
 const words = (WORDS as unknown as { decide: DecideWords }).decide;
 const allOf = (perLanguage: PerLanguage) => [...new Set(Object.values(perLanguage).flat().map(normaliseWords))].filter(Boolean);
@@ -56,6 +57,7 @@ const CUES = {
   relationship: allOf(words.relationship),
   copyWanted: allOf(words.copyWanted),
   formSenders: new Set(words.formSenders.map(normaliseWords)),
+  publicMailDomains: new Set(words.publicMailDomains.map((d) => d.toLowerCase())),
 };
 
 const LINK = /\bhttps?:\/\/|\bwww\./i;
@@ -102,6 +104,8 @@ export interface DecideInput {
    * then the original's words): its sender, normalised, or null when it cannot be read.
    */
   relayedFrom?: string | null;
+  /** Our own addresses (the privacy mailbox, the newsletter's From): never the person's. */
+  ownAddresses?: readonly string[];
 }
 
 export type Decision = Pick<Classification, 'intent' | 'address' | 'reason' | 'evidence' | 'confidence' | 'review'> & { phrase: Phrase | null };
@@ -331,8 +335,9 @@ interface Whose {
  */
 function whoseRequest(input: DecideInput, sender: string | null, intent: Intent, best: Found): Whose {
   const { mail, own, ownText } = input;
-  const ours = oursOf(mail);
-  const others = (text: string) => [...new Set((text.match(ADDRESS) ?? []).map((a) => normaliseEmail(a)).filter((a): a is string => Boolean(a)))].filter((a) => a !== sender && !ours.has(a.split('@')[1]));
+  const { addresses: ownAddresses, domains: ours } = oursOf(mail, input.ownAddresses ?? []);
+  const isOurs = (a: string) => ownAddresses.has(a) || ours.has(a.split('@')[1]);
+  const others = (text: string) => [...new Set((text.match(ADDRESS) ?? []).map((a) => normaliseEmail(a)).filter((a): a is string => Boolean(a)))].filter((a) => a !== sender && !isOurs(a));
   const forAddress = (address: string, rule: string, why: string): Whose => {
     const evidence: Evidence[] = [{ rule, part: rule === 'reply-to' ? 'header' : 'text', words: address }];
     if (intent === 'unsubscribe') return { address, review: `${FOR_ANOTHER_PERSON}: ${why}; only a link sent to ${address} may unsubscribe it`, evidence };
@@ -343,14 +348,14 @@ function whoseRequest(input: DecideInput, sender: string | null, intent: Intent,
   // A forwarded request: the original's sender asked, not the forwarder (our desk, a colleague, a relative).
   if (input.relayedFrom !== undefined && input.relayedFrom !== sender) {
     const from = input.relayedFrom;
-    if (!from || ours.has(from.split('@')[1])) return { address: null, review: `${FOR_ANOTHER_PERSON}: a forwarded request whose original sender cannot be read`, evidence: [{ rule: 'forwarded', part: 'text' }] };
+    if (!from || isOurs(from)) return { address: null, review: `${FOR_ANOTHER_PERSON}: a forwarded request whose original sender cannot be read`, evidence: [{ rule: 'forwarded', part: 'text' }] };
     return forAddress(from, 'forwarded-from', `forwarded by ${sender ?? 'someone'}: the request is ${from}'s`);
   }
 
   const local = sender ? normaliseWords(sender.split('@')[0]) : '';
   // A web form, a no-reply sender, or our own domain (our desk forwarding, our own mail copied back):
   // the sender is not the person; the person is the one address the mail gives, if any.
-  if (sender && (CUES.formSenders.has(local) || ours.has(sender.split('@')[1]))) {
+  if (sender && (CUES.formSenders.has(local) || isOurs(sender))) {
     const replyTo = others(firstHeader(mail.headers, 'reply-to') ?? '');
     const inBody = others(ownText);
     const person = replyTo.length === 1 ? replyTo[0] : inBody.length === 1 ? inBody[0] : null;
@@ -379,11 +384,16 @@ function nearRequest(input: DecideInput, best: Found): string {
   return [input.mail.subject, ...lines.slice(Math.max(0, at - 2), at + 3)].join('\n');
 }
 
-/** Our own domains: those the mail was sent to. An address of ours in the text is not a person's. */
-function oursOf(mail: RequestMail): Set<string> {
-  const domains = new Set<string>();
-  for (const name of ['to', 'cc', 'delivered-to', 'x-original-to']) {
-    for (const value of mail.headers.get(name) ?? []) for (const a of value.match(ADDRESS) ?? []) domains.add(a.toLowerCase().split('@')[1]);
+/**
+ * Our own addresses (given, and those the mail was sent to) and our domains (theirs, unless a
+ * mailbox provider's everyone shares). An address of ours in the text is not a person's.
+ */
+function oursOf(mail: RequestMail, own: readonly string[]): { addresses: Set<string>; domains: Set<string> } {
+  const addresses = new Set<string>();
+  for (const a of own) for (const found of a.match(ADDRESS) ?? []) addresses.add(found.toLowerCase());
+  for (const name of ['to', 'delivered-to', 'x-original-to']) {
+    for (const value of mail.headers.get(name) ?? []) for (const a of value.match(ADDRESS) ?? []) addresses.add(a.toLowerCase());
   }
-  return domains;
+  const domains = new Set([...addresses].map((a) => a.split('@')[1]).filter((d) => !CUES.publicMailDomains.has(d)));
+  return { addresses, domains };
 }

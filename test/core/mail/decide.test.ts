@@ -178,6 +178,22 @@ describe('whose request', () => {
     expect(acts(c)).toBe(false);
   });
 
+  it('our desk forwards a customer\'s mail: the request is the customer\'s, never our desk\'s', async () => {
+    const c = await classify({
+      from: 'Klantenservice <service@shop.example>',
+      subject: 'Fwd: my account',
+      text: 'Zie hieronder.\n\n---------- Forwarded message ---------\nFrom: Peter Brandt <peter.brandt@example.org>\nDate: Mon, 23 Nov 2026 at 08:12\nSubject: my account\nTo: <service@shop.example>\n\nPlease delete my personal data.\n\nPeter',
+    });
+    expect(c.address).toBe('peter.brandt@example.org');
+    expect(c.evidence).toContainEqual(expect.objectContaining({ rule: 'forwarded-from', words: 'peter.brandt@example.org' }));
+    expect(acts(c) && c.address === 'service@shop.example').toBe(false);
+  });
+
+  it('a privacy mailbox at a mail provider: the provider\'s other users are people, not us', async () => {
+    const c = classifyRequest(await readRequestMail(rawMail({ from: 'Noor <noor.h@gmail.com>', to: 'privacy.shop@gmail.com', subject: 'Afmelden', text: 'Graag afmelden.' })), { ownAddresses: ['privacy.shop@gmail.com'] });
+    expect([c.intent, c.address, c.review]).toEqual(['unsubscribe', 'noor.h@gmail.com', null]);
+  });
+
   it('the sender\'s own address in the text is still the sender\'s request', async () => {
     const c = await classify({ subject: 'Afmelden', text: `Graag afmelden, mijn adres is ${SENDER}.` });
     expect([c.intent, c.address, c.review]).toEqual(['unsubscribe', SENDER, null]);
