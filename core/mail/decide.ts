@@ -37,6 +37,8 @@ interface DecideWords {
   offer: PerLanguage;
   offerStart: PerLanguage;
   relationship: PerLanguage;
+  accident: PerLanguage;
+  wantBack: PerLanguage;
   copyWanted: PerLanguage;
   formSenders: string[];
   publicMailDomains: string[];
@@ -56,6 +58,8 @@ const CUES = {
   offerStart: allOf(words.offerStart),
   relationship: allOf(words.relationship),
   copyWanted: allOf(words.copyWanted),
+  accident: allOf(words.accident),
+  wantBack: allOf(words.wantBack),
   formSenders: new Set(words.formSenders.map(normaliseWords)),
   publicMailDomains: new Set(words.publicMailDomains.map((d) => d.toLowerCase())),
 };
@@ -63,7 +67,7 @@ const CUES = {
 const LINK = /\bhttps?:\/\/|\bwww\./i;
 
 /** How a request phrase stands in its sentence. */
-type Standing = 'plain' | 'negated' | 'question' | 'conditional' | 'offer';
+type Standing = 'plain' | 'negated' | 'question' | 'conditional' | 'offer' | 'undo';
 
 interface Clause {
   norm: string;
@@ -120,6 +124,14 @@ export function decideRequest(input: DecideInput): Decision {
   let found = sentences.flatMap((s) => s.clauses.flatMap((c) => phrasesIn(c, input.own).map((phrase) => ({ phrase, where: c.where, ...standingOf(phrase, c, s), sentence: s }))));
   // A phrase across a clause boundary ("mijn gegevens, verwijderen") is found only in the whole.
   if (found.length === 0) found = [{ phrase: chosen.phrase, where: chosen.where, standing: 'plain', sentence: sentences[0] ?? sentenceOf('', '', 'text') }];
+  // An accident or its undoing ("per ongeluk op afmelden geklikt", "please resubscribe me"): the
+  // request words name what is to be undone, not what is asked.
+  const wantBack = CUES.wantBack.find((c) => has(input.own, c));
+  found = found.map((f) => {
+    if (f.standing !== 'plain' || f.phrase.intent === 'access') return f;
+    const cue = CUES.accident.find((c) => has(f.sentence.norm, c)) ?? wantBack;
+    return cue ? { ...f, standing: 'undo' as const, cue } : f;
+  });
   const plain = found.filter((f) => f.standing === 'plain');
   const held = found.filter((f) => f.standing !== 'plain');
   const phraseEvidence = (f: Found): Evidence => ({ rule: 'phrase', part: f.where, words: f.phrase.text });
@@ -129,7 +141,7 @@ export function decideRequest(input: DecideInput): Decision {
   // NICHT löschen, nur ..."), or the request asked plainly also asked about: a person reads it.
   // A question beside a plain request of another kind, or someone's footer, only lowers the confidence.
   const best = pickBest(plain);
-  const blocking = held.find((f) => f.standing === 'negated' || f.standing === 'conditional' || (best && f.standing === 'question' && f.phrase.intent === best.phrase.intent));
+  const blocking = held.find((f) => f.standing === 'negated' || f.standing === 'conditional' || f.standing === 'undo' || (best && f.standing === 'question' && f.phrase.intent === best.phrase.intent));
   if (!best || blocking) {
     const first = blocking ?? held[0];
     const reason = `${describeHeld(first)}: nothing is done on it`;
@@ -307,6 +319,8 @@ function describeHeld(f: Found): string {
       return `a conditional request: ${what} under "${f.cue} …"`;
     case 'offer':
       return `instructions to the reader, not a request: ${what} ("${f.cue}")`;
+    case 'undo':
+      return `the mail is about an accident or undoing one ("${f.cue}"), not a request: ${what}`;
     default:
       return what;
   }

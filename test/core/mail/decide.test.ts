@@ -24,6 +24,9 @@ describe('a negated request never acts', () => {
     ['de: löschen Sie meine Daten nicht', { subject: 'Adresse', text: 'Löschen Sie meine Daten nicht, ich habe nur eine neue Anschrift.' }],
     ['fr: je ne veux pas me désinscrire', { subject: 'Changement d\'adresse', text: 'Bonjour,\n\nje ne veux pas me désinscrire, je voudrais seulement changer mon adresse e-mail.\n\nCordialement' }],
     ['es: no quiero darme de baja', { subject: 'Cambio de correo', text: 'Hola,\n\nno quiero darme de baja, solo cambiar mi dirección de correo.\n\nSaludos' }],
+    ['nl: per ongeluk op afmelden gedrukt', { subject: 'Nieuwsbrief', text: 'Hoi, ik heb per ongeluk op afmelden gedrukt. Kunnen jullie mij de nieuwsbrief gewoon weer sturen?' }],
+    ['en: unsubscribed by mistake, resubscribe me', { subject: 'Newsletter', text: 'I hit unsubscribe by mistake. Could you put me back on the list?' }],
+    ['de: versehentlich abgemeldet', { subject: 'Newsletter', text: 'Ich habe mich versehentlich abgemeldet, bitte wieder anmelden.' }],
     ['it: non voglio cancellarmi', { subject: 'Cambio indirizzo', text: 'Buongiorno,\n\nnon voglio cancellarmi, vorrei solo cambiare il mio indirizzo email.\n\nGrazie' }],
   ];
   it.each(NEGATED)('%s', async (_what, spec) => {
