@@ -24,12 +24,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Rules that only n8n Cloud needs (in the plugin's `recommended` config, not in its
  * `recommendedWithoutN8nCloudSupport`). This is an unverified package for self-hosted n8n
- * (NOTES-n8n.md): it has runtime dependencies (pg, nodemailer, imapflow, mailparser, mailauth)
+ * (NOTES-n8n.md): it has runtime dependencies (pg, nodemailer, imapflow, mailparser, mailauth, and the mail readers)
  * and uses Node's modules and globals (node:sqlite, fs, net, process, timers), none of which
  * n8n Cloud allows.
  */
 export const ACCEPTED_CLOUD_RULES = {
-  '@n8n/community-nodes/no-runtime-dependencies': 'runtime dependencies: the ledger (pg), mail (nodemailer) and the mailbox worker (imapflow, mailparser, mailauth)',
+  '@n8n/community-nodes/no-runtime-dependencies': 'runtime dependencies: the ledger (pg), mail (nodemailer) the mailbox worker (imapflow, mailparser, mailauth) and reading mail (html-to-text, email-reply-parser, email-forward-parser, franc-min)',
   '@n8n/community-nodes/no-restricted-imports': "Node's modules (node:sqlite, node:fs, node:net, ...) and the runtime dependencies",
   '@n8n/community-nodes/no-restricted-globals': "process, setTimeout and friends in core/, the CLI and the mailbox worker (never in nodes/ or credentials/: the repository's lint keeps this rule on there)",
 };
