@@ -36,6 +36,18 @@ const CASES: [string, MailSpec, Intent, Language | null][] = [
   ["it: diritto all'oblio", { subject: 'Richiesta', text: "Buongiorno, vi chiedo di cancellare tutti i dati personali che avete su di me (diritto all'oblio). Cordiali saluti" }, 'erase', 'it'],
   ['it: non voglio più ricevere', { subject: 'Email', text: 'Non voglio più ricevere le vostre email, grazie.' }, 'unsubscribe', 'it'],
   ['it: quali dati', { subject: 'Domanda', text: 'Vorrei sapere quali dati personali conservate su di me.' }, 'access', 'it'],
+  // A wish put as what should happen to the writer ('to be unsubscribed'), 'no longer receive',
+  // 'what do you know about me', 'wipe everything': how people ask without the verb itself.
+  ['nl: uitgeschreven worden', { subject: 'Nieuwsbrief', text: 'Ik zou graag uitgeschreven worden, bedankt.' }, 'unsubscribe', 'nl'],
+  ['en: to be unsubscribed', { subject: 'Emails', text: 'Hi, I would like to be unsubscribed from these emails please.' }, 'unsubscribe', 'en'],
+  ['en: wipe everything', { subject: 'Account', text: 'Please wipe everything you have on me, I am done with online shopping.' }, 'erase', 'en'],
+  ['en: not for marketing', { subject: 'Consent', text: 'I never agreed to this. Do not use my email for marketing.' }, 'unsubscribe', 'en'],
+  ['de: nicht mehr bekommen', { subject: 'Mails', text: 'Hallo, ich möchte diese Mails bitte nicht mehr bekommen. Gruß Jens' }, 'unsubscribe', 'de'],
+  ['de: was wissen Sie über mich', { subject: 'Frage', text: 'Was wissen Sie eigentlich alles über mich? Bitte um Auskunft.' }, 'access', 'de'],
+  ['fr: que savez-vous de moi', { subject: 'Question', text: 'Bonjour, que savez-vous de moi exactement ? Merci de me répondre.' }, 'access', 'fr'],
+  ['es: dejar de recibir', { subject: 'Correos', text: 'Hola, quiero dejar de recibir sus correos. Gracias.' }, 'unsubscribe', 'es'],
+  ['it: essere cancellato', { subject: 'Newsletter', text: 'Buongiorno, vorrei essere cancellato dalla vostra lista. Grazie' }, 'unsubscribe', 'it'],
+  ['en: keep receiving is no request', { subject: 'Newsletter', text: "I don't want to stop receiving your newsletter, just send it to my new address." }, 'unknown', 'en'],
   // Words one letter from a request word, and a common phrase that only looks like one.
   ['de: anmelden is not abmelden', { subject: 'Frage', text: 'Ich möchte mich gern für Ihren Newsletter anmelden.' }, 'unknown', 'de'],
   ['nl: aanmelden is not afmelden', { subject: 'Vraag', text: 'Kunt u mij aanmelden voor de nieuwsbrief?' }, 'unknown', 'nl'],
