@@ -354,7 +354,7 @@ describe('options', () => {
     [{ ...PAGE_OPTIONS, organisation: '' }, 'organisation'],
     [{ ...PAGE_OPTIONS, privacyUrl: 'javascript:alert(1)' }, 'privacyUrl'],
     [{ ...PAGE_OPTIONS, privacyUrl: '/privacy' }, 'privacyUrl'],
-    [{ ...PAGE_OPTIONS, defaultLocale: 'de' }, 'defaultLocale'],
+    [{ ...PAGE_OPTIONS, defaultLocale: 'xx' }, 'defaultLocale'],
   ])('a wrong setting throws InvalidInput naming the field (%#)', async (options, field) => {
     const promise = handleLinkRequest(ledger, { method: 'GET', kind: 'confirm', query: {} }, options as typeof PAGE_OPTIONS);
     await expect(promise).rejects.toThrow(InvalidInput);
