@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The Debian packages the tests start servers from (PostgreSQL, Dovecot, Chromium): the one list,
+// The Debian packages the tests start servers from (PostgreSQL, Dovecot, Chromium, Redis): the one list,
 // and the one install. `.ci/run` and jest's globalSetup (test/support/global-setup.js, so plain
 // `npm test`) both call it. Runs on any Node (.ci/run calls it before `npm ci`).
 //
@@ -13,7 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What `npm test` needs from Debian. */
-export const TEST_PACKAGES = Object.freeze(['postgresql', 'dovecot-imapd', 'dovecot-lmtpd', 'chromium']);
+// redis-server: n8n's queue mode (test/e2e/queue-mode.test.ts starts a private one on 127.0.0.1;
+// the package's own service stays off, as for the others).
+export const TEST_PACKAGES = Object.freeze(['postgresql', 'dovecot-imapd', 'dovecot-lmtpd', 'chromium', 'redis-server']);
 
 /** The command a person runs (as root) to install the test packages. */
 export const INSTALL_COMMAND = 'sudo node scripts/system-packages.mjs';
@@ -83,7 +85,7 @@ function main(argv) {
   if (check) {
     const missing = missingPackages(packages);
     if (missing === null) {
-      process.stdout.write('Not a Debian machine (no dpkg-query): install PostgreSQL, Dovecot (IMAP, LMTP) and Chromium yourself.\n');
+      process.stdout.write('Not a Debian machine (no dpkg-query): install PostgreSQL, Dovecot (IMAP, LMTP), Chromium and Redis yourself.\n');
       return 0;
     }
     if (missing.length > 0) process.stdout.write(`missing: ${missing.join(' ')}\n`);
