@@ -37,6 +37,9 @@ const HOST_FILES = ['package.json', 'package-lock.json'];
 const INSTALL_RECIPE = 1;
 const READY_MARKER = '.n8n-host-ready.json';
 const READY_LINE = 'Editor is now accessible';
+// What each n8n command prints once it serves: `n8n start` (main), and queue mode's `n8n worker`
+// and `n8n webhook` (scripts/queue-mode.mjs).
+const READY_LINES = Object.freeze({ start: READY_LINE, worker: 'n8n worker is now ready', webhook: 'Webhook listener waiting for requests' });
 
 export const DEFAULT_OWNER = Object.freeze({
   email: 'owner@example.test',
@@ -449,7 +452,9 @@ export async function importCredentials({ userFolder, credentials, owner, env })
  * Starts `n8n start` for a user folder on 127.0.0.1, waits for "Editor is now accessible" and then
  * (unless waitForPublishedWorkflows is false) until every published workflow is live, so that its
  * webhooks answer. stop() ends the whole process group (n8n and its task runner) and resolves
- * once the port is closed.
+ * once the port is closed. `command: 'worker'` or `'webhook'` starts a queue-mode worker or webhook
+ * processor instead (its ready line, no publication wait; `port` is then the worker's health port
+ * or the webhook processor's port, which the caller's env must name for a worker).
  * @returns {Promise<{baseUrl: string, port: number, brokerPort: number, pid: number, owner: object,
  *   logFile: string, output: () => string, stop: () => Promise<void>}>}
  */
@@ -463,7 +468,10 @@ export async function startN8n({
   waitForPublishedWorkflows = true,
   log = logStep,
   onSpawn,
+  command = 'start',
 } = {}) {
+  const readyLine = READY_LINES[command];
+  if (!readyLine) throw new Error(`startN8n: command must be one of ${Object.keys(READY_LINES).join(', ')}, not ${command}`);
   const started = Date.now();
   if (!userFolder) throw new Error('startN8n: userFolder is required (a folder n8n may own: its database and keys go there)');
   const host = await ensureN8nHost();
@@ -476,7 +484,7 @@ export async function startN8n({
   const logFile = path.join(userFolder, 'n8n.log');
   const logStream = fs.createWriteStream(logFile, { flags: 'a' });
   let output = '';
-  const child = spawn(host.nodeBin, [host.n8nBin, 'start'], {
+  const child = spawn(host.nodeBin, [host.n8nBin, command], {
     cwd: userFolder,
     env: n8nEnv({ host, userFolder, port, brokerPort, owner, env }),
     detached: true,
@@ -494,7 +502,7 @@ export async function startN8n({
     const onData = (chunk) => {
       logStream.write(chunk);
       output = (output + chunk).slice(-200_000);
-      if (output.includes(READY_LINE)) resolve(true);
+      if (output.includes(readyLine)) resolve(true);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -526,8 +534,8 @@ export async function startN8n({
     const why = outcome === 'timeout' ? `was not ready after ${timeoutMs} ms` : `exited (${JSON.stringify(exitInfo)})`;
     throw new Error(`n8n ${why}; see ${logFile}. Last output:\n${output.slice(-4000)}`);
   }
-  log(`n8n is up on ${baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (waitForPublishedWorkflows && owner.password) {
+  log(`n8n ${command === 'start' ? '' : `${command} `}is up on ${baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (command === 'start' && waitForPublishedWorkflows && owner.password) {
     try {
       const count = await waitForPublications(baseUrl, owner, started + timeoutMs);
       log(`${count} published workflow(s) live after ${((Date.now() - started) / 1000).toFixed(1)} s`);
