@@ -23,6 +23,31 @@ export const STATUSES_OR_NONE: readonly StatusOrNone[] = ['none', ...STATUSES];
 export const BASES = ['consent', 'legitimate_interest', 'contract', 'none'] as const;
 export type Basis = (typeof BASES)[number];
 
+/**
+ * The legal bases of GDPR Art. 6(1) a purpose is held on (a to f), and 'none': held without a
+ * basis that allows using the data for it (SuperOffice's "never mailed": recorded, not contactable).
+ * A topic's consent row keeps the narrower BASES; a purpose may rest on any of these.
+ */
+export const LEGAL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_interest', 'public_task', 'legitimate_interest', 'none'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+/** A purpose's state: held for it (active), or no longer (withdrawn: the person withdrew or objected, or a hold ended). */
+export const PURPOSE_STATES = ['active', 'withdrawn'] as const;
+export type PurposeState = (typeof PURPOSE_STATES)[number];
+/** "none": no purpose row exists for this subject × purpose. */
+export type PurposeStateOrNone = PurposeState | 'none';
+
+/**
+ * The default purposes (SuperOffice's GDPR upgrade): why the organisation holds a person.
+ * sales_and_service — customer relations; emarketing — the mailings (every topic sits under it);
+ * retention — kept because the law says so (a retention hold, on legal_obligation).
+ * Their names can be changed in the ledger settings (`purposes`); users add their own.
+ */
+export const DEFAULT_PURPOSES = { salesAndService: 'sales_and_service', emarketing: 'emarketing', retention: 'retention' } as const;
+
+/** A purpose id: lower-case letters, digits and underscores, starting with a letter. */
+export const PURPOSE_ID = /^[a-z][a-z0-9_]{0,63}$/;
+
 export const CHANNELS = ['email', 'phone', 'sms', 'post'] as const;
 export type Channel = (typeof CHANNELS)[number];
 

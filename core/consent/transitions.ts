@@ -1,4 +1,4 @@
-import { STATUSES, type Basis, type Status, type StatusOrNone } from './statuses';
+import { STATUSES, type Basis, type LegalBasis, type PurposeState, type PurposeStateOrNone, type Status, type StatusOrNone } from './statuses';
 
 /**
  * The transition table: every status change in the ledger goes through `resolveTransition`.
@@ -261,3 +261,124 @@ export function basisFor(status: Status, given?: Basis): Basis {
   if (status === 'subscribed') return given && given !== 'none' ? given : 'legitimate_interest';
   return 'none';
 }
+
+// ------------------------------------------------------------------------------------ purposes
+
+/**
+ * The purposes' transition table: why a person is held (a purpose with a legal basis) changes
+ * only through here, as the topics' statuses do above. A purpose is none (no row), active on a
+ * basis, or withdrawn. Actions:
+ *   import   — an import sets a purpose (SuperOffice's upgrade rules); it never re-opens a withdrawal
+ *   set      — an operator sets a purpose's basis or withdraws it; a basis that allows use needs proof
+ *   confirm  — the person confirmed a topic by double opt-in: its purpose is held on consent
+ *   withdraw — the person (or an operator for them) withdrew or objected: every topic under it goes too
+ *   hold     — a retention hold: held on legal_obligation until its end date
+ *   release  — the hold ended or was lifted: withdrawn (the deferred erasure follows)
+ */
+export type PurposeAction = 'import' | 'set' | 'confirm' | 'withdraw' | 'hold' | 'release';
+export const PURPOSE_ACTIONS: readonly PurposeAction[] = ['import', 'set', 'confirm', 'withdraw', 'hold', 'release'];
+
+export interface PurposeRule {
+  to?: PurposeState | 'target';
+  keep?: string;
+  refuse?: string;
+  /** with to:'target', the target states this cell accepts; `otherwise` applies to the rest */
+  targets?: readonly PurposeState[];
+  otherwise?: PurposeRule;
+  /** an operator must give proof to make the purpose active on a basis other than none */
+  proofForBasis?: boolean;
+  /** bases this cell will not make active, with the reason */
+  refuseBases?: { bases: readonly LegalBasis[]; reason: string };
+  byBasis?: Partial<Record<LegalBasis, PurposeRule>>;
+}
+
+/** The basis a purpose holds after the action. 'given' = the one the caller supplied (none when none). */
+export const PURPOSE_BASIS_AFTER: Record<PurposeAction, LegalBasis | 'given'> = {
+  import: 'given',
+  set: 'given',
+  confirm: 'consent',
+  withdraw: 'none',
+  hold: 'legal_obligation',
+  release: 'none',
+};
+
+const PURPOSE_SET: PurposeRule = { to: 'target', proofForBasis: true };
+
+export const PURPOSE_TRANSITIONS: Record<PurposeAction, Record<PurposeStateOrNone, PurposeRule>> = {
+  import: {
+    none: { to: 'target' },
+    // An existing purpose is kept, unless the import withdraws it (a CRM's "no mailings").
+    active: { to: 'target', targets: ['withdrawn'], otherwise: { keep: 'already in the ledger' } },
+    withdrawn: { keep: 'withdrawn; an import does not re-open that' },
+  },
+  set: {
+    none: PURPOSE_SET,
+    active: PURPOSE_SET,
+    // An objection ends legitimate interest (Art. 21); consent, a contract or a law can still hold.
+    withdrawn: {
+      to: 'target',
+      proofForBasis: true,
+      refuseBases: { bases: ['legitimate_interest'], reason: 'withdrawn (an objection): legitimate interest does not re-open that; record consent, a contract or a legal obligation, with proof' },
+    },
+  },
+  confirm: {
+    none: { to: 'active' },
+    active: { to: 'active', byBasis: { consent: { keep: 'already held on consent' } } },
+    withdrawn: { to: 'active' }, // the person's own confirmed signup re-opens it
+  },
+  withdraw: {
+    none: { to: 'withdrawn' }, // remembered, so no import or campaign starts it again
+    active: { to: 'withdrawn' },
+    withdrawn: { keep: 'already withdrawn' },
+  },
+  hold: {
+    none: { to: 'active' },
+    active: { to: 'active' },
+    withdrawn: { to: 'active' },
+  },
+  release: {
+    none: { keep: 'no retention hold' },
+    active: { to: 'withdrawn' },
+    withdrawn: { keep: 'already ended' },
+  },
+};
+
+export type PurposeTransition =
+  | { kind: 'change'; to: PurposeState; basis: LegalBasis }
+  | { kind: 'keep'; reason: string }
+  | { kind: 'refuse'; reason: string };
+
+export interface PurposeTransitionContext {
+  basis: LegalBasis; // the current basis ('none' when there is no row)
+  target?: PurposeState; // for import and set
+  givenBasis?: LegalBasis; // for import and set
+  hasProof?: boolean; // for set: a proof reference or a description was given
+}
+
+/** Looks up the purpose cell for (action, from) and says what happens. Pure: no I/O. */
+export function resolvePurposeTransition(action: PurposeAction, from: PurposeStateOrNone, ctx: PurposeTransitionContext): PurposeTransition {
+  let rule: PurposeRule = PURPOSE_TRANSITIONS[action][from];
+  rule = rule.byBasis?.[ctx.basis] ?? rule;
+  if (rule.to === 'target') {
+    if (!ctx.target) return { kind: 'refuse', reason: `${action} needs a target state` };
+    if (rule.targets && !rule.targets.includes(ctx.target)) rule = rule.otherwise ?? { refuse: `cannot set ${ctx.target}` };
+  }
+  if (rule.keep !== undefined) return { kind: 'keep', reason: rule.keep };
+  if (rule.refuse !== undefined || rule.to === undefined) return { kind: 'refuse', reason: rule.refuse ?? 'not allowed' };
+  const to = rule.to === 'target' ? (ctx.target as PurposeState) : rule.to;
+  const after = PURPOSE_BASIS_AFTER[action];
+  // Withdrawn holds no basis; active holds the one given or fixed by the action.
+  const basis: LegalBasis = to === 'withdrawn' ? 'none' : after === 'given' ? (ctx.givenBasis ?? 'none') : after;
+  if (to === 'active' && rule.refuseBases?.bases.includes(basis)) return { kind: 'refuse', reason: rule.refuseBases.reason };
+  if (to === 'active' && basis !== 'none' && rule.proofForBasis && !ctx.hasProof) {
+    return { kind: 'refuse', reason: `a manual change to ${basis} needs proof (a proof reference or a description)` };
+  }
+  if (action !== 'hold' && from === to && ctx.basis === basis) return { kind: 'keep', reason: `already ${to} on ${basis}` };
+  return { kind: 'change', to, basis };
+}
+
+/**
+ * Whether a purpose allows contact for a topic under it: active on a basis that allows direct
+ * marketing (consent, contract, legitimate interest; strict: consent only).
+ */
+export const MARKETING_BASES: readonly LegalBasis[] = ['consent', 'contract', 'legitimate_interest'];

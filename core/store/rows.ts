@@ -1,4 +1,4 @@
-import type { ConsentRow, ErasureRow, EventRow, MailboxState, MessageRow, NewEvent, RequestRow, StatusCount, SubjectRow, SuppressionLift, TokenRow } from './store';
+import type { ConsentRow, ErasureRow, EventRow, MailboxState, MessageRow, NewEvent, PurposeCount, PurposeRow, RequestRow, StatusCount, SubjectRow, SuppressionLift, TokenRow } from './store';
 
 /**
  * Rows as both dialects return them (snake_case columns, instants already as ISO text) into the
@@ -12,8 +12,9 @@ export const CONSENT_COLUMNS =
   'subject_id, topic, channel, status, basis, since, invited_at, last_sent_at, reminders, event_id, consent_text_hash, ev_who, ev_source, ev_at, ev_optin_id, ev_description';
 /** CONSENT_COLUMNS of a consents table named `c` in a join. */
 export const C_CONSENT_COLUMNS = CONSENT_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ');
+export const PURPOSE_COLUMNS = 'subject_id, purpose, state, basis, since, until, reason, event_id, ev_who, ev_source, ev_at';
 /** toEvent's columns, from events `e` joined with evidence `v` and consent_texts `t`. */
-export const EVENT_COLUMNS = `e.id, e.subject_id, e.topic, e.channel, e.action, e.from_status, e.to_status, e.basis, e.at, e.recorded_at,
+export const EVENT_COLUMNS = `e.id, e.subject_id, e.topic, e.channel, e.purpose, e.action, e.from_status, e.to_status, e.basis, e.at, e.recorded_at,
   e.actor_kind, e.source_kind, e.source_ref, e.consent_text_hash, t.text AS consent_text, e.optin_id, e.message_id,
   v.actor_name, v.ip, v.user_agent, v.description, v.proof_ref`;
 
@@ -102,6 +103,7 @@ export function toEvent(r: DbRow): EventRow {
     subjectId: Number(r.subject_id),
     topic: str(r.topic),
     channel: str(r.channel) as EventRow['channel'],
+    ...(r.purpose ? { purpose: String(r.purpose) } : {}), // a purpose's event only
     action: r.action as EventRow['action'],
     fromStatus: str(r.from_status) as EventRow['fromStatus'],
     toStatus: str(r.to_status) as EventRow['toStatus'],
@@ -186,4 +188,22 @@ export function toMessage(r: DbRow, topics: string[]): MessageRow {
 
 export function toStatusCount(r: DbRow): StatusCount {
   return { topic: String(r.topic), channel: r.channel as StatusCount['channel'], status: r.status as StatusCount['status'], count: Number(r.n) };
+}
+
+export function toPurpose(r: DbRow): PurposeRow {
+  return {
+    subjectId: Number(r.subject_id),
+    purpose: String(r.purpose),
+    state: r.state as PurposeRow['state'],
+    basis: r.basis as PurposeRow['basis'],
+    since: String(r.since),
+    until: str(r.until),
+    reason: str(r.reason),
+    eventId: Number(r.event_id),
+    evidence: { who: str(r.ev_who), source: str(r.ev_source), at: String(r.ev_at) },
+  };
+}
+
+export function toPurposeCount(r: DbRow): PurposeCount {
+  return { purpose: String(r.purpose), basis: r.basis as PurposeCount['basis'], state: r.state as PurposeCount['state'], count: Number(r.n) };
 }

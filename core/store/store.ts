@@ -1,5 +1,5 @@
-import type { Action } from '../consent/transitions';
-import type { Basis, Channel, Status, StatusOrNone, TokenPurpose } from '../consent/statuses';
+import type { Action, PurposeAction } from '../consent/transitions';
+import type { Basis, Channel, LegalBasis, PurposeState, PurposeStateOrNone, Status, StatusOrNone, TokenPurpose } from '../consent/statuses';
 
 /**
  * The Store: what the ledger needs from a database, and nothing about rules. Every dialect
@@ -79,6 +79,41 @@ export interface ConsentRow extends ConsentState {
   };
 }
 
+/** Why a person is held: one purpose of one subject, on a legal basis (GDPR Art. 6(1)). */
+export interface HeldPurpose {
+  subjectId: number;
+  purpose: string;
+  state: PurposeState;
+  basis: LegalBasis;
+  since: string; // when the current state and basis began
+  until: string | null; // a retention hold's end date
+  reason: string | null; // a retention hold's reason
+}
+
+/** A purpose row as stored: its state, the event that set it and that event's evidence summary. */
+export interface PurposeRow extends HeldPurpose {
+  eventId: number;
+  evidence: { who: string | null; source: string | null; at: string };
+}
+
+/**
+ * One purpose change: the purpose row to write, its event, and the topic consent rows it changes
+ * with it (withdrawing e-marketing withdraws every topic under it): those rows point at the same
+ * one event.
+ */
+export interface PurposeChange {
+  purpose: HeldPurpose;
+  event: NewEvent;
+  consents?: ConsentState[];
+}
+
+export interface PurposeCount {
+  purpose: string;
+  basis: LegalBasis;
+  state: PurposeState;
+  count: number;
+}
+
 /** One status change: the consent state to write and the event (with its evidence) to append. */
 export interface ConsentChange {
   consent: ConsentState;
@@ -89,10 +124,13 @@ export interface NewEvent {
   subjectId: number;
   topic: string | null;
   channel: Channel | null;
-  action: Action | 'erase' | 'hold' | 'release' | 'unsuppress';
-  fromStatus: StatusOrNone | null;
-  toStatus: Status | null;
-  basis: Basis | null;
+  action: Action | PurposeAction | 'erase' | 'hold' | 'release' | 'unsuppress' | 'migrate';
+  /** A purpose's event (topic and channel null) holds the purpose's states here. */
+  fromStatus: StatusOrNone | PurposeStateOrNone | null;
+  toStatus: Status | PurposeState | null;
+  basis: LegalBasis | null;
+  /** The purpose a purpose event is about (null for a topic's event). */
+  purpose?: string | null;
   at: string; // when it happened (an imported consent's own date)
   recordedAt: string; // when the ledger learned of it
   actorKind: string;
@@ -289,6 +327,16 @@ export interface StoreTx {
   listEvents(subjectId: number): Promise<EventRow[]>;
   countStatuses(): Promise<StatusCount[]>;
 
+  /** The purposes of these subjects (only `purpose` when given), by subject id then purpose. */
+  getPurposes(subjectIds: number[], purpose?: string): Promise<PurposeRow[]>;
+  /**
+   * Writes each purpose row, appends its one event, and writes the consent rows it carries with
+   * that event's id (and evidence summary); returns the event ids in order.
+   */
+  writePurposes(changes: PurposeChange[]): Promise<number[]>;
+  /** How many subjects per purpose × basis × state. */
+  countPurposes(): Promise<PurposeCount[]>;
+
   insertTokens(rows: TokenRow[]): Promise<void>;
   findToken(hash: Buffer): Promise<TokenRow | undefined>;
   /** Marks a token used if it was not (and clears its pending name); true only for the one caller that did. */
@@ -311,7 +359,7 @@ export interface StoreTx {
   listRequests(subjectId: number): Promise<RequestRow[]>;
 
   /**
-   * Erases a subject: its row, the PII of its evidence, its tokens, messages and consent rows,
+   * Erases a subject: its row, the PII of its evidence, its tokens, messages, consent and purpose rows,
    * and the address on its requests (those linked to it, and those from its email address).
    * Events stay (they hold no PII).
    */

@@ -9,6 +9,7 @@ import { freePort } from '../../scripts/ports.cjs';
 import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
 import { waitFor } from '../support/wait';
 import { describeStoreContract } from './contract';
+import { describePurposeContract } from './purposes-contract';
 
 let cluster: PostgresCluster;
 let database: string;
@@ -23,6 +24,10 @@ afterAll(() => stopSharedPostgres());
 describeStoreContract('postgres', {
   open: () =>
     openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `contract_${++schemas}` }),
+});
+describePurposeContract('postgres', {
+  open: () =>
+    openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `purposes_${++schemas}` }),
 });
 
 describe('PostgreSQL values crossing the wire', () => {

@@ -3,14 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../core/store/open';
 import { describeStoreContract } from './contract';
+import { describePurposeContract } from './purposes-contract';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-describeStoreContract('sqlite', {
+const factory = {
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'consent-store-'));
     dirs.push(dir);
     return openStore({ kind: 'sqlite', path: join(dir, 'ledger.sqlite') });
   },
-});
+};
+describeStoreContract('sqlite', factory);
+describePurposeContract('sqlite', factory);

@@ -197,4 +197,41 @@ ALTER TABLE {schema}.requests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX messages_by_message_id ON {schema}.messages (message_id);
 `,
   },
+  {
+    // Purposes (issue 16): why each person is held, on which legal basis (GDPR Art. 6(1)). One row
+    // per subject x purpose, written with its event (events.purpose names it). An existing ledger
+    // gets 'emarketing' for the people who have topics, on the strongest basis their contactable
+    // topics hold (so nothing allowed before is denied now), and nothing else.
+    version: 6,
+    sql: `
+CREATE TABLE {schema}.purposes (
+  subject_id BIGINT NOT NULL REFERENCES {schema}.subjects (id),
+  purpose TEXT NOT NULL,
+  state TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  since TIMESTAMPTZ NOT NULL,
+  until TIMESTAMPTZ,
+  reason TEXT,
+  event_id BIGINT NOT NULL,
+  ev_who TEXT,
+  ev_source TEXT,
+  ev_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (subject_id, purpose)
+);
+CREATE INDEX purposes_by_state ON {schema}.purposes (purpose, basis, state);
+ALTER TABLE {schema}.events ADD COLUMN purpose TEXT;
+
+INSERT INTO {schema}.events (subject_id, topic, channel, purpose, action, from_status, to_status, basis, at, recorded_at, actor_kind, source_kind, source_ref)
+SELECT subject_id, NULL, NULL, 'emarketing', 'migrate', 'none', 'active',
+       CASE WHEN bool_or(status IN ('confirmed', 'subscribed') AND basis = 'consent') THEN 'consent'
+            WHEN bool_or(status IN ('confirmed', 'subscribed') AND basis = 'contract') THEN 'contract'
+            WHEN bool_or(status IN ('confirmed', 'subscribed') AND basis = 'legitimate_interest') THEN 'legitimate_interest'
+            ELSE 'none' END,
+       MIN(since), now(), 'system', 'migration', 'schema 6: e-marketing for existing topics'
+FROM {schema}.consents GROUP BY subject_id ORDER BY subject_id;
+INSERT INTO {schema}.purposes (subject_id, purpose, state, basis, since, until, reason, event_id, ev_who, ev_source, ev_at)
+SELECT subject_id, purpose, to_status, basis, at, NULL, NULL, id, actor_kind, source_ref, at
+FROM {schema}.events WHERE action = 'migrate' AND purpose = 'emarketing';
+`,
+  },
 ];

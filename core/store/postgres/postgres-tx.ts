@@ -9,6 +9,7 @@ import type {
   NewEvent,
   NewSubject,
   PendingQuery,
+  PurposeChange,
   RequestRow,
   StoreTx,
   SubjectLookup,
@@ -26,6 +27,8 @@ import {
   toEvent,
   toMailboxState,
   toMessage,
+  toPurpose,
+  toPurposeCount,
   toRequest,
   toStatusCount,
   toSubject,
@@ -34,7 +37,7 @@ import {
 } from '../rows';
 import { arrayLiteral, columnsOf, textsOf } from './batch';
 import { SubjectAppeared } from './retry';
-import { CHANGE_COLUMNS_IN, EVENT_COLUMNS_IN, MESSAGE_COLUMNS_IN, SUBJECT_COLUMNS_IN, TOKEN_COLUMNS_IN, type StatementName, type Statements } from './sql';
+import { CHANGE_COLUMNS_IN, EVENT_COLUMNS_IN, MESSAGE_COLUMNS_IN, PURPOSE_COLUMNS_IN, SUBJECT_COLUMNS_IN, TOKEN_COLUMNS_IN, type PurposeRowIn, type StatementName, type Statements } from './sql';
 
 /**
  * One transaction of the PostgreSQL ledger on one pooled connection (READ COMMITTED). Batches cross
@@ -230,6 +233,36 @@ export class PostgresTx implements StoreTx {
   async countStatuses() {
     const { rows } = await this.run('countStatuses', []);
     return rows.map(toStatusCount);
+  }
+
+  async getPurposes(subjectIds: number[], purpose?: string) {
+    if (subjectIds.length === 0) return [];
+    const { rows } = await this.run('getPurposes', [arrayLiteral('bigint', subjectIds), purpose ?? null]);
+    return rows.map(toPurpose);
+  }
+  async writePurposes(changes: PurposeChange[]) {
+    if (changes.length === 0) return [];
+    const ids = await this.appendEvents(changes.map((c) => c.event));
+    // Of several changes to one purpose in a batch only the last is written to the row.
+    const last = new Map(changes.map((c, i) => [`${c.purpose.subjectId}|${c.purpose.purpose}`, i]));
+    const rows = changes.flatMap(({ purpose: p, event: e }, i): PurposeRowIn[] =>
+      last.get(`${p.subjectId}|${p.purpose}`) === i ? [{ ...p, eventId: ids[i], who: e.actorName ?? e.actorKind, source: e.sourceRef ?? e.sourceKind, at: e.at }] : [],
+    );
+    await this.run('upsertPurposes', columnsOf(PURPOSE_COLUMNS_IN, rows));
+    // The topics a purpose change carries (a withdrawal's): few, one at a time, on the change's event.
+    for (const [i, { event: e, consents = [] }] of changes.entries()) {
+      for (const c of consents) {
+        await this.run('upsertConsentOfEvent', [
+          c.subjectId, c.topic, c.channel, c.status, c.basis, c.since, c.invitedAt, c.lastSentAt, c.reminders, ids[i],
+          e.consentTextHash, e.actorName ?? e.actorKind, e.sourceRef ?? e.sourceKind, e.at, e.optinId, e.description,
+        ]);
+      }
+    }
+    return ids;
+  }
+  async countPurposes() {
+    const { rows } = await this.run('countPurposes', []);
+    return rows.map(toPurposeCount);
   }
 
   async insertTokens(rows: TokenRow[]) {

@@ -1,5 +1,5 @@
-import type { ConsentChange, MessageRow, NewEvent, NewSubject, TokenRow } from '../store';
-import { CONSENT_COLUMNS, C_CONSENT_COLUMNS, EVENT_COLUMNS, hasEvidence, SUBJECT_COLUMNS } from '../rows';
+import type { ConsentChange, MessageRow, NewEvent, NewSubject, PurposeChange, TokenRow } from '../store';
+import { CONSENT_COLUMNS, C_CONSENT_COLUMNS, EVENT_COLUMNS, hasEvidence, PURPOSE_COLUMNS, SUBJECT_COLUMNS } from '../rows';
 import { textArrayLiteral, unnestOf, type BatchColumn } from './batch';
 
 /**
@@ -42,6 +42,23 @@ export const EVENT_COLUMNS_IN: BatchColumn<NewEvent>[] = [
   { name: 'user_agent', type: 'text', pick: (e) => e.userAgent },
   { name: 'description', type: 'text', pick: (e) => e.description },
   { name: 'proof_ref', type: 'text', pick: (e) => e.proofRef },
+  { name: 'purpose', type: 'text', pick: (e) => e.purpose ?? null },
+];
+
+/** A purpose row with its event's id and evidence summary (the event is appended first). */
+export type PurposeRowIn = PurposeChange['purpose'] & { eventId: number; who: string; source: string; at: string };
+export const PURPOSE_COLUMNS_IN: BatchColumn<PurposeRowIn>[] = [
+  { name: 'subject_id', type: 'bigint', pick: (p) => p.subjectId },
+  { name: 'purpose', type: 'text', pick: (p) => p.purpose },
+  { name: 'state', type: 'text', pick: (p) => p.state },
+  { name: 'basis', type: 'text', pick: (p) => p.basis },
+  { name: 'since', type: 'timestamptz', pick: (p) => p.since },
+  { name: 'until', type: 'timestamptz', pick: (p) => p.until },
+  { name: 'reason', type: 'text', pick: (p) => p.reason },
+  { name: 'event_id', type: 'bigint', pick: (p) => p.eventId },
+  { name: 'ev_who', type: 'text', pick: (p) => p.who },
+  { name: 'ev_source', type: 'text', pick: (p) => p.source },
+  { name: 'ev_at', type: 'timestamptz', pick: (p) => p.at },
 ];
 
 /** A change: its event's columns, then its consent's; `is_last` marks the change that stands. */
@@ -109,9 +126,9 @@ function appendSql(columns: BatchColumn<never>[]): string {
   ),
   appended AS (
     INSERT INTO {s}.events (id, subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
-                            actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id)
+                            actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id, purpose)
     SELECT id, subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
-           actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id
+           actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id, purpose
     FROM input
   ),
   evidence AS (
@@ -225,6 +242,24 @@ const SQL = {
   countStatuses: `SELECT topic, channel, status, COUNT(*) AS n FROM {s}.consents
     GROUP BY topic, channel, status ORDER BY topic, channel, status`,
 
+  getPurposes: `SELECT ${PURPOSE_COLUMNS} FROM {s}.purposes
+    WHERE subject_id = ANY($1::bigint[]) AND ($2::text IS NULL OR purpose = $2) ORDER BY subject_id, purpose`,
+  upsertPurposes: `INSERT INTO {s}.purposes (${PURPOSE_COLUMNS})
+    SELECT subject_id, purpose, state, basis, since, until, reason, event_id, ev_who, ev_source, ev_at
+    FROM ${unnestOf(PURPOSE_COLUMNS_IN as BatchColumn<never>[])} ORDER BY subject_id, purpose
+    ON CONFLICT (subject_id, purpose) DO UPDATE SET state = EXCLUDED.state, basis = EXCLUDED.basis, since = EXCLUDED.since,
+      until = EXCLUDED.until, reason = EXCLUDED.reason, event_id = EXCLUDED.event_id, ev_who = EXCLUDED.ev_who,
+      ev_source = EXCLUDED.ev_source, ev_at = EXCLUDED.ev_at`,
+  // A consent row a purpose change carries: it points at the purpose's event (already appended).
+  upsertConsentOfEvent: `INSERT INTO {s}.consents (${CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+    ON CONFLICT (subject_id, topic, channel) DO UPDATE SET status = EXCLUDED.status, basis = EXCLUDED.basis,
+      since = EXCLUDED.since, invited_at = EXCLUDED.invited_at, last_sent_at = EXCLUDED.last_sent_at,
+      reminders = EXCLUDED.reminders, event_id = EXCLUDED.event_id, consent_text_hash = EXCLUDED.consent_text_hash,
+      ev_who = EXCLUDED.ev_who, ev_source = EXCLUDED.ev_source, ev_at = EXCLUDED.ev_at,
+      ev_optin_id = EXCLUDED.ev_optin_id, ev_description = EXCLUDED.ev_description`,
+  countPurposes: `SELECT purpose, basis, state, COUNT(*) AS n FROM {s}.purposes
+    GROUP BY purpose, basis, state ORDER BY purpose, basis, state`,
+
   // Topic lists cross as array literals (one text per row) and are cast per row: unnest cannot
   // take an array of arrays of different lengths.
   insertTokens: `INSERT INTO {s}.tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, created_at, expires_at, used_at, pending_name)
@@ -259,6 +294,7 @@ const SQL = {
     tokens AS (DELETE FROM {s}.tokens WHERE subject_id = $1),
     messages AS (DELETE FROM {s}.messages WHERE subject_id = $1),
     consents AS (DELETE FROM {s}.consents WHERE subject_id = $1),
+    purposes AS (DELETE FROM {s}.purposes WHERE subject_id = $1),
     requests AS (
       UPDATE {s}.requests SET address = NULL
       WHERE subject_id = $1 OR (address IS NOT NULL AND address = (SELECT email FROM subject))

@@ -237,4 +237,41 @@ ALTER TABLE requests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX messages_by_message_id ON messages (message_id);
 `,
   },
+  {
+    // Purposes (issue 16): why each person is held, on which legal basis (GDPR Art. 6(1)). One row
+    // per subject x purpose, written with its event (events.purpose names it). An existing ledger
+    // gets 'emarketing' for the people who have topics, on the strongest basis their contactable
+    // topics hold (so nothing allowed before is denied now), and nothing else.
+    version: 7,
+    sql: `
+CREATE TABLE purposes (
+  subject_id INTEGER NOT NULL,
+  purpose TEXT NOT NULL,
+  state TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  since TEXT NOT NULL,
+  until TEXT,
+  reason TEXT,
+  event_id INTEGER NOT NULL,
+  ev_who TEXT,
+  ev_source TEXT,
+  ev_at TEXT NOT NULL,
+  PRIMARY KEY (subject_id, purpose)
+) WITHOUT ROWID;
+CREATE INDEX purposes_by_state ON purposes (purpose, basis, state);
+ALTER TABLE events ADD COLUMN purpose TEXT;
+
+INSERT INTO events (subject_id, topic, channel, purpose, action, from_status, to_status, basis, at, recorded_at, actor_kind, source_kind, source_ref)
+SELECT subject_id, NULL, NULL, 'emarketing', 'migrate', 'none', 'active',
+       CASE WHEN SUM(status IN ('confirmed', 'subscribed') AND basis = 'consent') > 0 THEN 'consent'
+            WHEN SUM(status IN ('confirmed', 'subscribed') AND basis = 'contract') > 0 THEN 'contract'
+            WHEN SUM(status IN ('confirmed', 'subscribed') AND basis = 'legitimate_interest') > 0 THEN 'legitimate_interest'
+            ELSE 'none' END,
+       MIN(since), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'system', 'migration', 'schema 7: e-marketing for existing topics'
+FROM consents GROUP BY subject_id ORDER BY subject_id;
+INSERT INTO purposes (subject_id, purpose, state, basis, since, until, reason, event_id, ev_who, ev_source, ev_at)
+SELECT subject_id, purpose, to_status, basis, at, NULL, NULL, id, actor_kind, source_ref, at
+FROM events WHERE action = 'migrate' AND purpose = 'emarketing';
+`,
+  },
 ];

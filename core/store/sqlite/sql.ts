@@ -1,4 +1,4 @@
-import { CONSENT_COLUMNS, C_CONSENT_COLUMNS, EVENT_COLUMNS, SUBJECT_COLUMNS } from '../rows';
+import { CONSENT_COLUMNS, C_CONSENT_COLUMNS, EVENT_COLUMNS, PURPOSE_COLUMNS, SUBJECT_COLUMNS } from '../rows';
 
 /**
  * All SQL of the SQLite dialect but the schema (migrations.ts). Statements are built once: the
@@ -65,9 +65,22 @@ export const SQL = {
   insertEvent: `INSERT INTO events (subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
            actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  /** A purpose's event (schema 7 on); a topic's uses insertEvent, so a ledger left at an older version still takes it. */
+  insertPurposeEvent: `INSERT INTO events (subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at,
+           actor_kind, source_kind, source_ref, consent_text_hash, optin_id, message_id, purpose)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertEvidence: 'INSERT INTO evidence (event_id, subject_id, actor_name, ip, user_agent, description, proof_ref) VALUES (?, ?, ?, ?, ?, ?, ?)',
   listEvents: `SELECT ${EVENT_COLUMNS} FROM events e ${EVENT_JOINS} WHERE e.subject_id = ? ORDER BY e.id`,
+  /** The same on a ledger before schema 7 (only a test opens one): no purpose column. */
+  listEventsBefore7: `SELECT ${EVENT_COLUMNS.replace('e.purpose, ', '')} FROM events e ${EVENT_JOINS} WHERE e.subject_id = ? ORDER BY e.id`,
   countStatuses: 'SELECT topic, channel, status, COUNT(*) AS n FROM consents GROUP BY topic, channel, status ORDER BY topic, channel, status',
+
+  purposesOf: `SELECT ${PURPOSE_COLUMNS} FROM purposes WHERE subject_id = ?1 AND (?2 IS NULL OR purpose = ?2) ORDER BY purpose`,
+  upsertPurpose: `INSERT INTO purposes (${PURPOSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (subject_id, purpose) DO UPDATE SET state = excluded.state, basis = excluded.basis, since = excluded.since,
+    until = excluded.until, reason = excluded.reason, event_id = excluded.event_id, ev_who = excluded.ev_who,
+    ev_source = excluded.ev_source, ev_at = excluded.ev_at`,
+  countPurposes: 'SELECT purpose, basis, state, COUNT(*) AS n FROM purposes GROUP BY purpose, basis, state ORDER BY purpose, basis, state',
 
   insertToken: `INSERT INTO tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, pending_name, created_at, expires_at, used_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -92,6 +105,7 @@ export const SQL = {
     'DELETE FROM tokens WHERE subject_id = ?',
     'DELETE FROM messages WHERE subject_id = ?',
     'DELETE FROM consents WHERE subject_id = ?',
+    'DELETE FROM purposes WHERE subject_id = ?',
     'UPDATE requests SET address = NULL WHERE subject_id = ?1 OR address = (SELECT email FROM subjects WHERE id = ?1)',
     'DELETE FROM subjects WHERE id = ?',
   ],

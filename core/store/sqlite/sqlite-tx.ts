@@ -10,6 +10,7 @@ import type {
   NewEvent,
   NewSubject,
   PendingQuery,
+  PurposeChange,
   RequestRow,
   StoreTx,
   SubjectLookup,
@@ -28,13 +29,15 @@ import {
   toEvent,
   toMailboxState,
   toMessage,
+  toPurpose,
+  toPurposeCount,
   toRequest,
   toStatusCount,
   toSubject,
   toSuppressionLift,
   toToken,
 } from '../rows';
-import { SQL, updateSql } from './sql';
+import { SCHEMA_VERSION, SQL, updateSql } from './sql';
 
 /**
  * The work of a transaction on the SQLite ledger: the store runs one at a time inside
@@ -183,13 +186,42 @@ export class SqliteTx implements StoreTx {
   async writeChanges(changes: ConsentChange[]) {
     return changes.map(({ consent: c, event: e }) => {
       const eventId = this.appendEvent(e);
-      this.run(
-        SQL.upsertConsent,
-        c.subjectId, c.topic, c.channel, c.status, c.basis, c.since, c.invitedAt, c.lastSentAt, c.reminders, eventId,
-        e.consentTextHash, e.actorName ?? e.actorKind, e.sourceRef ?? e.sourceKind, e.at, e.optinId, e.description,
-      );
+      this.upsertConsent(c, e, eventId);
       return eventId;
     });
+  }
+  private upsertConsent(c: ConsentChange['consent'], e: NewEvent, eventId: number) {
+    this.run(
+      SQL.upsertConsent,
+      c.subjectId, c.topic, c.channel, c.status, c.basis, c.since, c.invitedAt, c.lastSentAt, c.reminders, eventId,
+      e.consentTextHash, e.actorName ?? e.actorKind, e.sourceRef ?? e.sourceKind, e.at, e.optinId, e.description,
+    );
+  }
+  /**
+   * Whether this ledger has purposes (schema 7 on). Only a test opens one left at an older version
+   * (SqliteStore.open's migrateTo, to play an older release): there it has none, as that release had.
+   */
+  private purposesKnown?: boolean;
+  private hasPurposes(): boolean {
+    this.purposesKnown ??= Number(this.get(SCHEMA_VERSION)?.user_version ?? 0) >= 7;
+    return this.purposesKnown;
+  }
+  async getPurposes(subjectIds: number[], purpose?: string) {
+    if (!this.hasPurposes()) return [];
+    return subjectIds.flatMap((id) => this.all(SQL.purposesOf, id, purpose ?? null).map(toPurpose));
+  }
+  async writePurposes(changes: PurposeChange[]) {
+    if (!this.hasPurposes()) return this.writeChanges(changes.flatMap(({ event, consents = [] }) => consents.map((consent) => ({ consent, event: { ...event, topic: consent.topic, channel: consent.channel } }))));
+    return changes.map(({ purpose: p, event: e, consents = [] }) => {
+      const eventId = this.appendEvent(e);
+      this.run(SQL.upsertPurpose, p.subjectId, p.purpose, p.state, p.basis, p.since, p.until, p.reason, eventId, e.actorName ?? e.actorKind, e.sourceRef ?? e.sourceKind, e.at);
+      for (const c of consents) this.upsertConsent(c, e, eventId);
+      return eventId;
+    });
+  }
+  async countPurposes() {
+    if (!this.hasPurposes()) return [];
+    return this.all(SQL.countPurposes).map(toPurposeCount);
   }
   async appendEvents(events: NewEvent[]) {
     return events.map((e) => this.appendEvent(e));
@@ -199,18 +231,16 @@ export class SqliteTx implements StoreTx {
       this.run(SQL.insertConsentText, e.consentTextHash, e.consentText);
       this.textsWritten.add(e.consentTextHash);
     }
-    const id = Number(
-      this.run(
-        SQL.insertEvent,
-        e.subjectId, e.topic, e.channel, e.action, e.fromStatus, e.toStatus, e.basis, e.at, e.recordedAt,
-        e.actorKind, e.sourceKind, e.sourceRef, e.consentTextHash, e.optinId, e.messageId,
-      ).lastInsertRowid,
-    );
+    const values: SQLInputValue[] = [
+      e.subjectId, e.topic, e.channel, e.action, e.fromStatus, e.toStatus, e.basis, e.at, e.recordedAt,
+      e.actorKind, e.sourceKind, e.sourceRef, e.consentTextHash, e.optinId, e.messageId,
+    ];
+    const id = Number((e.purpose ? this.run(SQL.insertPurposeEvent, ...values, e.purpose) : this.run(SQL.insertEvent, ...values)).lastInsertRowid);
     if (hasEvidence(e)) this.run(SQL.insertEvidence, id, e.subjectId, e.actorName, e.ip, e.userAgent, e.description, e.proofRef);
     return id;
   }
   async listEvents(subjectId: number) {
-    return this.all(SQL.listEvents, subjectId).map(toEvent);
+    return this.all(this.hasPurposes() ? SQL.listEvents : SQL.listEventsBefore7, subjectId).map(toEvent);
   }
   async countStatuses() {
     return this.all(SQL.countStatuses).map(toStatusCount);
@@ -274,7 +304,7 @@ export class SqliteTx implements StoreTx {
   }
 
   async eraseSubject(subjectId: number) {
-    for (const sql of SQL.eraseSubject) this.run(sql, subjectId);
+    for (const sql of SQL.eraseSubject) if (this.hasPurposes() || !sql.includes('purposes')) this.run(sql, subjectId);
   }
   async insertErasure(row: ErasureRow) {
     this.run(SQL.insertErasure, row.receiptId, row.subjectId, row.at, row.outcome, row.reason, row.actorKind, row.sourceKind);
