@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { normaliseEmail } from '../core/consent/identity';
 import type { Ledger, MailboxLease } from '../core/ledger';
 import type { DnsResolver } from '../core/mail/authenticity';
-import { GAVE_UP, giveUpRequestMail, processRequestMail, parseRequestOptions, type RequestHooks, type RequestMailResult } from '../core/inbox';
+import { GAVE_UP, giveUpRequestMail, processRequestMail, parseRequestOptions, type ReplyRecord, type RequestHooks, type RequestMailResult } from '../core/inbox';
 import { MailSender, type SentMail } from '../core/mail/send';
 import type { ComposedMail } from '../core/mail/compose';
 import type { RequestMail } from '../core/mail/request-mail';
@@ -98,6 +98,8 @@ export class MailboxWorker {
   private readonly requestOptions: ReturnType<typeof parseRequestOptions>;
   private readonly limits: FetchLimits;
   private readonly retries = new Map<number, Retry>();
+  /** How this batch's replies went: written to the request log in one transaction before the batch moves. */
+  private replyRecords: ReplyRecord[] = [];
   private stopping = false;
   /** Who waits for the next event (new mail, a drop, stop), and an event that came while no one did. */
   private waiter?: (reason: WakeReason) => void;
@@ -336,7 +338,9 @@ export class MailboxWorker {
       const isPresent = new Set(present.map((m) => m.uid));
       due.filter((u) => !isPresent.has(u)).forEach((u) => handled.add(u)); // expunged by someone else meanwhile
       meta.forEach((m) => handled.add(m.uid));
-      const done = await this.handOver(client, await this.handleBatch(await fetchRequestMails(client, meta, this.limits)));
+      const handledBatch = await this.handleBatch(await fetchRequestMails(client, meta, this.limits));
+      await this.writeReplyRecords();
+      const done = await this.handOver(client, handledBatch);
       await this.markAndMove(client, done);
       // The cursor passes a mail only once it is finished: it stops below the first one still here.
       const moved = new Set(done.map((d) => d.uid));
@@ -368,8 +372,9 @@ export class MailboxWorker {
           continue;
         }
         if (!mail) continue; // expunged by someone else meanwhile
-        const before = chains.get(mail.messageId) ?? Promise.resolve();
-        const run = before.then(() => this.handleOne(item, mail));
+        const before = chains.get(mail.messageId);
+        // A second delivery in the batch sees the first one's reply as written, not as still owed.
+        const run = before ? before.then(() => this.writeReplyRecords()).then(() => this.handleOne(item, mail)) : this.handleOne(item, mail);
         chains.set(mail.messageId, run.catch(() => undefined));
         const outcome = await run;
         if (outcome) done.push({ uid: item.uid, ...outcome });
@@ -390,6 +395,7 @@ export class MailboxWorker {
         source: item.source,
         resolver: this.deps.resolver,
         sendReply: this.sendReply,
+        recordReply: (record) => void this.replyRecords.push(record),
       });
     } catch (error) {
       const attempts = this.noteFailure(item.uid);
@@ -459,6 +465,14 @@ export class MailboxWorker {
       if (attempts >= this.settings.maxAttempts) moving.push({ uid: d.uid, folder: this.settings.imap.reviewFolder, keyword: KEYWORDS.failed, seen: false });
     }
     return moving;
+  }
+
+  /** The batch's reply outcomes, one transaction (the mails' own commits came before their replies). */
+  private async writeReplyRecords(): Promise<void> {
+    const records = this.replyRecords;
+    if (records.length === 0) return;
+    this.replyRecords = [];
+    await this.ledger.recordReplies(records);
   }
 
   private noteFailure(uid: number): number {

@@ -57,6 +57,14 @@ export function isMachineAddress(address: string): boolean {
 }
 
 export async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestMailResult['reply']> {
+  return deliverReply(ctx, composeReply(ctx, plan));
+}
+
+/**
+ * The reply written, not sent: `pending` with its mail, or `none` (nobody to answer) or
+ * `unsendable` (it cannot be written). No I/O, so it can be decided inside the ledger transaction.
+ */
+export function composeReply(ctx: Context, plan: ReplyPlan): RequestMailResult['reply'] {
   const to = ctx.classification.address;
   if (!mayReply(ctx, to)) return { status: 'none', mail: null, error: null };
   let mail: ComposedMail;
@@ -76,7 +84,13 @@ export async function sendReply(ctx: Context, plan: ReplyPlan): Promise<RequestM
     // characters, say) is not retried for ever: the mail goes to review with the reason.
     return { status: 'unsendable', mail: null, error: `${UNSENDABLE}: ${(error as Error).message}`.slice(0, 300) };
   }
-  if (!ctx.hooks.sendReply) return { status: 'pending', mail, error: null };
+  return { status: 'pending', mail, error: null };
+}
+
+/** Sends a composed reply by the caller's hook; without one it stays `pending` (handed back). */
+export async function deliverReply(ctx: Context, reply: RequestMailResult['reply']): Promise<RequestMailResult['reply']> {
+  const mail = reply.mail;
+  if (reply.status !== 'pending' || !mail || !ctx.hooks.sendReply) return reply;
   try {
     await ctx.hooks.sendReply(mail);
     return { status: 'sent', mail, error: null };

@@ -2,7 +2,7 @@ import { addOneMonth } from '../clock';
 import type { EvidenceInput } from '../consent/evidence';
 import type { Locale } from '../consent/identity';
 import type { Ledger } from '../ledger';
-import type { Proof } from '../mail/authenticity';
+import type { Proof, SenderCheck } from '../mail/authenticity';
 import { classifyRequest, type Classification } from '../mail/classify';
 import { personalText } from '../mail/person-text';
 import type { RequestMail } from '../mail/request-mail';
@@ -34,6 +34,7 @@ export async function readRequest(ledger: Ledger, input: Input, optionsInput: Re
     classification,
     receivedAt: hooks.receivedAt ?? (mail.date && mail.date <= now ? mail.date : now),
     address: requestAddress(classification),
+    senderChecks: new Map(),
   };
 }
 
@@ -96,6 +97,8 @@ export interface Context {
   resumeErasure?: RequestRow;
   /** The request was recorded before, by a run that was cut off before it finished. */
   isRetry?: boolean;
+  /** The From address's header/DKIM check per address, made once (prove.ts), before the ledger transaction. */
+  senderChecks: Map<string, Promise<SenderCheck>>;
 }
 
 export interface ReplyPlan {

@@ -8,7 +8,7 @@
  */
 export { erasureAcknowledgement, markReplySent } from './answer';
 export { parseRequestOptions, RequestOptionsSchema, toRequestMail } from './options';
-export type { Folder, ReplyStatus, RequestHooks, RequestMailResult, RequestOptions, ReviewDetails } from './options';
+export type { Folder, ReplyRecord, ReplyStatus, RequestHooks, RequestMailResult, RequestOptions, ReviewDetails } from './options';
 export { proveRequestSender } from './prove';
 export type { ProofInput, SenderProof } from './prove';
 export { giveUpRequestMail, LEFT_TO_WORKFLOW, processRequestMail, recordRequestMail } from './record';

@@ -77,6 +77,19 @@ export interface RequestHooks {
   sendReply?: (mail: ComposedMail) => Promise<SentMail>;
   /** When the mail arrived (IMAP INTERNALDATE); the Date header, or now, otherwise. */
   receivedAt?: Date;
+  /**
+   * How a sent reply went, for the caller to write to the request log later with others in one
+   * transaction (Ledger.recordReplies; the worker: once per batch, before its mails move). Without
+   * it the request is updated at once. Until written, the reply stays `pending` in the log, so a
+   * repeat of the mail after a crash sends it again.
+   */
+  recordReply?: (record: ReplyRecord) => void;
+}
+
+/** A reply's outcome for the request log: the request's whole detail after it. */
+export interface ReplyRecord {
+  messageId: string;
+  detail: string;
 }
 
 /** `unsendable`: the reply could not be composed from this mail (the mail goes to review, the reason in `error`). */

@@ -29,6 +29,8 @@ export interface ProofInput {
   /** The raw message for the DKIM check. */
   source?: () => Promise<Buffer | Readable>;
   resolver?: DnsResolver;
+  /** Checks of the From address already made for this mail (proveSender keeps its result here). */
+  senderChecks?: Map<string, Promise<SenderCheck>>;
 }
 
 export interface SenderProof extends SenderCheck {
@@ -69,7 +71,19 @@ export function proofInputOf(ctx: Context): ProofInput {
     verifyDkim: options.verifyDkim,
     source: hooks.source,
     resolver: hooks.resolver,
+    senderChecks: ctx.senderChecks,
   };
+}
+
+/**
+ * Makes the From address's header and DKIM check now, outside the ledger transaction that acts on
+ * the mail (DKIM fetches the raw mail and asks DNS), for the requests that will ask for it.
+ */
+export async function checkSenderAhead(ctx: Context): Promise<void> {
+  const c = ctx.classification;
+  if (!c.address || c.intent === 'bounce' || c.intent === 'auto_reply' || c.intent === 'access') return;
+  if (c.intent === 'unsubscribe' && c.review === null && ctx.options.actOnUnprovenUnsubscribe) return;
+  await proveSender(proofInputOf(ctx), c.address);
 }
 
 /** Step 1: a token that proves, or why the token in the mail (if any) did not. */
@@ -91,7 +105,15 @@ async function tokenProof({ ledger, classification: c }: ProofInput): Promise<Se
 }
 
 /** Steps 2 and 3: the From address proven by a trusted header or by DKIM aligned with DMARC. */
-export async function proveSender(input: Pick<ProofInput, 'mail' | 'trustedAuthservIds' | 'verifyDkim' | 'source' | 'resolver'>, address: string): Promise<SenderCheck> {
+export function proveSender(input: Pick<ProofInput, 'mail' | 'trustedAuthservIds' | 'verifyDkim' | 'source' | 'resolver' | 'senderChecks'>, address: string): Promise<SenderCheck> {
+  const known = input.senderChecks?.get(address);
+  if (known) return known;
+  const check = checkSender(input, address);
+  input.senderChecks?.set(address, check);
+  return check;
+}
+
+async function checkSender(input: Pick<ProofInput, 'mail' | 'trustedAuthservIds' | 'verifyDkim' | 'source' | 'resolver'>, address: string): Promise<SenderCheck> {
   const byHeader = checkAuthenticationResults(input.mail.headers, address, input.trustedAuthservIds);
   if (byHeader.isProven) return byHeader;
   if (!input.verifyDkim || !input.source) return byHeader;

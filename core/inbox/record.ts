@@ -1,12 +1,12 @@
 import type { Ledger } from '../ledger';
 import type { Intent } from '../mail/classify';
-import { formatRequestDetail, parseRequestDetail } from '../request-detail';
+import { formatRequestDetail, parseRequestDetail, type RequestDetail } from '../request-detail';
 import type { RequestRow } from '../store/store';
 import { applyRequest, forReview } from './act';
-import { sendReply } from './answer';
-import { ERASING, GAVE_UP, IN_PROGRESS, NO_REPLY, readRequest, resultOf, type Context } from './context';
+import { composeReply, deliverReply } from './answer';
+import { ERASING, GAVE_UP, IN_PROGRESS, NO_REPLY, readRequest, resultOf, type Context, type Effect } from './context';
 import type { Input, Options, RequestHooks, RequestMailResult, RequestOptions } from './options';
-import { proofInputOf, proveRequestSender } from './prove';
+import { checkSenderAhead, proofInputOf, proveRequestSender } from './prove';
 import { anotherSender, finishRepeat, proofOf, senderOfRepeat, senderTag } from './repeat';
 
 /**
@@ -26,70 +26,114 @@ import { anotherSender, finishRepeat, proofOf, senderOfRepeat, senderTag } from 
 export async function processRequestMail(ledger: Ledger, input: Input, optionsInput: RequestOptions | Options, hooks: RequestHooks = {}): Promise<RequestMailResult> {
   const context = await readRequest(ledger, input, optionsInput, hooks);
   const { options, mail, classification, receivedAt, address } = context;
+  // The sender's header/DKIM check reads the raw mail and asks DNS: done before the transaction.
+  await checkSenderAhead(context);
 
-  const recorded = await ledger.recordRequest({
-    messageId: mail.messageId,
-    mailbox: options.mailbox,
-    kind: classification.intent,
-    receivedAt,
-    address,
-    outcome: IN_PROGRESS,
-    detail: formatRequestDetail({ sender: senderTag(context) }),
-  });
-  if (!recorded.created) {
-    const row = recorded.row;
-    const sender = senderOfRepeat(context, row);
-    if (sender === 'other') return anotherSender(context);
-    if (row.outcome !== ERASING && row.outcome !== IN_PROGRESS) {
-      // A reply that keeps failing is tried again on each run, counted like any other attempt.
-      if (sender === 'same' && parseRequestDetail(row.detail).reply === 'failed') {
-        const attempts = await ledger.countRequestAttempt(mail.messageId);
-        if (attempts > options.maxAttempts) return giveUpReply(context, row, attempts - 1);
-      }
-      return finishRepeat(context, row, sender === 'same');
+  // One transaction: the request recorded, acted on and its outcome written, all or nothing. A
+  // request seen before (created=false) is left as it is, and handled below.
+  const first = await attempt(context, () =>
+    ledger.atomically(async () => {
+      const recorded = await ledger.recordRequest({
+        messageId: mail.messageId,
+        mailbox: options.mailbox,
+        kind: classification.intent,
+        receivedAt,
+        address,
+        outcome: IN_PROGRESS,
+        detail: formatRequestDetail({ sender: senderTag(context) }),
+      });
+      return recorded.created ? { acted: await actAndRecord(context, false) } : { row: recorded.row };
+    }),
+  );
+  if (first.acted) return answer(context, first.acted);
+
+  const row = first.row;
+  const sender = senderOfRepeat(context, row);
+  if (sender === 'other') return anotherSender(context);
+  if (row.outcome !== ERASING && row.outcome !== IN_PROGRESS) {
+    // A reply that keeps failing is tried again on each run, counted like any other attempt.
+    if (sender === 'same' && parseRequestDetail(row.detail).reply === 'failed') {
+      const attempts = await ledger.countRequestAttempt(mail.messageId);
+      if (attempts > options.maxAttempts) return giveUpReply(context, row, attempts - 1);
     }
-    if (sender === 'unknown') return anotherSender(context, 'cut off before it finished, and its address was erased since: its sender cannot be checked');
-    // Started before and never finished: one more attempt, counted in the request log.
-    const attempts = await ledger.countRequestAttempt(mail.messageId);
-    if (attempts > options.maxAttempts) return giveUp(context, row, attempts - 1);
-    context.isRetry = true;
-    if (row.outcome === ERASING) context.resumeErasure = row;
+    return finishRepeat(context, row, sender === 'same');
   }
+  if (sender === 'unknown') return anotherSender(context, 'cut off before it finished, and its address was erased since: its sender cannot be checked');
+  // Started before and never finished: one more attempt, counted in the request log.
+  const attempts = await ledger.countRequestAttempt(mail.messageId);
+  if (attempts > options.maxAttempts) return giveUp(context, row, attempts - 1);
+  context.isRetry = true;
+  if (row.outcome === ERASING) context.resumeErasure = row;
+  return answer(context, await attempt(context, () => ledger.atomically(() => actAndRecord(context, true))));
+}
 
+/**
+ * An attempt that fails leaves the request recorded as `processing` with its error, so the next
+ * attempt is counted (maxAttempts) and the review can say why it did not finish.
+ */
+async function attempt<T>(context: Context, run: () => Promise<T>): Promise<T> {
   try {
-    return await actAndAnswer(context, !recorded.created);
+    return await run();
   } catch (error) {
-    // Kept with the request for the next attempt and the review: why it did not finish.
     await noteFailure(context, error).catch(() => undefined);
     throw error;
   }
 }
 
-async function actAndAnswer(context: Context, isRepeat: boolean): Promise<RequestMailResult> {
-  const { ledger, mail } = context;
+/** What the transaction did: the effect, the reply written (not sent) and the request's detail. */
+interface Acted {
+  effect: Effect;
+  reply: RequestMailResult['reply'];
+  detail: RequestDetail;
+  isRepeat: boolean;
+}
+
+/** Inside the transaction: act, write the reply (no I/O), record the outcome with the reply owed. */
+async function actAndRecord(context: Context, isRepeat: boolean): Promise<Acted> {
   const effect = await applyRequest(context);
-  const reply = effect.reply ? await sendReply(context, effect.reply) : NO_REPLY;
-  const isOwed = reply.status === 'failed' || reply.status === 'pending';
-  await ledger.updateRequest(mail.messageId, {
+  const reply = effect.reply ? composeReply(context, effect.reply) : NO_REPLY;
+  const detail = outcomeDetail(context, effect, reply);
+  await context.ledger.updateRequest(context.mail.messageId, {
     outcome: effect.outcome,
     ...(effect.subjectId !== undefined ? { subjectId: effect.subjectId } : {}),
     // An erasure carried out leaves the request as the record that it was answered, without the
     // address: also when we held nothing ("no data"), as Ledger.completeEraseVerification does.
     ...(effect.isErasure ? { address: null } : {}),
-    detail: formatRequestDetail({
-      proof: effect.proof,
-      reply: reply.status,
-      error: reply.error ?? undefined,
-      receipt: effect.receipt,
-      note: effect.note,
-      // The verification mail's language: the acknowledgement after its button is written in it too.
-      // A review mail's: what a reply after the officer's decision is written in.
-      lang: effect.outcome === 'awaiting_verification' ? effect.reply?.locale : effect.lang,
-      answer: effect.isUnanswerable ? 'no' : undefined,
-      // The answer still has to go out, and the address is gone: the repeat must know its sender.
-      sender: effect.isErasure && isOwed ? senderTag(context) : undefined,
-    }),
+    detail: formatRequestDetail(detail),
   });
+  return { effect, reply, detail, isRepeat };
+}
+
+function outcomeDetail(context: Context, effect: Effect, reply: RequestMailResult['reply']): RequestDetail {
+  const isOwed = reply.status === 'failed' || reply.status === 'pending';
+  return {
+    proof: effect.proof,
+    reply: reply.status,
+    error: reply.error ?? undefined,
+    receipt: effect.receipt,
+    note: effect.note,
+    // The verification mail's language: the acknowledgement after its button is written in it too.
+    // A review mail's: what a reply after the officer's decision is written in.
+    lang: effect.outcome === 'awaiting_verification' ? effect.reply?.locale : effect.lang,
+    answer: effect.isUnanswerable ? 'no' : undefined,
+    // The answer still has to go out, and the address is gone: the repeat must know its sender.
+    sender: effect.isErasure && isOwed ? senderTag(context) : undefined,
+  };
+}
+
+/**
+ * After the commit: the reply goes out, and how it went is written to the request (a second, small
+ * transaction, only when a reply was sent or tried). A crash in between leaves the reply `pending`:
+ * the repeat of the mail sends it (finishRepeat).
+ */
+async function answer(context: Context, acted: Acted): Promise<RequestMailResult> {
+  const { effect, isRepeat } = acted;
+  const reply = await deliverReply(context, acted.reply);
+  if (reply.status !== acted.reply.status) {
+    const record = { messageId: context.mail.messageId, detail: formatRequestDetail(outcomeDetail(context, effect, reply)) };
+    if (context.hooks.recordReply) context.hooks.recordReply(record);
+    else await context.ledger.updateRequest(record.messageId, { detail: record.detail });
+  }
   return resultOf(context, {
     proof: effect.proof,
     outcome: effect.outcome,
@@ -104,9 +148,19 @@ async function actAndAnswer(context: Context, isRepeat: boolean): Promise<Reques
 
 /** The error of an attempt that did not finish, in the request's detail (the rest of it kept). */
 async function noteFailure(ctx: Context, error: unknown): Promise<void> {
-  const row = await ctx.ledger.findRequest(ctx.mail.messageId);
-  if (!row || (row.outcome !== IN_PROGRESS && row.outcome !== ERASING)) return;
   const message = (error instanceof Error ? error.message : String(error)) || 'unknown error';
+  // The failed transaction took its record with it: recorded now, in progress, as a started attempt.
+  const recorded = await ctx.ledger.recordRequest({
+    messageId: ctx.mail.messageId,
+    mailbox: ctx.options.mailbox,
+    kind: ctx.classification.intent,
+    receivedAt: ctx.receivedAt,
+    address: ctx.address,
+    outcome: IN_PROGRESS,
+    detail: formatRequestDetail({ sender: senderTag(ctx), error: message }),
+  });
+  const row = recorded.row;
+  if (recorded.created || (row.outcome !== IN_PROGRESS && row.outcome !== ERASING)) return;
   await ctx.ledger.updateRequest(row.messageId, { detail: formatRequestDetail({ ...parseRequestDetail(row.detail), error: message }) });
 }
 

@@ -83,6 +83,24 @@ export class Ledger {
     return this.ctx.store.close();
   }
 
+  /**
+   * Runs several ledger calls as one transaction (core/store/joined.ts): all of them commit, or
+   * none. `fn` must have no effect outside the ledger: a PostgreSQL transaction that lost a race
+   * runs again from the start. Used for a request mail: record it, act on it, write its outcome.
+   */
+  async atomically<T>(fn: () => Promise<T>): Promise<T> {
+    // The suppression key is made and cached by a transaction of its own, never inside this one.
+    await this.ctx.loadSuppressionKey();
+    return this.ctx.store.transaction(() => fn());
+  }
+
+  /** How the replies to several request mails went (the inbox's recordReply hook), in one transaction. */
+  recordReplies(records: ReadonlyArray<{ messageId: string; detail: string }>): Promise<void> {
+    return this.atomically(async () => {
+      for (const r of records) await this.updateRequest(r.messageId, { detail: r.detail });
+    });
+  }
+
   /** Checks the secret against this ledger (Ledger.open calls it). */
   async verifySecret(): Promise<{ isNewLedger: boolean }> {
     return { isNewLedger: (await this.ctx.openSuppressionKey()).isNew };

@@ -9,7 +9,11 @@ function ledgerBytes(dir: string): Buffer {
   return Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
 }
 
-test('after erasure the address, name, phone, IP and user agent appear nowhere in the database files (WAL included)', async () => {
+test.each([
+  ['on its own', false],
+  // As a request mail does it: record, erase and the request's outcome in one transaction (Ledger.atomically).
+  ['inside a larger transaction', true],
+])('after erasure (%s) the address, name, phone, IP and user agent appear nowhere in the database files (WAL included)', async (_how, isJoined) => {
   const t = await tempLedger();
   const pii = {
     email: 'Unique.Person.7731@Example.ORG',
@@ -45,7 +49,14 @@ test('after erasure the address, name, phone, IP and user agent appear nowhere i
 
   // The operator's reason is free text and names the person: it goes with them.
   const reason = `Zebulon Quartermaine phoned on ${pii.phone}, ticket QX-55821`;
-  const result = await t.ledger.erase({ email: pii.email }, { reason, evidence: { actor: { kind: 'operator', name: 'Officer' }, source: { kind: 'cli' } } });
+  const erase = () => t.ledger.erase({ email: pii.email }, { reason, evidence: { actor: { kind: 'operator', name: 'Officer' }, source: { kind: 'cli' } } });
+  const result = isJoined
+    ? await t.ledger.atomically(async () => {
+        const erased = await erase();
+        await t.ledger.updateRequest('<req-1@example.org>', { outcome: 'erased', address: null });
+        return erased;
+      })
+    : await erase();
   expect(result.outcome).toBe('erased');
 
   const after = ledgerBytes(t.dir);

@@ -683,6 +683,30 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         expect(await tx((t) => t.countStatuses())).toEqual([]);
       });
 
+      test('a transaction started inside an open one joins it: one commit, or nothing of either', async () => {
+        const failure = new Error('stop after the inner one');
+        await expect(
+          store.transaction(async (outer) => {
+            await outer.setMeta('outer', 'yes');
+            await store.transaction((inner) => inner.setMeta('inner', 'yes'));
+            // The inner one is part of the outer one: its write is seen here and not committed alone.
+            expect(await outer.getMeta('inner')).toBe('yes');
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        expect(await tx((t) => t.getMeta('outer'))).toBeUndefined();
+        expect(await tx((t) => t.getMeta('inner'))).toBeUndefined();
+
+        await store.transaction(async (outer) => {
+          await outer.setMeta('outer', 'yes');
+          await store.transaction((inner) => inner.setMeta('inner', 'yes'));
+        });
+        expect([await tx((t) => t.getMeta('outer')), await tx((t) => t.getMeta('inner'))]).toEqual(['yes', 'yes']);
+        // After its commit the outer one is closed: a transaction started later runs (and commits) on its own.
+        await expect(tx((t) => t.setMeta('after', 'yes'))).resolves.toBeUndefined();
+        expect(await tx((t) => t.getMeta('after'))).toBe('yes');
+      });
+
       test('a transaction returns what its function returns', async () => {
         expect(await store.transaction(async () => 42)).toBe(42);
       });

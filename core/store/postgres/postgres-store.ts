@@ -1,5 +1,6 @@
 import { Pool, type ClientConfig, type PoolClient } from 'pg';
 import { StoreUnavailable } from '../../errors';
+import { JoinedTransactions } from '../joined';
 import type { MailboxLease, Store, StoreTx } from '../store';
 import { connectionConfig, isConnectionError, SCHEMA_NAME, SCHEMA_NAME_HINT, unavailable, type PostgresOptions } from './connection';
 import { acquireMailboxLease } from './lease';
@@ -28,6 +29,7 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   private readonly statements: Statements;
   private closed = false;
+  private readonly joined = new JoinedTransactions<StoreTx>();
 
   private constructor(
     private readonly pool: Pool,
@@ -102,14 +104,18 @@ export class PostgresStore implements Store {
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // Called inside this store's open transaction (core/store/joined.ts): part of it, and run again
+    // with it when it lost a race.
+    const open = this.joined.current();
+    if (open) return fn(open.tx);
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect();
       let reusable = true;
       try {
         await client.query('BEGIN');
-        const result = await fn(new PostgresTx(this.statements, client));
-        await client.query('COMMIT');
-        return result;
+        return await this.joined.run(new PostgresTx(this.statements, client), fn, async () => {
+          await client.query('COMMIT');
+        });
       } catch (error) {
         reusable = await client.query('ROLLBACK').then(
           () => true,

@@ -2,6 +2,7 @@ import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { StoreUnavailable } from '../../errors';
+import { JoinedTransactions } from '../joined';
 import type { Store, StoreTx } from '../store';
 import { SQLITE_MIGRATIONS } from './migrations';
 import { CHECKPOINT, OPEN_PRAGMAS, SCHEMA_VERSION, setSchemaVersion } from './sql';
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly joined = new JoinedTransactions<StoreTx>();
   private readonly tx: SqliteTx;
 
   private constructor(readonly path: string) {
@@ -95,14 +97,14 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // Called inside this store's open transaction (core/store/joined.ts): part of it.
+    if (this.joined.current()) return fn(this.tx);
     // One connection: transactions of this process run one after another.
     const run = this.queue.then(async () => {
       this.db.exec('BEGIN IMMEDIATE');
       this.tx.textsWritten.clear();
       try {
-        const result = await fn(this.tx);
-        this.db.exec('COMMIT');
-        return result;
+        return await this.joined.run(this.tx, fn, () => this.db.exec('COMMIT'));
       } catch (error) {
         if (this.db.isTransaction) this.db.exec('ROLLBACK');
         throw error;
@@ -114,9 +116,10 @@ export class SqliteStore implements Store {
 
   /**
    * Moves everything from the write-ahead log into the database file and empties the log, so
-   * overwritten (erased) bytes do not linger in the -wal file.
+   * overwritten (erased) bytes do not linger in the -wal file. Inside a transaction: once it commits.
    */
   async flushErased(): Promise<void> {
+    if (this.joined.current()) return this.joined.afterCommit(() => this.db.exec(CHECKPOINT));
     await this.queue;
     this.db.exec(CHECKPOINT);
   }

@@ -399,17 +399,19 @@ describe('a run cut off half-way (crash, kill -9) and repeated', () => {
     expect(await eventCount('jan@example.nl')).toBe(events);
   });
 
-  it('after the erasure committed: the repeat erases nothing more and answers "erased"; another sender\'s mail finishes nothing', async () => {
+  it('after the erasure committed, before its reply: the repeat erases nothing more and sends the owed "erased"; another sender\'s mail finishes nothing', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     const raw = await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'VERWIJDER', messageId: '<cut-2@example.nl>' }));
-    // The run dies after the erasure's commit, before its record: the row as the reply step finds it.
+    // The run dies after the one commit (record, erasure, outcome), before the reply went out: the
+    // row as the reply step finds it, the reply still owed.
     let cutOff: RequestRow | undefined;
     hooks.sendReply = async (m) => {
       cutOff ??= await requestRow('<cut-2@example.nl>');
       return sender.send(m);
     };
     await process(raw);
-    expect(cutOff).toMatchObject({ outcome: 'erasing', address: null });
+    expect(cutOff).toMatchObject({ outcome: 'erased', address: null, detail: expect.stringContaining('reply=pending') });
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('erased');
     await ledger.updateRequest('<cut-2@example.nl>', { outcome: cutOff!.outcome, detail: cutOff!.detail });
     peer.received.length = 0;
 
@@ -454,7 +456,7 @@ describe('never stop, never lose: what cannot be handled goes to review with the
     expect(row.detail).toMatch(/^proof=none; reply=unsendable; error=the reply could not be composed: mail, references\.0: /);
   });
 
-  it('a mail whose handling keeps failing after the ledger acted: attempts counted in the request log, then given up, to review', async () => {
+  it('a mail whose handling keeps failing when its outcome is written: nothing of it stays, attempts counted in the request log, then given up, to review', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     const raw = rawMail({ from: 'jan@example.nl', subject: 'Afmelden', messageId: '<keeps-failing@example.nl>' });
     failRequestOutcome(t.path, '<keeps-failing@example.nl>', 'unsubscribed');
@@ -469,8 +471,10 @@ describe('never stop, never lose: what cannot be handled goes to review with the
     expect(third).toMatchObject({ intent: 'unsubscribe', outcome: 'gave_up', folder: 'review', isDone: true, reply: { status: 'none' } });
     expect(third.reason).toBe('given up after 2 attempts that did not finish (last error: Error: the disk said no)');
     expect(await requestRow('<keeps-failing@example.nl>')).toMatchObject({ outcome: 'gave_up', attempts: 3 });
-    // Each failed attempt got as far as its reply (sent before the request is finished); giving up sends nothing.
-    expect(peer.received).toHaveLength(2);
+    // Each failed attempt rolled back with its act (one transaction: record, act, outcome): the
+    // person is as before, nobody was answered, and giving up sends nothing.
+    expect(await statusOf(ledger, 'jan@example.nl')).toBe('confirmed');
+    expect(peer.received).toHaveLength(0);
   });
 
   it('a reply that keeps failing (SMTP 4xx) is tried on each run, counted, and after the limit goes to review unsent', async () => {
