@@ -181,6 +181,8 @@ function matchWord(word: PatternWord, token: string): WordMatch {
 }
 
 /** Where each vocabulary word stands in one text; words are looked up by their first two letters. */
+const NOWHERE: ReadonlyMap<number, 'exact' | 'typo'> = new Map();
+
 class WordIndex {
   private readonly byStart = new Map<string, number[]>();
   private readonly cache = new Map<string, Map<number, 'exact' | 'typo'>>();
@@ -195,16 +197,17 @@ class WordIndex {
   }
 
   /** Token positions where `word` stands, and whether only as a typo. */
-  find(word: PatternWord): Map<number, 'exact' | 'typo'> {
-    const key = `${word.text}${word.isStem ? '*' : ''}`;
-    let found = this.cache.get(key);
+  find(word: PatternWord): ReadonlyMap<number, 'exact' | 'typo'> {
+    const starts = this.byStart.get(word.prefix);
+    if (!starts) return NOWHERE;
+    let found = this.cache.get(word.key);
     if (found) return found;
     found = new Map();
-    for (const i of this.byStart.get(word.text.slice(0, 2)) ?? []) {
+    for (const i of starts) {
       const m = matchWord(word, this.tokens[i].text);
       if (m) found.set(i, m);
     }
-    this.cache.set(key, found);
+    this.cache.set(word.key, found);
     return found;
   }
 }

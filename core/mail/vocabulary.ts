@@ -14,6 +14,10 @@ export type RequestIntent = (typeof REQUEST_INTENTS)[number];
 export interface PatternWord {
   text: string;
   isStem: boolean;
+  /** `text`, with `*` for a stem: equal words share one lookup. */
+  key: string;
+  /** The first two letters, as the matcher indexes a text's words. */
+  prefix: string;
 }
 
 export interface Phrase {
@@ -45,7 +49,10 @@ export function parsePattern(raw: string): PatternWord[][] {
     }
     const isStem = token.endsWith('*');
     const parts = normaliseWords(isStem ? token.slice(0, -1) : token).split(' ').filter(Boolean);
-    parts.forEach((text, i) => runs[runs.length - 1].push({ text, isStem: isStem && i === parts.length - 1 }));
+    parts.forEach((text, i) => {
+      const stem = isStem && i === parts.length - 1;
+      runs[runs.length - 1].push({ text, isStem: stem, key: stem ? `${text}*` : text, prefix: text.slice(0, 2) });
+    });
   }
   return runs.filter((run) => run.length > 0);
 }
