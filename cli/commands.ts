@@ -48,7 +48,16 @@ Commands:
                                           optin_id, optin_description (a new file, 0600)
   remind --after DAYS [--max N] [--base-url URL]
   expire --after DAYS
-  report                                  counts per topic x channel x status
+  purpose PERSON --purpose P (--basis B | --withdraw) [--proof-ref REF] [--description TEXT]
+                                          why the person is held: set purpose P (e.g.
+                                          sales_and_service, emarketing, your own) on legal
+                                          basis B (consent, contract, legal_obligation,
+                                          vital_interest, public_task, legitimate_interest,
+                                          none), or withdraw it (withdrawing emarketing
+                                          unsubscribes every topic); a basis other than none
+                                          needs --proof-ref or --description
+  report                                  counts per topic x channel x status, then per
+                                          purpose x basis x state
   worker [--config FILE] [--once]         the mailbox worker, until SIGTERM/SIGINT (settings:
                                           FILE and CONSENT_IMAP_* / CONSENT_SMTP_* variables;
                                           see worker/README.md)
@@ -110,6 +119,7 @@ const OPTIONS = {
   'export-calllist': { topic: { type: 'string' }, strict: { type: 'boolean' } },
   remind: { after: { type: 'string' }, max: { type: 'string' }, topic: { type: 'string' }, 'base-url': { type: 'string' } },
   expire: { after: { type: 'string' }, topic: { type: 'string' } },
+  purpose: { purpose: { type: 'string' }, basis: { type: 'string' }, withdraw: { type: 'boolean' }, 'proof-ref': { type: 'string' }, description: { type: 'string' }, ...PERSON_OPTIONS },
   report: {},
   worker: { config: { type: 'string' }, once: { type: 'boolean' } },
   classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, 'own-address': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
@@ -278,8 +288,20 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
     (await ctx.ledger.expire({ afterDays: after, topic, evidence: ctx.evidence })).forEach(ctx.out);
   },
 
+  async purpose(ctx) {
+    const ref = personRef(ctx.positionals, ctx.values);
+    if (typeof ctx.values.purpose !== 'string') throw new InvalidInput('--purpose: name the purpose, e.g. --purpose emarketing or --purpose sales_and_service');
+    const withdraw = ctx.values.withdraw === true;
+    if (withdraw === (typeof ctx.values.basis === 'string')) throw new InvalidInput('give --basis B (e.g. --basis contract) or --withdraw, one of the two');
+    const proofRef = typeof ctx.values['proof-ref'] === 'string' ? ctx.values['proof-ref'] : undefined;
+    const description = typeof ctx.values.description === 'string' ? ctx.values.description : undefined;
+    const input = withdraw ? { purpose: ctx.values.purpose, state: 'withdrawn' } : { purpose: ctx.values.purpose, state: 'active', basis: ctx.values.basis };
+    ctx.out(await ctx.ledger.setPurpose(ref, input, { ...ctx.evidence, proofRef, description }));
+  },
+
   async report(ctx) {
     (await ctx.ledger.report()).forEach(ctx.out);
+    (await ctx.ledger.purposeReport()).forEach(ctx.out);
   },
 
   async worker(ctx) {

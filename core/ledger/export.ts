@@ -2,6 +2,7 @@ import type { SubjectRef } from '../consent/identity';
 import type { Channel } from '../consent/statuses';
 import type { LedgerContext } from './context';
 import type { SubjectExport } from './schemas';
+import { exportPurposes } from './purposes';
 import { findSubject } from './subjects';
 
 /** Reading the ledger out: one person's data (GDPR Art. 15), the counts, the pages campaigns and call lists walk. */
@@ -18,6 +19,7 @@ export async function exportSubject(ctx: LedgerContext, ref: SubjectRef): Promis
       messages: await tx.listMessages(subject.id),
       requests: await tx.listRequests(subject.id),
       activeTokens: await tx.countTokens(subject.id),
+      purposes: exportPurposes(await tx.getPurposes([subject.id]), subject),
     };
   });
 }

@@ -3,6 +3,7 @@ import type { Basis, Status, StatusOrNone } from '../consent/statuses';
 import { resolveTransition } from '../consent/transitions';
 import { ImportSession, type RowRef } from '../import-session';
 import type { ConsentChange, SubjectRow } from '../store/store';
+import { importPurposes } from './purposes';
 import { consentKey, eventFrom, isSuppressedEach, loadConsents, nextConsent, parseEvidence, suppressionHashes, type LedgerContext } from './context';
 import type { ImportResult, ImportRow } from './schemas';
 import { newSubjectRow } from './subjects';
@@ -112,6 +113,7 @@ export async function importContacts(ctx: LedgerContext, rows: { row: number; li
     const consents = await loadConsents(tx, ids.filter((id) => known.has(id)));
     const firstConsents = new Map<string, { key: [number, number]; ref: RowRef }>();
     const changes: ConsentChange[] = [];
+    const counted: { subject: SubjectRow; d: ImportRow }[] = [];
     const results = rows.map(({ row, data: d }, i): ImportResult => {
       const s = subjectOf[i];
       const subject = typeof s === 'object' ? s : undefined;
@@ -135,6 +137,7 @@ export async function importContacts(ctx: LedgerContext, rows: { row: number; li
         return result;
       }
       firstConsents.set(ck, { key: hashed, ref: ref(i) });
+      counted.push({ subject, d });
       const target: Status | undefined = d.status ?? (d.noMailings ? 'unsubscribed' : d.previouslyMailed ? 'subscribed' : undefined);
       const current = consents.get(ck);
       const from: StatusOrNone = current?.status ?? 'none';
@@ -171,6 +174,9 @@ export async function importContacts(ctx: LedgerContext, rows: { row: number; li
       return result;
     });
     await tx.writeChanges(changes);
+    // Why each imported person is held (SuperOffice's upgrade rules), after their topics: a
+    // withdrawal of e-marketing then carries every topic the person has.
+    await tx.writePurposes(await importPurposes(ctx, tx, counted, base, now));
     const firstRows = [...firstIn].map(([s, r]) => ({ id: s.id, ref: r }));
     return { results, firstRows, firstConsents: [...firstConsents.values()] };
   });

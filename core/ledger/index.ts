@@ -10,6 +10,7 @@ import * as exporting from './export';
 import * as importing from './import';
 import * as links from './links';
 import { failedOpeningStore, openStoreFor } from './open';
+import * as purposes from './purposes';
 import * as request from './request';
 import * as requestLog from './request-log';
 import type { LedgerSettings } from './schemas';
@@ -131,6 +132,10 @@ export class Ledger {
   setStatus(...a: Args<typeof status.setStatus>) { return status.setStatus(this.ctx, ...a); }
   bounce(...a: Args<typeof status.bounce>) { return status.bounce(this.ctx, ...a); }
   unsubscribeByRef(...a: Args<typeof status.unsubscribeByRef>) { return status.unsubscribeByRef(this.ctx, ...a); }
+
+  // purposes.ts: why a person is held, on which legal basis
+  setPurpose(...a: Args<typeof purposes.setPurpose>) { return purposes.setPurpose(this.ctx, ...a); }
+  purposeReport() { return purposes.purposeReport(this.ctx); }
 
   // erasure.ts: erasure, holds, suppressions, the verification link
   erase(...a: Args<typeof erasure.erase>) { return erasure.erase(this.ctx, ...a); }

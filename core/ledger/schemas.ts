@@ -3,7 +3,7 @@ import type { ChannelPolicy, DecisionReason } from '../consent/decide';
 import { EvidenceSchema } from '../consent/evidence';
 import { ChannelSchema, EmailSchema, ExternalIdSchema, LocaleSchema, onlyIfValid, PhoneSchema, TopicSchema } from '../consent/identity';
 import { basisFor } from '../consent/transitions';
-import { BASES, STATUSES, type Basis, type Channel, type Status, type StatusOrNone, type TokenPurpose } from '../consent/statuses';
+import { BASES, DEFAULT_PURPOSES, LEGAL_BASES, PURPOSE_ID, PURPOSE_STATES, STATUSES, type Basis, type Channel, type LegalBasis, type PurposeState, type Status, type StatusOrNone, type TokenPurpose } from '../consent/statuses';
 import type { RowRef } from '../import-session';
 import { MAX_PREVIOUS_SECRETS, SecretSchema } from '../secrets';
 import type { ConsentRow, EventRow, RequestRow, StoreTx, SubjectRow } from '../store/store';
@@ -13,6 +13,11 @@ import { freeText, singleLine } from '../validation';
  * The ledger's inputs and answers: the settings, one schema per input (callers parse with
  * parseInput and pass the output), and the result of each use case.
  */
+
+/** A purpose id (sales_and_service, emarketing, or one of your own). */
+export const PurposeIdSchema = z
+  .string()
+  .regex(PURPOSE_ID, 'a purpose id is lower-case letters, digits and underscores, starting with a letter (e.g. emarketing, sales_and_service)');
 
 export const LedgerSettingsSchema = z.object({
   secret: SecretSchema,
@@ -26,6 +31,14 @@ export const LedgerSettingsSchema = z.object({
   eraseDays: z.number().int().min(1).max(60).default(7),
   /** list-bombing guard: at most one pending invitation per address in this window */
   resendWindowMinutes: z.number().int().min(0).max(10_080).default(60),
+  /** The names of the default purposes (issue 16): sales_and_service, emarketing, retention. */
+  purposes: z
+    .object({
+      salesAndService: PurposeIdSchema.default(DEFAULT_PURPOSES.salesAndService),
+      emarketing: PurposeIdSchema.default(DEFAULT_PURPOSES.emarketing),
+      retention: PurposeIdSchema.default(DEFAULT_PURPOSES.retention),
+    })
+    .prefault({}),
 });
 export type LedgerSettings = z.input<typeof LedgerSettingsSchema>;
 
@@ -246,7 +259,28 @@ export interface SubjectExport {
   messages: Awaited<ReturnType<StoreTx['listMessages']>>;
   requests: RequestRow[];
   activeTokens: number;
+  /** Why the person is held (GDPR Art. 13/15(1)(a)): each purpose, its basis, since when, its source and the retention that applies. */
+  purposes: PurposeExport[];
 }
+
+export interface PurposeExport {
+  purpose: string;
+  state: PurposeState;
+  basis: LegalBasis;
+  since: string;
+  source: string | null;
+  setBy: string | null;
+  /** The retention that applies: a hold's end date and reason (on this purpose, or the person's hold). */
+  retention: { until: string | null; reason: string | null } | null;
+}
+
+/** An operator's change of a purpose: its state and basis; making it active on a basis needs proof. */
+export const PurposeSetSchema = z.object({
+  purpose: PurposeIdSchema,
+  state: z.enum(PURPOSE_STATES).default('active'),
+  basis: z.enum(LEGAL_BASES).default('none'),
+});
+export type PurposeSet = z.output<typeof PurposeSetSchema>;
 
 /** What the ledger keeps as the reason of an erasure carried out (the caller's own words are not kept). */
 export const ERASURE_REASON = 'erasure request';

@@ -79,7 +79,22 @@ test('a re-permission round: import, request all eligible, confirm, check, remin
     { topic: 'newsletter', channel: 'email', status: 'confirmed', count: 1 },
     { topic: 'newsletter', channel: 'email', status: 'expired', count: 2 },
     { topic: 'newsletter', channel: 'email', status: 'unsubscribed', count: 1 },
+    // Why they are held (SuperOffice's upgrade rules): everyone for sales and service; e-marketing
+    // on legitimate interest when mailed before, with no basis when never mailed, withdrawn for "no mailings".
+    { purpose: 'emarketing', basis: 'legitimate_interest', state: 'active', count: 2 },
+    { purpose: 'emarketing', basis: 'none', state: 'active', count: 1 },
+    { purpose: 'emarketing', basis: 'none', state: 'withdrawn', count: 1 },
+    { purpose: 'sales_and_service', basis: 'legitimate_interest', state: 'active', count: 4 },
   ]);
+  expect((cli(['export', 'nieuw@example.nl']).first as { purposes: unknown[] }).purposes).toEqual([
+    expect.objectContaining({ purpose: 'emarketing', state: 'active', basis: 'none' }),
+    expect.objectContaining({ purpose: 'sales_and_service', state: 'active', basis: 'legitimate_interest', setBy: 'Privacy Officer' }),
+  ]);
+  // An operator sets a basis only with proof; withdrawing e-marketing unsubscribes every topic.
+  expect(cli(['purpose', 'stil@example.nl', '--purpose', 'sales_and_service', '--basis', 'contract'])).toMatchObject({ code: 2, stderr: expect.stringContaining('needs proof') });
+  expect(cli(['purpose', 'stil@example.nl', '--purpose', 'sales_and_service', '--basis', 'contract', '--proof-ref', 'contract-7.pdf']).first).toMatchObject({ state: 'active', basis: 'contract' });
+  expect(cli(['purpose', 'klant@example.nl', '--purpose', 'emarketing', '--withdraw']).first).toMatchObject({ state: 'withdrawn' });
+  expect(cli(['check', 'klant@example.nl']).first).toMatchObject({ allowed: false, reason: 'unsubscribed' });
 });
 
 test('unsubscribe by token and by address; export; hold then erase; erase', () => {

@@ -1,0 +1,105 @@
+import { importContactsCsv } from '../../core/import';
+import { Ledger } from '../../core/ledger';
+import { openStore } from '../../core/store/open';
+import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
+import { SECRET, TestClock, tempLedger } from '../support/ledger';
+
+/**
+ * Purposes (issue 16), on both dialects: an import with SuperOffice's columns holds everyone for
+ * sales and service on legitimate interest and gives e-marketing by its four rules; the export
+ * says so; withdrawing e-marketing takes every topic with it in one event; an operator's basis
+ * needs proof.
+ */
+const CSV = [
+  'email;name;previously_mailed;no_mailings;topic',
+  'mailed@example.nl;Mailed;ja;;newsletter',
+  'mailed@example.nl;Mailed;ja;;events',
+  'never@example.nl;Never;;;newsletter',
+  'nomail@example.nl;No Mail;ja;ja;newsletter',
+  'both@example.nl;Both;;ja;newsletter',
+].join('\n');
+
+let cluster: PostgresCluster | undefined;
+let schemas = 0;
+afterAll(async () => {
+  if (cluster) await stopSharedPostgres();
+});
+
+const dialects: [string, () => Promise<{ ledger: Ledger; dispose: () => Promise<void> }>][] = [
+  ['sqlite', async () => tempLedger({}, new TestClock())],
+  [
+    'postgres',
+    async () => {
+      cluster ??= await sharedPostgres();
+      const database = await cluster.createDatabase();
+      const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `purposes_${++schemas}` });
+      const ledger = new Ledger(store, { secret: SECRET }, new TestClock().now);
+      return { ledger, dispose: () => ledger.close() };
+    },
+  ],
+];
+
+describe.each(dialects)('purposes on %s', (_, open) => {
+  let ledger: Ledger;
+  let dispose: () => Promise<void>;
+  beforeEach(async () => {
+    ({ ledger, dispose } = await open());
+    await importContactsCsv(ledger, [Buffer.from(CSV)], { evidence: { actor: { kind: 'operator', name: 'Privacy Officer' }, source: { kind: 'import', ref: 'superoffice.csv' } } }, () => undefined);
+  });
+  afterEach(() => dispose());
+
+  const purposesOf = async (email: string) => (await ledger.export({ email }))!.purposes.map((p) => [p.purpose, p.state, p.basis]);
+
+  test('the import: sales_and_service on legitimate interest for everyone; emarketing by the four rules; the export says since when and from where', async () => {
+    expect(await purposesOf('mailed@example.nl')).toEqual([['emarketing', 'active', 'legitimate_interest'], ['sales_and_service', 'active', 'legitimate_interest']]);
+    expect(await purposesOf('never@example.nl')).toEqual([['emarketing', 'active', 'none'], ['sales_and_service', 'active', 'legitimate_interest']]);
+    expect(await purposesOf('nomail@example.nl')).toEqual([['emarketing', 'withdrawn', 'none'], ['sales_and_service', 'active', 'legitimate_interest']]);
+    expect(await purposesOf('both@example.nl')).toEqual([['emarketing', 'withdrawn', 'none'], ['sales_and_service', 'active', 'legitimate_interest']]);
+    const mailed = (await ledger.export({ email: 'mailed@example.nl' }))!;
+    expect(mailed.purposes[1]).toEqual({
+      purpose: 'sales_and_service', state: 'active', basis: 'legitimate_interest', since: expect.stringMatching(/^\d{4}-/), source: 'superoffice.csv', setBy: 'Privacy Officer', retention: null,
+    });
+    // One event per person and purpose, though Mailed has two rows.
+    expect(mailed.events.filter((e) => e.purpose).map((e) => [e.purpose, e.action, e.toStatus, e.basis])).toEqual([
+      ['sales_and_service', 'import', 'active', 'legitimate_interest'],
+      ['emarketing', 'import', 'active', 'legitimate_interest'],
+    ]);
+    expect(await ledger.purposeReport()).toEqual([
+      { purpose: 'emarketing', basis: 'legitimate_interest', state: 'active', count: 1 },
+      { purpose: 'emarketing', basis: 'none', state: 'active', count: 1 },
+      { purpose: 'emarketing', basis: 'none', state: 'withdrawn', count: 2 },
+      { purpose: 'sales_and_service', basis: 'legitimate_interest', state: 'active', count: 4 },
+    ]);
+  });
+
+  test('withdrawing emarketing makes every topic under it denied, in one event', async () => {
+    expect((await ledger.check([{ email: 'mailed@example.nl', topic: 'events', channel: 'email' }]))[0]).toMatchObject({ allowed: true });
+    const before = (await ledger.export({ email: 'mailed@example.nl' }))!.events.length;
+    expect(await ledger.setPurpose({ email: 'mailed@example.nl' }, { purpose: 'emarketing', state: 'withdrawn' }, { actor: { kind: 'person' }, source: { kind: 'webform' } })).toMatchObject({
+      purpose: 'emarketing', from: 'active', state: 'withdrawn', outcome: 'changed',
+    });
+    const after = (await ledger.export({ email: 'mailed@example.nl' }))!;
+    expect(after.events.length).toBe(before + 1);
+    const withdrawal = after.events.at(-1)!;
+    expect(withdrawal).toMatchObject({ purpose: 'emarketing', action: 'withdraw', toStatus: 'withdrawn' });
+    expect(after.consents.map((c) => [c.topic, c.status, c.eventId]).sort()).toEqual([['events', 'unsubscribed', withdrawal.id], ['newsletter', 'unsubscribed', withdrawal.id]]);
+    const checks = await ledger.check(['newsletter', 'events'].map((topic) => ({ email: 'mailed@example.nl', topic, channel: 'email' as const })));
+    expect(checks.map((c) => [c.allowed, c.reason])).toEqual([[false, 'unsubscribed'], [false, 'unsubscribed']]);
+    // A later import does not re-open it.
+    await importContactsCsv(ledger, [Buffer.from('email;previously_mailed\nmailed@example.nl;ja\n')], {}, () => undefined);
+    expect(await purposesOf('mailed@example.nl')).toEqual([['emarketing', 'withdrawn', 'none'], ['sales_and_service', 'active', 'legitimate_interest']]);
+  });
+
+  test("an operator's basis needs proof; an objection is not overruled by legitimate interest; bad input names the field", async () => {
+    const set = (input: Record<string, unknown>, evidence: Record<string, unknown> = {}) => ledger.setPurpose({ email: 'never@example.nl' }, input, { actor: { kind: 'operator', name: 'Els' }, ...evidence });
+    await expect(set({ purpose: 'contract_admin', basis: 'contract' })).rejects.toMatchObject({ code: 'TRANSITION_REFUSED', message: expect.stringContaining('needs proof') });
+    expect(await set({ purpose: 'contract_admin', basis: 'contract' }, { proofRef: 'contract-2026-14.pdf' })).toMatchObject({ state: 'active', basis: 'contract', outcome: 'changed' });
+    await expect(set({ purpose: 'Contract Admin', basis: 'contract' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('purpose, purpose:') });
+    await expect(set({ purpose: 'emarketing', basis: 'friendship' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('basis') });
+    await set({ purpose: 'emarketing', state: 'withdrawn' });
+    await expect(set({ purpose: 'emarketing', basis: 'legitimate_interest' }, { proofRef: 'call note' })).rejects.toMatchObject({ message: expect.stringContaining('an objection') });
+    expect(await set({ purpose: 'emarketing', basis: 'consent' }, { proofRef: 'signed form 12' })).toMatchObject({ state: 'active', basis: 'consent' });
+    const held = (await ledger.export({ email: 'never@example.nl' }))!.purposes;
+    expect(held.find((p) => p.purpose === 'contract_admin')).toMatchObject({ basis: 'contract', setBy: 'Els' });
+  });
+});
