@@ -69,8 +69,11 @@ class MailStore {
     }
   }
 
+  // Taken before add() awaits the parser: mails that arrive together (n8n workers sending at once)
+  // must not get the same id, nor write over each other's files.
   nextId() {
-    return (this.mails.at(-1)?.id ?? 0) + 1;
+    this.lastId = this.mails.reduce((max, m) => Math.max(max, m.id), this.lastId ?? 0) + 1;
+    return this.lastId;
   }
 
   async add(raw, meta) {
