@@ -25,6 +25,7 @@ export const SUBJECT_PATCH_COLUMNS: Record<string, string> = {
 };
 export const REQUEST_PATCH_COLUMNS: Record<string, string> = {
   outcome: 'outcome', subjectId: 'subject_id', detail: 'detail', address: 'address', updatedAt: 'updated_at',
+  dueAt: 'due_at', extendedAt: 'extended_at', extensionReason: 'extension_reason', closedAt: 'closed_at', closeNote: 'close_note', handledBy: 'handled_by',
 };
 
 /** A patch's fields that have a column, as the columns to set and their values (undefined as NULL). */
@@ -155,6 +156,12 @@ export function toRequest(r: DbRow): RequestRow {
     detail: str(r.detail),
     updatedAt: String(r.updated_at),
     attempts: Number(r.attempts ?? 1),
+    channel: String(r.channel ?? 'mail'),
+    handledBy: str(r.handled_by),
+    extendedAt: str(r.extended_at),
+    extensionReason: str(r.extension_reason),
+    closedAt: str(r.closed_at),
+    closeNote: str(r.close_note),
   };
 }
 

@@ -200,6 +200,35 @@ export interface RequestRow {
    * so a mail that keeps failing goes to review after the limit, also under `--once`.
    */
   attempts: number;
+  /** How the request came: mail (the mailbox), cli, node, form or operator. */
+  channel: string;
+  /** Who handled it: the operator, the workflow, the mailbox worker; null when not (yet) known. */
+  handledBy: string | null;
+  /** The term extended once by two months (GDPR Art. 12(3)): when, and why. */
+  extendedAt: string | null;
+  extensionReason: string | null;
+  /** Closed by hand (an answer given outside the ledger): when, and the note saying how. */
+  closedAt: string | null;
+  closeNote: string | null;
+}
+
+export type RequestPatch = Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'address' | 'updatedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'closedAt' | 'closeNote' | 'handledBy'>>;
+
+/** A request to record: the register's fields are optional (a mail's request: channel 'mail'). */
+export type NewRequest = Omit<RequestRow, 'attempts' | 'channel' | 'handledBy' | 'extendedAt' | 'extensionReason' | 'closedAt' | 'closeNote'> &
+  Partial<Pick<RequestRow, 'channel' | 'handledBy'>>;
+
+/** The register's filter: its rules (which kinds count, which outcomes finish a request) come from the ledger. */
+export interface RequestQuery {
+  kinds: string[];
+  /** Only requests neither closed by hand nor finished with one of `finalOutcomes`. */
+  openOnly: boolean;
+  finalOutcomes: string[];
+  /** Only requests due at or before this instant. */
+  dueBy?: string;
+  /** Paging: the requests after this one, in order of due date, then id. */
+  after?: { dueAt: string; messageId: string };
+  limit: number;
 }
 
 export interface ErasureRow {
@@ -351,12 +380,14 @@ export interface StoreTx {
   findMessage(messageId: string): Promise<MessageRow | undefined>;
 
   /** Inserts the request unless one with this Message-ID exists; returns the stored row. */
-  upsertRequest(row: Omit<RequestRow, 'attempts'>): Promise<{ row: RequestRow; created: boolean }>;
+  upsertRequest(row: NewRequest): Promise<{ row: RequestRow; created: boolean }>;
   /** One more attempt at handling the request (see RequestRow.attempts); returns the count, 0 when there is no such request. */
   countRequestAttempt(messageId: string, updatedAt: string): Promise<number>;
-  updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'address' | 'updatedAt'>>): Promise<void>;
+  updateRequest(messageId: string, patch: RequestPatch): Promise<void>;
   findRequest(messageId: string): Promise<RequestRow | undefined>;
   listRequests(subjectId: number): Promise<RequestRow[]>;
+  /** The register: requests matching `query`, by due date then id. */
+  queryRequests(query: RequestQuery): Promise<RequestRow[]>;
 
   /**
    * Erases a subject: its row, the PII of its evidence, its tokens, messages, consent and purpose rows,

@@ -564,6 +564,12 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         detail: null,
         updatedAt: T0,
         attempts: 1,
+        channel: 'mail',
+        handledBy: null,
+        extendedAt: null,
+        extensionReason: null,
+        closedAt: null,
+        closeNote: null,
         ...fields,
       });
 

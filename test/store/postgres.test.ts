@@ -10,6 +10,7 @@ import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../sup
 import { waitFor } from '../support/wait';
 import { describeStoreContract } from './contract';
 import { describePurposeContract } from './purposes-contract';
+import { describeRequestsContract } from './requests-contract';
 
 let cluster: PostgresCluster;
 let database: string;
@@ -28,6 +29,10 @@ describeStoreContract('postgres', {
 describePurposeContract('postgres', {
   open: () =>
     openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `purposes_${++schemas}` }),
+});
+describeRequestsContract('postgres', {
+  open: () =>
+    openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `requests_${++schemas}` }),
 });
 
 describe('PostgreSQL values crossing the wire', () => {

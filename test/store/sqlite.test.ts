@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '../../core/store/open';
 import { describeStoreContract } from './contract';
 import { describePurposeContract } from './purposes-contract';
+import { describeRequestsContract } from './requests-contract';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -17,3 +18,4 @@ const factory = {
 };
 describeStoreContract('sqlite', factory);
 describePurposeContract('sqlite', factory);
+describeRequestsContract('sqlite', factory);

@@ -10,6 +10,9 @@ import type {
   NewSubject,
   PendingQuery,
   PurposeChange,
+  NewRequest,
+  RequestPatch,
+  RequestQuery,
   RequestRow,
   StoreTx,
   SubjectLookup,
@@ -297,15 +300,19 @@ export class PostgresTx implements StoreTx {
     return rows[0] ? toMessage(rows[0], rows[0].topics as string[]) : undefined;
   }
 
-  async upsertRequest(row: Omit<RequestRow, 'attempts'>) {
-    const inserted = await this.run('insertRequest', [
-      row.messageId, row.mailbox, row.kind, row.receivedAt, row.dueAt, row.outcome, row.subjectId, row.address, row.detail, row.updatedAt,
-    ]);
+  async upsertRequest(row: NewRequest) {
+    const fields = [row.messageId, row.mailbox, row.kind, row.receivedAt, row.dueAt, row.outcome, row.subjectId, row.address, row.detail, row.updatedAt];
+    const isMail = row.channel === undefined && row.handledBy === undefined;
+    const inserted = isMail ? await this.run('insertRequest', fields) : await this.run('insertRegisterRequest', [...fields, row.channel ?? 'mail', row.handledBy ?? null]);
     return { row: (await this.findRequest(row.messageId)) as RequestRow, created: inserted.rowCount === 1 };
   }
-  async updateRequest(messageId: string, patch: Partial<Pick<RequestRow, 'outcome' | 'subjectId' | 'detail' | 'address' | 'updatedAt'>>) {
+  async updateRequest(messageId: string, patch: RequestPatch) {
     const { columns, values } = patchColumns(patch, REQUEST_PATCH_COLUMNS);
     if (columns.length > 0) await this.client.query(this.sql.update('requests', columns), [messageId, ...values]);
+  }
+  async queryRequests(q: RequestQuery) {
+    const { rows } = await this.run('queryRequests', [q.kinds, q.openOnly, q.finalOutcomes, q.dueBy ?? null, q.after?.dueAt ?? null, q.after?.messageId ?? null, q.limit]);
+    return rows.map(toRequest);
   }
   async countRequestAttempt(messageId: string, updatedAt: string) {
     const { rows } = await this.run('countRequestAttempt', [messageId, updatedAt]);

@@ -287,6 +287,15 @@ const SQL = {
   findRequest: 'SELECT * FROM {s}.requests WHERE message_id = $1',
   countRequestAttempt: 'UPDATE {s}.requests SET attempts = attempts + 1, updated_at = $2 WHERE message_id = $1 RETURNING attempts',
   listRequests: 'SELECT * FROM {s}.requests WHERE subject_id = $1 ORDER BY received_at, message_id',
+  // The requests register (schema 7 on): a request of another channel than the mailbox, and the filter.
+  insertRegisterRequest: `INSERT INTO {s}.requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at, channel, handled_by)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (message_id) DO NOTHING`,
+  queryRequests: `SELECT * FROM {s}.requests
+    WHERE kind = ANY($1::text[])
+      AND (NOT $2::boolean OR (closed_at IS NULL AND NOT (outcome = ANY($3::text[]))))
+      AND ($4::timestamptz IS NULL OR due_at <= $4::timestamptz)
+      AND ($5::timestamptz IS NULL OR (due_at, message_id) > ($5::timestamptz, $6::text))
+    ORDER BY due_at, message_id LIMIT $7`,
 
   eraseSubject: `
     WITH subject AS (SELECT email FROM {s}.subjects WHERE id = $1),

@@ -274,4 +274,20 @@ SELECT subject_id, purpose, to_status, basis, at, NULL, NULL, id, actor_kind, so
 FROM events WHERE action = 'migrate' AND purpose = 'emarketing';
 `,
   },
+  {
+    // The requests register (issue 13): every request, whatever its channel (mail, CLI, node,
+    // operator), with who handled it; an extension of the answer's term (GDPR Art. 12(3): once,
+    // two more months, with its reason) and a close by hand with its note. due_at is the term in
+    // force (received + one month, or + three when extended).
+    version: 8,
+    sql: `
+ALTER TABLE requests ADD COLUMN channel TEXT NOT NULL DEFAULT 'mail';
+ALTER TABLE requests ADD COLUMN handled_by TEXT;
+ALTER TABLE requests ADD COLUMN extended_at TEXT;
+ALTER TABLE requests ADD COLUMN extension_reason TEXT;
+ALTER TABLE requests ADD COLUMN closed_at TEXT;
+ALTER TABLE requests ADD COLUMN close_note TEXT;
+CREATE INDEX requests_by_due ON requests (due_at, message_id);
+`,
+  },
 ];

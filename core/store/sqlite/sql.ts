@@ -98,6 +98,15 @@ export const SQL = {
   countRequestAttempt: 'UPDATE requests SET attempts = attempts + 1, updated_at = ? WHERE message_id = ? RETURNING attempts',
   findRequest: 'SELECT * FROM requests WHERE message_id = ?',
   listRequests: 'SELECT * FROM requests WHERE subject_id = ? ORDER BY received_at',
+  // The requests register (schema 8 on): a request of another channel than the mailbox, and the filter.
+  insertRegisterRequest: `INSERT INTO requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at, channel, handled_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+  queryRequests: `SELECT * FROM requests
+    WHERE kind IN (SELECT value FROM json_each(?1))
+      AND (?2 = 0 OR (closed_at IS NULL AND outcome NOT IN (SELECT value FROM json_each(?3))))
+      AND (?4 IS NULL OR due_at <= ?4)
+      AND (?5 IS NULL OR due_at > ?5 OR (due_at = ?5 AND message_id > ?6))
+    ORDER BY due_at, message_id LIMIT ?7`,
 
   /** In this order; the request log keeps its rows without the address. */
   eraseSubject: [
