@@ -34,14 +34,27 @@ Commands:
   confirm TOKEN [--ip IP] [--user-agent UA]
                                           the person's click, relayed: recorded as theirs
   check PERSON [--topic T] [--channel C] [--strict]
-  unsubscribe TOKEN|PERSON [--topic T ...]  one topic, several, or all (default)
-  erase PERSON [--reason TEXT]            the reason is kept only if a retention hold
+  unsubscribe TOKEN|PERSON [--topic T ...] [--request ID]
+                                          one topic, several, or all (default)
+  erase PERSON [--reason TEXT] [--request ID]
+                                          the reason is kept only if a retention hold
                                           keeps the person (it may name them)
   hold PERSON --until DATE --reason TEXT
   unsuppress EMAIL|+PHONE --proof-ref REF --description TEXT
                                           lift a suppression made in error (a typo); both
                                           are required and kept, the address is not
-  export PERSON                           everything held about that person (GDPR Art. 15)
+  export PERSON [--request ID | --as-request]
+                                          everything held about that person (GDPR Art. 15);
+                                          --request ID answers that access request in the
+                                          register, --as-request records one answered now
+  requests [--open] [--overdue] [--due-within DAYS]
+                                          the requests register (GDPR Art. 12(3)): every
+                                          request of a person, whatever its channel, with
+                                          received, due (one month), kind, status, outcome
+                                          and who handled it; the most urgent first
+  requests extend ID --reason TEXT        two more months to answer (once, within the
+                                          first month; tell the person why)
+  requests close ID --note TEXT           closed by hand: say how it was answered
   export-calllist --topic T FILE.csv [--strict]
                                           who may be called for topic T: name, phone and
                                           CallPro's optin_who, optin_source, optin_date,
@@ -111,11 +124,12 @@ const OPTIONS = {
   },
   confirm: { ip: { type: 'string' }, 'user-agent': { type: 'string' } },
   check: { topic: { type: 'string' }, channel: { type: 'string' }, strict: { type: 'boolean' }, ...PERSON_OPTIONS },
-  unsubscribe: { topic: { type: 'string', multiple: true }, channel: { type: 'string' }, ...PERSON_OPTIONS },
-  erase: { reason: { type: 'string' }, ...PERSON_OPTIONS },
+  unsubscribe: { topic: { type: 'string', multiple: true }, channel: { type: 'string' }, request: { type: 'string' }, ...PERSON_OPTIONS },
+  erase: { reason: { type: 'string' }, request: { type: 'string' }, ...PERSON_OPTIONS },
   hold: { until: { type: 'string' }, reason: { type: 'string' }, ...PERSON_OPTIONS },
   unsuppress: { 'proof-ref': { type: 'string' }, description: { type: 'string' }, phone: PERSON_OPTIONS.phone },
-  export: { ...PERSON_OPTIONS },
+  export: { request: { type: 'string' }, 'as-request': { type: 'boolean' }, ...PERSON_OPTIONS },
+  requests: { open: { type: 'boolean' }, overdue: { type: 'boolean' }, 'due-within': { type: 'string' }, reason: { type: 'string' }, note: { type: 'string' } },
   'export-calllist': { topic: { type: 'string' }, strict: { type: 'boolean' } },
   remind: { after: { type: 'string' }, max: { type: 'string' }, topic: { type: 'string' }, 'base-url': { type: 'string' } },
   expire: { after: { type: 'string' }, topic: { type: 'string' } },
@@ -166,6 +180,25 @@ function links(ctx: Context, tokens: { confirmToken: string | null; unsubscribeT
 }
 
 const isToken = (value: string) => /^[cue]1\./.test(value);
+
+/**
+ * A request handled on the command line, in the requests register: a new line (received and
+ * answered now), or with --request ID the outcome of one already there (e.g. a mail left to an
+ * operator). Handled by: the --operator's name, else "operator (CLI)".
+ */
+function logHandled(ctx: Context, kind: 'unsubscribe' | 'erase' | 'access', outcome: string, subjectId: number | null, address: string | null, detail?: string) {
+  const requestId = typeof ctx.values.request === 'string' ? ctx.values.request : undefined;
+  return ctx.ledger.recordHandledRequest({
+    requestId,
+    channel: 'cli',
+    kind,
+    handledBy: ctx.evidence.actor.name ?? 'operator (CLI)',
+    outcome,
+    subjectId,
+    address,
+    detail,
+  });
+}
 
 const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
   async init(ctx) {
@@ -233,12 +266,30 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
   async unsubscribe(ctx) {
     const scope = parseInput(TopicsScopeSchema, (ctx.values.topic as string[] | undefined) ?? 'all', '--topic');
     const [target] = ctx.positionals;
-    if (ctx.positionals.length === 1 && isToken(target)) ctx.out(await ctx.ledger.unsubscribeByToken(target, scope, ctx.evidence));
-    else ctx.out(await ctx.ledger.unsubscribeByRef(personRef(ctx.positionals, ctx.values), scope, channelOf(ctx), ctx.evidence));
+    const byToken = ctx.positionals.length === 1 && isToken(target);
+    const ref = byToken ? undefined : personRef(ctx.positionals, ctx.values);
+    const channel = channelOf(ctx);
+    // The unsubscribe and its line in the requests register commit together.
+    ctx.out(
+      await ctx.ledger.atomically(async () => {
+        const result = ref ? await ctx.ledger.unsubscribeByRef(ref, scope, channel, ctx.evidence) : await ctx.ledger.unsubscribeByToken(target, scope, ctx.evidence);
+        const subjectId = 'subjectId' in result ? result.subjectId : null;
+        const logged = await logHandled(ctx, 'unsubscribe', result.outcome, subjectId, ref?.email ?? ref?.phone ?? null);
+        return { ...result, requestId: logged.id };
+      }),
+    );
   },
 
   async erase(ctx) {
-    ctx.out(await ctx.ledger.erase(personRef(ctx.positionals, ctx.values), { reason: ctx.values.reason as string | undefined, evidence: ctx.evidence }));
+    const ref = personRef(ctx.positionals, ctx.values);
+    ctx.out(
+      await ctx.ledger.atomically(async () => {
+        const result = await ctx.ledger.erase(ref, { reason: ctx.values.reason as string | undefined, evidence: ctx.evidence });
+        // The register keeps no address of an erasure: the receipt is its record.
+        const logged = await logHandled(ctx, 'erase', result.outcome, result.subjectId, null, `receipt=${result.receiptId}`);
+        return { ...result, requestId: logged.id };
+      }),
+    );
   },
 
   async hold(ctx) {
@@ -259,9 +310,38 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
   },
 
   async export(ctx) {
-    const result = await ctx.ledger.export(personRef(ctx.positionals, ctx.values));
+    const ref = personRef(ctx.positionals, ctx.values);
+    const asRequest = ctx.values['as-request'] === true || typeof ctx.values.request === 'string';
+    if (ctx.values['as-request'] === true && typeof ctx.values.request === 'string') throw new InvalidInput('give --request ID (a request in the register) or --as-request (a new one), not both');
     // Not knowing someone is an answer too (Art. 15: "whether or not personal data are processed").
-    ctx.out(result ?? { found: false });
+    // An export that answers an access request is in the register; a look-up by the officer is not.
+    const result = await ctx.ledger.export(ref);
+    if (!asRequest) return ctx.out(result ?? { found: false });
+    const logged = await logHandled(ctx, 'access', 'answered', result?.subject.id ?? null, ref.email ?? ref.phone ?? null);
+    ctx.out({ ...(result ?? { found: false }), requestId: logged.id });
+  },
+
+  async requests(ctx) {
+    const [action, id, ...extra] = ctx.positionals;
+    const by = ctx.evidence.actor.name;
+    if (action === undefined) {
+      if (ctx.values.reason !== undefined || ctx.values.note !== undefined) throw new InvalidInput('--reason belongs to "requests extend ID", --note to "requests close ID"');
+      const dueWithin = ctx.values['due-within'];
+      const filter = { open: ctx.values.open === true, overdue: ctx.values.overdue === true, dueWithinDays: dueWithin === undefined ? undefined : parseInput(Days('--due-within'), dueWithin) };
+      for await (const entry of ctx.ledger.listRequests(filter)) ctx.out(entry);
+      return;
+    }
+    if ((action !== 'extend' && action !== 'close') || id === undefined || extra.length > 0) {
+      throw new InvalidInput('use: requests [--open] [--overdue] [--due-within DAYS], requests extend ID --reason TEXT, or requests close ID --note TEXT');
+    }
+    if (ctx.values.open || ctx.values.overdue || ctx.values['due-within'] !== undefined) throw new InvalidInput(`--open, --overdue and --due-within filter the list; "requests ${action}" takes none`);
+    if (action === 'extend') {
+      if (typeof ctx.values.reason !== 'string') throw new InvalidInput('--reason: say why the answer needs two more months (the person is told), e.g. --reason "the export spans three systems"');
+      ctx.out(await ctx.ledger.extendRequest(id, { reason: ctx.values.reason, by }));
+    } else {
+      if (typeof ctx.values.note !== 'string') throw new InvalidInput('--note: say how the request was answered, e.g. --note "export sent by registered letter"');
+      ctx.out(await ctx.ledger.closeRequest(id, { note: ctx.values.note, by }));
+    }
   },
 
   async 'export-calllist'(ctx) {

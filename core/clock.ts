@@ -38,6 +38,17 @@ export function addOneMonth(at: Date): Date {
   return next;
 }
 
+/** GDPR Art. 12(3)'s extension "by two further months": `months` calendar months on, clamped like addOneMonth. */
+export function addMonths(at: Date, months: number): Date {
+  const next = new Date(at.getTime());
+  const day = next.getUTCDate();
+  next.setUTCDate(1);
+  next.setUTCMonth(next.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
+  next.setUTCDate(Math.min(day, lastDay));
+  return next;
+}
+
 /**
  * A clock read from a file that holds one ISO 8601 instant, read at every call; while the file is
  * missing or empty, the system time. For demos and end-to-end tests that must let days pass for

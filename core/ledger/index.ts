@@ -11,12 +11,14 @@ import * as importing from './import';
 import * as links from './links';
 import { failedOpeningStore, openStoreFor } from './open';
 import * as purposes from './purposes';
+import * as register from './register';
 import * as request from './request';
 import * as requestLog from './request-log';
 import type { LedgerSettings } from './schemas';
 import * as status from './status';
 
 export * from './schemas';
+export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
 export type { MailboxLease, StoreConfig };
 
@@ -152,6 +154,12 @@ export class Ledger {
   phoneSubjects(...a: Args<typeof exporting.phoneSubjects>) { return exporting.phoneSubjects(this.ctx, ...a); }
   recordMessages(...a: Args<typeof exporting.recordMessages>) { return exporting.recordMessages(this.ctx, ...a); }
   findMessage(...a: Args<typeof exporting.findMessage>) { return exporting.findMessage(this.ctx, ...a); }
+
+  // register.ts: the requests register (every channel; due in a month, extended once, closed by hand)
+  listRequests(...a: Args<typeof register.listRequests>) { return register.listRequests(this.ctx, ...a); }
+  recordHandledRequest(...a: Args<typeof register.recordHandledRequest>) { return register.recordHandledRequest(this.ctx, ...a); }
+  extendRequest(...a: Args<typeof register.extendRequest>) { return register.extendRequest(this.ctx, ...a); }
+  closeRequest(...a: Args<typeof register.closeRequest>) { return register.closeRequest(this.ctx, ...a); }
 
   // request-log.ts: the mailbox's requests, cursor and lease
   recordRequest(...a: Args<typeof requestLog.recordRequest>) { return requestLog.recordRequest(this.ctx, ...a); }
