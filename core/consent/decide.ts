@@ -1,4 +1,4 @@
-import type { Basis, Channel, StatusOrNone } from './statuses';
+import type { Basis, Channel, LegalBasis, PurposeStateOrNone, StatusOrNone } from './statuses';
 
 /**
  * Check: may I contact this subject on this channel for this topic now?
@@ -30,7 +30,9 @@ export type DecisionReason =
   | 'bounced'
   | 'blacklisted'
   | 'suppressed'
-  | 'unknown';
+  | 'unknown'
+  | 'purpose_withdrawn' // the topic's purpose (e-marketing) was withdrawn: every topic under it is off
+  | 'no_purpose_basis'; // the topic's purpose is not held on a basis that allows direct marketing
 
 export interface Decision {
   allowed: boolean;
@@ -70,4 +72,20 @@ export function decide(input: DecisionInput, strict: boolean, policies: Record<C
       if (policy === 'strict' && input.basis !== 'consent') return deny('strict_requires_consent');
       return { allowed: true, reason: input.basis, policy };
   }
+}
+
+/** The bases on which a purpose allows direct marketing (standard); strict: consent only. */
+export const MARKETING_BASES: readonly LegalBasis[] = ['consent', 'contract', 'legitimate_interest'];
+
+/**
+ * A topic sits under a purpose (e-marketing): what the topic allows, its purpose must allow too,
+ * active on a basis that allows direct marketing (strict: consent). A topic's denial stands as is.
+ */
+export function decideWithPurpose(decision: Decision, purpose: { state: PurposeStateOrNone; basis: LegalBasis }): Decision {
+  if (!decision.allowed) return decision;
+  const deny = (reason: DecisionReason): Decision => ({ allowed: false, reason, policy: decision.policy });
+  if (purpose.state === 'withdrawn') return deny('purpose_withdrawn');
+  if (purpose.state === 'none' || !MARKETING_BASES.includes(purpose.basis)) return deny('no_purpose_basis');
+  if (decision.policy === 'strict' && purpose.basis !== 'consent') return deny('strict_requires_consent');
+  return decision;
 }

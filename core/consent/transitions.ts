@@ -307,8 +307,9 @@ const PURPOSE_SET: PurposeRule = { to: 'target', proofForBasis: true };
 export const PURPOSE_TRANSITIONS: Record<PurposeAction, Record<PurposeStateOrNone, PurposeRule>> = {
   import: {
     none: { to: 'target' },
-    // An existing purpose is kept, unless the import withdraws it (a CRM's "no mailings").
-    active: { to: 'target', targets: ['withdrawn'], otherwise: { keep: 'already in the ledger' } },
+    // An existing purpose is kept, unless the import withdraws it (a CRM's "no mailings"), or it
+    // was held with no basis yet ("never mailed") and the import now gives one.
+    active: { to: 'target', targets: ['withdrawn'], otherwise: { keep: 'already in the ledger' }, byBasis: { none: { to: 'target' } } },
     withdrawn: { keep: 'withdrawn; an import does not re-open that' },
   },
   set: {
@@ -376,9 +377,3 @@ export function resolvePurposeTransition(action: PurposeAction, from: PurposeSta
   if (action !== 'hold' && from === to && ctx.basis === basis) return { kind: 'keep', reason: `already ${to} on ${basis}` };
   return { kind: 'change', to, basis };
 }
-
-/**
- * Whether a purpose allows contact for a topic under it: active on a basis that allows direct
- * marketing (consent, contract, legitimate interest; strict: consent only).
- */
-export const MARKETING_BASES: readonly LegalBasis[] = ['consent', 'contract', 'legitimate_interest'];

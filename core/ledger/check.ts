@@ -1,4 +1,4 @@
-import { decide } from '../consent/decide';
+import { decide, decideWithPurpose } from '../consent/decide';
 import { isSuppressedEach, suppressionHashes, type LedgerContext } from './context';
 import type { CheckItem, CheckResult } from './schemas';
 
@@ -7,7 +7,14 @@ import type { CheckItem, CheckResult } from './schemas';
 /** May I contact this subject on this channel for this topic now? One transaction per batch. */
 export async function check(ctx: LedgerContext, items: CheckItem[], options: { strict?: boolean } = {}): Promise<CheckResult[]> {
   const strict = options.strict ?? ctx.settings.strict;
-  const hits = await ctx.store.transaction((tx) => tx.checkConsents(items));
+  const purpose = ctx.settings.purposes.emarketing;
+  const { hits, purposes } = await ctx.store.transaction(async (tx) => {
+    const found = await tx.checkConsents(items);
+    // The purpose every topic sits under, read only for those a topic would allow.
+    const ids = [...new Set(found.flatMap((h) => (h?.consent && (h.consent.status === 'confirmed' || h.consent.status === 'subscribed') ? [h.subjectId] : [])))];
+    const rows = ids.length > 0 ? await tx.getPurposes(ids, purpose) : [];
+    return { hits: found, purposes: new Map(rows.map((r) => [r.subjectId, r])) };
+  });
   // Only an unknown address needs its suppression hash: it tells "erased" from "never known".
   const unknown = items.flatMap((item, i) => (hits[i] === undefined && (item.email || item.phone) ? [i] : []));
   const suppressedAt = new Set<number>();
@@ -20,7 +27,8 @@ export async function check(ctx: LedgerContext, items: CheckItem[], options: { s
   return items.map((item, i): CheckResult => {
     const hit = hits[i];
     const c = hit?.consent ?? null;
-    const decision = decide(
+    const held = hit ? purposes.get(hit.subjectId) : undefined;
+    const topicDecision = decide(
       {
         known: hit !== undefined,
         suppressed: hit ? hit.suppressedAt !== null : suppressedAt.has(i),
@@ -31,6 +39,7 @@ export async function check(ctx: LedgerContext, items: CheckItem[], options: { s
       strict,
       ctx.policies,
     );
+    const decision = decideWithPurpose(topicDecision, { state: held?.state ?? 'none', basis: held?.basis ?? 'none' });
     return {
       index: i,
       ...decision,

@@ -4,6 +4,7 @@ import type { StoreTx, SubjectRow, TokenRow } from '../store/store';
 import { readToken, SINGLE_USE, verifyToken } from '../tokens';
 import { applyToTopics, eventFrom, outcomeOf, parseEvidence, suppressionHash, TEXT_HASH, type LedgerContext } from './context';
 import type { PreferenceView, TokenActionResult, TokenView, TopicsScope } from './schemas';
+import { followTopics } from './purposes';
 
 /** What a person's link does: view it, confirm, unsubscribe, see and set their preferences. */
 
@@ -54,6 +55,7 @@ export async function confirm(ctx: LedgerContext, token: unknown, evidenceInput:
     if (!subject) throw TokenRejected.of('unknown');
     const text = row.consentTextHash ? { text: null, hash: row.consentTextHash } : undefined;
     const topics = await applyToTopics(tx, subject, row.channel, row.topics, 'confirm', evidence, now, text);
+    await followTopics(ctx, tx, subject, topics, 'confirm', evidence, now, undefined, text);
     const outcome = outcomeOf(topics, 'confirmed');
     // The person proved the mailbox: the name they gave in this signup is now theirs, replacing
     // one given in an earlier signup or by an operator. The names waiting on older links (a
@@ -136,9 +138,9 @@ export async function setPreferences(ctx: LedgerContext, token: unknown, wanted:
     const turnedOff = await applyToTopics(tx, subject, row.channel, off, 'unsubscribe', evidence, now);
     const signedUp = await applyToTopics(tx, subject, row.channel, on, 'signup', evidence, now, text);
     const confirmable = signedUp.filter((t) => t.outcome === 'changed').map((t) => t.topic);
-    const confirmed = new Map(
-      (await applyToTopics(tx, subject, row.channel, confirmable, 'confirm', evidence, now, text)).map((t) => [t.topic, t]),
-    );
+    const confirmedTopics = await applyToTopics(tx, subject, row.channel, confirmable, 'confirm', evidence, now, text);
+    await followTopics(ctx, tx, subject, confirmedTopics, 'confirm', evidence, now, undefined, text);
+    const confirmed = new Map(confirmedTopics.map((t) => [t.topic, t]));
     // A ticked topic reports its whole step: from where it was to confirmed.
     const turnedOn = signedUp.map((t) => {
       const c = confirmed.get(t.topic);

@@ -1,6 +1,6 @@
 import type { Evidence } from '../consent/evidence';
 import type { SubjectRef } from '../consent/identity';
-import type { LegalBasis, PurposeState } from '../consent/statuses';
+import type { Basis, LegalBasis, PurposeState, Status } from '../consent/statuses';
 import { basisFor, resolvePurposeTransition, resolveTransition, type PurposeAction, type PurposeTransition } from '../consent/transitions';
 import { CONTACTABLE } from '../consent/statuses';
 import { TransitionRefused } from '../errors';
@@ -38,6 +38,7 @@ export function purposeChange(
   evidence: Evidence,
   now: Date,
   given: { target?: PurposeState; givenBasis?: LegalBasis; hasProof?: boolean; until?: string | null; reason?: string | null } = {},
+  text?: { text: string | null; hash: string | null },
 ): { transition: PurposeTransition; change?: PurposeChange } {
   const from = current?.state ?? 'none';
   const transition = resolvePurposeTransition(action, from, { basis: current?.basis ?? 'none', ...given });
@@ -56,7 +57,7 @@ export function purposeChange(
         until: transition.to === 'active' && action === 'hold' ? (given.until ?? null) : null,
         reason: transition.to === 'active' && action === 'hold' ? (given.reason ?? null) : null,
       },
-      event: { ...eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action, fromStatus: from, toStatus: transition.to, basis: transition.basis }, now), purpose },
+      event: { ...eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action, fromStatus: from, toStatus: transition.to, basis: transition.basis }, now, text), purpose },
     },
   };
 }
@@ -89,9 +90,10 @@ export async function applyPurpose(
   evidence: Evidence,
   now: Date,
   given: Parameters<typeof purposeChange>[6] = {},
+  text?: { text: string | null; hash: string | null },
 ): Promise<PurposeOutcome> {
   const [current] = await tx.getPurposes([subject.id], purpose);
-  const { transition, change } = purposeChange(subject, purpose, current, action, evidence, now, given);
+  const { transition, change } = purposeChange(subject, purpose, current, action, evidence, now, given, text);
   if (change) {
     if (change.purpose.state === 'withdrawn' && purpose === ctx.settings.purposes.emarketing) change.consents = await topicsWithdrawn(tx, subject.id, now);
     await tx.writePurposes([change]);
@@ -191,4 +193,39 @@ export async function importPurposes(
     if (change?.purpose.state === 'withdrawn') change.consents = await topicsWithdrawn(tx, subject.id, now);
   }
   return changes;
+}
+
+/** Bases a purpose can rest on for e-marketing, weakest first: a topic's change only ever raises it. */
+const RAISING: readonly LegalBasis[] = ['none', 'legitimate_interest', 'contract', 'consent'];
+
+/**
+ * What a topic's change means for its purpose (every topic sits under e-marketing): a topic the
+ * person confirmed by double opt-in holds e-marketing on consent; a topic an operator set to a
+ * mail-allowing status (with the proof the table asks for) raises e-marketing to that basis,
+ * never lowers it. Restrictive changes leave the purpose alone (one topic off is not an objection
+ * to e-marketing as a whole). A confirmation's purpose event carries its consent text.
+ */
+export async function followTopics(
+  ctx: LedgerContext,
+  tx: StoreTx,
+  subject: SubjectRow,
+  outcomes: { topic: string; status: string; outcome: string }[],
+  action: 'confirm' | 'set',
+  evidence: Evidence,
+  now: Date,
+  givenBasis?: Basis,
+  text?: { text: string | null; hash: string | null },
+): Promise<void> {
+  const changed = outcomes.filter((o) => o.outcome === 'changed' && (CONTACTABLE as readonly string[]).includes(o.status));
+  if (changed.length === 0) return;
+  const purpose = ctx.settings.purposes.emarketing;
+  if (action === 'confirm') {
+    if (changed.some((o) => o.status === 'confirmed')) await applyPurpose(ctx, tx, subject, purpose, 'confirm', evidence, now, {}, text);
+    return;
+  }
+  const basis = TOPIC_BASIS_ORDER.find((b) => changed.some((o) => basisFor(o.status as Status, givenBasis) === b));
+  if (!basis) return;
+  const [current] = await tx.getPurposes([subject.id], purpose);
+  if (current?.state === 'active' && RAISING.indexOf(current.basis) >= RAISING.indexOf(basis)) return;
+  await applyPurpose(ctx, tx, subject, purpose, 'set', evidence, now, { target: 'active', givenBasis: basis, hasProof: true });
 }

@@ -4,6 +4,7 @@ import { TransitionRefused } from '../errors';
 import { parseInput } from '../validation';
 import { applyToTopics, isSuppressedEach, outcomeOf, parseEvidence, suppressionHashes, type LedgerContext } from './context';
 import type { TokenActionResult, TopicOutcome, TopicsScope } from './schemas';
+import { followTopics } from './purposes';
 import { findSubject, requireSubject } from './subjects';
 
 /** Status changes from trusted input: an operator's manual change, a bounce, an unsubscribe by address. */
@@ -57,6 +58,7 @@ export async function setStatus(
       hasProof: Boolean(evidence.proofRef || evidence.description),
     });
     if (outcome.outcome === 'refused') throw new TransitionRefused('set', outcome.from, outcome.reason ?? 'not allowed');
+    await followTopics(ctx, tx, subject, [outcome], 'set', evidence, now, change.basis);
     return { ...outcome, subjectId: subject.id };
   });
 }

@@ -81,7 +81,9 @@ test('a re-permission round: import, request all eligible, confirm, check, remin
     { topic: 'newsletter', channel: 'email', status: 'unsubscribed', count: 1 },
     // Why they are held (SuperOffice's upgrade rules): everyone for sales and service; e-marketing
     // on legitimate interest when mailed before, with no basis when never mailed, withdrawn for "no mailings".
-    { purpose: 'emarketing', basis: 'legitimate_interest', state: 'active', count: 2 },
+    // Klant confirmed by double opt-in: e-marketing on consent since.
+    { purpose: 'emarketing', basis: 'consent', state: 'active', count: 1 },
+    { purpose: 'emarketing', basis: 'legitimate_interest', state: 'active', count: 1 },
     { purpose: 'emarketing', basis: 'none', state: 'active', count: 1 },
     { purpose: 'emarketing', basis: 'none', state: 'withdrawn', count: 1 },
     { purpose: 'sales_and_service', basis: 'legitimate_interest', state: 'active', count: 4 },
@@ -108,7 +110,8 @@ test('unsubscribe by token and by address; export; hold then erase; erase', () =
 
   const exported = cli(['export', 'lid@example.com', '--operator', 'Els']).first as { subject: { email: string }; events: { action: string }[] };
   expect(exported.subject.email).toBe('lid@example.com');
-  expect(exported.events.map((e) => e.action)).toEqual(['signup', 'signup', 'confirm', 'confirm', 'unsubscribe', 'unsubscribe']);
+  // The two topics' signups and confirmations (and e-marketing held on consent with them), then the unsubscribes.
+  expect(exported.events.map((e) => e.action)).toEqual(['signup', 'signup', 'confirm', 'confirm', 'confirm', 'unsubscribe', 'unsubscribe']);
 
   expect(cli(['hold', 'lid@example.com', '--until', '2033-01-01', '--reason', 'invoices: 7 years']).first).toMatchObject({ holdUntil: '2033-01-01T00:00:00.000Z' });
   expect(cli(['erase', 'lid@example.com', '--reason', 'asked by phone']).first).toMatchObject({ outcome: 'suppressed', holdReason: 'invoices: 7 years' });

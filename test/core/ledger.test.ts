@@ -67,7 +67,8 @@ describe('signup double opt-in', () => {
     await ledger.confirm(requested.confirmToken, {});
     await expect(ledger.confirm(requested.confirmToken, {})).rejects.toMatchObject({ code: 'TOKEN_REJECTED', problem: 'used' });
     const events = (await ledger.export({ email: 'bob@example.com' }))!.events;
-    expect(events.map((e) => e.action)).toEqual(['signup', 'confirm']);
+    // The topic's signup and confirmation, and e-marketing held on consent from the confirmation on.
+    expect(events.map((e) => [e.action, e.purpose ?? e.topic])).toEqual([['signup', 'newsletter'], ['confirm', 'newsletter'], ['confirm', 'emarketing']]);
   });
 
   test('a repeated signup within the window sends nothing more (list-bombing guard)', async () => {
@@ -165,7 +166,7 @@ describe('campaign (re-permission of existing contacts)', () => {
     clock.advanceDays(8);
     const [due] = await ledger.remind({ afterDays: 7, maxReminders: 2 });
     await ledger.confirm(due.confirmToken, {});
-    const events = (await ledger.export({ email: 'late@example.com' }))!.events;
+    const events = (await ledger.export({ email: 'late@example.com' }))!.events.filter((e) => !e.purpose); // the topic's (e-marketing's own event follows the confirmation)
     expect(events.map((e) => [e.action, e.toStatus, e.consentText])).toEqual([
       ['request', 'invited', TEXT],
       ['remind', 'reminded', TEXT],

@@ -90,6 +90,28 @@ describe.each(dialects)('purposes on %s', (_, open) => {
     expect(await purposesOf('mailed@example.nl')).toEqual([['emarketing', 'withdrawn', 'none'], ['sales_and_service', 'active', 'legitimate_interest']]);
   });
 
+  test('check allows a topic only while its purpose (emarketing) is active on a basis that allows it; strict: consent only', async () => {
+    const who = { email: 'mailed@example.nl' };
+    const check = async (topic: string, strict = false) => (await ledger.check([{ ...who, topic, channel: 'email' }], { strict }))[0];
+    const operator = { actor: { kind: 'operator' as const, name: 'Els' }, proofRef: 'signed form 12' };
+    // A topic the operator records as confirmed, with proof, raises e-marketing to consent.
+    await ledger.setStatus(who, { topic: 'newsletter', channel: 'email', status: 'confirmed' }, { ...operator, consentText: 'Yes, the newsletter.' });
+    expect(await purposesOf(who.email)).toContainEqual(['emarketing', 'active', 'consent']);
+    expect(await check('newsletter', true)).toMatchObject({ allowed: true, reason: 'consent' });
+    // On legitimate interest the topic still mails in standard mode, not in strict mode.
+    await ledger.setPurpose(who, { purpose: 'emarketing', basis: 'legitimate_interest' }, operator);
+    expect(await check('newsletter')).toMatchObject({ allowed: true, reason: 'consent' });
+    expect(await check('newsletter', true)).toMatchObject({ allowed: false, reason: 'strict_requires_consent' });
+    // Held with no basis: nothing under it mails, whatever the topic says.
+    await ledger.setPurpose(who, { purpose: 'emarketing', basis: 'none' }, operator);
+    expect(await check('newsletter')).toMatchObject({ allowed: false, reason: 'no_purpose_basis', status: 'confirmed' });
+    expect(await check('events')).toMatchObject({ allowed: false, reason: 'no_purpose_basis', status: 'subscribed' });
+    // Withdrawn: a topic an operator adds later is still off (an objection is not overruled by legitimate interest).
+    await ledger.setPurpose(who, { purpose: 'emarketing', state: 'withdrawn' }, operator);
+    await ledger.setStatus(who, { topic: 'offers', channel: 'email', status: 'subscribed', basis: 'legitimate_interest' }, operator);
+    expect(await check('offers')).toMatchObject({ allowed: false, reason: 'purpose_withdrawn', status: 'subscribed' });
+  });
+
   test("an operator's basis needs proof; an objection is not overruled by legitimate interest; bad input names the field", async () => {
     const set = (input: Record<string, unknown>, evidence: Record<string, unknown> = {}) => ledger.setPurpose({ email: 'never@example.nl' }, input, { actor: { kind: 'operator', name: 'Els' }, ...evidence });
     await expect(set({ purpose: 'contract_admin', basis: 'contract' })).rejects.toMatchObject({ code: 'TRANSITION_REFUSED', message: expect.stringContaining('needs proof') });

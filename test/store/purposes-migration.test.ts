@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ImportRowSchema, Ledger } from '../../core/ledger';
 import { openStore } from '../../core/store/open';
+import { POSTGRES_MIGRATIONS } from '../../core/store/postgres/migrations';
+import { migrationSql } from '../../core/store/postgres/sql';
 import { SqliteStore } from '../../core/store/sqlite/sqlite-store';
 import type { Store } from '../../core/store/store';
 import { parseInput } from '../../core/validation';
@@ -71,20 +73,21 @@ test('SQLite: a version-6 ledger gets emarketing for the people with topics, and
   await ledger.close();
 });
 
-test('PostgreSQL: a ledger from before schema 6 gets emarketing for the people with topics, and nothing invented', async () => {
+test('PostgreSQL: migration 6 on a ledger from before it gives emarketing for the people with topics, and nothing invented', async () => {
   cluster = await sharedPostgres();
   const database = await cluster.createDatabase();
   const config = { kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: 'before_purposes' } as const;
   const clock = new TestClock();
   const old = await fillAsBefore(await openStore(config), clock);
   await old.close();
-  // Back to how schema 5 left it: no purposes, no events.purpose, version 6 not applied.
+  // Back to how schema 5 left its data (no purposes, no events.purpose), then migration 6's own SQL
+  // on it (later migrations touch other tables and stay as they are).
   const client = new pg.Client({ host: cluster.host, port: cluster.port, user: cluster.user, database });
   await client.connect();
   try {
     await client.query(`DELETE FROM before_purposes.events WHERE purpose IS NOT NULL;
-      DROP TABLE before_purposes.purposes; ALTER TABLE before_purposes.events DROP COLUMN purpose;
-      DELETE FROM before_purposes.schema_migrations WHERE version >= 6`);
+      DROP TABLE before_purposes.purposes; ALTER TABLE before_purposes.events DROP COLUMN purpose`);
+    await client.query(migrationSql('before_purposes').migration(POSTGRES_MIGRATIONS.find((m) => m.version === 6)!.sql));
   } finally {
     await client.end();
   }
