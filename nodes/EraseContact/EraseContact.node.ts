@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { consentLedgerApiTest } from '../shared/credential-tests';
 import { withLedger } from '../shared/ledger-connection';
 import { emailParameter, externalIdParameter, phoneParameter, SOURCE_KIND_OPTIONS, subjectIdParameter } from '../shared/descriptions';
+import { requestIdOption } from '../shared/register';
 import { eraseContacts } from './erase';
 
 export class EraseContact implements INodeType {
@@ -50,6 +51,7 @@ export class EraseContact implements INodeType {
 				options: [
 					{ displayName: 'Source', name: 'sourceKind', type: 'options', options: SOURCE_KIND_OPTIONS, default: 'api', description: 'What kind of source the request came from' },
 					{ displayName: 'Operator', name: 'operator', type: 'string', default: '', description: 'Name of the person who handled the request, if a person did' },
+					requestIdOption,
 				],
 			},
 		],

@@ -7,6 +7,7 @@ import { readRef } from '../shared/identity';
 import { eachItem, failures, inputIndices, succeeded } from '../shared/items';
 import type { LedgerConnection } from '../shared/ledger-connection';
 import { ItemParameters } from '../shared/parameters';
+import { handledBy, RequestIdSchema } from '../shared/register';
 
 const OUTPUT = { erased: 0, suppressed: 1, not_found: 2 } as const;
 
@@ -14,6 +15,7 @@ const EraseParametersSchema = z.object({
 	reason: freeText(500).min(1, 'say why the data is erased, e.g. "erasure request by mail"'),
 	sourceKind: z.string().optional(),
 	operator: singleLine(200).optional(),
+	requestId: RequestIdSchema,
 });
 
 /**
@@ -25,14 +27,32 @@ export async function eraseContacts(this: IExecuteFunctions, { ledger }: LedgerC
 	const params = new ItemParameters(this, this.getInputData());
 	const read = await eachItem(this, inputIndices(this), (i) => {
 		const ref = readRef(params, i);
-		const evidence = params.get<{ sourceKind?: string; operator?: string }>('evidence', i, {});
-		const p = parseInput(EraseParametersSchema, { reason: params.get('reason', i), sourceKind: given(evidence.sourceKind), operator: given(evidence.operator) }, itemLabel(i));
+		const evidence = params.get<{ sourceKind?: string; operator?: string; requestId?: string }>('evidence', i, {});
+		const p = parseInput(
+			EraseParametersSchema,
+			{ reason: params.get('reason', i), sourceKind: given(evidence.sourceKind), operator: given(evidence.operator), requestId: given(evidence.requestId) },
+			itemLabel(i),
+		);
 		return { ref, p };
 	});
 	const requests = succeeded(read);
 	const erased = await eachItem(this, [...requests.keys()], async (i) => {
 		const { ref, p } = requests.get(i)!;
-		return await ledger.erase(ref, { reason: p.reason, evidence: { actor: operatorActor(p.operator, 'system'), source: { kind: p.sourceKind ?? 'api' } } });
+		// The erasure and its line in the requests register commit together; the register keeps no address of it.
+		return await ledger.atomically(async () => {
+			const r = await ledger.erase(ref, { reason: p.reason, evidence: { actor: operatorActor(p.operator, 'system'), source: { kind: p.sourceKind ?? 'api' } } });
+			await ledger.recordHandledRequest({
+				requestId: p.requestId || undefined,
+				channel: 'node',
+				kind: 'erase',
+				handledBy: handledBy(this, p.operator),
+				outcome: r.outcome,
+				subjectId: r.subjectId,
+				address: null,
+				detail: `receipt=${r.receiptId}`,
+			});
+			return r;
+		});
 	});
 	const outputs: INodeExecutionData[][] = [failures(read), [], []];
 	for (const o of erased) {

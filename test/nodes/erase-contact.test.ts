@@ -114,3 +114,35 @@ test('continue on fail: the bad item becomes an error item, the others are erase
   expect(result.json('Erase Contact', 3)).toEqual([{ email: 'not an address', error: expect.stringMatching(/^item 0, email: "not an address" is not an email address/) }]);
   expect(result.json('Delete in CRM')).toEqual([expect.objectContaining({ outcome: 'erased' })]);
 });
+
+test('each erasure is in the requests register: handled by the workflow (or the operator named); with a Request ID, that request gets the outcome', async () => {
+  await t.ledger.importContacts([{ row: 2, data: parseInput(ImportRowSchema, { email: 'anne@example.test', externalId: 'CRM-6', previouslyMailed: true }) }], undefined);
+  // A mail's erase request the mailbox trigger left to the workflow (Act Automatically off).
+  await t.ledger.recordRequest({ messageId: '<erase-anne@mail.example>', mailbox: 'INBOX', kind: 'erase', receivedAt: t.ledger.clock(), address: 'anne@example.test', outcome: 'left_to_workflow' });
+  const open = async () => {
+    const ids: string[] = [];
+    for await (const entry of t.ledger.listRequests({ open: true })) ids.push(entry.id);
+    return ids;
+  };
+  expect(await open()).toContain('<erase-anne@mail.example>');
+
+  const result = await runWorkflow(
+    eraseWorkflow({ evidence: { requestId: '={{ $json.messageId }}' } }),
+    runOptions(credentials(), { items: [{ email: 'anne@example.test', messageId: '<erase-anne@mail.example>' }, { email: 'zoe@example.test', messageId: '' }] }),
+  );
+  expect(result.status).toBe('success');
+  const entries = [];
+  for await (const entry of t.ledger.listRequests()) entries.push(entry);
+  expect(entries.find((e) => e.id === '<erase-anne@mail.example>')).toMatchObject({
+    channel: 'mail', kind: 'erase', status: 'closed', outcome: 'erased', handledBy: 'workflow "consent test"', address: null,
+  });
+  const zoe = entries.filter((e) => e.channel === 'node' && e.outcome === 'not_found' && e.handledBy !== 'Privacy desk');
+  expect(zoe).toEqual([expect.objectContaining({ id: expect.stringMatching(/^node-/), kind: 'erase', status: 'closed', handledBy: 'workflow "consent test"', address: null, subjectId: null })]);
+  expect(await open()).not.toContain('<erase-anne@mail.example>');
+  // The first test's erasures were handled by the operator it named.
+  expect(entries.filter((e) => e.handledBy === 'Privacy desk').map((e) => e.outcome).sort()).toEqual(['erased', 'not_found', 'suppressed']);
+
+  const unknown = await runWorkflow(eraseWorkflow({ evidence: { requestId: '<nobody@mail.example>' } }), runOptions(credentials(), { items: [{ email: 'nobody2@example.test' }] }));
+  expect(unknown.status).toBe('error');
+  expect(unknown.error?.message).toContain('requestId: no request "<nobody@mail.example>" in the request log');
+});

@@ -166,6 +166,25 @@ describe('Unsubscribe by address', () => {
     expect(byCrm.json('Unsubscribe').map((i) => i.outcome)).toEqual(['unsubscribed', 'not_found']);
   });
 
+  test('each is in the requests register: handled by the operator named, else the workflow; with a Request ID, that request gets the outcome', async () => {
+    await subscriber('register@example.test');
+    await t.ledger.recordRequest({ messageId: '<stop-kees@mail.example>', mailbox: 'INBOX', kind: 'unsubscribe', receivedAt: t.ledger.clock(), address: 'kees@example.test', outcome: 'left_to_workflow' });
+    await subscriber('kees@example.test');
+    const run = await runWorkflow(
+      addressWorkflow({ scope: 'all', evidence: { requestId: '={{ $json.messageId }}' } }),
+      runOptions(credentials(), { items: [{ email: 'register@example.test', messageId: '' }, { email: 'kees@example.test', messageId: '<stop-kees@mail.example>' }] }),
+    );
+    expect(run.json('Unsubscribe').map((i) => i.outcome)).toEqual(['unsubscribed', 'unsubscribed']);
+    const entries = [];
+    for await (const entry of t.ledger.listRequests()) entries.push(entry);
+    expect(entries.filter((e) => e.address === 'register@example.test')).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(/^node-/), channel: 'node', kind: 'unsubscribe', status: 'closed', outcome: 'unsubscribed', handledBy: 'workflow "consent test"' }),
+    ]);
+    expect(entries.find((e) => e.id === '<stop-kees@mail.example>')).toMatchObject({ channel: 'mail', status: 'closed', outcome: 'unsubscribed', handledBy: 'workflow "consent test"' });
+    // The earlier run named its operator.
+    expect(entries.filter((e) => e.address === 'ALL@example.test'.toLowerCase())).toEqual([expect.objectContaining({ handledBy: 'Sam', channel: 'node' })]);
+  });
+
   test('a wrong address names the field and the item; with continue on fail the others go on', async () => {
     await subscriber('cof@example.test');
     const failing = await runWorkflow(addressWorkflow({ scope: 'all' }), runOptions(credentials(), { items: [{ email: 'x@' }] }));

@@ -9,6 +9,7 @@ import { identityProperties, readRef } from '../../shared/identity';
 import { eachItem, inputIndices, succeeded } from '../../shared/items';
 import type { LedgerConnection } from '../../shared/ledger-connection';
 import { ItemParameters } from '../../shared/parameters';
+import { handledBy, requestIdOption, RequestIdSchema } from '../../shared/register';
 
 const show = { operation: ['byAddress'] };
 
@@ -49,6 +50,7 @@ export const description: INodeProperties[] = [
 			{ displayName: 'Source Reference', name: 'sourceRef', type: 'string', default: '', description: 'Which one: the CRM record, the ticket, the mail' },
 			{ displayName: 'Operator', name: 'operator', type: 'string', default: '', description: 'Name of the person who handled it, if a person did' },
 			{ displayName: 'Description', name: 'description', type: 'string', default: '', description: 'What happened, in a few words' },
+			requestIdOption,
 		],
 	},
 ];
@@ -58,6 +60,7 @@ const EvidenceSchema = z.object({
 	sourceRef: singleLine(500).optional(),
 	operator: singleLine(200).optional(),
 	description: freeText(2000).optional(),
+	requestId: RequestIdSchema,
 });
 
 /**
@@ -77,10 +80,23 @@ export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnect
 	const requests = succeeded(read);
 	const done = await eachItem(this, [...requests.keys()], async (i): Promise<INodeExecutionData> => {
 		const { ref, channel, scope, evidence: e } = requests.get(i)!;
-		const r = await ledger.unsubscribeByRef(ref, scope, channel, {
-			actor: operatorActor(given(e.operator), 'system'),
-			source: { kind: given(e.sourceKind) ?? 'api', ref: given(e.sourceRef) },
-			description: given(e.description),
+		// The unsubscribe and its line in the requests register commit together.
+		const r = await ledger.atomically(async () => {
+			const r = await ledger.unsubscribeByRef(ref, scope, channel, {
+				actor: operatorActor(given(e.operator), 'system'),
+				source: { kind: given(e.sourceKind) ?? 'api', ref: given(e.sourceRef) },
+				description: given(e.description),
+			});
+			await ledger.recordHandledRequest({
+				requestId: given(e.requestId),
+				channel: 'node',
+				kind: 'unsubscribe',
+				handledBy: handledBy(this, given(e.operator)),
+				outcome: r.outcome,
+				subjectId: r.found ? r.subjectId : null,
+				address: ref.email ?? ref.phone ?? null,
+			});
+			return r;
 		});
 		return {
 			json: r.found
