@@ -140,9 +140,18 @@ describe('one person', () => {
       found: true,
       subject: { email: 'quinn@example.test', externalId: 'CRM-Q' },
       consents: [{ topic: 'newsletter', status: 'subscribed', basis: 'legitimate_interest' }],
-      events: [{ action: 'import', toStatus: 'subscribed' }],
+      // The topic's import, then why Quinn is held (issue 16): sales and service, e-marketing.
+      events: [
+        { action: 'import', toStatus: 'subscribed' },
+        { action: 'import', purpose: 'sales_and_service', toStatus: 'active', basis: 'legitimate_interest' },
+        { action: 'import', purpose: 'emarketing', toStatus: 'active', basis: 'legitimate_interest' },
+      ],
       messages: [],
       activeTokens: 0,
+      purposes: [
+        { purpose: 'emarketing', state: 'active', basis: 'legitimate_interest' },
+        { purpose: 'sales_and_service', state: 'active', basis: 'legitimate_interest' },
+      ],
     });
     expect(missing).toEqual({ found: false });
   });
