@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
 import * as actOnRequest from './actions/actOnRequest.operation';
+import * as listRequests from './actions/listRequests.operation';
 import * as exportCallList from './actions/exportCallList.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as importContacts from './actions/importContacts.operation';
@@ -121,6 +122,12 @@ export class ConsentLedger implements INodeType {
 						description:
 							"Carry out a person's decision on a mail from the trigger's Review output: unsubscribe, erase (with the same proof rules), access request, or reject",
 					},
+					{
+						name: 'List Requests',
+						value: 'listRequests',
+						action: 'List the requests register',
+						description: 'Every request of a person, whatever its channel, with received, due (one month, GDPR Art. 12(3)), kind, status, outcome and who handled it; the most urgent first.',
+					},
 				],
 				default: 'actOnRequest',
 			},
@@ -131,6 +138,7 @@ export class ConsentLedger implements INodeType {
 			...releaseHold.description,
 			...exportCallList.description,
 			...actOnRequest.description,
+			...listRequests.description,
 		],
 	};
 

@@ -257,3 +257,63 @@ describe('report', () => {
     );
   });
 });
+
+describe('list requests', () => {
+  // A ledger of its own on the test clock (the node reads it too): the register does not depend on today's date.
+  let own: Awaited<ReturnType<typeof tempLedger>>;
+  let before: Date;
+
+  beforeAll(async () => {
+    before = t.clock.at;
+    own = await tempLedger({}, t.clock);
+    const mail = (messageId: string, kind: string, receivedAt: string, outcome: string) =>
+      own.ledger.recordRequest({ messageId, mailbox: 'INBOX', kind, receivedAt: new Date(receivedAt), address: 'kim@example.test', outcome });
+    await mail('<late@mail.example>', 'access', '2026-10-01T08:00:00.000Z', 'awaiting_operator'); // due 1 Nov
+    await mail('<soon@mail.example>', 'erase', '2026-10-28T08:00:00.000Z', 'awaiting_verification'); // due 28 Nov
+    await mail('<later@mail.example>', 'unknown', '2026-11-20T08:00:00.000Z', 'needs_review'); // due 20 Dec
+    await mail('<done@mail.example>', 'unsubscribe', '2026-11-01T08:00:00.000Z', 'unsubscribed');
+    await mail('<bounce@mail.example>', 'bounce', '2026-11-01T08:00:00.000Z', 'needs_review');
+    t.clock.at = new Date('2026-11-23T09:00:00Z');
+  });
+
+  afterAll(async () => {
+    t.clock.at = before;
+    await own?.dispose();
+  });
+
+  const list = async (filters: Record<string, unknown>) => {
+    const result = await runWorkflow(
+      workflow([start(), node('Consent Ledger', 'consentLedger', { resource: 'request', operation: 'listRequests', filters })], [['Start', 'Consent Ledger']]),
+      runOptions({ consentLedgerApi: ledgerCredential(own.path) }),
+    );
+    return result;
+  };
+  const ids = async (filters: Record<string, unknown>) => (await list(filters)).json('Consent Ledger').map((r) => r.id);
+
+  test('every request, the most urgent first; open, overdue and due within days as the CLI filters them', async () => {
+    const all = await list({});
+    expect(all.status).toBe('success');
+    expect(all.json('Consent Ledger').map((r) => r.id)).toEqual(['<late@mail.example>', '<soon@mail.example>', '<done@mail.example>', '<later@mail.example>']);
+    expect(all.json('Consent Ledger')[0]).toEqual({
+      id: '<late@mail.example>', channel: 'mail', kind: 'access', status: 'open', overdue: true, receivedAt: '2026-10-01T08:00:00.000Z', dueAt: '2026-11-01T08:00:00.000Z', daysLeft: -22,
+      outcome: 'awaiting_operator', handledBy: null, subjectId: null, address: 'kim@example.test', extendedAt: null, extensionReason: null, closedAt: null, closeNote: null,
+    });
+    expect(await ids({ open: true })).toEqual(['<late@mail.example>', '<soon@mail.example>', '<later@mail.example>']);
+    expect(await ids({ overdue: true })).toEqual(['<late@mail.example>']);
+    expect(await ids({ dueWithinDays: 7 })).toEqual(['<late@mail.example>', '<soon@mail.example>']);
+  });
+
+  test('nothing due: no items; a wrong filter is an error naming it', async () => {
+    t.clock.at = new Date('2026-10-15T09:00:00Z');
+    try {
+      const none = await list({ dueWithinDays: 7 });
+      expect(none.status).toBe('success');
+      expect(none.json('Consent Ledger')).toEqual([]);
+    } finally {
+      t.clock.at = new Date('2026-11-23T09:00:00Z');
+    }
+    const wrong = await list({ dueWithinDays: 1.5 });
+    expect(wrong.status).toBe('error');
+    expect(wrong.error?.message).toContain('dueWithinDays: a whole number of days');
+  });
+});

@@ -5,6 +5,7 @@ import * as actOnRequest from './actOnRequest.operation';
 import * as exportCallList from './exportCallList.operation';
 import * as getHistory from './getHistory.operation';
 import * as importContacts from './importContacts.operation';
+import * as listRequests from './listRequests.operation';
 import * as releaseHold from './releaseHold.operation';
 import * as report from './report.operation';
 import * as setHold from './setHold.operation';
@@ -13,7 +14,7 @@ import * as setStatus from './setStatus.operation';
 const operations = {
 	contact: { importContacts, getHistory, setStatus, setHold, releaseHold },
 	ledger: { report, exportCallList },
-	request: { actOnRequest },
+	request: { actOnRequest, listRequests },
 } as const;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
