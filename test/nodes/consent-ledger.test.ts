@@ -281,14 +281,14 @@ describe('list requests', () => {
     await own?.dispose();
   });
 
-  const list = async (filters: Record<string, unknown>) => {
+  const list = async (filters: Record<string, number | boolean>) => {
     const result = await runWorkflow(
       workflow([start(), node('Consent Ledger', 'consentLedger', { resource: 'request', operation: 'listRequests', filters })], [['Start', 'Consent Ledger']]),
       runOptions({ consentLedgerApi: ledgerCredential(own.path) }),
     );
     return result;
   };
-  const ids = async (filters: Record<string, unknown>) => (await list(filters)).json('Consent Ledger').map((r) => r.id);
+  const ids = async (filters: Record<string, number | boolean>) => (await list(filters)).json('Consent Ledger').map((r) => r.id);
 
   test('every request, the most urgent first; open, overdue and due within days as the CLI filters them', async () => {
     const all = await list({});
