@@ -39,7 +39,9 @@ Commands:
   erase PERSON [--reason TEXT] [--request ID]
                                           the reason is kept only if a retention hold
                                           keeps the person (it may name them)
-  hold PERSON --until DATE --reason TEXT
+  hold PERSON --until DATE --reason TEXT   kept for the retention purpose (legal_obligation)
+  end-holds                               holds whose end has passed: the retention purpose
+                                          ends; a person whose erasure it deferred is erased
   unsuppress EMAIL|+PHONE --proof-ref REF --description TEXT
                                           lift a suppression made in error (a typo); both
                                           are required and kept, the address is not
@@ -52,6 +54,10 @@ Commands:
                                           request of a person, whatever its channel, with
                                           received, due (one month), kind, status, outcome
                                           and who handled it; the most urgent first
+  requests add --kind K [PERSON] [--received DATE] [--note TEXT]
+                                          record a request that came by letter, phone or
+                                          at the desk (K: access, erase or unsubscribe),
+                                          open until answered, due a month after DATE
   requests extend ID --reason TEXT        two more months to answer (once, within the
                                           first month; tell the person why)
   requests close ID --note TEXT           closed by hand: say how it was answered
@@ -129,11 +135,21 @@ const OPTIONS = {
   hold: { until: { type: 'string' }, reason: { type: 'string' }, ...PERSON_OPTIONS },
   unsuppress: { 'proof-ref': { type: 'string' }, description: { type: 'string' }, phone: PERSON_OPTIONS.phone },
   export: { request: { type: 'string' }, 'as-request': { type: 'boolean' }, ...PERSON_OPTIONS },
-  requests: { open: { type: 'boolean' }, overdue: { type: 'boolean' }, 'due-within': { type: 'string' }, reason: { type: 'string' }, note: { type: 'string' } },
+  requests: {
+    open: { type: 'boolean' },
+    overdue: { type: 'boolean' },
+    'due-within': { type: 'string' },
+    reason: { type: 'string' },
+    note: { type: 'string' },
+    kind: { type: 'string' },
+    received: { type: 'string' },
+    ...PERSON_OPTIONS,
+  },
   'export-calllist': { topic: { type: 'string' }, strict: { type: 'boolean' } },
   remind: { after: { type: 'string' }, max: { type: 'string' }, topic: { type: 'string' }, 'base-url': { type: 'string' } },
   expire: { after: { type: 'string' }, topic: { type: 'string' } },
   purpose: { purpose: { type: 'string' }, basis: { type: 'string' }, withdraw: { type: 'boolean' }, 'proof-ref': { type: 'string' }, description: { type: 'string' }, ...PERSON_OPTIONS },
+  'end-holds': {},
   report: {},
   worker: { config: { type: 'string' }, once: { type: 'boolean' } },
   classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, 'own-address': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
@@ -331,8 +347,17 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
       for await (const entry of ctx.ledger.listRequests(filter)) ctx.out(entry);
       return;
     }
+    if (action === 'add') {
+      if (typeof ctx.values.kind !== 'string') throw new InvalidInput('--kind: what the person asks: access, erase or unsubscribe');
+      const person = ctx.positionals.length > 1 || ctx.values.phone !== undefined || ctx.values['external-id'] !== undefined ? personRef(ctx.positionals.slice(1), ctx.values) : undefined;
+      if (person?.externalId) throw new InvalidInput('--external-id: give the address or phone number the request came from (the register keeps that, not the CRM id)');
+      const received = typeof ctx.values.received === 'string' ? parseInstant(ctx.values.received, '--received') : undefined;
+      const note = typeof ctx.values.note === 'string' ? ctx.values.note : undefined;
+      ctx.out(await ctx.ledger.addRequest({ kind: ctx.values.kind, receivedAt: received, address: person?.email ?? person?.phone ?? null, note, by }));
+      return;
+    }
     if ((action !== 'extend' && action !== 'close') || id === undefined || extra.length > 0) {
-      throw new InvalidInput('use: requests [--open] [--overdue] [--due-within DAYS], requests extend ID --reason TEXT, or requests close ID --note TEXT');
+      throw new InvalidInput('use: requests [--open] [--overdue] [--due-within DAYS], requests add --kind K [PERSON], requests extend ID --reason TEXT, or requests close ID --note TEXT');
     }
     if (ctx.values.open || ctx.values.overdue || ctx.values['due-within'] !== undefined) throw new InvalidInput(`--open, --overdue and --due-within filter the list; "requests ${action}" takes none`);
     if (action === 'extend') {
@@ -366,6 +391,10 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
     const after = parseInput(Days('--after'), ctx.values.after ?? '');
     const topic = ctx.values.topic ? parseInput(TopicSchema, ctx.values.topic, '--topic') : undefined;
     (await ctx.ledger.expire({ afterDays: after, topic, evidence: ctx.evidence })).forEach(ctx.out);
+  },
+
+  async 'end-holds'(ctx) {
+    (await ctx.ledger.endHolds({ evidence: ctx.evidence })).forEach(ctx.out);
   },
 
   async purpose(ctx) {

@@ -8,6 +8,7 @@ import { verifyToken } from '../tokens';
 import { parseInput } from '../validation';
 import { applyToTopics, eventFrom, iso, parseEvidence, suppressionHashes, tokenRow, type LedgerContext } from './context';
 import { ERASURE_REASON, ReasonSchema, type EraseResult, type UnsuppressResult, type VerifiedErasure } from './schemas';
+import { purposeChange } from './purposes';
 import { findSubject, requireSubject } from './subjects';
 
 /** Erasure (GDPR Art. 17) and what bounds it: retention holds, suppressions, the mailbox's verification link. */
@@ -57,6 +58,9 @@ export async function eraseWithin(tx: StoreTx, ref: SubjectRef, key: Buffer, rea
       await applyToTopics(tx, subject, channel, onChannel, 'suppress', { ...evidence, description: `retention hold: ${subject.holdReason}` }, now);
     }
     await tx.updateSubject(subject.id, { suppressedAt: at });
+    // Kept only for what the law requires (Art. 17(3)(b)): every other purpose ends.
+    const others = (await tx.getPurposes([subject.id])).filter((p) => p.state === 'active' && p.basis !== 'legal_obligation');
+    await tx.writePurposes(others.flatMap((p) => purposeChange(subject, p.purpose, p, 'withdraw', { ...evidence, description: 'erasure asked; kept only under the retention hold' }, now).change ?? []));
     await tx.insertErasure({ ...receipt, subjectId: subject.id, outcome: 'suppressed', reason: `${reason}; retention hold: ${subject.holdReason}` });
     return { outcome: 'suppressed', receiptId, subjectId: subject.id, externalIds: [], holdReason: subject.holdReason, holdUntil: subject.holdUntil };
   }
@@ -81,11 +85,13 @@ export async function hold(ctx: LedgerContext, ref: SubjectRef, until: Date, rea
     await tx.lockSubjects([subject.id]);
     const patch = { holdReason: reason.trim(), holdUntil: until.toISOString() };
     await tx.updateSubject(subject.id, patch);
-    await tx.appendEvents([
-      eventFrom({ ...evidence, description: `hold until ${patch.holdUntil}: ${patch.holdReason}` }, {
-        subjectId: subject.id, topic: null, channel: null, action: 'hold', fromStatus: null, toStatus: null, basis: null,
-      }, now),
-    ]);
+    // The hold is the retention purpose, held on legal_obligation until its end (its one event).
+    const [current] = await tx.getPurposes([subject.id], ctx.settings.purposes.retention);
+    const { change } = purposeChange(subject, ctx.settings.purposes.retention, current, 'hold', { ...evidence, description: `hold until ${patch.holdUntil}: ${patch.holdReason}` }, now, {
+      until: patch.holdUntil,
+      reason: patch.holdReason,
+    });
+    await tx.writePurposes([change!]);
     return { ...subject, ...patch };
   });
 }
@@ -96,12 +102,46 @@ export async function releaseHold(ctx: LedgerContext, ref: SubjectRef, evidenceI
   return ctx.store.transaction(async (tx) => {
     const subject = await requireSubject(tx, ref);
     await tx.lockSubjects([subject.id]);
-    await tx.updateSubject(subject.id, { holdReason: null, holdUntil: null });
-    await tx.appendEvents([
-      eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action: 'release', fromStatus: null, toStatus: null, basis: null }, now),
-    ]);
+    await releaseWithin(ctx, tx, subject, evidence, now);
     return { ...subject, holdReason: null, holdUntil: null };
   });
+}
+
+/** Ends a hold: the retention purpose withdrawn (a hold from before purposes: a plain release event). */
+async function releaseWithin(ctx: LedgerContext, tx: StoreTx, subject: SubjectRow, evidence: Evidence, now: Date): Promise<void> {
+  await tx.updateSubject(subject.id, { holdReason: null, holdUntil: null });
+  const [current] = await tx.getPurposes([subject.id], ctx.settings.purposes.retention);
+  const { change } = purposeChange(subject, ctx.settings.purposes.retention, current, 'release', evidence, now);
+  if (change) await tx.writePurposes([change]);
+  else await tx.appendEvents([eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action: 'release', fromStatus: null, toStatus: null, basis: null }, now)]);
+}
+
+/**
+ * Retention holds whose end date has passed (a task to run daily, like expire): the retention
+ * purpose ends, and a person an erasure was asked for while held (suppressed) is erased now, the
+ * erasure the hold deferred. At most `limit` per call.
+ */
+export async function endHolds(ctx: LedgerContext, options: { limit?: number; evidence?: unknown } = {}): Promise<{ subjectId: number; holdUntil: string | null; outcome: 'released' | 'erased' }[]> {
+  const now = ctx.now();
+  const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'api' } });
+  const key = await ctx.loadSuppressionKey();
+  const ended = await ctx.store.transaction((tx) => tx.listEndedHolds(now.toISOString(), options.limit ?? 1000));
+  const out: { subjectId: number; holdUntil: string | null; outcome: 'released' | 'erased' }[] = [];
+  for (const found of ended) {
+    const result = await ctx.store.transaction(async (tx) => {
+      await tx.lockSubjects([found.id]);
+      // Read again under the lock: a hold extended or released meanwhile is left alone.
+      const [subject] = await tx.findSubjects({ ids: [found.id] });
+      if (!subject?.holdUntil || subject.holdUntil > now.toISOString()) return undefined;
+      await releaseWithin(ctx, tx, subject, { ...evidence, description: `retention hold ended ${subject.holdUntil}` }, now);
+      if (!subject.suppressedAt) return { subjectId: subject.id, holdUntil: subject.holdUntil, outcome: 'released' as const };
+      await eraseWithin(tx, { subjectId: subject.id }, key, ERASURE_REASON, evidence, now);
+      return { subjectId: subject.id, holdUntil: subject.holdUntil, outcome: 'erased' as const };
+    });
+    if (result) out.push(result);
+  }
+  if (out.some((r) => r.outcome === 'erased')) await ctx.store.flushErased?.();
+  return out;
 }
 
 /**

@@ -143,6 +143,7 @@ export class Ledger {
   erase(...a: Args<typeof erasure.erase>) { return erasure.erase(this.ctx, ...a); }
   hold(...a: Args<typeof erasure.hold>) { return erasure.hold(this.ctx, ...a); }
   releaseHold(...a: Args<typeof erasure.releaseHold>) { return erasure.releaseHold(this.ctx, ...a); }
+  endHolds(...a: Args<typeof erasure.endHolds>) { return erasure.endHolds(this.ctx, ...a); }
   unsuppress(...a: Args<typeof erasure.unsuppress>) { return erasure.unsuppress(this.ctx, ...a); }
   issueEraseVerification(...a: Args<typeof erasure.issueEraseVerification>) { return erasure.issueEraseVerification(this.ctx, ...a); }
   completeEraseVerification(...a: Args<typeof erasure.completeEraseVerification>) { return erasure.completeEraseVerification(this.ctx, ...a); }
@@ -158,6 +159,7 @@ export class Ledger {
   // register.ts: the requests register (every channel; due in a month, extended once, closed by hand)
   listRequests(...a: Args<typeof register.listRequests>) { return register.listRequests(this.ctx, ...a); }
   recordHandledRequest(...a: Args<typeof register.recordHandledRequest>) { return register.recordHandledRequest(this.ctx, ...a); }
+  addRequest(...a: Args<typeof register.addRequest>) { return register.addRequest(this.ctx, ...a); }
   extendRequest(...a: Args<typeof register.extendRequest>) { return register.extendRequest(this.ctx, ...a); }
   closeRequest(...a: Args<typeof register.closeRequest>) { return register.closeRequest(this.ctx, ...a); }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod/v4';
 import { addDays, addMonths, addOneMonth, DAY_MS } from '../clock';
 import { InvalidInput } from '../errors';
-import { parseRequestDetail } from '../request-detail';
+import { formatRequestDetail, parseRequestDetail } from '../request-detail';
 import type { RequestRow, StoreTx } from '../store/store';
 import { freeText, parseInput, singleLine } from '../validation';
 import type { LedgerContext } from './context';
@@ -179,6 +179,41 @@ export async function recordHandledRequest(ctx: LedgerContext, request: HandledR
       updatedAt,
       channel: request.channel,
       handledBy,
+    });
+    return row;
+  });
+  return toEntry(row, now);
+}
+
+/**
+ * An operator records a request that came another way (a letter, a phone call, the front desk)
+ * and is answered later: open, due one month after it was received (which may be before today:
+ * the term runs from receipt, not from when it was written down).
+ */
+export async function addRequest(
+  ctx: LedgerContext,
+  input: { kind: string; receivedAt?: Date; address?: string | null; note?: string; by?: string },
+): Promise<RegisterEntry> {
+  const kind = parseInput(z.enum(['unsubscribe', 'erase', 'access'], { error: 'kind: one of unsubscribe, erase, access' }), input.kind, 'kind');
+  const note = parseInput(freeText(1000).optional(), input.note, 'note');
+  const by = parseInput(ByInput, input.by, 'by');
+  const now = ctx.now();
+  const receivedAt = input.receivedAt ?? now;
+  if (receivedAt.getTime() > now.getTime()) throw new InvalidInput(`received: ${receivedAt.toISOString()} is in the future; give the day the request came in`);
+  const row = await ctx.store.transaction(async (tx) => {
+    const { row } = await tx.upsertRequest({
+      messageId: `operator-${randomUUID()}`,
+      mailbox: '',
+      kind,
+      receivedAt: receivedAt.toISOString(),
+      dueAt: addOneMonth(receivedAt).toISOString(),
+      outcome: 'received',
+      subjectId: null,
+      address: input.address ?? null,
+      detail: note ? formatRequestDetail({ note }) : null,
+      updatedAt: now.toISOString(),
+      channel: 'operator',
+      handledBy: by ?? null,
     });
     return row;
   });

@@ -365,6 +365,8 @@ export interface StoreTx {
   writePurposes(changes: PurposeChange[]): Promise<number[]>;
   /** How many subjects per purpose × basis × state. */
   countPurposes(): Promise<PurposeCount[]>;
+  /** Subjects whose retention hold ended at or before `before`, the earliest end first. */
+  listEndedHolds(before: string, limit: number): Promise<SubjectRow[]>;
 
   insertTokens(rows: TokenRow[]): Promise<void>;
   findToken(hash: Buffer): Promise<TokenRow | undefined>;

@@ -126,3 +126,25 @@ test('extend: once, two more months, with a reason, within the first month; clos
   expect(cli(['requests', '--open', '--now', now]).lines).toEqual([]);
   expect(cli(['requests', 'reopen', '<kim@example.nl>', '--now', now]).stderr).toContain('use: requests [--open]');
 });
+
+test('add: a request that came by letter or phone is recorded open, due a month after it came in, until it is answered', () => {
+  const now = '2026-11-25T09:00:00Z';
+  expect(cli(['requests', 'add', 'piet@example.nl', '--now', now]).stderr).toContain('--kind: what the person asks: access, erase or unsubscribe');
+  expect(cli(['requests', 'add', '--kind', 'complaint', '--now', now]).stderr).toContain('kind: one of unsubscribe, erase, access');
+  expect(cli(['requests', 'add', '--kind', 'access', '--received', '2026-12-01', '--now', now]).stderr).toContain('is in the future');
+
+  const letter = cli(['requests', 'add', '--kind', 'access', 'piet@example.nl', '--received', '2026-11-02', '--note', 'letter, scanned as DOC-77', '--operator', 'Eva de Vries', '--now', now]);
+  expect(letter.code).toBe(0);
+  expect(letter.first).toMatchObject({
+    id: expect.stringMatching(/^operator-/), channel: 'operator', kind: 'access', status: 'open', overdue: false, outcome: 'received',
+    receivedAt: '2026-11-02T00:00:00.000Z', dueAt: '2026-12-02T00:00:00.000Z', daysLeft: 7, address: 'piet@example.nl', handledBy: 'Eva de Vries',
+  });
+  const phone = cli(['requests', 'add', '--kind', 'erase', '--phone', '0612345678', '--now', now]).first!;
+  expect(phone).toMatchObject({ channel: 'operator', kind: 'erase', address: '+31612345678', receivedAt: '2026-11-25T09:00:00.000Z', handledBy: null });
+  expect(ids(cli(['requests', '--due-within', '7', '--now', now]))).toEqual([letter.first!.id]);
+
+  // Answered by erasing: the register has the outcome, the address is gone.
+  expect(cli(['erase', '--phone', '0612345678', '--request', phone.id as string, '--now', now]).first).toMatchObject({ outcome: 'not_found', requestId: phone.id });
+  expect(cli(['requests', '--now', now]).lines.find((l) => l.id === phone.id)).toMatchObject({ status: 'closed', outcome: 'not_found', address: null, handledBy: 'operator (CLI)' });
+  expect(ids(cli(['requests', '--open', '--now', now]))).toEqual([letter.first!.id]);
+});

@@ -25,7 +25,7 @@ afterAll(async () => {
   if (cluster) await stopSharedPostgres();
 });
 
-const dialects: [string, () => Promise<{ ledger: Ledger; dispose: () => Promise<void> }>][] = [
+const dialects: [string, () => Promise<{ ledger: Ledger; clock: TestClock; dispose: () => Promise<void> }>][] = [
   ['sqlite', async () => tempLedger({}, new TestClock())],
   [
     'postgres',
@@ -33,17 +33,19 @@ const dialects: [string, () => Promise<{ ledger: Ledger; dispose: () => Promise<
       cluster ??= await sharedPostgres();
       const database = await cluster.createDatabase();
       const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `purposes_${++schemas}` });
-      const ledger = new Ledger(store, { secret: SECRET }, new TestClock().now);
-      return { ledger, dispose: () => ledger.close() };
+      const clock = new TestClock();
+      const ledger = new Ledger(store, { secret: SECRET }, clock.now);
+      return { ledger, clock, dispose: () => ledger.close() };
     },
   ],
 ];
 
 describe.each(dialects)('purposes on %s', (_, open) => {
   let ledger: Ledger;
+  let clock: TestClock;
   let dispose: () => Promise<void>;
   beforeEach(async () => {
-    ({ ledger, dispose } = await open());
+    ({ ledger, clock, dispose } = await open());
     await importContactsCsv(ledger, [Buffer.from(CSV)], { evidence: { actor: { kind: 'operator', name: 'Privacy Officer' }, source: { kind: 'import', ref: 'superoffice.csv' } } }, () => undefined);
   });
   afterEach(() => dispose());
@@ -110,6 +112,30 @@ describe.each(dialects)('purposes on %s', (_, open) => {
     await ledger.setPurpose(who, { purpose: 'emarketing', state: 'withdrawn' }, operator);
     await ledger.setStatus(who, { topic: 'offers', channel: 'email', status: 'subscribed', basis: 'legitimate_interest' }, operator);
     expect(await check('offers')).toMatchObject({ allowed: false, reason: 'purpose_withdrawn', status: 'subscribed' });
+  });
+
+  test('retention is a purpose: a hold is legal_obligation with its reason and end; an erasure under it ends every other purpose; when it ends, the deferred erasure follows', async () => {
+    const until = new Date(clock.now().getTime() + 30 * 86_400_000);
+    await ledger.hold({ email: 'mailed@example.nl' }, until, 'invoices: 7 years (tax law)');
+    await ledger.hold({ email: 'never@example.nl' }, until, 'a pending claim');
+    const retention = (await ledger.export({ email: 'mailed@example.nl' }))!.purposes.find((p) => p.purpose === 'retention');
+    expect(retention).toMatchObject({ state: 'active', basis: 'legal_obligation', retention: { until: until.toISOString(), reason: 'invoices: 7 years (tax law)' } });
+    // The export shows the retention that applies on the other purposes too.
+    expect((await ledger.export({ email: 'mailed@example.nl' }))!.purposes.find((p) => p.purpose === 'sales_and_service')!.retention).toEqual({ until: until.toISOString(), reason: 'invoices: 7 years (tax law)' });
+
+    expect(await ledger.erase({ email: 'mailed@example.nl' })).toMatchObject({ outcome: 'suppressed' });
+    expect(await purposesOf('mailed@example.nl')).toEqual([['emarketing', 'withdrawn', 'none'], ['retention', 'active', 'legal_obligation'], ['sales_and_service', 'withdrawn', 'none']]);
+    // Before the end nothing happens.
+    expect(await ledger.endHolds()).toEqual([]);
+    clock.advanceDays(31);
+    const ended = await ledger.endHolds();
+    expect(ended.map((e) => e.outcome).sort()).toEqual(['erased', 'released']);
+    expect(await ledger.endHolds()).toEqual([]); // done once
+    expect(await ledger.export({ email: 'mailed@example.nl' })).toBeUndefined();
+    const never = (await ledger.export({ email: 'never@example.nl' }))!;
+    expect(never.subject).toMatchObject({ holdUntil: null, holdReason: null });
+    expect(never.purposes.find((p) => p.purpose === 'retention')).toMatchObject({ state: 'withdrawn', basis: 'none', retention: null });
+    expect(never.events.at(-1)).toMatchObject({ action: 'release', purpose: 'retention', toStatus: 'withdrawn' });
   });
 
   test("an operator's basis needs proof; an objection is not overruled by legitimate interest; bad input names the field", async () => {

@@ -145,6 +145,19 @@ export function describePurposeContract(dialect: string, factory: StoreFactory):
       expect(await tx((t) => t.countPurposes())).toEqual([{ purpose: 'sales_and_service', basis: 'legitimate_interest', state: 'active', count: 1 }]);
     });
 
+    test('listEndedHolds: the subjects whose hold ended at or before the instant, earliest first, up to the limit', async () => {
+      const [a, b, c, d] = await subjects('a@example.nl', 'b@example.nl', 'c@example.nl', 'd@example.nl');
+      await tx(async (t) => {
+        await t.updateSubject(a.id, { holdUntil: at(30), holdReason: 'invoices' });
+        await t.updateSubject(b.id, { holdUntil: at(10), holdReason: 'a claim' });
+        await t.updateSubject(c.id, { holdUntil: at(90), holdReason: 'later' });
+      });
+      expect((await tx((t) => t.listEndedHolds(at(30), 10))).map((s) => [s.id, s.holdUntil])).toEqual([[b.id, at(10)], [a.id, at(30)]]);
+      expect((await tx((t) => t.listEndedHolds(at(100), 2))).map((s) => s.id)).toEqual([b.id, a.id]);
+      expect(await tx((t) => t.listEndedHolds(at(5), 10))).toEqual([]);
+      expect((await tx((t) => t.listEndedHolds(at(100), 10))).map((s) => s.id)).not.toContain(d.id);
+    });
+
     test('nothing of a purpose change stays when its transaction fails', async () => {
       const [anna] = await subjects('anna@example.nl');
       const failure = new Error('stop');

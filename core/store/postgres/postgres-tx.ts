@@ -263,6 +263,10 @@ export class PostgresTx implements StoreTx {
     }
     return ids;
   }
+  async listEndedHolds(before: string, limit: number) {
+    const { rows } = await this.run('listEndedHolds', [before, limit]);
+    return rows.map(toSubject);
+  }
   async countPurposes() {
     const { rows } = await this.run('countPurposes', []);
     return rows.map(toPurposeCount);

@@ -257,6 +257,7 @@ const SQL = {
       reminders = EXCLUDED.reminders, event_id = EXCLUDED.event_id, consent_text_hash = EXCLUDED.consent_text_hash,
       ev_who = EXCLUDED.ev_who, ev_source = EXCLUDED.ev_source, ev_at = EXCLUDED.ev_at,
       ev_optin_id = EXCLUDED.ev_optin_id, ev_description = EXCLUDED.ev_description`,
+  listEndedHolds: `SELECT ${SUBJECT_COLUMNS} FROM {s}.subjects WHERE hold_until IS NOT NULL AND hold_until <= $1 ORDER BY hold_until, id LIMIT $2`,
   countPurposes: `SELECT purpose, basis, state, COUNT(*) AS n FROM {s}.purposes
     GROUP BY purpose, basis, state ORDER BY purpose, basis, state`,
 

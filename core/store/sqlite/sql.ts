@@ -80,6 +80,7 @@ export const SQL = {
   ON CONFLICT (subject_id, purpose) DO UPDATE SET state = excluded.state, basis = excluded.basis, since = excluded.since,
     until = excluded.until, reason = excluded.reason, event_id = excluded.event_id, ev_who = excluded.ev_who,
     ev_source = excluded.ev_source, ev_at = excluded.ev_at`,
+  listEndedHolds: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE hold_until IS NOT NULL AND hold_until <= ? ORDER BY hold_until, id LIMIT ?`,
   countPurposes: 'SELECT purpose, basis, state, COUNT(*) AS n FROM purposes GROUP BY purpose, basis, state ORDER BY purpose, basis, state',
 
   insertToken: `INSERT INTO tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, pending_name, created_at, expires_at, used_at)

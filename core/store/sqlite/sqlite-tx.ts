@@ -222,6 +222,9 @@ export class SqliteTx implements StoreTx {
       return eventId;
     });
   }
+  async listEndedHolds(before: string, limit: number) {
+    return this.all(SQL.listEndedHolds, before, limit).map(toSubject);
+  }
   async countPurposes() {
     if (!this.hasPurposes()) return [];
     return this.all(SQL.countPurposes).map(toPurposeCount);
