@@ -115,6 +115,12 @@ test('unsubscribe by token and by address; export; hold then erase; erase', () =
 
   expect(cli(['hold', 'lid@example.com', '--until', '2033-01-01', '--reason', 'invoices: 7 years']).first).toMatchObject({ holdUntil: '2033-01-01T00:00:00.000Z' });
   expect(cli(['erase', 'lid@example.com', '--reason', 'asked by phone']).first).toMatchObject({ outcome: 'suppressed', holdReason: 'invoices: 7 years' });
+  // Kept only for the retention purpose; when the hold ends, the erasure it deferred follows.
+  const held = (cli(['export', 'lid@example.com']).first as { purposes: { purpose: string; state: string; basis: string }[] }).purposes;
+  expect(held.map((p) => [p.purpose, p.state, p.basis])).toEqual([['emarketing', 'withdrawn', 'none'], ['retention', 'active', 'legal_obligation']]);
+  expect(cli(['end-holds', '--now', '2032-12-31T00:00:00Z']).lines).toEqual([]);
+  expect(cli(['end-holds', '--now', '2033-01-02T00:00:00Z']).lines).toEqual([expect.objectContaining({ outcome: 'erased', holdUntil: '2033-01-01T00:00:00.000Z' })]);
+  expect(cli(['export', 'lid@example.com']).first).toEqual({ found: false });
 
   cli(['request', 'ander@example.com', '--signup', '--consent-text', 'Yes']);
   expect(cli(['erase', 'ander@example.com']).first).toMatchObject({ outcome: 'erased' });
