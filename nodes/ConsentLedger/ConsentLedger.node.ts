@@ -8,6 +8,7 @@ import * as importContacts from './actions/importContacts.operation';
 import * as releaseHold from './actions/releaseHold.operation';
 import { router } from './actions/router';
 import * as setHold from './actions/setHold.operation';
+import * as setPurpose from './actions/setPurpose.operation';
 import * as setStatus from './actions/setStatus.operation';
 
 export class ConsentLedger implements INodeType {
@@ -72,6 +73,12 @@ export class ConsentLedger implements INodeType {
 						description: 'End a retention hold',
 					},
 					{
+						name: 'Set Purpose',
+						value: 'setPurpose',
+						action: 'Set a purpose of a contact',
+						description: 'Why the person is held: a purpose (sales_and_service, emarketing, your own) on a legal basis, or withdrawn; a basis needs proof',
+					},
+					{
 						name: 'Set Retention Hold',
 						value: 'setHold',
 						action: 'Set a retention hold on a contact',
@@ -134,6 +141,7 @@ export class ConsentLedger implements INodeType {
 			...importContacts.description,
 			...getHistory.description,
 			...setStatus.description,
+			...setPurpose.description,
 			...setHold.description,
 			...releaseHold.description,
 			...exportCallList.description,

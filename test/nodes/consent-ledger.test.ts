@@ -188,6 +188,33 @@ describe('one person', () => {
     expect(history!.events.at(-1)).toMatchObject({ action: 'set', actorName: 'Ops', proofRef: 'signed-form-2026-11-23.pdf', description: 'signed at the counter' });
   });
 
+  test('Set Purpose: a basis needs proof (the refusal is the node\'s error); withdrawing emarketing takes every topic with it', async () => {
+    const refused = await runWorkflow(
+      ledgerWorkflow({ operation: 'setPurpose', email: 'quinn@example.test', purpose: 'contract_admin', state: 'active', basis: 'contract' }),
+      runOptions(credentials()),
+    );
+    expect(refused.status).toBe('error');
+    expect(refused.error?.message).toContain('a manual change to contract needs proof');
+
+    const done = await runWorkflow(
+      ledgerWorkflow({ operation: 'setPurpose', email: 'quinn@example.test', purpose: 'contract_admin', state: 'active', basis: 'contract', proofRef: 'contract-2026-14.pdf', operator: 'Ops' }),
+      runOptions(credentials()),
+    );
+    expect(done.json('Consent Ledger')).toEqual([
+      { purpose: 'contract_admin', from: 'none', state: 'active', basis: 'contract', outcome: 'changed', reason: null, subjectId: expect.any(Number) },
+    ]);
+
+    const withdrawn = await runWorkflow(ledgerWorkflow({ operation: 'setPurpose', email: 'quinn@example.test', purpose: 'emarketing', state: 'withdrawn' }), runOptions(credentials()));
+    expect(withdrawn.json('Consent Ledger')).toEqual([expect.objectContaining({ purpose: 'emarketing', from: 'active', state: 'withdrawn', outcome: 'changed' })]);
+    expect(await check('quinn@example.test', 'newsletter')).toMatchObject({ allowed: false, status: 'unsubscribed' });
+    const held = (await t.ledger.export({ email: 'quinn@example.test' }))!.purposes;
+    expect(held.map((p) => [p.purpose, p.state, p.basis])).toEqual([
+      ['contract_admin', 'active', 'contract'],
+      ['emarketing', 'withdrawn', 'none'],
+      ['sales_and_service', 'active', 'legitimate_interest'],
+    ]);
+  });
+
   test('a retention hold is set with its date and reason, refused without a reason, and lifted', async () => {
     const held = await runWorkflow(
       ledgerWorkflow({ operation: 'setHold', email: 'quinn@example.test', until: '2032-12-31T00:00:00.000Z', reason: 'contract: 5 years' }),

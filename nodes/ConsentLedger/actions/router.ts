@@ -9,10 +9,11 @@ import * as listRequests from './listRequests.operation';
 import * as releaseHold from './releaseHold.operation';
 import * as report from './report.operation';
 import * as setHold from './setHold.operation';
+import * as setPurpose from './setPurpose.operation';
 import * as setStatus from './setStatus.operation';
 
 const operations = {
-	contact: { importContacts, getHistory, setStatus, setHold, releaseHold },
+	contact: { importContacts, getHistory, setStatus, setPurpose, setHold, releaseHold },
 	ledger: { report, exportCallList },
 	request: { actOnRequest, listRequests },
 } as const;
