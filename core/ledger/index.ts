@@ -138,6 +138,7 @@ export class Ledger {
   // purposes.ts: why a person is held, on which legal basis
   setPurpose(...a: Args<typeof purposes.setPurpose>) { return purposes.setPurpose(this.ctx, ...a); }
   purposeReport() { return purposes.purposeReport(this.ctx); }
+  checkPurposes(...a: Args<typeof purposes.checkPurposes>) { return purposes.checkPurposes(this.ctx, ...a); }
 
   // erasure.ts: erasure, holds, suppressions, the verification link
   erase(...a: Args<typeof erasure.erase>) { return erasure.erase(this.ctx, ...a); }

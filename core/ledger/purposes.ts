@@ -8,7 +8,7 @@ import type { ConsentState, PurposeChange, PurposeRow, StoreTx, SubjectRow } fro
 import { parseInput } from '../validation';
 import { eventFrom, iso, nextConsent, parseEvidence, type LedgerContext } from './context';
 import { PurposeSetSchema, type ImportRow, type PurposeExport } from './schemas';
-import { requireSubject } from './subjects';
+import { findSubject, requireSubject } from './subjects';
 
 /**
  * Purposes (issue 16): why the organisation holds a person, on which legal basis (GDPR Art. 6(1)).
@@ -228,4 +228,62 @@ export async function followTopics(
   const [current] = await tx.getPurposes([subject.id], purpose);
   if (current?.state === 'active' && RAISING.indexOf(current.basis) >= RAISING.indexOf(basis)) return;
   await applyPurpose(ctx, tx, subject, purpose, 'set', evidence, now, { target: 'active', givenBasis: basis, hasProof: true });
+}
+
+export interface PurposeCheckResult {
+  index: number;
+  allowed: boolean;
+  reason: LegalBasis | 'purpose_withdrawn' | 'no_purpose_basis' | 'strict_requires_consent' | 'unknown' | 'suppressed';
+  subjectId: number | null;
+  purpose: string;
+  state: PurposeState | 'none';
+  basis: LegalBasis;
+  since: string | null;
+  source: string | null;
+}
+
+/**
+ * May I process this person's data for this purpose now? Allowed when the purpose is active on a
+ * basis (strict: consent only). An unknown or suppressed person is never allowed. One transaction.
+ */
+export async function checkPurposes(
+  ctx: LedgerContext,
+  items: { email?: string; phone?: string; externalId?: string; subjectId?: number }[],
+  purposeInput: string,
+  options: { strict?: boolean } = {},
+): Promise<PurposeCheckResult[]> {
+  const purpose = parseInput(PurposeSetSchema.shape.purpose, purposeInput, 'purpose');
+  const strict = options.strict ?? ctx.settings.strict;
+  return ctx.store.transaction(async (tx) => {
+    const out: PurposeCheckResult[] = [];
+    for (const [index, item] of items.entries()) {
+      const subject = await findSubject(tx, { email: item.email, phone: item.phone, externalId: item.externalId, subjectId: item.subjectId });
+      const held: PurposeRow | undefined = subject ? (await tx.getPurposes([subject.id], purpose))[0] : undefined;
+      const state: PurposeState | 'none' = held?.state ?? 'none';
+      const basis: LegalBasis = held?.basis ?? 'none';
+      const reason: PurposeCheckResult['reason'] = !subject
+        ? 'unknown'
+        : subject.suppressedAt
+          ? 'suppressed'
+          : state === 'withdrawn'
+            ? 'purpose_withdrawn'
+            : state === 'none' || basis === 'none'
+              ? 'no_purpose_basis'
+              : strict && basis !== 'consent'
+                ? 'strict_requires_consent'
+                : basis;
+      out.push({
+        index,
+        allowed: reason === basis, // a basis only when it allows (none is no_purpose_basis)
+        reason,
+        subjectId: subject?.id ?? null,
+        purpose,
+        state,
+        basis,
+        since: held?.since ?? null,
+        source: held?.evidence.source ?? null,
+      });
+    }
+    return out;
+  });
 }

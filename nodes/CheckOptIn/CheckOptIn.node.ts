@@ -48,6 +48,15 @@ export class CheckOptIn implements INodeType {
 							'Whether only explicit consent counts on every channel. Off: on email and post a documented legitimate interest or contract counts too; phone and SMS always need consent (Dutch Telecommunicatiewet).',
 					},
 					{
+						displayName: 'Check a Purpose Instead',
+						name: 'purpose',
+						type: 'string',
+						default: '',
+						placeholder: 'sales_and_service',
+						description:
+							'Check why the person is held instead of a topic: allowed while this purpose (e.g. sales_and_service, emarketing or your own) is active on a legal basis (strict mode: consent). Topic and Channel are then not used.',
+					},
+					{
 						displayName: 'Put Result in Field',
 						name: 'resultField',
 						type: 'string',

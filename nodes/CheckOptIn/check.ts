@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { CheckItemSchema, type CheckResult } from '../../core/ledger';
+import type { PurposeCheckResult } from '../../core/ledger/purposes';
 import { parseInput } from '../../core/validation';
 import { given } from '../shared/descriptions';
 import { errorItem, itemLabel, nodeError } from '../shared/errors';
@@ -13,7 +14,8 @@ export async function checkOptIn(this: IExecuteFunctions, { ledger }: LedgerConn
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
 	const params = new ItemParameters(this, items);
-	const options = this.getNodeParameter('options', 0, {}) as { strict?: boolean; resultField?: string };
+	const options = this.getNodeParameter('options', 0, {}) as { strict?: boolean; resultField?: string; purpose?: string };
+	const purpose = options.purpose?.trim() || undefined;
 	const resultField = options.resultField?.trim() || 'consent';
 
 	// Per item: its parsed check, or the error item that takes its place.
@@ -32,9 +34,13 @@ export async function checkOptIn(this: IExecuteFunctions, { ledger }: LedgerConn
 	);
 
 	const checks = [...succeeded(outcome).values()];
-	let results: CheckResult[];
+	let results: (CheckResult | PurposeCheckResult)[];
 	try {
-		results = checks.length > 0 ? await ledger.check(checks, { strict: options.strict ? true : undefined }) : [];
+		const strict = options.strict ? true : undefined;
+		if (checks.length === 0) results = [];
+		// A purpose (why the person is held) instead of a topic: the same two outputs.
+		else if (purpose) results = await ledger.checkPurposes(checks, purpose, { strict });
+		else results = await ledger.check(checks, { strict });
 	} catch (error) {
 		if (!continueOnFail) throw nodeError(node, error);
 		return [[], items.map((_, i) => errorItem(error, i))];

@@ -66,6 +66,11 @@ describe.each(dialects)('purposes on %s', (_, open) => {
       ['sales_and_service', 'import', 'active', 'legitimate_interest'],
       ['emarketing', 'import', 'active', 'legitimate_interest'],
     ]);
+    // May we process them for a purpose? Active on a basis: yes; no basis, withdrawn or unknown: no.
+    const held = await ledger.checkPurposes([{ email: 'mailed@example.nl' }, { email: 'never@example.nl' }, { email: 'nomail@example.nl' }, { email: 'who@example.nl' }], 'emarketing');
+    expect(held.map((h) => [h.allowed, h.reason])).toEqual([[true, 'legitimate_interest'], [false, 'no_purpose_basis'], [false, 'purpose_withdrawn'], [false, 'unknown']]);
+    expect((await ledger.checkPurposes([{ email: 'never@example.nl' }], 'sales_and_service'))[0]).toMatchObject({ allowed: true, source: 'superoffice.csv' });
+    await expect(ledger.checkPurposes([{ email: 'never@example.nl' }], 'Sales')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('purpose') });
     expect(await ledger.purposeReport()).toEqual([
       { purpose: 'emarketing', basis: 'legitimate_interest', state: 'active', count: 1 },
       { purpose: 'emarketing', basis: 'none', state: 'active', count: 1 },

@@ -59,6 +59,27 @@ function checkWorkflow(parameters: Record<string, unknown> = {}, more: Record<st
 }
 
 describe('Check Opt-In', () => {
+  test('checks a purpose instead of a topic: allowed while it is active on a legal basis (strict: consent)', async () => {
+    const items = ['anna@example.test', 'bob@example.test', 'carla@example.test', 'dave@example.test'].map((email) => ({ email }));
+    const run = async (options: Record<string, unknown>) => {
+      const result = await runWorkflow(checkWorkflow({ options: { ...options, resultField: 'held' } }), runOptions(credentials(), { items }));
+      expect(result.status).toBe('success');
+      return { send: result.json('Send'), skip: result.json('Skip') };
+    };
+    const sales = await run({ purpose: 'sales_and_service' });
+    expect(sales.send.map((i) => i.email)).toEqual(['anna@example.test', 'bob@example.test', 'carla@example.test']);
+    expect(sales.send[0].held).toMatchObject({ allowed: true, reason: 'legitimate_interest', purpose: 'sales_and_service', state: 'active', basis: 'legitimate_interest' });
+    expect(sales.skip).toEqual([expect.objectContaining({ email: 'dave@example.test', held: expect.objectContaining({ allowed: false, reason: 'unknown' }) })]);
+
+    const marketing = await run({ purpose: 'emarketing' });
+    expect(marketing.send.map((i) => [i.email, (i.held as { basis: string }).basis])).toEqual([['anna@example.test', 'consent'], ['bob@example.test', 'legitimate_interest']]);
+    expect(marketing.skip.map((i) => [i.email, (i.held as { reason: string }).reason])).toEqual([['carla@example.test', 'no_purpose_basis'], ['dave@example.test', 'unknown']]);
+
+    const strict = await run({ purpose: 'emarketing', strict: true });
+    expect(strict.send.map((i) => i.email)).toEqual(['anna@example.test']);
+    expect(strict.skip[0]).toMatchObject({ email: 'bob@example.test', held: { allowed: false, reason: 'strict_requires_consent' } });
+  });
+
   test('sends each item to Allowed or Denied with the reason, status, basis and since, passing the item on', async () => {
     const result = await runWorkflow(
       checkWorkflow(),
