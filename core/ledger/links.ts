@@ -115,6 +115,9 @@ export async function preferences(ctx: LedgerContext, token: unknown): Promise<P
       channel: row.channel,
       // A pending topic is not ticked: a pre-ticked box is not consent (CJEU C-673/17, Planet49).
       topics: consents.map((c) => ({ topic: c.topic, status: c.status, subscribed: CONTACTABLE.includes(c.status), pending: PENDING.includes(c.status) })),
+      held: (await tx.getPurposes([subject.id]))
+        .filter((p) => p.state === 'active' && p.purpose !== ctx.settings.purposes.emarketing)
+        .map((p) => ({ purpose: p.purpose, basis: p.basis, since: p.since })),
     };
   });
 }

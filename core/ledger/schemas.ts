@@ -204,6 +204,8 @@ export interface PreferenceView {
   locale: string | null;
   channel: Channel;
   topics: { topic: string; status: Status; subscribed: boolean; pending: boolean }[];
+  /** What else the person is held for, and why (read-only on the page): active purposes other than e-marketing. */
+  held: { purpose: string; basis: LegalBasis; since: string }[];
 }
 
 export interface EraseResult {

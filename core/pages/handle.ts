@@ -97,7 +97,7 @@ async function show(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
   if (r.kind === 'preferences') {
     const view = await ledger.preferences(r.token);
     const locale = chooseLocale(view.locale, r.options, r.acceptLanguage);
-    const page = renderPreferencesPage(pageContext(locale, r.options), { token: r.token, topics: view.topics, name: nameOf(view) });
+    const page = renderPreferencesPage(pageContext(locale, r.options), { token: r.token, topics: view.topics, name: nameOf(view), held: view.held });
     return respond(page, head, 200, base('preferences', 'show', locale, {
       outcome: 'shown', subjectId: view.subjectId, channel: view.channel, topics: view.topics.map((t) => t.topic),
     }));

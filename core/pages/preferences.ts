@@ -1,4 +1,4 @@
-import { CONTACTABLE, PENDING, type Status } from '../consent/statuses';
+import { CONTACTABLE, PENDING, type LegalBasis, type Status } from '../consent/statuses';
 import { resolveTransition } from '../consent/transitions';
 import { html, renderDocument, topicLabel, type PageContext, type RenderedPage } from './render';
 
@@ -6,6 +6,8 @@ export interface PreferencesPage {
   token: string;
   topics: { topic: string; status: Status }[];
   name?: string | null;
+  /** Read-only: what else the person is held for, and why (active purposes besides e-marketing). */
+  held?: { purpose: string; basis: LegalBasis; since: string }[];
 }
 
 /**
@@ -53,6 +55,23 @@ ${rows}
 <p class="note">${t.preferences.consentText(options.organisation)}</p>
 <button type="submit">${t.preferences.button}</button>
 </form>`
-}`;
+}
+${heldList(ctx, page.held ?? [])}`;
   return renderDocument(ctx, t.preferences.title, body);
+}
+
+/** What else is held and why: shown, not changed here (an objection or erasure goes by mail or the erase link). */
+function heldList(ctx: PageContext, held: NonNullable<PreferencesPage['held']>) {
+  if (held.length === 0) return '';
+  const { t, options } = ctx;
+  const items = held.map(
+    (h) => html`<li>${t.preferences.held.purposes[h.purpose] ?? h.purpose}: ${t.preferences.held.bases[h.basis]}, ${t.preferences.held.since} ${h.since.slice(0, 10)}</li>`,
+  );
+  return html`<section class="held">
+<h2>${t.preferences.held.title}</h2>
+<p>${t.preferences.held.lead(options.organisation)}</p>
+<ul>
+${items}
+</ul>
+</section>`;
 }

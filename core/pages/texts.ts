@@ -1,4 +1,5 @@
 import type { Locale } from '../consent/identity';
+import type { LegalBasis } from '../consent/statuses';
 
 /**
  * Every sentence the pages show, in Dutch and English. Plain text only: the templates escape it,
@@ -27,6 +28,8 @@ export interface Texts {
     /** What the person agrees to by ticking: stored as the consent text of the change. */
     consentText: (org: string) => string;
     button: string;
+    /** Read-only: what else the organisation holds the person for, and on which legal basis. */
+    held: { title: string; lead: (org: string) => string; since: string; purposes: Record<string, string>; bases: Record<LegalBasis, string> };
   };
   erase: { title: string; lead: (org: string) => string; detail: string; button: string };
   done: {
@@ -79,6 +82,21 @@ const en: Texts = {
     none: 'There are no subscriptions to manage with this link.',
     consentText: (org) => `Yes, ${org} may email me about the topics I have ticked. I can change this at any time.`,
     button: 'Save preferences',
+    held: {
+      title: 'What else we keep, and why',
+      lead: (org) => `Apart from these mailings, ${org} keeps your data for:`,
+      since: 'since',
+      purposes: { sales_and_service: 'Sales and service', retention: 'Keeping records the law requires' },
+      bases: {
+        consent: 'your consent',
+        contract: 'a contract with you',
+        legal_obligation: 'a legal obligation',
+        vital_interest: 'your vital interest',
+        public_task: 'a public task',
+        legitimate_interest: 'our legitimate interest',
+        none: 'no basis yet: not used',
+      },
+    },
   },
   erase: {
     title: 'Confirm the erasure of your data',
@@ -168,6 +186,21 @@ const nl: Texts = {
     none: 'Met deze link zijn geen aanmeldingen te beheren.',
     consentText: (org) => `Ja, ${org} mag mij mailen over de onderwerpen die ik heb aangevinkt. Ik kan dit altijd wijzigen.`,
     button: 'Voorkeuren opslaan',
+    held: {
+      title: 'Wat we verder bewaren, en waarom',
+      lead: (org) => `Naast deze mailings bewaart ${org} je gegevens voor:`,
+      since: 'sinds',
+      purposes: { sales_and_service: 'Verkoop en service', retention: 'Wettelijke bewaarplicht' },
+      bases: {
+        consent: 'je toestemming',
+        contract: 'een overeenkomst met jou',
+        legal_obligation: 'een wettelijke verplichting',
+        vital_interest: 'je vitale belang',
+        public_task: 'een publieke taak',
+        legitimate_interest: 'ons gerechtvaardigd belang',
+        none: 'nog geen grondslag: niet gebruikt',
+      },
+    },
   },
   erase: {
     title: 'Bevestig het verwijderen van je gegevens',

@@ -281,6 +281,21 @@ describe('the POSTs', () => {
     expect([await statusOf(ledger, 'anna@example.nl', 'newsletter'), await statusOf(ledger, 'anna@example.nl', 'events')]).toEqual(['confirmed', 'blacklisted']);
   });
 
+  test('preferences: the person sees, read-only, what else is held and why; e-marketing itself is the form', async () => {
+    const { unsubscribeToken } = await subscribed(ledger, { email: 'anna@example.nl', topics: ['newsletter'] });
+    const without = (await call({ method: 'GET', kind: 'preferences', query: { token: unsubscribeToken } })).html;
+    expect(without).not.toContain('What else we keep');
+    await ledger.setPurpose({ email: 'anna@example.nl' }, { purpose: 'sales_and_service', basis: 'contract' }, { actor: { kind: 'operator' }, proofRef: 'contract-7', at: new Date('2026-10-01T09:00:00Z') });
+    await ledger.setPurpose({ email: 'anna@example.nl' }, { purpose: 'loyalty_<b>card</b>', basis: 'consent' }, { actor: { kind: 'operator' }, proofRef: 'form-3' }).catch((e: Error) => e);
+    const page = (await call({ method: 'GET', kind: 'preferences', query: { token: unsubscribeToken } })).html;
+    expect(page).toContain('<h2>What else we keep, and why</h2>');
+    expect(page).toContain('<li>Sales and service: a contract with you, since 2026-10-01</li>');
+    expect(page).not.toMatch(/<li>emarketing/); // the mailings are the form above, not this list
+    expect(page).not.toContain('<b>card');
+    // Nothing there is a form field: the list changes nothing.
+    expect(page.slice(page.indexOf('class="held"'))).not.toContain('<input');
+  });
+
   test('erase verification: the POST erases, the GET before it does not', async () => {
     await signup(ledger, { email: 'eva@example.nl', name: 'Eva', externalId: 'CRM-88' });
     const token = await eraseVerification(ledger, 'eva@example.nl');
