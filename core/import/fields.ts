@@ -2,6 +2,7 @@
 export const IMPORT_COLUMNS = [
   'email', 'name', 'phone', 'external_id', 'topic', 'channel', 'basis', 'status', 'consent_text', 'optin_who',
   'optin_source', 'optin_date', 'optin_id', 'optin_description', 'previously_mailed', 'no_mailings', 'locale',
+  'purposes', // other purposes the person is held for: "contract_admin:contract; loyalty:consent"
 ] as const;
 
 const TRUE = new Set(['1', 'true', 'yes', 'ja', 'y', 'j', 'x', 'waar']);
@@ -43,5 +44,6 @@ export function toImportFields(r: Record<string, string>) {
     previouslyMailed,
     noMailings,
     locale: cell('locale')?.toLowerCase(),
+    purposes: cell('purposes'),
   };
 }

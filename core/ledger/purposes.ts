@@ -176,14 +176,20 @@ export async function importPurposes(
       if (change) changes.push(change);
       return change;
     };
-    add(salesAndService, 'active', 'legitimate_interest');
+    // The purposes column: other purposes, or a basis of the row's own for a default one (first row wins).
+    const column = new Map<string, LegalBasis>();
+    for (const d of rows) for (const p of d.purposes ?? []) if (!column.has(p.purpose)) column.set(p.purpose, p.basis);
+    add(salesAndService, 'active', column.get(salesAndService) ?? 'legitimate_interest');
+    for (const [purpose, basis] of column) if (purpose !== salesAndService && purpose !== emarketing) add(purpose, 'active', basis);
     const explicit = rows.flatMap((d) => (d.status && CONTACTABLE.includes(d.status) ? [basisFor(d.status, d.basis)] : []));
     const superOffice = rows.filter((d) => !d.status);
     const withdrawn = superOffice.some((d) => d.noMailings);
     const strongest = TOPIC_BASIS_ORDER.find((b) => (explicit as LegalBasis[]).includes(b));
     const change = withdrawn
       ? add(emarketing, 'withdrawn', 'none')
-      : strongest
+      : column.has(emarketing)
+        ? add(emarketing, 'active', column.get(emarketing)!)
+        : strongest
         ? add(emarketing, 'active', strongest)
         : superOffice.some((d) => d.previouslyMailed)
           ? add(emarketing, 'active', 'legitimate_interest')

@@ -73,6 +73,23 @@ export const CheckItemSchema = z
   .refine(needsIdentity, { message: 'give an email, a phone number, an external id or a subject id', when: onlyIfValid });
 export type CheckItem = z.output<typeof CheckItemSchema>;
 
+/**
+ * A CSV cell of purposes the person is held for: purpose:basis pairs separated by ";", "," or "|"
+ * (e.g. "contract_admin:contract; loyalty:consent"), the basis one of Art. 6(1)'s or none.
+ */
+export const PurposesCellSchema = z.string().transform((value, ctx) => {
+  const out: { purpose: string; basis: LegalBasis }[] = [];
+  for (const part of value.split(/[;,|]/).map((p) => p.trim()).filter(Boolean)) {
+    const [purpose, basis = '', ...rest] = part.split(':').map((x) => x.trim());
+    if (!PURPOSE_ID.test(purpose) || !(LEGAL_BASES as readonly string[]).includes(basis) || rest.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not purpose:basis (e.g. contract_admin:contract; the bases: ${LEGAL_BASES.join(', ')})` });
+      return z.NEVER;
+    }
+    out.push({ purpose, basis: basis as LegalBasis });
+  }
+  return out;
+});
+
 export const ImportRowSchema = z
   .object({
     email: EmailSchema.optional(),
@@ -92,6 +109,7 @@ export const ImportRowSchema = z
     optinDescription: freeText(2000).optional(),
     previouslyMailed: z.boolean().default(false),
     noMailings: z.boolean().default(false),
+    purposes: PurposesCellSchema.optional(),
   })
   .refine((r) => r.email || r.phone || r.externalId, { message: 'give an email, a phone number or an external id', when: onlyIfValid })
   .refine((r) => !(r.status === 'subscribed' && r.basis === 'none'), {

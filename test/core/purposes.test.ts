@@ -79,6 +79,19 @@ describe.each(dialects)('purposes on %s', (_, open) => {
     ]);
   });
 
+  test('a purposes column sets other purposes (and a basis of its own for a default one); a wrong cell is the row\'s error, naming the field', async () => {
+    const reports: { outcome: string; reason: string | null }[] = [];
+    await importContactsCsv(
+      ledger,
+      [Buffer.from('email,purposes\nclub@example.nl,"loyalty_card:consent; sales_and_service:contract"\nbad@example.nl,loyalty_card:friendship\n')],
+      {},
+      (r) => void reports.push(r as never),
+    );
+    expect(await purposesOf('club@example.nl')).toEqual([['emarketing', 'active', 'none'], ['loyalty_card', 'active', 'consent'], ['sales_and_service', 'active', 'contract']]);
+    expect(reports[1]).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('purposes: "loyalty_card:friendship" is not purpose:basis') });
+    expect(await ledger.export({ email: 'bad@example.nl' })).toBeUndefined();
+  });
+
   test('withdrawing emarketing makes every topic under it denied, in one event', async () => {
     expect((await ledger.check([{ email: 'mailed@example.nl', topic: 'events', channel: 'email' }]))[0]).toMatchObject({ allowed: true });
     const before = (await ledger.export({ email: 'mailed@example.nl' }))!.events.length;
