@@ -8,9 +8,11 @@
 //
 // The file: one person per row (email, name, phone for every third, external_id,
 // previously_mailed), every tenth name quoted with a comma in it. Each row becomes a subject, an
-// event and a consent row (subscribed on legitimate interest), which is what the baseline inserts:
-// the same three rows per person with prepared statements in one transaction, from rows already
-// in memory (no file reading, no parsing, no checks, no suppression list: the floor).
+// event and a consent row (subscribed on legitimate interest), and the two purposes every import
+// holds a person for (sales_and_service and emarketing on legitimate interest: a purpose row and
+// its event each), which is what the baseline inserts: the same seven rows per person with
+// prepared statements in one transaction, from rows already in memory (no file reading, no
+// parsing, no checks, no suppression list: the floor).
 // The import is timed end to end as cli/main.ts runs it: a worker thread reads the file, checks
 // each row, writes in batches and prints one JSON line per row (to /dev/null here).
 import { spawnSync } from 'node:child_process';
@@ -71,6 +73,12 @@ async function baseline(dir) {
   const consent = db.prepare(
     "INSERT INTO consents (subject_id, topic, channel, status, basis, since, reminders, event_id, ev_who, ev_source, ev_at) VALUES (?, 'newsletter', 'email', 'subscribed', 'legitimate_interest', ?, 0, ?, 'operator', 'contacts.csv', ?)",
   );
+  const purposeEvent = db.prepare(
+    "INSERT INTO events (subject_id, action, from_status, to_status, basis, at, recorded_at, actor_kind, source_kind, source_ref, purpose) VALUES (?, 'import', 'none', 'active', 'legitimate_interest', ?, ?, 'operator', 'import', 'contacts.csv', ?)",
+  );
+  const purpose = db.prepare(
+    "INSERT INTO purposes (subject_id, purpose, state, basis, since, event_id, ev_who, ev_source, ev_at) VALUES (?, ?, 'active', 'legitimate_interest', ?, ?, 'operator', 'contacts.csv', ?)",
+  );
   const rows = Array.from({ length: ROWS }, (_, i) => person(i));
   const at = new Date().toISOString();
   const start = process.hrtime.bigint();
@@ -79,6 +87,7 @@ async function baseline(dir) {
     const id = Number(subject.run(p.email, p.phone, p.externalId, p.name, at).lastInsertRowid);
     const eventId = Number(event.run(id, at, at).lastInsertRowid);
     consent.run(id, at, eventId, at);
+    for (const name of ['sales_and_service', 'emarketing']) purpose.run(id, name, at, Number(purposeEvent.run(id, at, at, name).lastInsertRowid), at);
   }
   db.exec('COMMIT');
   const s = seconds(start);
