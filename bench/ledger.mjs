@@ -105,6 +105,10 @@ async function benchCheck() {
   const s = db.prepare('INSERT INTO subjects (id, email, created_at) VALUES (?, ?, ?)');
   const e = db.prepare("INSERT INTO events (id, subject_id, topic, channel, action, from_status, to_status, basis, at, recorded_at, actor_kind, source_kind, source_ref) VALUES (?, ?, 'newsletter', 'email', 'import', 'none', ?, ?, ?, ?, 'operator', 'import', 'crm.csv')");
   const c = db.prepare("INSERT INTO consents (subject_id, topic, channel, status, basis, since, reminders, event_id, ev_who, ev_source, ev_at, ev_optin_id) VALUES (?, 'newsletter', 'email', ?, ?, ?, 0, ?, 'operator', 'crm.csv', ?, ?)");
+  // Every topic sits under the e-marketing purpose, which check also asks (as a migrated ledger has it:
+  // on the topic's basis, none for the unsubscribed), with its event.
+  const pe = db.prepare("INSERT INTO events (id, subject_id, action, from_status, to_status, basis, at, recorded_at, actor_kind, source_kind, source_ref, purpose) VALUES (?, ?, 'import', 'none', 'active', ?, ?, ?, 'operator', 'import', 'crm.csv', 'emarketing')");
+  const p = db.prepare("INSERT INTO purposes (subject_id, purpose, state, basis, since, event_id, ev_who, ev_source, ev_at) VALUES (?, 'emarketing', 'active', ?, ?, ?, 'operator', 'crm.csv', ?)");
   db.exec('BEGIN');
   for (let i = 1; i <= SUBJECTS; i++) {
     const status = i % 3 === 0 ? 'unsubscribed' : 'subscribed';
@@ -112,13 +116,18 @@ async function benchCheck() {
     s.run(i, `person${i}@example.com`, at);
     e.run(i, i, status, basis, at, at);
     c.run(i, status, basis, at, i, at, `ledger-event-${i}`);
+    pe.run(SUBJECTS + i, i, basis, at, at);
+    p.run(i, basis, at, SUBJECTS + i, at);
   }
   db.exec('COMMIT');
   db.exec('ANALYZE');
   const emails = Array.from({ length: CHECKS }, (_, i) => `person${1 + ((i * 7919) % (SUBJECTS + CHECKS / 10))}@example.com`); // ~9% unknown
 
-  // Baseline: one raw point lookup per check, answering status and basis.
-  const lookup = db.prepare("SELECT c.status, c.basis FROM subjects s JOIN consents c ON c.subject_id = s.id AND c.topic = 'newsletter' AND c.channel = 'email' WHERE s.email = ?");
+  // Baseline: one raw point lookup per check, answering the topic's status and basis and its purpose's state and basis.
+  const lookup = db.prepare(
+    "SELECT c.status, c.basis, p.state AS pstate, p.basis AS pbasis FROM subjects s JOIN consents c ON c.subject_id = s.id AND c.topic = 'newsletter' AND c.channel = 'email' LEFT JOIN purposes p ON p.subject_id = s.id AND p.purpose = 'emarketing' WHERE s.email = ?",
+  );
+  const ALLOWING = new Set(['consent', 'contract', 'legitimate_interest']);
   const ledger = new Ledger(await openStore({ kind: 'sqlite', path }), { secret: SECRET });
   const rounds = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -127,7 +136,7 @@ async function benchCheck() {
     db.exec('BEGIN');
     for (const email of emails) {
       const row = lookup.get(email);
-      if (row && row.status === 'subscribed') allowedRaw++;
+      if (row && row.status === 'subscribed' && row.pstate === 'active' && ALLOWING.has(row.pbasis)) allowedRaw++;
     }
     db.exec('COMMIT');
     const baseline = seconds(start);
