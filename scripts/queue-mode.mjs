@@ -189,6 +189,11 @@ export async function startQueueMode({
       DB_POSTGRESDB_DATABASE: n8nDatabase,
       DB_POSTGRESDB_USER: cluster.user,
       DB_POSTGRESDB_PASSWORD: '',
+      // n8n's default pool is 2 connections: too few for a webhook processor taking many forms at once.
+      DB_POSTGRESDB_POOL_SIZE: '10',
+      // n8n pings its database every 2 s through that pool and answers every request with 503
+      // "Database is not ready!" after one ping that took longer than this: on a busy machine 5 s is short.
+      DB_PING_TIMEOUT_MS: '15000',
       N8N_ENCRYPTION_KEY: encryptionKey,
       // Links and form URLs n8n shows are the webhook processor's; the main takes no production webhook.
       N8N_WEBHOOK_URL: `${webhookBase}/`,
@@ -259,6 +264,18 @@ export async function startQueueMode({
     });
     await start('main');
     await Promise.all(names.slice(1).map((name) => start(name)));
+    // What a load balancer waits for: n8n's readiness (database connected and migrated).
+    for (const name of names) {
+      const { port } = instances[name];
+      const path_ = '/healthz/readiness'; // the worker's health server has it too
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const ok = await fetch(`http://${LOOPBACK}:${port}${path_}`).then((r) => r.ok, () => false);
+        if (ok) break;
+        if (Date.now() > deadline) throw new Error(`${name} did not report ready (${path_}) within 120 s; see ${instances[name].logFile}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
 
     /** A crash: SIGKILL to the instance's process group (n8n and its task runner), no shutdown at all. */
     const kill = async (name) => {

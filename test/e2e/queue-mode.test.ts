@@ -1,0 +1,309 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { startQueueMode, type QueueMode } from '../support/queue-mode';
+import { PERSON_USER_AGENT, type SandboxMail } from './support/try-out';
+
+// n8n 2.40 in queue mode, for real (scripts/queue-mode.mjs): one main, two workers, one webhook
+// processor, Redis from Debian's package, n8n's database and the consent ledger on a private
+// PostgreSQL. People sign up through the webform sample's form on the webhook processor, all at
+// once, then open and confirm their links, all at once; a worker is killed (SIGKILL) while a batch
+// of signups is in flight. What a user checks: everyone has exactly the events they should, one
+// confirmation mail each, no confirmation lost, and the work ran on the workers.
+//
+// CI runs a smaller size; the issue's full size (2,000 signups, 500 in the crash batch):
+//   QUEUE_E2E_FULL=1 npx jest test/e2e/queue-mode.test.ts
+// The worker crash (kill -9) runs only with QUEUE_E2E_CRASH=1: it finds lost confirmations today
+// (see that test).
+// Each run prints a BENCH line with signups/s (posted to confirmation mail delivered) and
+// confirmations/s (POST answered); no test asserts a time.
+
+const FULL = process.env.QUEUE_E2E_FULL === '1';
+const SIGNUPS = FULL ? 2000 : 200;
+const CRASH_SIGNUPS = FULL ? 500 : 80;
+const CONFIRM_SUBJECT = 'Please confirm your subscription to Example Shop';
+const TICKED = JSON.stringify(['Yes, keep me informed by email']);
+
+const email = (batch: string, i: number) => `${batch}-${String(i).padStart(4, '0')}@example.test`;
+
+/** The signup form as a browser posts it (n8n's Form Trigger: multipart, fields by position). */
+async function signUp(qm: QueueMode, address: string, name: string): Promise<{ status: number; body: string }> {
+  const form = new FormData();
+  form.append('field-0', name);
+  form.append('field-1', address);
+  form.append('field-3', TICKED);
+  const response = await fetch(qm.urls.signupForm, { method: 'POST', body: form, headers: { 'user-agent': PERSON_USER_AGENT } });
+  return { status: response.status, body: await response.text() };
+}
+
+/** Waits until the sandbox holds mail number `count` (its ids count up from 1). */
+async function waitForMailCount(qm: QueueMode, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`The sandbox did not get ${count} mails within ${timeoutMs} ms; it has ${(await allMails(qm)).length}`);
+    const response = await fetch(`${qm.sandbox.apiUrl}/wait?after=${count - 1}&timeoutMs=${Math.min(left, 30_000)}`);
+    if (response.ok) return;
+    if (response.status !== 408) throw new Error(`sandbox /api/wait answered ${response.status}`);
+  }
+}
+
+async function allMails(qm: QueueMode): Promise<SandboxMail[]> {
+  const response = await fetch(`${qm.sandbox.apiUrl}/messages`);
+  if (!response.ok) throw new Error(`sandbox /api/messages answered ${response.status}`);
+  return (await response.json()) as SandboxMail[];
+}
+
+function mailsByAddress(mails: SandboxMail[]): Map<string, SandboxMail[]> {
+  const byAddress = new Map<string, SandboxMail[]>();
+  for (const mail of mails) for (const to of mail.envelope.to) byAddress.set(to, [...(byAddress.get(to) ?? []), mail]);
+  return byAddress;
+}
+
+function confirmLink(mail: SandboxMail): string {
+  const link = mail.links.find((l) => new URL(l).pathname.endsWith('/confirm'));
+  if (!link) throw new Error(`mail to ${mail.envelope.to.join(',')} has no confirm link`);
+  return link;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time (all at once when limit >= items). */
+async function concurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
+  return results;
+}
+
+// How many requests are on the wire at once. With 200 at once on this 2-core machine (every n8n
+// process on it too) n8n's database ping timed out and the webhook processor answered 503
+// "Database is not ready!" to a fifth of the signups (scripts/queue-mode.mjs now gives it more time).
+const CLIENTS = 50;
+
+describe('n8n queue mode: main, two workers, a webhook processor, Redis, PostgreSQL', () => {
+  let qm: QueueMode;
+  let ledgerDb: pg.Client;
+  let n8nDb: pg.Client;
+  const bench: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // n8n's own queue settings (a job's Redis lock 60 s, renewed every 10 s): shorter locks made a
+    // busy worker on this 2-core machine lose jobs that were still running.
+    qm = await startQueueMode({ workers: 2, webhookProcessors: 1 });
+    ledgerDb = new pg.Client({ connectionString: qm.ledger.url });
+    await ledgerDb.connect();
+    n8nDb = new pg.Client({ connectionString: qm.n8nDatabaseUrl });
+    await n8nDb.connect();
+  }, 10 * 60_000);
+
+  afterAll(async () => {
+    if (Object.keys(bench).length > 0) {
+      console.log(`BENCH queue_mode ${Object.entries(bench).map(([k, v]) => `${k}=${v}`).join(' ')} (n8n ${qm?.n8nVersion}, 1 main, 2 workers x concurrency 10, 1 webhook processor)`);
+    }
+    await ledgerDb?.end();
+    await n8nDb?.end();
+    await qm?.stop();
+  }, 120_000);
+
+  /** Per address: how many ledger events of each action for the newsletter topic, as "action xN" in action order
+   * (a confirmation also records an event for the e-marketing purpose; the topic's events are what count here). */
+  async function eventsByAddress(prefix: string): Promise<Map<string, string>> {
+    const { rows } = await ledgerDb.query<{ email: string; action: string; n: number }>(
+      `SELECT s.email, e.action, count(*)::int AS n FROM consent.events e JOIN consent.subjects s ON s.id = e.subject_id
+       WHERE s.email LIKE $1 AND e.topic = 'newsletter' GROUP BY s.email, e.action ORDER BY e.action`,
+      [`${prefix}-%`],
+    );
+    const map = new Map<string, string>();
+    for (const row of rows) map.set(row.email, [map.get(row.email), `${row.action} x${row.n}`].filter(Boolean).join(', '));
+    return map;
+  }
+
+  async function statusesOf(prefix: string): Promise<Record<string, number>> {
+    const { rows } = await ledgerDb.query<{ status: string; n: number }>(
+      `SELECT c.status, count(*)::int AS n FROM consent.consents c JOIN consent.subjects s ON s.id = c.subject_id
+       WHERE s.email LIKE $1 AND c.topic = 'newsletter' GROUP BY c.status`,
+      [`${prefix}-%`],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  /** Executions per status in n8n's own database. */
+  async function executionStatuses(): Promise<Record<string, number>> {
+    const { rows } = await n8nDb.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM execution_entity GROUP BY status');
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  /** Execution ids a worker's log says it started, and the ones it says it finished. */
+  function workerLog(name: string): { started: Set<string>; finished: Set<string> } {
+    const log = readFileSync(qm.instances[name].logFile, 'utf8');
+    return {
+      started: new Set([...log.matchAll(/Worker started execution (\d+) /g)].map((m) => m[1])),
+      finished: new Set([...log.matchAll(/Worker finished execution (\d+) /g)].map((m) => m[1])),
+    };
+  }
+
+  const people = Array.from({ length: SIGNUPS }, (_, i) => email('person', i));
+  let links: Map<string, string>;
+
+  test(`${SIGNUPS} signups posted concurrently (${CLIENTS} at a time) to the webhook processor: one confirmation mail each`, async () => {
+    const started = performance.now();
+    const answers = await concurrently(people, CLIENTS, (address) => signUp(qm, address, `Person ${address.slice(7, 11)}`));
+    const posted = performance.now();
+    // Each person got n8n's answer to a submitted form (the page that then shows "Thank you").
+    expect(answers.filter((a) => a.status !== 200 || !a.body.includes('formWaitingUrl'))).toEqual([]);
+    await waitForMailCount(qm, SIGNUPS, 5 * 60_000);
+    const delivered = performance.now();
+
+    const mails = await allMails(qm);
+    const byAddress = mailsByAddress(mails);
+    expect(mails).toHaveLength(SIGNUPS);
+    expect(people.filter((p) => byAddress.get(p)?.length !== 1)).toEqual([]);
+    expect(mails.filter((m) => m.subject !== CONFIRM_SUBJECT)).toEqual([]);
+    links = new Map(people.map((p) => [p, confirmLink(byAddress.get(p)![0])]));
+
+    const events = await eventsByAddress('person');
+    expect(people.filter((p) => events.get(p) !== 'signup x1').map((p) => `${p}: ${events.get(p)}`)).toEqual([]);
+    expect(await statusesOf('person')).toEqual({ optin: SIGNUPS });
+    bench.signups = String(SIGNUPS);
+    bench.signups_per_s = (SIGNUPS / ((delivered - started) / 1000)).toFixed(1);
+    bench.signup_posts_per_s = (SIGNUPS / ((posted - started) / 1000)).toFixed(1);
+  }, 15 * 60_000);
+
+  test('every link opened (GET) concurrently: the page, and nobody is confirmed by it', async () => {
+    expect(links).toBeDefined();
+    const started = performance.now();
+    const pages = await concurrently(people, CLIENTS, async (p) => {
+      const response = await fetch(links.get(p)!, { headers: { 'user-agent': PERSON_USER_AGENT } });
+      return { status: response.status, body: await response.text() };
+    });
+    bench.pages_per_s = (SIGNUPS / ((performance.now() - started) / 1000)).toFixed(1);
+
+    expect(pages.filter((page) => page.status !== 200 || !page.body.includes('Yes, confirm'))).toEqual([]);
+    expect(await statusesOf('person')).toEqual({ optin: SIGNUPS });
+  }, 10 * 60_000);
+
+  test('every link confirmed (POST) concurrently, a tenth of them twice (a double click): each person confirmed exactly once', async () => {
+    expect(links).toBeDefined();
+    const posts = [...people, ...people.filter((_, i) => i % 10 === 0)];
+    const started = performance.now();
+    const answers = await concurrently(posts, CLIENTS, async (p) => {
+      const response = await fetch(links.get(p)!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': PERSON_USER_AGENT },
+        body: '',
+      });
+      return { status: response.status, body: await response.text() };
+    });
+    bench.confirmations_per_s = (posts.length / ((performance.now() - started) / 1000)).toFixed(1);
+
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    const events = await eventsByAddress('person');
+    expect(people.filter((p) => events.get(p) !== 'confirm x1, signup x1').map((p) => `${p}: ${events.get(p)}`)).toEqual([]);
+    expect(await statusesOf('person')).toEqual({ confirmed: SIGNUPS });
+    // Confirming sends nothing: still the one confirmation mail per person.
+    expect(await allMails(qm)).toHaveLength(SIGNUPS);
+    const { rows } = await ledgerDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM consent.messages m JOIN consent.subjects s ON s.id = m.subject_id WHERE s.email LIKE 'person-%'`,
+    );
+    expect(rows[0].n).toBe(SIGNUPS);
+  }, 10 * 60_000);
+
+  test("the executions ran on the workers, both of them, and none failed (n8n's database and the workers' logs)", async () => {
+    const links = SIGNUPS + Math.ceil(SIGNUPS / 10) + SIGNUPS;
+    const expected = SIGNUPS + links;
+    // A signup's execution waits at the form's "Thank you" page (n8n's Form ending node) until the
+    // browser fetches it; nobody does here. Every link's execution is done.
+    expect(await executionStatuses()).toEqual({ success: links, waiting: SIGNUPS });
+    const ran = ['worker-1', 'worker-2'].map((w) => workerLog(w).started.size);
+    expect(ran[0]).toBeGreaterThan(0);
+    expect(ran[1]).toBeGreaterThan(0);
+    expect(ran[0] + ran[1]).toBe(expected);
+    // The webhook processor and the main hand executions to Redis; they run none themselves.
+    for (const name of ['main', 'webhook-1']) expect(readFileSync(qm.instances[name].logFile, 'utf8')).not.toMatch(/Worker started execution/);
+    bench.worker_split = `${ran[0]}/${ran[1]}`;
+  });
+
+  /** Waits until n8n has no execution new or running but the given ones (a dead worker's). */
+  async function waitForQuiet(except: Set<string>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await n8nDb.query<{ id: string }>("SELECT id::text AS id FROM execution_entity WHERE status IN ('new', 'running')");
+      const busy = rows.filter((r) => !except.has(r.id));
+      if (busy.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`n8n still has executions in progress after ${timeoutMs} ms: ${busy.map((r) => r.id).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  // Not yet in `npm test`: it fails today, and shows why. Request Consent writes the invitation
+  // (the signup event and the consent's lastSentAt) in one transaction and sends the mail after it;
+  // a worker killed between the two leaves a person with a signup in the ledger and no mail, and
+  // the person's second try is then refused by the list-bombing guard (a confirmation "was sent"
+  // less than resendWindowMinutes ago): a lost confirmation. Seen: 4 of the 10 executions cut by
+  // the kill. Run it with QUEUE_E2E_CRASH=1 (add QUEUE_E2E_FULL=1 for 500 signups).
+  const crashTest = process.env.QUEUE_E2E_CRASH === '1' ? test : test.skip;
+  crashTest(`a worker killed (SIGKILL) with ${CRASH_SIGNUPS} signups in flight, then restarted; who got no mail tries again: no confirmation lost, none doubled`, async () => {
+    const crashPeople = Array.from({ length: CRASH_SIGNUPS }, (_, i) => email('crash', i));
+    const mailsBefore = (await allMails(qm)).length;
+    const posting = concurrently(crashPeople, CLIENTS, (address) => signUp(qm, address, 'Crash Test'));
+    // Killed while the batch is being worked on: its first mails are out, most are not.
+    await waitForMailCount(qm, mailsBefore + Math.ceil(CRASH_SIGNUPS / 10), 5 * 60_000);
+    await qm.kill('worker-1');
+    const { started, finished } = workerLog('worker-1');
+    const cut = new Set([...started].filter((id) => !finished.has(id)));
+    await qm.start('worker-1');
+    const answers = await posting;
+    // n8n does not run a dead worker's job again (its queue allows no stalled job a second run):
+    // the rest of the batch finishes on the workers, the cut executions stay as they were.
+    await waitForQuiet(cut, 5 * 60_000);
+
+    // A person who got no confirmation mail fills in the form again, as people do.
+    const delivered = mailsByAddress(await allMails(qm));
+    const retrying = crashPeople.filter((p) => !delivered.has(p));
+    const retries = await concurrently(retrying, CLIENTS, (address) => signUp(qm, address, 'Crash Test'));
+    await waitForQuiet(cut, 5 * 60_000);
+    await waitForMailCount(qm, mailsBefore + CRASH_SIGNUPS, 60_000).catch(() => undefined); // the assertions below say who is missing
+
+    const mails = mailsByAddress(await allMails(qm));
+    const events = await eventsByAddress('crash');
+    const { rows: recorded } = await ledgerDb.query<{ email: string; n: number }>(
+      `SELECT s.email, count(*)::int AS n FROM consent.messages m JOIN consent.subjects s ON s.id = m.subject_id WHERE s.email LIKE 'crash-%' GROUP BY s.email`,
+    );
+    const { rows: cutStatus } = await n8nDb.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM execution_entity WHERE id = ANY($1::int[]) GROUP BY status',
+      [[...cut].map(Number)],
+    );
+    console.log(
+      `queue-mode crash: worker-1 killed with ${cut.size} execution(s) of its own under way (n8n leaves them: ${JSON.stringify(Object.fromEntries(cutStatus.map((r) => [r.status, r.n])))}); ` +
+        `${retrying.length} person(s) without a mail tried again; ${answers.filter((a) => a.status !== 200).length} form post(s) answered otherwise than 200; ` +
+        `mails recorded in the ledger: ${recorded.length} of ${CRASH_SIGNUPS} people`,
+    );
+
+    expect(cut.size).toBeGreaterThan(0); // the kill hit work in progress, or this test proves nothing
+    expect(retries.filter((a) => a.status !== 200)).toEqual([]);
+    // Nobody lost: one confirmation mail each, retry or not; nobody mailed twice.
+    expect(crashPeople.filter((p) => mails.get(p)?.length !== 1).map((p) => `${p}: ${mails.get(p)?.length ?? 0} mails, ledger: ${events.get(p) ?? 'nothing'}`)).toEqual([]);
+    // The ledger holds one signup per person: a half-done item left nothing but what its retry finished.
+    expect(crashPeople.filter((p) => events.get(p) !== 'signup x1').map((p) => `${p}: ${events.get(p) ?? 'nothing'}`)).toEqual([]);
+    expect(recorded.filter((r) => r.n > 1)).toEqual([]);
+
+    // And each of them can confirm, once.
+    const confirms = await concurrently(crashPeople, CLIENTS, async (p) => {
+      const response = await fetch(confirmLink(mails.get(p)![0]), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': PERSON_USER_AGENT },
+        body: '',
+      });
+      return response.status;
+    });
+    expect(confirms.filter((status) => status !== 200)).toEqual([]);
+    expect(await statusesOf('crash')).toEqual({ confirmed: CRASH_SIGNUPS });
+    const after = await eventsByAddress('crash');
+    expect(crashPeople.filter((p) => after.get(p) !== 'confirm x1, signup x1').map((p) => `${p}: ${after.get(p)}`)).toEqual([]);
+  }, 15 * 60_000);
+});
