@@ -16,15 +16,16 @@ export interface StoreFactory {
   open(): Promise<Store>;
 }
 
-const T0 = '2026-11-23T10:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+export const T0 = '2026-11-23T10:00:00.000Z';
+export const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 const hash = (s: string) => createHash('sha256').update(s).digest();
 
-function newSubject(fields: Partial<NewSubject> = {}): NewSubject {
+/** Row builders the other contract files (purposes, requests register) share. */
+export function newSubject(fields: Partial<NewSubject> = {}): NewSubject {
   return { email: null, phone: null, externalId: null, name: null, locale: null, createdAt: T0, ...fields };
 }
 
-function newEvent(fields: Partial<NewEvent> & Pick<NewEvent, 'subjectId'>): NewEvent {
+export function newEvent(fields: Partial<NewEvent> & Pick<NewEvent, 'subjectId'>): NewEvent {
   return {
     topic: 'newsletter',
     channel: 'email',

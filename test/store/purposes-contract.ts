@@ -1,41 +1,17 @@
 import type { ConsentState, HeldPurpose, NewEvent, NewSubject, PurposeChange, Store, StoreTx } from '../../core/store/store';
-import type { StoreFactory } from './contract';
+import { at, newEvent, newSubject, T0, type StoreFactory } from './contract';
 
 /**
  * The Store contract for purposes (issue 16): why a person is held, on which legal basis. Run
  * unchanged for each dialect next to the main contract (test/store/<dialect>.test.ts).
  */
-const T0 = '2026-11-23T10:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
 function subject(email: string): NewSubject {
-  return { email, phone: null, externalId: null, name: null, locale: null, createdAt: T0 };
+  return newSubject({ email });
 }
 
+/** A purpose's event: no topic or channel, set by an import unless `fields` say otherwise. */
 function purposeEvent(fields: Partial<NewEvent> & Pick<NewEvent, 'subjectId' | 'purpose'>): NewEvent {
-  return {
-    topic: null,
-    channel: null,
-    action: 'import',
-    fromStatus: 'none',
-    toStatus: 'active',
-    basis: 'legitimate_interest',
-    at: T0,
-    recordedAt: T0,
-    actorKind: 'operator',
-    sourceKind: 'import',
-    sourceRef: 'crm.csv',
-    consentText: null,
-    consentTextHash: null,
-    optinId: null,
-    messageId: null,
-    actorName: null,
-    ip: null,
-    userAgent: null,
-    description: null,
-    proofRef: null,
-    ...fields,
-  };
+  return newEvent({ topic: null, channel: null, action: 'import', toStatus: 'active', basis: 'legitimate_interest', actorKind: 'operator', sourceKind: 'import', sourceRef: 'crm.csv', ...fields });
 }
 
 function held(subjectId: number, purpose: string, fields: Partial<HeldPurpose> = {}): HeldPurpose {
