@@ -30,11 +30,15 @@ export class JoinedTransactions<Tx> {
     return result;
   }
 
-  /** Runs `work` after the open transaction commits (never if it rolls back); at once outside one. */
+  /**
+   * Runs `work` after the open transaction commits (never if it rolls back); at once outside one.
+   * The same function queued twice in one transaction runs once (an erasure and its request's
+   * cleared address each ask for the one WAL flush).
+   */
   async afterCommit(work: () => Promise<void> | void): Promise<void> {
     const frame = this.current();
-    if (frame) frame.afterCommit.push(work);
-    else await work();
+    if (!frame) await work();
+    else if (!frame.afterCommit.includes(work)) frame.afterCommit.push(work);
   }
 }
 

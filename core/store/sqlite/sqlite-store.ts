@@ -119,10 +119,14 @@ export class SqliteStore implements Store {
    * overwritten (erased) bytes do not linger in the -wal file. Inside a transaction: once it commits.
    */
   async flushErased(): Promise<void> {
-    if (this.joined.current()) return this.joined.afterCommit(() => this.db.exec(CHECKPOINT));
+    if (this.joined.current()) return this.joined.afterCommit(this.checkpoint);
     await this.queue;
-    this.db.exec(CHECKPOINT);
+    this.checkpoint();
   }
+
+  private readonly checkpoint = (): void => {
+    this.db.exec(CHECKPOINT);
+  };
 
   async close(): Promise<void> {
     await this.queue;
