@@ -7,6 +7,7 @@ import { LedgerContext } from './context';
 import * as due from './due';
 import * as erasure from './erasure';
 import * as exporting from './export';
+import * as funnel from './funnel';
 import * as importing from './import';
 import * as links from './links';
 import { failedOpeningStore, openStoreFor } from './open';
@@ -18,6 +19,7 @@ import type { LedgerSettings } from './schemas';
 import * as status from './status';
 
 export * from './schemas';
+export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
 export type { MailboxLease, StoreConfig };
@@ -152,6 +154,8 @@ export class Ledger {
   // export.ts: reading out
   export(...a: Args<typeof exporting.exportSubject>) { return exporting.exportSubject(this.ctx, ...a); }
   report() { return exporting.report(this.ctx); }
+  /** The consent funnel over time (funnel.ts): campaigns, topics per week, erasures and requests per month. */
+  funnel(...a: Args<typeof funnel.funnelReport>) { return funnel.funnelReport(this.ctx, ...a); }
   subjectIdsWithEmail(...a: Args<typeof exporting.subjectIdsWithEmail>) { return exporting.subjectIdsWithEmail(this.ctx, ...a); }
   phoneSubjects(...a: Args<typeof exporting.phoneSubjects>) { return exporting.phoneSubjects(this.ctx, ...a); }
   recordMessages(...a: Args<typeof exporting.recordMessages>) { return exporting.recordMessages(this.ctx, ...a); }

@@ -1,5 +1,6 @@
 import type { Action, PurposeAction } from '../consent/transitions';
 import type { Basis, Channel, LegalBasis, PurposeState, PurposeStateOrNone, Status, StatusOrNone, TokenPurpose } from '../consent/statuses';
+import type { FunnelCounts, FunnelQuery } from './funnel';
 
 /**
  * The Store: what the ledger needs from a database, and nothing about rules. Every dialect
@@ -355,6 +356,9 @@ export interface StoreTx {
   appendEvents(events: NewEvent[]): Promise<number[]>;
   listEvents(subjectId: number): Promise<EventRow[]>;
   countStatuses(): Promise<StatusCount[]>;
+
+  /** The consent funnel's counts over time (core/store/funnel.ts). */
+  countFunnel(query: FunnelQuery): Promise<FunnelCounts>;
 
   /** The purposes of these subjects (only `purpose` when given), by subject id then purpose. */
   getPurposes(subjectIds: number[], purpose?: string): Promise<PurposeRow[]>;

@@ -39,6 +39,7 @@ import {
   toToken,
 } from '../rows';
 import { arrayLiteral, columnsOf, textsOf } from './batch';
+import { toCampaignCount, toMonthCount, toWeekStatusCount, type FunnelCounts, type FunnelQuery } from '../funnel';
 import { SubjectAppeared } from './retry';
 import { CHANGE_COLUMNS_IN, EVENT_COLUMNS_IN, MESSAGE_COLUMNS_IN, PURPOSE_COLUMNS_IN, SUBJECT_COLUMNS_IN, TOKEN_COLUMNS_IN, type PurposeRowIn, type StatementName, type Statements } from './sql';
 
@@ -266,6 +267,14 @@ export class PostgresTx implements StoreTx {
   async listEndedHolds(before: string, limit: number) {
     const { rows } = await this.run('listEndedHolds', [before, limit]);
     return rows.map(toSubject);
+  }
+  async countFunnel(q: FunnelQuery): Promise<FunnelCounts> {
+    const lastWeek = q.weekEnds.reduce((a, b) => (a > b ? a : b), q.to);
+    const campaigns = (await this.run('funnelCampaigns', [q.from, q.to])).rows.map(toCampaignCount);
+    const statuses = q.weekEnds.length === 0 ? [] : (await this.run('funnelStatuses', [arrayLiteral('timestamptz', q.weekEnds), lastWeek, q.withdrawnPurpose])).rows.map(toWeekStatusCount);
+    const erasures = (await this.run('funnelErasures', [q.monthsFrom, q.to])).rows.map(toMonthCount);
+    const requests = (await this.run('funnelRequests', [q.monthsFrom, q.to, q.requestKinds])).rows.map(toMonthCount);
+    return { campaigns, statuses, erasures, requests };
   }
   async countPurposes() {
     const { rows } = await this.run('countPurposes', []);

@@ -298,6 +298,51 @@ const SQL = {
       AND ($5::timestamptz IS NULL OR (due_at, message_id) > ($5::timestamptz, $6::text))
     ORDER BY due_at, message_id LIMIT $7`,
 
+  /**
+   * The consent funnel (issue 13; the counts the ledger names in core/ledger/funnel.ts). An ask
+   * (request or signup) ends at the first confirm, expire, unsubscribe, bounce or suppress of the
+   * same topic and channel, or erase of the person, before the next ask; $1..$2 the asks' window.
+   */
+  funnelCampaigns: `WITH asks AS (
+      SELECT id, subject_id, topic, channel, action, source_kind, source_ref, at,
+        LEAD(id) OVER (PARTITION BY subject_id, topic, channel ORDER BY id) AS next_id
+      FROM {s}.events WHERE action IN ('request', 'signup') AND topic IS NOT NULL),
+    ended AS (
+      SELECT a.*,
+        CASE WHEN EXISTS (SELECT 1 FROM {s}.events r WHERE r.subject_id = a.subject_id AND r.topic = a.topic AND r.channel = a.channel
+          AND r.id > a.id AND (a.next_id IS NULL OR r.id < a.next_id) AND r.action = 'remind') THEN 1 ELSE 0 END AS was_reminded,
+        (SELECT r.action FROM {s}.events r WHERE r.subject_id = a.subject_id AND r.id > a.id AND (a.next_id IS NULL OR r.id < a.next_id)
+          AND (r.action = 'erase' OR (r.topic = a.topic AND r.channel = a.channel AND r.action IN ('confirm', 'expire', 'unsubscribe', 'bounce', 'suppress')))
+          ORDER BY r.id LIMIT 1) AS outcome
+      FROM asks a WHERE a.at >= $1::timestamptz AND a.at <= $2::timestamptz)
+    SELECT action, source_kind, source_ref, topic, channel, MIN(at) AS first_at, MAX(at) AS last_at, COUNT(*) AS invited,
+      SUM(was_reminded) AS reminded,
+      SUM(CASE WHEN outcome = 'confirm' THEN 1 ELSE 0 END) AS confirmed,
+      SUM(CASE WHEN outcome = 'expire' THEN 1 ELSE 0 END) AS expired,
+      SUM(CASE WHEN outcome = 'unsubscribe' THEN 1 ELSE 0 END) AS unsubscribed,
+      SUM(CASE WHEN outcome = 'bounce' THEN 1 ELSE 0 END) AS bounced,
+      SUM(CASE WHEN outcome IN ('erase', 'suppress') THEN 1 ELSE 0 END) AS erased,
+      SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END) AS open
+    FROM ended GROUP BY action, source_kind, source_ref, topic, channel
+    ORDER BY first_at, action, source_kind, source_ref, topic, channel`,
+  /** Each topic x channel's statuses at each instant of $1: a person's last event then, unless erased by then. */
+  funnelStatuses: `WITH weeks AS (SELECT unnest($1::timestamptz[]) AS week_end),
+    spans AS (
+      SELECT id, subject_id, topic, channel, to_status, basis, at,
+        LEAD(at) OVER (PARTITION BY subject_id, topic, channel ORDER BY id) AS until
+      FROM {s}.events WHERE topic IS NOT NULL AND to_status IS NOT NULL AND at <= $2::timestamptz)
+    SELECT w.week_end, s.topic, s.channel,
+      CASE WHEN EXISTS (SELECT 1 FROM {s}.events x WHERE x.subject_id = s.subject_id AND x.id > s.id AND x.at <= w.week_end
+        AND x.purpose = $3 AND x.to_status = 'withdrawn') THEN 'withdrawn' ELSE s.to_status END AS status,
+      s.basis, COUNT(*) AS n
+    FROM weeks w JOIN spans s ON s.at <= w.week_end AND (s.until IS NULL OR s.until > w.week_end)
+    WHERE NOT EXISTS (SELECT 1 FROM {s}.events x WHERE x.subject_id = s.subject_id AND x.action = 'erase' AND x.at <= w.week_end)
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+  funnelErasures: `SELECT to_char(at, 'YYYY-MM') AS month, outcome AS kind, COUNT(*) AS n FROM {s}.erasures
+    WHERE at >= $1::timestamptz AND at <= $2::timestamptz GROUP BY 1, 2 ORDER BY 1, 2`,
+  funnelRequests: `SELECT to_char(received_at, 'YYYY-MM') AS month, kind, COUNT(*) AS n FROM {s}.requests
+    WHERE received_at >= $1::timestamptz AND received_at <= $2::timestamptz AND kind = ANY($3::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+
   eraseSubject: `
     WITH subject AS (SELECT email FROM {s}.subjects WHERE id = $1),
     evidence AS (DELETE FROM {s}.evidence WHERE subject_id = $1),

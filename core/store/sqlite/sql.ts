@@ -122,6 +122,51 @@ export const SQL = {
   insertErasure: 'INSERT INTO erasures (receipt_id, subject_id, at, outcome, reason, actor_kind, source_kind) VALUES (?, ?, ?, ?, ?, ?, ?)',
   findErasure: 'SELECT * FROM erasures WHERE receipt_id = ?',
 
+  /**
+   * The consent funnel (issue 13; the counts the ledger names in core/ledger/funnel.ts). An ask
+   * (request or signup) ends at the first confirm, expire, unsubscribe, bounce or suppress of the
+   * same topic and channel, or erase of the person, before the next ask; ?1..?2 the asks' window.
+   */
+  funnelCampaigns: `WITH asks AS (
+      SELECT id, subject_id, topic, channel, action, source_kind, source_ref, at,
+        LEAD(id) OVER (PARTITION BY subject_id, topic, channel ORDER BY id) AS next_id
+      FROM events WHERE action IN ('request', 'signup') AND topic IS NOT NULL),
+    ended AS (
+      SELECT a.*,
+        CASE WHEN EXISTS (SELECT 1 FROM events r WHERE r.subject_id = a.subject_id AND r.topic = a.topic AND r.channel = a.channel
+          AND r.id > a.id AND (a.next_id IS NULL OR r.id < a.next_id) AND r.action = 'remind') THEN 1 ELSE 0 END AS was_reminded,
+        (SELECT r.action FROM events r WHERE r.subject_id = a.subject_id AND r.id > a.id AND (a.next_id IS NULL OR r.id < a.next_id)
+          AND (r.action = 'erase' OR (r.topic = a.topic AND r.channel = a.channel AND r.action IN ('confirm', 'expire', 'unsubscribe', 'bounce', 'suppress')))
+          ORDER BY r.id LIMIT 1) AS outcome
+      FROM asks a WHERE a.at >= ?1 AND a.at <= ?2)
+    SELECT action, source_kind, source_ref, topic, channel, MIN(at) AS first_at, MAX(at) AS last_at, COUNT(*) AS invited,
+      SUM(was_reminded) AS reminded,
+      SUM(CASE WHEN outcome = 'confirm' THEN 1 ELSE 0 END) AS confirmed,
+      SUM(CASE WHEN outcome = 'expire' THEN 1 ELSE 0 END) AS expired,
+      SUM(CASE WHEN outcome = 'unsubscribe' THEN 1 ELSE 0 END) AS unsubscribed,
+      SUM(CASE WHEN outcome = 'bounce' THEN 1 ELSE 0 END) AS bounced,
+      SUM(CASE WHEN outcome IN ('erase', 'suppress') THEN 1 ELSE 0 END) AS erased,
+      SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END) AS open
+    FROM ended GROUP BY action, source_kind, source_ref, topic, channel
+    ORDER BY first_at, action, source_kind, source_ref, topic, channel`,
+  /** Each topic x channel's statuses at each instant of ?1 (a JSON list): a person's last event then, unless erased by then. */
+  funnelStatuses: `WITH weeks AS (SELECT value AS week_end FROM json_each(?1)),
+    spans AS (
+      SELECT id, subject_id, topic, channel, to_status, basis, at,
+        LEAD(at) OVER (PARTITION BY subject_id, topic, channel ORDER BY id) AS until
+      FROM events WHERE topic IS NOT NULL AND to_status IS NOT NULL AND at <= ?2)
+    SELECT w.week_end, s.topic, s.channel,
+      CASE WHEN EXISTS (SELECT 1 FROM events x WHERE x.subject_id = s.subject_id AND x.id > s.id AND x.at <= w.week_end
+        AND x.purpose = ?3 AND x.to_status = 'withdrawn') THEN 'withdrawn' ELSE s.to_status END AS status,
+      s.basis, COUNT(*) AS n
+    FROM weeks w JOIN spans s ON s.at <= w.week_end AND (s.until IS NULL OR s.until > w.week_end)
+    WHERE NOT EXISTS (SELECT 1 FROM events x WHERE x.subject_id = s.subject_id AND x.action = 'erase' AND x.at <= w.week_end)
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+  funnelErasures: `SELECT substr(at, 1, 7) AS month, outcome AS kind, COUNT(*) AS n FROM erasures
+    WHERE at >= ?1 AND at <= ?2 GROUP BY 1, 2 ORDER BY 1, 2`,
+  funnelRequests: `SELECT substr(received_at, 1, 7) AS month, kind, COUNT(*) AS n FROM requests
+    WHERE received_at >= ?1 AND received_at <= ?2 AND kind IN (SELECT value FROM json_each(?3)) GROUP BY 1, 2 ORDER BY 1, 2`,
+
   getMailboxState: 'SELECT * FROM mailboxes WHERE mailbox = ?',
   setMailboxState: `INSERT INTO mailboxes (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at`,

@@ -41,6 +41,7 @@ import {
   toToken,
 } from '../rows';
 import { SCHEMA_VERSION, SQL, updateSql } from './sql';
+import { toCampaignCount, toMonthCount, toWeekStatusCount, type FunnelCounts, type FunnelQuery } from '../funnel';
 
 /**
  * The work of a transaction on the SQLite ledger: the store runs one at a time inside
@@ -224,6 +225,15 @@ export class SqliteTx implements StoreTx {
   }
   async listEndedHolds(before: string, limit: number) {
     return this.all(SQL.listEndedHolds, before, limit).map(toSubject);
+  }
+  async countFunnel(q: FunnelQuery): Promise<FunnelCounts> {
+    const lastWeek = q.weekEnds.reduce((a, b) => (a > b ? a : b), q.to);
+    return {
+      campaigns: this.all(SQL.funnelCampaigns, q.from, q.to).map(toCampaignCount),
+      statuses: q.weekEnds.length === 0 ? [] : this.all(SQL.funnelStatuses, JSON.stringify(q.weekEnds), lastWeek, q.withdrawnPurpose).map(toWeekStatusCount),
+      erasures: this.all(SQL.funnelErasures, q.monthsFrom, q.to).map(toMonthCount),
+      requests: this.all(SQL.funnelRequests, q.monthsFrom, q.to, JSON.stringify(q.requestKinds)).map(toMonthCount),
+    };
   }
   async countPurposes() {
     if (!this.hasPurposes()) return [];
