@@ -7,6 +7,7 @@ export const LINK_PATHS = {
   unsubscribe: 'unsubscribe',
   preferences: 'preferences',
   erase: 'erase',
+  access: 'access',
 } as const;
 export type LinkKind = keyof typeof LINK_PATHS;
 

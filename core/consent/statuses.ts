@@ -55,7 +55,7 @@ export type Channel = (typeof CHANNELS)[number];
  * What a link is for: confirm a signup or invitation, unsubscribe (and the preferences page),
  * verify an erasure request. The token format (core/tokens.ts) spells them; the store keeps them.
  */
-export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'erase'] as const;
+export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'erase', 'access'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Statuses in which the person is waiting for our question to be answered. */

@@ -1,5 +1,6 @@
 import type { Proof } from '../mail/authenticity';
 import { isFeedbackReport, reportedMessageId } from '../mail/machine';
+import { normaliseEmail } from '../consent/identity';
 import { TokenRejected } from '../errors';
 import { formatRequestDetail, parseRequestDetail } from '../request-detail';
 import type { RequestRow } from '../store/store';
@@ -10,7 +11,8 @@ import { senderTag } from './repeat';
 
 /**
  * Acting on a request in the ledger, per intent: unsubscribe, erase (or send a verification link
- * to an unproven sender), record an access request for the operator, mark a hard bounce.
+ * to an unproven sender), answer an access request with the person's access link (mailed to the
+ * address itself) or leave it for the operator, mark a hard bounce.
  */
 export async function applyRequest(ctx: Context): Promise<Effect> {
   // The classifier is unsure (or found no request): nothing is done, a person decides (core/inbox/review.ts).
@@ -21,7 +23,7 @@ export async function applyRequest(ctx: Context): Promise<Effect> {
     case 'erase':
       return erase(ctx);
     case 'access':
-      return { outcome: 'awaiting_operator', proof: 'none', reply: replyPlan(ctx, 'ack-access', await storedLocaleOf(ctx, ctx.classification.address)) };
+      return access(ctx);
     case 'bounce':
       return bounce(ctx);
     case 'auto_reply':
@@ -156,6 +158,30 @@ async function resumeErasure(ctx: Context, row: RequestRow): Promise<Effect> {
     return { outcome: 'erased', proof, subjectId: subjectId ?? row.subjectId, note: 'erased before a restart', reply: replyPlan(ctx, 'ack-erased'), isErasure: true };
   }
   return eraseNow(ctx, ref, proof, 'finished after a restart');
+}
+
+/**
+ * An access request (GDPR Art. 15). About the sender's own address: the access link goes to that
+ * address, the only place it may go, so nothing needs proving first (a closed loop, like the
+ * erase-verification link); when we hold nothing, the same kind of answer says so (only the
+ * address's owner reads it: no enumeration). Answered either way. About someone else (a forward),
+ * or from a sender we may not answer: the operator decides, as before.
+ */
+async function access(ctx: Context): Promise<Effect> {
+  const c = ctx.classification;
+  const from = ctx.mail.from.length === 1 ? normaliseEmail(ctx.mail.from[0].address) : undefined;
+  if (!c.address || c.address !== from || !mayReply(ctx, c.address)) {
+    return { outcome: 'awaiting_operator', proof: 'none', reply: replyPlan(ctx, 'ack-access', await storedLocaleOf(ctx, c.address)) };
+  }
+  const link = await ctx.ledger.issueAccessLink({ email: c.address }, ctx.mail.messageId);
+  if (!link.found) return { outcome: 'not_found', proof: 'none', note: 'no data held; answered to the address itself', reply: replyPlan(ctx, 'ack-no-data') };
+  return {
+    outcome: 'answered',
+    proof: 'none',
+    subjectId: link.subjectId,
+    note: `access link mailed to the address itself, valid until ${link.expiresAt}`,
+    reply: { ...replyPlan(ctx, 'access-link', link.locale), accessToken: link.token },
+  };
 }
 
 async function bounce(ctx: Context): Promise<Effect> {

@@ -77,6 +77,7 @@ export function composeReply(ctx: Context, plan: ReplyPlan): RequestMailResult['
       privacyUrl: ctx.options.privacyUrl,
       baseUrl: ctx.options.baseUrl,
       eraseToken: plan.eraseToken,
+      accessToken: plan.accessToken,
       ...(ctx.mail.hasOwnMessageId ? { inReplyTo: ctx.mail.messageId, references: ctx.mail.references } : {}),
     });
   } catch (error) {

@@ -105,6 +105,8 @@ export interface ReplyPlan {
   kind: TemplateKind;
   locale: Locale;
   eraseToken?: string;
+  /** An access-link mail's token (Ledger.issueAccessLink). */
+  accessToken?: string;
 }
 
 export interface Effect {

@@ -80,6 +80,11 @@ export async function finishRepeat(ctx: Context, row: RequestRow, isSameSender: 
     const plan = repeatReplyPlan(ctx, row);
     if (plan) {
       if (plan.kind === 'erase-verification') plan.eraseToken = (await ctx.ledger.issueEraseVerification(row.messageId)).token; // only its hash was kept
+      if (plan.kind === 'access-link') {
+        const link = row.subjectId ? await ctx.ledger.issueAccessLink({ subjectId: row.subjectId }, row.messageId) : { found: false as const };
+        if (link.found) plan.accessToken = link.token;
+        else plan.kind = 'ack-no-data'; // erased meanwhile: nothing held any more
+      }
       reply = await sendReply(ctx, plan);
       if (reply.status !== 'pending') {
         const isOwed = reply.status === 'failed';
@@ -98,11 +103,12 @@ function repeatReplyPlan(ctx: Context, row: RequestRow): ReplyPlan | null {
     unsubscribed: 'ack-unsubscribed',
     unchanged: 'ack-unsubscribed',
     refused: 'ack-unsubscribed',
-    not_found: row.kind === 'erase' ? 'ack-no-data' : 'ack-unsubscribed',
+    not_found: row.kind === 'erase' || row.kind === 'access' ? 'ack-no-data' : 'ack-unsubscribed',
     erased: 'ack-erased',
     suppressed: 'ack-suppressed',
     awaiting_verification: 'erase-verification',
     awaiting_operator: 'ack-access',
+    ...(row.kind === 'access' ? { answered: 'access-link' as const } : {}),
   };
   const kind = byOutcome[row.outcome];
   return kind ? replyPlan(ctx, kind) : null;

@@ -6,6 +6,7 @@ import * as check from './check';
 import { LedgerContext } from './context';
 import * as due from './due';
 import * as erasure from './erasure';
+import * as access from './access';
 import * as exporting from './export';
 import * as funnel from './funnel';
 import * as importing from './import';
@@ -19,6 +20,7 @@ import type { LedgerSettings } from './schemas';
 import * as status from './status';
 
 export * from './schemas';
+export type { AccessEvidence, AccessLink, AccessPackage } from './access';
 export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
@@ -150,6 +152,10 @@ export class Ledger {
   unsuppress(...a: Args<typeof erasure.unsuppress>) { return erasure.unsuppress(this.ctx, ...a); }
   issueEraseVerification(...a: Args<typeof erasure.issueEraseVerification>) { return erasure.issueEraseVerification(this.ctx, ...a); }
   completeEraseVerification(...a: Args<typeof erasure.completeEraseVerification>) { return erasure.completeEraseVerification(this.ctx, ...a); }
+
+  // access.ts: the right of access (GDPR Art. 15): the link and the package behind it
+  issueAccessLink(...a: Args<typeof access.issueAccessLink>) { return access.issueAccessLink(this.ctx, ...a); }
+  accessPackage(...a: Args<typeof access.accessPackage>) { return access.accessPackage(this.ctx, ...a); }
 
   // export.ts: reading out
   export(...a: Args<typeof exporting.exportSubject>) { return exporting.exportSubject(this.ctx, ...a); }

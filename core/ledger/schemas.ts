@@ -29,6 +29,8 @@ export const LedgerSettingsSchema = z.object({
   confirmDays: z.number().int().min(1).max(365).default(30),
   unsubscribeDays: z.number().int().min(30).max(3650).default(730),
   eraseDays: z.number().int().min(1).max(60).default(7),
+  /** How long an access link (the person's data package, GDPR Art. 15) shows the package. */
+  accessDays: z.number().int().min(1).max(60).default(7),
   /** list-bombing guard: at most one pending invitation per address in this window */
   resendWindowMinutes: z.number().int().min(0).max(10_080).default(60),
   /** The names of the default purposes (issue 16): sales_and_service, emarketing, retention. */

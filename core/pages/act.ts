@@ -11,7 +11,7 @@ import { base, respond, type LinkAction, type LinkResponse, type LinkResult } fr
 /** POST: what each link's button does (confirm, unsubscribe, preferences, erase), and its page. */
 
 /** The ledger methods the pages use; all reads but the POST ones. */
-export type LinkLedger = Pick<Ledger, 'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification'>;
+export type LinkLedger = Pick<Ledger, 'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification' | 'accessPackage'>;
 
 export interface LinkHooks {
   /** Called with an unexpected error (store down, a bug); the person sees only "try again later". */
@@ -33,6 +33,8 @@ export interface Ready {
   acceptLanguage?: string;
   evidence: (ref: string) => EvidenceInput;
   options: PageOptions;
+  /** An access link's download: format=json in the query. */
+  format?: 'html' | 'json';
 }
 
 export function postAction(kind: LinkKind, form: Form): LinkAction {
@@ -45,6 +47,8 @@ export function postAction(kind: LinkKind, form: Form): LinkAction {
       return 'set_preferences';
     case 'erase':
       return 'erase';
+    case 'access':
+      return 'none'; // an access link only shows (handle.ts answers its POST with 405)
   }
 }
 
@@ -117,6 +121,8 @@ export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hook
         externalIds: done.externalIds,
       }));
     }
+    case 'access':
+      throw new Error('an access link has no POST'); // handle.ts answers 405 before this
   }
 }
 

@@ -29,6 +29,9 @@ export function renderExpiredPage(ctx: PageContext, kind: LinkKind): RenderedPag
     case 'erase':
       advice = html`<p>${t.error.expired.erase(org)}</p>`;
       break;
+    case 'access':
+      advice = html`<p>${t.error.expired.access(org)}</p>`;
+      break;
   }
   return renderDocument(ctx, t.error.expired.title, html`<h1>${t.error.expired.title}</h1>
 ${advice}`);

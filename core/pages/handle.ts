@@ -1,7 +1,9 @@
 import { linkClickEvidence } from '../consent/evidence';
+import type { TokenPurpose } from '../consent/statuses';
 import { ConsentError, StoreUnavailable, TokenRejected, type TokenProblem } from '../errors';
 import { parseInput } from '../validation';
 import { act, alreadyConfirmed, postAction, type LinkHooks, type LinkLedger, type Ready } from './act';
+import { accessJson, renderAccessPage } from './access';
 import { renderConfirmPage } from './confirm';
 import { renderErasePage } from './erase';
 import { renderExpiredPage, renderUnavailablePage } from './error';
@@ -11,6 +13,7 @@ import { pageContext } from './render';
 import { acceptLanguageOf, ALLOWED_METHODS, evidenceIp, firstString, header, isAllowed, isHead, kindFromPath, LinkRequestSchema, readForm } from './request';
 import { base, neutral, respond, type LinkAction, type LinkResponse } from './respond';
 import { renderUnsubscribePage } from './unsubscribe';
+import type { LinkKind } from '../links';
 
 export { wantedFrom, type LinkHooks, type LinkLedger } from './act';
 export { ALLOWED_METHODS, kindFromPath, LINK_KINDS, LinkRequestSchema, readForm, type LinkRequest } from './request';
@@ -46,6 +49,13 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
     response.result.outcome = 'method_not_allowed';
     return response;
   }
+  if (kind === 'access' && method === 'POST') {
+    // An access link only shows (GDPR Art. 15): nothing to post, so nothing a POST could change.
+    const response = neutral(options, chooseLocale(null, options, acceptLanguage), false, 405, { kind, action: 'none', problem: 'method_not_allowed' });
+    response.headers.Allow = 'GET, HEAD';
+    response.result.outcome = 'method_not_allowed';
+    return response;
+  }
   const form = method === 'POST' ? readForm(req.body, header(req.headers, 'content-type')) : new Map<string, string[]>();
   const token = firstString(req.query.token) ?? form.get('token')?.[0];
   const action: LinkAction = method === 'POST' ? postAction(kind, form) : 'show';
@@ -60,6 +70,7 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
     form,
     acceptLanguage,
     options,
+    format: firstString(req.query.format) === 'json' ? 'json' : 'html',
     evidence: (ref) => linkClickEvidence(ref, { ip: evidenceIp(req.ip), userAgent }),
   };
   const rejected = (problem: TokenProblem): LinkResponse => {
@@ -71,7 +82,7 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
     return neutral(options, locale, head, problem === 'malformed' ? 400 : 404, { kind, action, problem });
   };
   // Forged, malformed and expired links are turned away here, on one HMAC, before any lookup.
-  const problem = ledger.checkLink(token, kind === 'erase' ? 'erase' : kind === 'confirm' ? 'confirm' : 'unsubscribe');
+  const problem = ledger.checkLink(token, tokenPurposeOf(kind));
   if (problem) return rejected(problem);
   try {
     return method === 'POST' ? await act(ledger, ready, action, hooks) : await show(ledger, ready);
@@ -102,7 +113,8 @@ async function show(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
       outcome: 'shown', subjectId: view.subjectId, channel: view.channel, topics: view.topics.map((t) => t.topic),
     }));
   }
-  const purpose = r.kind === 'erase' ? 'erase' : r.kind === 'confirm' ? 'confirm' : 'unsubscribe';
+  if (r.kind === 'access') return showAccess(ledger, r);
+  const purpose = tokenPurposeOf(r.kind);
   const view = await ledger.viewToken(r.token, purpose);
   if (view.used) {
     // A confirm link opened again after its confirmation says so; any other used single-use link
@@ -121,6 +133,29 @@ async function show(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
   return respond(page, head, 200, base(r.kind, 'show', locale, {
     outcome: 'shown', subjectId: view.subjectId, channel: view.channel, topics: view.topics,
   }));
+}
+
+/**
+ * An access link: the person's data package as a page, or with format=json as the download. Reads
+ * only. The JSON goes out in `html` (the body the host sends) with its own Content-Type.
+ */
+async function showAccess(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
+  const head = r.method === 'HEAD';
+  const data = await ledger.accessPackage(r.token);
+  const locale = chooseLocale(data.person.locale, r.options, r.acceptLanguage);
+  const result = base('access', 'show', locale, { outcome: 'shown', subjectId: data.person.id });
+  if (r.format === 'json') {
+    const response = respond(renderAccessPage(pageContext(locale, r.options), { token: r.token, data }), head, 200, result);
+    response.headers['Content-Type'] = 'application/json; charset=utf-8';
+    response.headers['Content-Disposition'] = 'attachment; filename="personal-data.json"';
+    response.html = head ? '' : accessJson(data);
+    return response;
+  }
+  return respond(renderAccessPage(pageContext(locale, r.options), { token: r.token, data }), head, 200, result);
+}
+
+function tokenPurposeOf(kind: LinkKind): TokenPurpose {
+  return kind === 'erase' || kind === 'confirm' || kind === 'access' ? kind : 'unsubscribe';
 }
 
 function nameOf(view: object): string | null {

@@ -17,7 +17,7 @@ export const LinkRequestSchema = z
       .min(1, 'give the HTTP method')
       .max(20)
       .transform((m) => m.toUpperCase()),
-    /** Which link: confirm, unsubscribe, preferences or erase. Or give `path` and it is read from its last segment. */
+    /** Which link: confirm, unsubscribe, preferences, erase or access. Or give `path` and it is read from its last segment. */
     kind: z.enum(LINK_KINDS).optional(),
     path: z.string().max(2000).optional(),
     query: z.record(z.string(), z.unknown()).default({}),
@@ -27,7 +27,7 @@ export const LinkRequestSchema = z
     ip: z.string().trim().max(100).optional(),
   })
   .refine((r) => Boolean(r.kind ?? kindFromPath(r.path)), {
-    message: 'give kind (confirm, unsubscribe, preferences or erase) or a path that ends in one of them',
+    message: 'give kind (confirm, unsubscribe, preferences, erase or access) or a path that ends in one of them',
     path: ['kind'],
   });
 export type LinkRequest = z.input<typeof LinkRequestSchema>;

@@ -32,6 +32,21 @@ export interface Texts {
     held: { title: string; lead: (org: string) => string; since: string; purposes: Record<string, string>; bases: Record<LegalBasis, string> };
   };
   erase: { title: string; lead: (org: string) => string; detail: string; button: string };
+  /** The access page (GDPR Art. 15): what is held about the person, read-only. */
+  access: {
+    title: string;
+    lead: (org: string, date: string) => string;
+    linkNote: (until: string) => string;
+    download: string;
+    none: string;
+    person: { title: string; email: string; phone: string; externalId: string; name: string; language: string; since: string; hold: string; suppressed: string };
+    consents: { title: string; status: string; basis: string; since: string; text: string; evidence: string; ip: string; device: string };
+    purposes: { title: string };
+    mails: { title: string };
+    requests: { title: string; received: string; outcome: string };
+    erasures: { title: string; receipt: string };
+    history: { title: string };
+  };
   done: {
     confirmed: { title: string; body: (org: string) => string };
     alreadyConfirmed: { title: string; body: (org: string) => string; hint: string };
@@ -48,6 +63,7 @@ export interface Texts {
       confirmSignup: string;
       unsubscribe: (org: string) => string;
       erase: (org: string) => string;
+      access: (org: string) => string;
     };
     unavailable: { title: string; body: string };
   };
@@ -105,6 +121,20 @@ const en: Texts = {
       'Press the button to confirm that this request came from you. Your data is then erased (or blocked, where the law makes us keep it), and we will not mail you again.',
     button: 'Erase my data',
   },
+  access: {
+    title: 'The data we hold about you',
+    lead: (org, date) => `This is everything ${org} holds about you, as of ${date} (GDPR article 15).`,
+    linkNote: (until) => `This link works until ${until}. It only shows your data and changes nothing. Keep it to yourself.`,
+    download: 'Download all of it as a file (JSON)',
+    none: 'None.',
+    person: { title: 'Your details', email: 'Email', phone: 'Phone', externalId: 'Customer number', name: 'Name', language: 'Language', since: 'In our records since', hold: 'Kept for a legal obligation until', suppressed: 'Blocked since' },
+    consents: { title: 'Your permissions', status: 'status', basis: 'basis', since: 'since', text: 'The text you agreed to', evidence: 'How it was recorded', ip: 'IP address', device: 'browser' },
+    purposes: { title: 'Why we hold your data' },
+    mails: { title: 'Mails we sent you' },
+    requests: { title: 'Your requests', received: 'received', outcome: 'outcome' },
+    erasures: { title: 'Erasure receipts', receipt: 'receipt' },
+    history: { title: 'Full history' },
+  },
   done: {
     confirmed: {
       title: 'Thank you: your subscription is confirmed',
@@ -149,6 +179,7 @@ const en: Texts = {
       confirmSignup: 'Sign up again',
       unsubscribe: (org) => `Use the link in a more recent mail from ${org}, or reply to one of our mails with the word "unsubscribe".`,
       erase: (org) => `Send your request to ${org} again and we will send you a new link to confirm it.`,
+      access: (org) => `Ask ${org} again for your data and we will send you a new link.`,
     },
     unavailable: {
       title: 'Something went wrong on our side',
@@ -209,6 +240,20 @@ const nl: Texts = {
       'Druk op de knop om te bevestigen dat dit verzoek van jou komt. Je gegevens worden dan verwijderd (of afgeschermd, waar de wet ons verplicht ze te bewaren) en we mailen je niet meer.',
     button: 'Verwijder mijn gegevens',
   },
+  access: {
+    title: 'De gegevens die we van je hebben',
+    lead: (org, date) => `Dit is alles wat ${org} van je heeft, op ${date} (AVG artikel 15).`,
+    linkNote: (until) => `Deze link werkt tot ${until}. Hij toont alleen je gegevens en verandert niets. Geef hem niet door.`,
+    download: 'Alles downloaden als bestand (JSON)',
+    none: 'Geen.',
+    person: { title: 'Je gegevens', email: 'E-mail', phone: 'Telefoon', externalId: 'Klantnummer', name: 'Naam', language: 'Taal', since: 'Bij ons bekend sinds', hold: 'Bewaard vanwege een wettelijke plicht tot', suppressed: 'Afgeschermd sinds' },
+    consents: { title: 'Je toestemmingen', status: 'status', basis: 'grondslag', since: 'sinds', text: 'De tekst waarmee je instemde', evidence: 'Hoe het is vastgelegd', ip: 'IP-adres', device: 'browser' },
+    purposes: { title: 'Waarom we je gegevens hebben' },
+    mails: { title: 'Mails die we je stuurden' },
+    requests: { title: 'Je verzoeken', received: 'ontvangen', outcome: 'uitkomst' },
+    erasures: { title: 'Bewijzen van verwijdering', receipt: 'bewijs' },
+    history: { title: 'Volledige geschiedenis' },
+  },
   done: {
     confirmed: {
       title: 'Bedankt: je aanmelding is bevestigd',
@@ -253,6 +298,7 @@ const nl: Texts = {
       confirmSignup: 'Opnieuw aanmelden',
       unsubscribe: (org) => `Gebruik de link in een recentere mail van ${org}, of beantwoord een van onze mails met het woord "afmelden".`,
       erase: (org) => `Stuur je verzoek opnieuw naar ${org}, dan sturen we je een nieuwe link om het te bevestigen.`,
+      access: (org) => `Vraag ${org} opnieuw om je gegevens, dan sturen we je een nieuwe link.`,
     },
     unavailable: {
       title: 'Er ging bij ons iets mis',

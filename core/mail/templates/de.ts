@@ -83,4 +83,14 @@ Wir haben Ihre Anfrage auf Auskunft über Ihre personenbezogenen Daten erhalten.
 
 Wir haben Ihre Anfrage erhalten und ausgeführt. Wir haben (inzwischen) keine Daten über Sie und senden Ihnen keine Nachrichten.${signOff}`,
   },
+  'access-link': {
+    subject: 'Ihre Daten bei {{organisation}}',
+    text: `${greeting}
+
+Wir haben Ihren Antrag auf Auskunft über Ihre personenbezogenen Daten erhalten. Über diesen Link sehen Sie, welche Daten wir über Sie speichern, und können sie als Datei (JSON) herunterladen:
+
+{{accessUrl}}
+
+Der Link gilt einige Tage und zeigt nur an: Er ändert nichts. Geben Sie ihn nicht weiter: Wer den Link hat, kann Ihre Daten sehen. Sie haben das nicht angefragt? Dann müssen Sie nichts tun.${signOff}`,
+  },
 };

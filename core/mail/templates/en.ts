@@ -83,4 +83,14 @@ We received your request for access to your personal data. You will hear from us
 
 We received and carried out your request. We hold no data about you (any more) and send you no messages.${signOff}`,
   },
+  'access-link': {
+    subject: 'Your data at {{organisation}}',
+    text: `${greeting}
+
+We received your request for access to your personal data. This link shows what we hold about you, and lets you download it as a file (JSON):
+
+{{accessUrl}}
+
+The link works for a few days and only shows: it changes nothing. Keep it to yourself: whoever has the link can see your data. Did not ask for this? Then there is nothing to do.${signOff}`,
+  },
 };

@@ -83,4 +83,14 @@ Hemos recibido su solicitud de acceso a sus datos personales. Le responderemos e
 
 Hemos recibido y atendido su solicitud. No tenemos (ya) ningún dato suyo y no le enviamos mensajes.${signOff}`,
   },
+  'access-link': {
+    subject: 'Sus datos en {{organisation}}',
+    text: `${greeting}
+
+Hemos recibido su solicitud de acceso a sus datos personales. Este enlace le muestra los datos que tenemos sobre usted y le permite descargarlos como archivo (JSON):
+
+{{accessUrl}}
+
+El enlace funciona durante unos días y solo muestra: no cambia nada. No lo comparta: quien tenga el enlace puede ver sus datos. ¿No lo ha solicitado? Entonces no tiene que hacer nada.${signOff}`,
+  },
 };

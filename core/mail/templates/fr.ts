@@ -83,4 +83,14 @@ Nous avons reçu votre demande d'accès à vos données personnelles. Vous aurez
 
 Nous avons reçu et traité votre demande. Nous ne détenons (plus) aucune donnée vous concernant et ne vous envoyons aucun message.${signOff}`,
   },
+  'access-link': {
+    subject: 'Vos données chez {{organisation}}',
+    text: `${greeting}
+
+Nous avons reçu votre demande d'accès à vos données personnelles. Ce lien vous montre les données que nous détenons sur vous et vous permet de les télécharger sous forme de fichier (JSON) :
+
+{{accessUrl}}
+
+Le lien est valable quelques jours et ne fait qu'afficher : il ne modifie rien. Ne le transmettez pas : toute personne qui a le lien peut voir vos données. Vous n'avez rien demandé ? Alors vous n'avez rien à faire.${signOff}`,
+  },
 };

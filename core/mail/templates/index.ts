@@ -21,6 +21,7 @@ export const TEMPLATE_KINDS = [
   'ack-suppressed',
   'ack-access',
   'ack-no-data',
+  'access-link',
 ] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 

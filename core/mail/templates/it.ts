@@ -83,4 +83,14 @@ Abbiamo ricevuto la Sua richiesta di accesso ai Suoi dati personali. Avrà nostr
 
 Abbiamo ricevuto ed eseguito la Sua richiesta. Non abbiamo (più) alcun dato su di Lei e non Le inviamo messaggi.${signOff}`,
   },
+  'access-link': {
+    subject: 'I suoi dati presso {{organisation}}',
+    text: `${greeting}
+
+Abbiamo ricevuto la sua richiesta di accesso ai suoi dati personali. Questo link le mostra i dati che conserviamo su di lei e le permette di scaricarli come file (JSON):
+
+{{accessUrl}}
+
+Il link è valido per alcuni giorni e mostra soltanto: non modifica nulla. Non lo inoltri: chi ha il link può vedere i suoi dati. Non ha fatto questa richiesta? Allora non deve fare nulla.${signOff}`,
+  },
 };

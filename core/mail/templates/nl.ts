@@ -87,4 +87,14 @@ Wij hebben uw verzoek om inzage in uw gegevens ontvangen. U krijgt binnen een ma
 
 Wij hebben uw verzoek ontvangen en uitgevoerd. Wij hebben geen gegevens van u (meer) en sturen u geen berichten.${signOff}`,
   },
+  'access-link': {
+    subject: 'Uw gegevens bij {{organisation}}',
+    text: `${greeting}
+
+Wij hebben uw verzoek om inzage in uw persoonsgegevens ontvangen. Via deze link ziet u welke gegevens wij van u hebben, en kunt u ze downloaden als bestand (JSON):
+
+{{accessUrl}}
+
+De link werkt enkele dagen en toont alleen: er verandert niets. Geef hem niet door: wie de link heeft, kan uw gegevens zien. Heeft u dit niet gevraagd? Dan hoeft u niets te doen.${signOff}`,
+  },
 };

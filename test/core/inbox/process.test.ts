@@ -152,7 +152,7 @@ describe('erasure by mail', () => {
       ['eva@example.nl', 'Your data at De Winkel has been erased'],
       ['joost@example.nl', 'Bevestig het verwijderen van uw gegevens bij De Winkel'],
       ['ines@example.nl', 'You are unsubscribed from De Winkel'],
-      ['ada@example.nl', 'We received your access request at De Winkel'],
+      ['ada@example.nl', 'Your data at De Winkel'],
     ]);
     // Nobody known by the address: the mail's own language, as before.
     await process(rawMail({ from: 'onbekend@example.nl', subject: 'Afmelden', messageId: '<lang-5@example.nl>' }));
@@ -240,10 +240,10 @@ describe('the other kinds of mail', () => {
     expect(peer.received).toHaveLength(0);
   });
 
-  it('an access request is acknowledged and goes to review for a person to answer', async () => {
+  it('an access request from an address we hold nothing about is answered so, to that address (test/core/inbox/access.test.ts has the rest)', async () => {
     const result = await process(rawMail({ from: 'jan@example.nl', subject: 'Inzageverzoek' }));
-    expect(result).toMatchObject({ intent: 'access', outcome: 'awaiting_operator', folder: 'review' });
-    expect(peer.received[0].parsed.subject).toBe('Uw inzageverzoek bij De Winkel is ontvangen');
+    expect(result).toMatchObject({ intent: 'access', outcome: 'not_found', folder: 'processed' });
+    expect(peer.received[0].parsed.subject).toBe('Uw verzoek bij De Winkel');
   });
 
   it('anything else goes to review, unanswered', async () => {

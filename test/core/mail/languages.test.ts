@@ -120,6 +120,7 @@ describe('replies in six languages', () => {
           confirmToken: 'c1',
           unsubscribeToken: 'u1',
           eraseToken: 'e1',
+          accessToken: 'a1',
         });
         expect(`${mail.subject}\n${mail.text}`).not.toMatch(/\{\{|\}\}/);
         expect(mail.text).toContain('Shop');
