@@ -262,6 +262,23 @@ export function basisFor(status: Status, given?: Basis): Basis {
   return 'none';
 }
 
+/** The status a cell leads to; a purge's statuses are read from the table, not written again. */
+function leadsTo(action: Action, from: StatusOrNone): Status {
+  const to = TRANSITIONS[action][from].to;
+  if (to === undefined || to === 'target') throw new Error(`transition table: ${action} from ${from} has no fixed status`);
+  return to;
+}
+
+/**
+ * What the retention purge (core/ledger/retention.ts) may take after its term: a person whose
+ * every consent is an unconfirmed signup — the status a signup makes of a new person (optin), the
+ * one status a signup waits in that is never reminded — or an expired invitation — the status
+ * expiry makes of an unanswered invitation (expired; a signup not confirmed in time ends there too).
+ */
+export const UNCONFIRMED_SIGNUP: Status = leadsTo('signup', 'none');
+export const EXPIRED_INVITATION: Status = leadsTo('expire', 'invited');
+export const PURGEABLE: readonly Status[] = [UNCONFIRMED_SIGNUP, EXPIRED_INVITATION];
+
 // ------------------------------------------------------------------------------------ purposes
 
 /**

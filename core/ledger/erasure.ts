@@ -30,8 +30,12 @@ export async function erase(ctx: LedgerContext, ref: SubjectRef, options: { reas
   return result;
 }
 
-/** The erasure itself, inside the caller's transaction (so a verification link and its erasure commit together). */
-export async function eraseWithin(tx: StoreTx, ref: SubjectRef, key: Buffer, reason: string, evidence: Evidence, now: Date): Promise<EraseResult> {
+/**
+ * The erasure itself, inside the caller's transaction (so a verification link and its erasure
+ * commit together). `receiptReason` is what the receipt says an erasure was for: a fixed text
+ * without personal data (a purge, a hold's deferred erasure), the erasure request by default.
+ */
+export async function eraseWithin(tx: StoreTx, ref: SubjectRef, key: Buffer, reason: string, evidence: Evidence, now: Date, receiptReason = ERASURE_REASON): Promise<EraseResult> {
   const at = now.toISOString();
   const receiptId = `erasure-${randomUUID()}`;
   const found = await findSubject(tx, ref);
@@ -41,7 +45,7 @@ export async function eraseWithin(tx: StoreTx, ref: SubjectRef, key: Buffer, rea
   // The caller's reason is free text and may name the person: it is kept only with a person who
   // stays (suppressed under a retention hold, where the receipt names the hold). A real erasure,
   // or one of someone not held, keeps the plain ERASURE_REASON; the receipt's actor and source say the rest.
-  const receipt = { receiptId, at, reason: ERASURE_REASON, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
+  const receipt = { receiptId, at, reason: receiptReason, actorKind: evidence.actor.kind, sourceKind: evidence.source.kind };
   const suppression = { reason: ERASURE_REASON, at };
   if (!subject) {
     // Not held, but never to be added by a later import either.
@@ -116,31 +120,42 @@ async function releaseWithin(ctx: LedgerContext, tx: StoreTx, subject: SubjectRo
   else await tx.appendEvents([eventFrom(evidence, { subjectId: subject.id, topic: null, channel: null, action: 'release', fromStatus: null, toStatus: null, basis: null }, now)]);
 }
 
+/** A hold that ended: only released, or the erasure it deferred carried out (its receipt). */
+export interface EndedHold {
+  subjectId: number;
+  holdUntil: string | null;
+  outcome: 'released' | 'erased';
+  receiptId: string | null;
+}
+
 /**
  * Retention holds whose end date has passed (a task to run daily, like expire): the retention
- * purpose ends, and a person an erasure was asked for while held (suppressed) is erased now, the
- * erasure the hold deferred. At most `limit` per call.
+ * purpose ends, and a person an erasure was asked for while held (suppressed: the erasure's
+ * receipt and the suppression mark record that it was asked) is erased now, the erasure the hold
+ * deferred, with a receipt that says so. At most `limit` per call. `dryRun`: says what it would
+ * do and changes nothing.
  */
-export async function endHolds(ctx: LedgerContext, options: { limit?: number; evidence?: unknown } = {}): Promise<{ subjectId: number; holdUntil: string | null; outcome: 'released' | 'erased' }[]> {
+export async function endHolds(ctx: LedgerContext, options: { limit?: number; evidence?: unknown; dryRun?: boolean } = {}): Promise<EndedHold[]> {
   const now = ctx.now();
   const evidence = parseEvidence(options.evidence ?? { actor: { kind: 'system' }, source: { kind: 'api' } });
   const key = await ctx.loadSuppressionKey();
   const ended = await ctx.store.transaction((tx) => tx.listEndedHolds(now.toISOString(), options.limit ?? 1000));
-  const out: { subjectId: number; holdUntil: string | null; outcome: 'released' | 'erased' }[] = [];
+  const out: EndedHold[] = [];
   for (const found of ended) {
     const result = await ctx.store.transaction(async (tx) => {
       await tx.lockSubjects([found.id]);
       // Read again under the lock: a hold extended or released meanwhile is left alone.
       const [subject] = await tx.findSubjects({ ids: [found.id] });
       if (!subject?.holdUntil || subject.holdUntil > now.toISOString()) return undefined;
+      if (options.dryRun) return { subjectId: subject.id, holdUntil: subject.holdUntil, outcome: subject.suppressedAt ? ('erased' as const) : ('released' as const), receiptId: null };
       await releaseWithin(ctx, tx, subject, { ...evidence, description: `retention hold ended ${subject.holdUntil}` }, now);
-      if (!subject.suppressedAt) return { subjectId: subject.id, holdUntil: subject.holdUntil, outcome: 'released' as const };
-      await eraseWithin(tx, { subjectId: subject.id }, key, ERASURE_REASON, evidence, now);
-      return { subjectId: subject.id, holdUntil: subject.holdUntil, outcome: 'erased' as const };
+      if (!subject.suppressedAt) return { subjectId: subject.id, holdUntil: subject.holdUntil, outcome: 'released' as const, receiptId: null };
+      const erased = await eraseWithin(tx, { subjectId: subject.id }, key, ERASURE_REASON, evidence, now, `${ERASURE_REASON}, deferred by a retention hold that ended ${subject.holdUntil}`);
+      return { subjectId: subject.id, holdUntil: subject.holdUntil, outcome: 'erased' as const, receiptId: erased.receiptId };
     });
     if (result) out.push(result);
   }
-  if (out.some((r) => r.outcome === 'erased')) await ctx.store.flushErased?.();
+  if (!options.dryRun && out.some((r) => r.outcome === 'erased')) await ctx.store.flushErased?.();
   return out;
 }
 

@@ -16,6 +16,7 @@ import * as purposes from './purposes';
 import * as register from './register';
 import * as request from './request';
 import * as requestLog from './request-log';
+import * as retention from './retention';
 import type { LedgerSettings } from './schemas';
 import * as status from './status';
 
@@ -24,6 +25,7 @@ export type { AccessEvidence, AccessLink, AccessPackage } from './access';
 export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
+export { HOLDS_ENDING_WITHIN_DAYS, MaintainOptionsSchema, PURGE_AFTER_DAYS, type EndingHold, type MaintainOptions, type MaintainResult } from './retention';
 export type { MailboxLease, StoreConfig };
 
 /** What a face (CLI, worker, nodes, credential test) needs to open a ledger. */
@@ -149,6 +151,8 @@ export class Ledger {
   hold(...a: Args<typeof erasure.hold>) { return erasure.hold(this.ctx, ...a); }
   releaseHold(...a: Args<typeof erasure.releaseHold>) { return erasure.releaseHold(this.ctx, ...a); }
   endHolds(...a: Args<typeof erasure.endHolds>) { return erasure.endHolds(this.ctx, ...a); }
+  /** retention.ts: the daily maintenance: holds that ended, the purge of unconfirmed signups and expired invitations, holds that end soon. */
+  maintain(...a: Args<typeof retention.maintain>) { return retention.maintain(this.ctx, ...a); }
   unsuppress(...a: Args<typeof erasure.unsuppress>) { return erasure.unsuppress(this.ctx, ...a); }
   issueEraseVerification(...a: Args<typeof erasure.issueEraseVerification>) { return erasure.issueEraseVerification(this.ctx, ...a); }
   completeEraseVerification(...a: Args<typeof erasure.completeEraseVerification>) { return erasure.completeEraseVerification(this.ctx, ...a); }

@@ -80,7 +80,8 @@ export interface RegisterEntry {
 
 const PAGE = 500;
 
-function isOpen(row: RequestRow): boolean {
+/** Open: neither closed by hand nor answered with a final outcome. */
+export function isOpen(row: RequestRow): boolean {
   return row.closedAt === null && !FINAL_OUTCOMES.includes(row.outcome);
 }
 

@@ -371,6 +371,12 @@ export interface StoreTx {
   countPurposes(): Promise<PurposeCount[]>;
   /** Subjects whose retention hold ended at or before `before`, the earliest end first. */
   listEndedHolds(before: string, limit: number): Promise<SubjectRow[]>;
+  /**
+   * The retention purge's candidates: subjects after `afterId` (ascending id) with at least one
+   * consent, every consent in `statuses` since at or before `before` and not sent to after it, and
+   * no hold and no suppression mark. Whatever else holds them (purposes, requests) the ledger decides.
+   */
+  listLapsedSubjects(statuses: Status[], before: string, afterId: number, limit: number): Promise<SubjectRow[]>;
 
   insertTokens(rows: TokenRow[]): Promise<void>;
   findToken(hash: Buffer): Promise<TokenRow | undefined>;

@@ -11,6 +11,7 @@ import { waitFor } from '../support/wait';
 import { describeStoreContract } from './contract';
 import { describePurposeContract } from './purposes-contract';
 import { describeRequestsContract } from './requests-contract';
+import { describeRetentionContract } from './retention-contract';
 
 let cluster: PostgresCluster;
 let database: string;
@@ -33,6 +34,10 @@ describePurposeContract('postgres', {
 describeRequestsContract('postgres', {
   open: () =>
     openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `requests_${++schemas}` }),
+});
+describeRetentionContract('postgres', {
+  open: () =>
+    openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `retention_${++schemas}` }),
 });
 
 describe('PostgreSQL values crossing the wire', () => {

@@ -5,6 +5,7 @@ import { openStore } from '../../core/store/open';
 import { describeStoreContract } from './contract';
 import { describePurposeContract } from './purposes-contract';
 import { describeRequestsContract } from './requests-contract';
+import { describeRetentionContract } from './retention-contract';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -19,3 +20,4 @@ const factory = {
 describeStoreContract('sqlite', factory);
 describePurposeContract('sqlite', factory);
 describeRequestsContract('sqlite', factory);
+describeRetentionContract('sqlite', factory);

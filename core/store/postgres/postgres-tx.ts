@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResultRow } from 'pg';
+import type { Status } from '../../consent/statuses';
 import type {
   CheckHit,
   CheckLookup,
@@ -266,6 +267,10 @@ export class PostgresTx implements StoreTx {
   }
   async listEndedHolds(before: string, limit: number) {
     const { rows } = await this.run('listEndedHolds', [before, limit]);
+    return rows.map(toSubject);
+  }
+  async listLapsedSubjects(statuses: Status[], before: string, afterId: number, limit: number) {
+    const { rows } = await this.run('listLapsedSubjects', [statuses, before, afterId, limit]);
     return rows.map(toSubject);
   }
   async countFunnel(q: FunnelQuery): Promise<FunnelCounts> {

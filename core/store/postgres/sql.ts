@@ -258,6 +258,12 @@ const SQL = {
       ev_who = EXCLUDED.ev_who, ev_source = EXCLUDED.ev_source, ev_at = EXCLUDED.ev_at,
       ev_optin_id = EXCLUDED.ev_optin_id, ev_description = EXCLUDED.ev_description`,
   listEndedHolds: `SELECT ${SUBJECT_COLUMNS} FROM {s}.subjects WHERE hold_until IS NOT NULL AND hold_until <= $1 ORDER BY hold_until, id LIMIT $2`,
+  listLapsedSubjects: `SELECT ${SUBJECT_COLUMNS} FROM {s}.subjects s
+    WHERE s.id IN (SELECT subject_id FROM {s}.consents WHERE status = ANY($1::text[]) AND subject_id > $3)
+      AND s.hold_until IS NULL AND s.suppressed_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM {s}.consents o WHERE o.subject_id = s.id
+            AND (o.status <> ALL($1::text[]) OR o.since > $2 OR o.last_sent_at > $2))
+    ORDER BY s.id LIMIT $4`,
   countPurposes: `SELECT purpose, basis, state, COUNT(*) AS n FROM {s}.purposes
     GROUP BY purpose, basis, state ORDER BY purpose, basis, state`,
 

@@ -81,6 +81,12 @@ export const SQL = {
     until = excluded.until, reason = excluded.reason, event_id = excluded.event_id, ev_who = excluded.ev_who,
     ev_source = excluded.ev_source, ev_at = excluded.ev_at`,
   listEndedHolds: `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE hold_until IS NOT NULL AND hold_until <= ? ORDER BY hold_until, id LIMIT ?`,
+  listLapsedSubjects: `SELECT ${SUBJECT_COLUMNS} FROM subjects
+       WHERE id IN (SELECT subject_id FROM consents WHERE status IN (SELECT value FROM json_each(?1)) AND subject_id > ?3)
+         AND hold_until IS NULL AND suppressed_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM consents o WHERE o.subject_id = subjects.id
+               AND (o.status NOT IN (SELECT value FROM json_each(?1)) OR o.since > ?2 OR o.last_sent_at > ?2))
+       ORDER BY id LIMIT ?4`,
   countPurposes: 'SELECT purpose, basis, state, COUNT(*) AS n FROM purposes GROUP BY purpose, basis, state ORDER BY purpose, basis, state',
 
   insertToken: `INSERT INTO tokens (hash, purpose, subject_id, channel, topics, consent_text_hash, ref, pending_name, created_at, expires_at, used_at)

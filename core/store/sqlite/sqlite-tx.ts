@@ -1,4 +1,5 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { Status } from '../../consent/statuses';
 import type {
   CheckHit,
   CheckLookup,
@@ -225,6 +226,9 @@ export class SqliteTx implements StoreTx {
   }
   async listEndedHolds(before: string, limit: number) {
     return this.all(SQL.listEndedHolds, before, limit).map(toSubject);
+  }
+  async listLapsedSubjects(statuses: Status[], before: string, afterId: number, limit: number) {
+    return this.all(SQL.listLapsedSubjects, JSON.stringify(statuses), before, afterId, limit).map(toSubject);
   }
   async countFunnel(q: FunnelQuery): Promise<FunnelCounts> {
     const lastWeek = q.weekEnds.reduce((a, b) => (a > b ? a : b), q.to);
