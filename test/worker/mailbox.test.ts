@@ -66,6 +66,7 @@ describe('the worker on a real Dovecot', () => {
     await seedSubscriber(ledger, 'hans@example.nl');
     await seedSubscriber(ledger, 'dkim@example.nl');
     await seedSubscriber(ledger, 'gone@example.nl');
+    await seedSubscriber(ledger, 'anna@example.nl');
     const { unsubscribeToken } = await seedSubscriber(ledger, 'token@example.nl');
     const cases: [string, string | Promise<string>, string, string, string][] = [
       // messageId, raw, folder, intent, outcome
@@ -76,9 +77,9 @@ describe('the worker on a real Dovecot', () => {
       ['<en-erase@x>', rawMail({ messageId: '<en-erase@x>', from: 'spoofed@example.nl', subject: 'remove my data' }), 'Processed', 'erase', 'awaiting_verification'],
       ['<de-erase@x>', rawMail({ messageId: '<de-erase@x>', from: 'otto@example.nl', subject: 'Löschen Sie meine Daten' }), 'Processed', 'erase', 'awaiting_verification'],
       ['<dkim-erase@x>', signer.sign(rawMail({ messageId: '<dkim-erase@x>', from: 'dkim@example.nl', subject: 'DELETE' })), 'Processed', 'erase', 'erased'],
-      ['<nl-access@x>', rawMail({ messageId: '<nl-access@x>', from: 'an@example.nl', subject: 'Inzageverzoek' }), 'Review', 'access', 'awaiting_operator'],
-      ['<en-access@x>', rawMail({ messageId: '<en-access@x>', from: 'ann@example.nl', subject: 'Subject access request' }), 'Review', 'access', 'awaiting_operator'],
-      ['<de-access@x>', rawMail({ messageId: '<de-access@x>', from: 'anna@example.nl', subject: 'Auskunftsersuchen' }), 'Review', 'access', 'awaiting_operator'],
+      ['<nl-access@x>', rawMail({ messageId: '<nl-access@x>', from: 'an@example.nl', subject: 'Inzageverzoek' }), 'Processed', 'access', 'not_found'],
+      ['<en-access@x>', rawMail({ messageId: '<en-access@x>', from: 'ann@example.nl', subject: 'Subject access request' }), 'Processed', 'access', 'not_found'],
+      ['<de-access@x>', rawMail({ messageId: '<de-access@x>', from: 'anna@example.nl', subject: 'Auskunftsersuchen' }), 'Processed', 'access', 'answered'],
       ['<html-only@x>', rawMail({ messageId: '<html-only@x>', from: 'html@example.nl', subject: 'Re: News', html: '<p>Please <b>unsubscribe</b> me</p><blockquote>Afmelden</blockquote>' }), 'Processed', 'unsubscribe', 'not_found'],
       ['<quoting@x>', rawMail({ messageId: '<quoting@x>', from: 'fan@example.nl', subject: 'Re: Nieuwsbrief', text: 'Mooi nummer!\n\n> Afmelden? Klik hier.' }), 'Review', 'unknown', 'needs_review'],
       ['<token@x>', rawMail({ messageId: '<token@x>', from: 'alias@elsewhere.example', subject: `unsubscribe ${unsubscribeToken}` }), 'Processed', 'unsubscribe', 'unsubscribed'],
