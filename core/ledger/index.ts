@@ -21,11 +21,12 @@ import type { LedgerSettings } from './schemas';
 import * as status from './status';
 
 export * from './schemas';
-export type { AccessEvidence, AccessLink, AccessPackage } from './access';
 export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
+export type { AccessEvidence, AccessLink, AccessPackage } from './access';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
 export { HOLDS_ENDING_WITHIN_DAYS, MaintainOptionsSchema, PURGE_AFTER_DAYS, type EndingHold, type MaintainOptions, type MaintainResult } from './retention';
+export { IN_FLIGHT_MINUTES, type RequestOptions } from './request';
 export type { MailboxLease, StoreConfig };
 
 /** What a face (CLI, worker, nodes, credential test) needs to open a ledger. */

@@ -1,6 +1,6 @@
 import { resolveTransition, type Action } from '../consent/transitions';
 import type { StatusOrNone } from '../consent/statuses';
-import type { ConsentChange, StoreTx, SubjectRow, TokenRow } from '../store/store';
+import type { ConsentChange, ConsentState, StoreTx, SubjectRow, TokenRow } from '../store/store';
 import { consentKey, eventFrom, iso, isSuppressedEach, loadConsents, nextConsent, suppressionHashes, SYSTEM_EVIDENCE, TEXT_HASH, type LedgerContext } from './context';
 import type { RequestItem, RequestMode, RequestResult } from './schemas';
 import { resolveSubjectsWithNew } from './subjects';
@@ -10,28 +10,48 @@ import { resolveSubjectsWithNew } from './subjects';
 const REQUEST_CHUNK = 250;
 
 /**
+ * How long a request's mail counts as on its way when no sent mail was recorded for it: a parallel
+ * signup of the same address in this time is held back, as one whose mail was recorded. After it,
+ * a caller that records what it sends (recordsMail) is not held back by a mail that never went out
+ * (its process was killed between the ledger's commit and the send, or SMTP refused it).
+ */
+export const IN_FLIGHT_MINUTES = 2;
+
+export interface RequestOptions {
+  /**
+   * The caller records each mail it sends (Ledger.recordMessages), as Request Consent's SMTP
+   * delivery does: the list-bombing guard then counts the mails recorded as sent, and a request
+   * whose mail was never recorded holds back a new signup only for IN_FLIGHT_MINUTES. Without it
+   * (links handed to another mail step) every request counts as mailed for the whole window.
+   */
+  recordsMail?: boolean;
+}
+
+/**
  * Asks for consent. signup: the person asked (webform); campaign: bulk re-permission, which the
  * transition table limits (never unsubscribed, bounced, blacklisted, or already consenting).
  * Suppressed addresses are skipped in both. Returns one result per item, in order.
  */
-export async function request(ctx: LedgerContext, items: RequestItem[], mode: RequestMode): Promise<RequestResult[]> {
+export async function request(ctx: LedgerContext, items: RequestItem[], mode: RequestMode, options: RequestOptions = {}): Promise<RequestResult[]> {
   const now = ctx.now();
   const key = await ctx.loadSuppressionKey();
   return ctx.store.transaction(async (tx) => {
     // Chunks keep memory flat on a 100k campaign and give a dialect batches of a fair size.
     const results: RequestResult[] = [];
     for (let from = 0; from < items.length; from += REQUEST_CHUNK) {
-      results.push(...(await requestChunk(ctx, tx, items.slice(from, from + REQUEST_CHUNK), key, from, mode, now)));
+      results.push(...(await requestChunk(ctx, tx, items.slice(from, from + REQUEST_CHUNK), key, from, mode, now, options)));
     }
     return results;
   });
 }
 
-async function requestChunk(ctx: LedgerContext, tx: StoreTx, items: RequestItem[], key: Buffer, offset: number, mode: RequestMode, now: Date): Promise<RequestResult[]> {
+async function requestChunk(ctx: LedgerContext, tx: StoreTx, items: RequestItem[], key: Buffer, offset: number, mode: RequestMode, now: Date, options: RequestOptions): Promise<RequestResult[]> {
   const hashes = items.map((item) => suppressionHashes(key, item));
   const at = iso(now);
   const action: Action = mode === 'signup' ? 'signup' : 'request';
-  const windowStart = new Date(now.getTime() - ctx.settings.resendWindowMinutes * 60_000).toISOString();
+  const windowMinutes = ctx.settings.resendWindowMinutes;
+  const windowStart = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
+  const inFlightStart = new Date(now.getTime() - Math.min(IN_FLIGHT_MINUTES, windowMinutes) * 60_000).toISOString();
   // An erased address may come back through the person's own double opt-in: a signup on email
   // still mails the confirmation to it (the same neutral answer as for any address, under the
   // same list-bombing limit), and only the person's confirmation lifts the suppression (confirm).
@@ -49,6 +69,7 @@ async function requestChunk(ctx: LedgerContext, tx: StoreTx, items: RequestItem[
   await tx.lockSubjects(ids);
   // A subject made in this chunk has no consents yet: only the known ones are read.
   const consents = await loadConsents(tx, ids.filter((id) => !created.has(id)));
+  const isThrottled = await listBombingGuard(tx, mode, options, consents, windowStart, inFlightStart);
 
   const changes: ConsentChange[] = [];
   const tokens: TokenRow[] = [];
@@ -80,11 +101,9 @@ async function requestChunk(ctx: LedgerContext, tx: StoreTx, items: RequestItem[
     }
     const textHash = TEXT_HASH(item.consentText);
     const current = item.topics.map((topic) => consents.get(consentKey(subject.id, topic, item.channel)));
-    // List-bombing guard: an address mailed for any of these topics within the window is not
-    // mailed again, whatever its status (a signup of someone subscribed sends a confirmation too).
-    if (mode === 'signup' && current.some((c) => (c?.lastSentAt ?? '') > windowStart)) {
+    if (isThrottled(subject.id, current)) {
       result.outcome = 'throttled';
-      result.reason = `a confirmation was sent less than ${ctx.settings.resendWindowMinutes} minutes ago`;
+      result.reason = `a confirmation was sent less than ${windowMinutes} minutes ago`;
       result.topics = item.topics.map((topic, t) => {
         const from: StatusOrNone = current[t]?.status ?? 'none';
         return { topic, from, status: from, outcome: 'kept', reason: result.reason };
@@ -133,6 +152,30 @@ async function requestChunk(ctx: LedgerContext, tx: StoreTx, items: RequestItem[
   await tx.writeChanges(changes);
   await tx.insertTokens(tokens);
   return results;
+}
+
+/**
+ * List-bombing guard: an address asked for any of these topics within the resend window is not
+ * mailed again, whatever its status (a signup of someone subscribed sends a confirmation too).
+ * With recordsMail, a request counts only while its mail is on its way (IN_FLIGHT_MINUTES) or
+ * once a mail to the person was recorded as sent within the window: a mail lost to a crash or
+ * a refusing SMTP server does not keep the person from trying again.
+ */
+async function listBombingGuard(
+  tx: StoreTx,
+  mode: RequestMode,
+  options: RequestOptions,
+  consents: Map<string, ConsentState>,
+  windowStart: string,
+  inFlightStart: string,
+): Promise<(subjectId: number, current: (ConsentState | undefined)[]) => boolean> {
+  if (mode !== 'signup') return () => false;
+  const asked = (c: ConsentState | undefined, since: string) => (c?.lastSentAt ?? '') > since;
+  if (!options.recordsMail) return (_, current) => current.some((c) => asked(c, windowStart));
+  // Only the people asked within the window need their mail history read.
+  const recent = [...new Set([...consents.values()].filter((c) => asked(c, windowStart)).map((c) => c.subjectId))];
+  const mailed = await tx.lastMailedAt(recent);
+  return (subjectId, current) => current.some((c) => asked(c, inFlightStart)) || (current.some((c) => asked(c, windowStart)) && (mailed.get(subjectId) ?? '') > windowStart);
 }
 
 /**

@@ -388,6 +388,8 @@ export interface StoreTx {
 
   insertMessages(rows: MessageRow[]): Promise<void>;
   listMessages(subjectId: number): Promise<MessageRow[]>;
+  /** When each of these subjects was last sent a mail we recorded (subjects never mailed are absent). */
+  lastMailedAt(subjectIds: number[]): Promise<Map<number, string>>;
   /** The mail we sent with this Message-ID (an abuse report names it), or undefined. */
   findMessage(messageId: string): Promise<MessageRow | undefined>;
 

@@ -1,4 +1,4 @@
-import { CheckItemSchema, ImportRowSchema, RequestItemSchema, type Ledger, type RequestMode } from '../../core/ledger';
+import { CheckItemSchema, ImportRowSchema, IN_FLIGHT_MINUTES, RequestItemSchema, type Ledger, type RequestMode } from '../../core/ledger';
 import { parseInput } from '../../core/validation';
 import { TransitionRefused, InvalidInput } from '../../core/errors';
 import { tempLedger, type TestClock } from '../support/ledger';
@@ -78,6 +78,29 @@ describe('signup double opt-in', () => {
     expect(again).toMatchObject({ outcome: 'throttled', confirmToken: null });
     clock.advanceMinutes(61);
     expect(await ask(ledger, 'signup', { email: 'victim@example.com' })).toMatchObject({ outcome: 'requested' });
+  });
+
+  test('a caller that records its mails: a mail never sent (a killed worker, SMTP down) holds the person back only while it could be on its way', async () => {
+    const signup = (email: string) => ledger.request([requestItem({ email })], 'signup', { recordsMail: true }).then(([r]) => r);
+    // Lost: the request was written, its mail never recorded as sent.
+    expect(await signup('lost@example.com')).toMatchObject({ outcome: 'requested' });
+    clock.advanceMinutes(1);
+    expect(await signup('lost@example.com')).toMatchObject({ outcome: 'throttled', confirmToken: null }); // maybe still on its way
+    clock.advanceMinutes(IN_FLIGHT_MINUTES);
+    const retried = await signup('lost@example.com');
+    expect(retried).toMatchObject({ outcome: 'requested' });
+    expect(retried.confirmToken).toEqual(expect.any(String));
+    // Delivered: the mail recorded as sent holds the guard for the whole window, as before.
+    const sent = await signup('sent@example.com');
+    await ledger.recordMessages([{ subjectId: sent.subjectId!, messageId: '<c-1@shop.example>', template: 'confirmation', topics: ['newsletter'], channel: 'email' }]);
+    clock.advanceMinutes(30);
+    expect(await signup('sent@example.com')).toMatchObject({ outcome: 'throttled', confirmToken: null });
+    clock.advanceMinutes(31);
+    expect(await signup('sent@example.com')).toMatchObject({ outcome: 'requested' });
+    // A caller that hands the links to another mail step cannot know: the whole window counts.
+    await ask(ledger, 'signup', { email: 'handed@example.com' });
+    clock.advanceMinutes(30);
+    expect(await ask(ledger, 'signup', { email: 'handed@example.com' })).toMatchObject({ outcome: 'throttled' });
   });
 
   test('the guard holds for people subscribed on another basis, and for a mix of known and new topics', async () => {

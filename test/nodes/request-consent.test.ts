@@ -296,6 +296,15 @@ describe('Request Consent: request', () => {
     expect(done[1].error).toMatch(/^item 1, email: "bad address" is not an email address/);
     expect(done[2]).toMatchObject({ email: 'fine@example.test', sent: true });
     expect(mailsTo('fine@example.test')).toHaveLength(1);
+
+    // The refused person tries again a few minutes later: mailed this time (no sent mail held them back);
+    // the one who got their mail is still held back by the list-bombing guard.
+    t.clock.advanceMinutes(5);
+    const again = await runWorkflow(requestWorkflow({ mode: 'signup' }), runOptions(credentials(t.path), { items: [{ email: 'refused@example.test' }, { email: 'fine@example.test' }] }));
+    expect(again.json('Mailed')).toEqual([expect.objectContaining({ email: 'refused@example.test', sent: true })]);
+    expect(again.json('Request Consent', 1)).toEqual([expect.objectContaining({ email: 'fine@example.test', outcome: 'throttled' })]);
+    expect(mailsTo('refused@example.test')).toHaveLength(1);
+    expect(mailsTo('fine@example.test')).toHaveLength(1);
   });
 });
 

@@ -542,6 +542,19 @@ export function describeStoreContract(dialect: string, factory: StoreFactory): v
         expect((await tx((t) => t.listMessages(b.id)))[0].topics).toEqual(['newsletter', 'events']);
       });
 
+      test('lastMailedAt: the newest mail recorded per subject asked about; nobody never mailed', async () => {
+        const [a, b, c] = await subjects({ email: 'a@example.nl' }, { email: 'b@example.nl' }, { email: 'c@example.nl' });
+        await tx((t) =>
+          t.insertMessages([
+            { subjectId: a.id, messageId: '<1@ledger>', template: 'confirmation', topics: ['newsletter'], channel: 'email', sentAt: at(3) },
+            { subjectId: a.id, messageId: '<2@ledger>', template: 'reminder', topics: ['newsletter'], channel: 'email', sentAt: at(1) },
+            { subjectId: b.id, messageId: '<3@ledger>', template: 'invitation', topics: ['newsletter'], channel: 'email', sentAt: at(2) },
+          ]),
+        );
+        expect(await tx((t) => t.lastMailedAt([a.id, c.id]))).toEqual(new Map([[a.id, at(3)]]));
+        expect(await tx((t) => t.lastMailedAt([]))).toEqual(new Map());
+      });
+
       test('findMessage: the mail with this Message-ID and its subject (an abuse report names it); none for another', async () => {
         const [a] = await subjects({ email: 'a@example.nl' });
         await tx((t) => t.insertMessages([{ subjectId: a.id, messageId: '<nl-11@shop.example>', template: 'invitation', topics: ['newsletter'], channel: 'email', sentAt: at(1) }]));

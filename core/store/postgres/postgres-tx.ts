@@ -313,6 +313,11 @@ export class PostgresTx implements StoreTx {
     const { rows } = await this.run('listMessages', [subjectId]);
     return rows.map((r) => toMessage(r, r.topics as string[]));
   }
+  async lastMailedAt(subjectIds: number[]) {
+    if (subjectIds.length === 0) return new Map<number, string>();
+    const { rows } = await this.run('lastMailedAt', [arrayLiteral('bigint', subjectIds)]);
+    return new Map(rows.map((r) => [Number(r.subject_id), String(r.sent_at)] as const));
+  }
   async findMessage(messageId: string) {
     const { rows } = await this.run('findMessage', [messageId]);
     return rows[0] ? toMessage(rows[0], rows[0].topics as string[]) : undefined;

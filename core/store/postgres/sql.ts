@@ -285,6 +285,7 @@ const SQL = {
     FROM ${unnestOf(MESSAGE_COLUMNS_IN as BatchColumn<never>[])}
     ORDER BY n`,
   listMessages: 'SELECT subject_id, message_id, template, topics, channel, sent_at FROM {s}.messages WHERE subject_id = $1 ORDER BY id',
+  lastMailedAt: 'SELECT subject_id, max(sent_at) AS sent_at FROM {s}.messages WHERE subject_id = ANY($1::bigint[]) GROUP BY subject_id',
   findMessage: 'SELECT subject_id, message_id, template, topics, channel, sent_at FROM {s}.messages WHERE message_id = $1 ORDER BY id LIMIT 1',
 
   // Two statements, not one: a row another transaction committed while this insert waited is

@@ -98,6 +98,7 @@ export const SQL = {
 
   insertMessage: 'INSERT INTO messages (subject_id, message_id, template, topics, channel, sent_at) VALUES (?, ?, ?, ?, ?, ?)',
   listMessages: 'SELECT * FROM messages WHERE subject_id = ? ORDER BY id',
+  lastMailedAt: 'SELECT subject_id, max(sent_at) AS sent_at FROM messages WHERE subject_id IN (SELECT value FROM json_each(?1)) GROUP BY subject_id',
   findMessage: 'SELECT * FROM messages WHERE message_id = ? ORDER BY id LIMIT 1',
 
   insertRequest: `INSERT INTO requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at)

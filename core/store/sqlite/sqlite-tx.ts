@@ -294,6 +294,10 @@ export class SqliteTx implements StoreTx {
   async listMessages(subjectId: number) {
     return this.all(SQL.listMessages, subjectId).map((r) => toMessage(r, JSON.parse(String(r.topics)) as string[]));
   }
+  async lastMailedAt(subjectIds: number[]) {
+    if (subjectIds.length === 0) return new Map<number, string>();
+    return new Map(this.all(SQL.lastMailedAt, JSON.stringify(subjectIds)).map((r) => [Number(r.subject_id), String(r.sent_at)] as const));
+  }
   async findMessage(messageId: string) {
     const r = this.get(SQL.findMessage, messageId);
     return r ? toMessage(r, JSON.parse(String(r.topics)) as string[]) : undefined;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod/v4';
 import { LocaleSchema, type Locale } from '../../../core/consent/identity';
 import type { Channel } from '../../../core/consent/statuses';
-import type { Ledger } from '../../../core/ledger';
+import { IN_FLIGHT_MINUTES, type Ledger } from '../../../core/ledger';
 import { linkFor } from '../../../core/links';
 import { composeMail, PLACEHOLDERS, type ComposedMail } from '../../../core/mail/compose';
 import { MailSender } from '../../../core/mail/send';
@@ -271,7 +271,7 @@ export class Delivery {
 						const sent = await sender!.send(composed);
 						return { links, locale, mail: summary, sent: true, messageId: sent.messageId };
 					} catch (error) {
-						const message = `${(error as Error).message}. The ledger has recorded the request, but its mail was not sent: an invitation is asked again by Send Reminders after its wait; a signup can be repeated once the resend window (60 minutes unless set otherwise) has passed.`;
+						const message = `${(error as Error).message}. The ledger has recorded the request, but its mail was not sent: an invitation is asked again by Send Reminders after its wait; a signup can be repeated after ${IN_FLIGHT_MINUTES} minutes.`;
 						return { links, locale, mail: summary, sent: false, messageId: null, error: withItem(new Error(message), o.itemIndex) };
 					}
 				}),

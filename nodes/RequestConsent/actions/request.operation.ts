@@ -174,7 +174,10 @@ export async function execute(this: IExecuteFunctions, { ledger, credential }: L
 	let deliveries;
 	try {
 		const delivery = await Delivery.prepare(this, credential, mode === 'signup' ? 'confirmation' : 'invitation', valid.map((v) => v.settings));
-		results = valid.length > 0 ? await ledger.request(valid.map((v) => v.request), mode) : [];
+		// Sent over SMTP, each mail is recorded once it went out: the list-bombing guard then counts
+		// those, and a mail lost to a killed worker or a refusing server does not hold the person back.
+		const recordsMail = valid.every((v) => v.settings.delivery === 'smtp');
+		results = valid.length > 0 ? await ledger.request(valid.map((v) => v.request), mode, { recordsMail }) : [];
 		deliveries = await delivery.deliver(
 			ledger,
 			results.flatMap((r, k) =>
