@@ -42,6 +42,12 @@ Commands:
   hold PERSON --until DATE --reason TEXT   kept for the retention purpose (legal_obligation)
   end-holds                               holds whose end has passed: the retention purpose
                                           ends; a person whose erasure it deferred is erased
+  maintain [--purge-after-days N] [--holds-within DAYS] [--dry-run]
+                                          the daily maintenance: end-holds, then purge who
+                                          is only an unconfirmed signup or an expired
+                                          invitation for N days (default 60; erased with a
+                                          receipt, no address), then list the holds ending
+                                          within DAYS (default 30); prints counts
   unsuppress EMAIL|+PHONE --proof-ref REF --description TEXT
                                           lift a suppression made in error (a typo); both
                                           are required and kept, the address is not
@@ -150,6 +156,7 @@ const OPTIONS = {
   expire: { after: { type: 'string' }, topic: { type: 'string' } },
   purpose: { purpose: { type: 'string' }, basis: { type: 'string' }, withdraw: { type: 'boolean' }, 'proof-ref': { type: 'string' }, description: { type: 'string' }, ...PERSON_OPTIONS },
   'end-holds': {},
+  maintain: { 'purge-after-days': { type: 'string' }, 'holds-within': { type: 'string' }, 'dry-run': { type: 'boolean' } },
   report: {},
   worker: { config: { type: 'string' }, once: { type: 'boolean' } },
   classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, 'own-address': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
@@ -391,6 +398,11 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
     const after = parseInput(Days('--after'), ctx.values.after ?? '');
     const topic = ctx.values.topic ? parseInput(TopicSchema, ctx.values.topic, '--topic') : undefined;
     (await ctx.ledger.expire({ afterDays: after, topic, evidence: ctx.evidence })).forEach(ctx.out);
+  },
+
+  async maintain(ctx) {
+    const days = (flag: string) => (typeof ctx.values[flag] === 'string' ? parseInput(Days(`--${flag}`), ctx.values[flag]) : undefined);
+    ctx.out(await ctx.ledger.maintain({ purgeAfterDays: days('purge-after-days'), holdsEndingWithinDays: days('holds-within'), dryRun: ctx.values['dry-run'] === true }, ctx.evidence));
   },
 
   async 'end-holds'(ctx) {
