@@ -9,6 +9,7 @@ import { ImportEncodingSchema, importContactsCsv } from '../core/import';
 import { CheckItemSchema, Ledger, RequestItemSchema, TopicsScopeSchema } from '../core/ledger';
 import { linkFor } from '../core/links';
 import { callListCsv } from '../core/calllist';
+import { funnelSvg } from '../core/funnel-svg';
 import { readPreviousSecrets, readSecret, requireLedgerFile, requireLedgerFolder, writePrivateFile } from './files';
 import { PERSON_OPTIONS, personRef } from './person';
 import { parseInput } from '../core/validation';
@@ -55,6 +56,12 @@ Commands:
                                           everything held about that person (GDPR Art. 15);
                                           --request ID answers that access request in the
                                           register, --as-request records one answered now
+  access PERSON [--request ID] [--base-url URL]
+                                          the person's access link (GDPR Art. 15): their
+                                          data as a page and a JSON download, for 7 days;
+                                          give it only to the person (mail it to the
+                                          address held). Logged as an answered access
+                                          request (--request ID answers that one)
   requests [--open] [--overdue] [--due-within DAYS]
                                           the requests register (GDPR Art. 12(3)): every
                                           request of a person, whatever its channel, with
@@ -83,6 +90,12 @@ Commands:
                                           needs --proof-ref or --description
   report                                  counts per topic x channel x status, then per
                                           purpose x basis x state
+  report --svg FILE [--weeks N]           the consent funnel as a picture (an SVG to open in
+                                          a browser): per campaign asked, reminded, confirmed,
+                                          expired, unsubscribed; per topic and channel allowed
+                                          vs not at the end of each of the last N weeks
+                                          (default 12); erasures and requests per month. Its
+                                          numbers are printed as JSON
   worker [--config FILE] [--once]         the mailbox worker, until SIGTERM/SIGINT (settings:
                                           FILE and CONSENT_IMAP_* / CONSENT_SMTP_* variables;
                                           see worker/README.md)
@@ -141,6 +154,7 @@ const OPTIONS = {
   hold: { until: { type: 'string' }, reason: { type: 'string' }, ...PERSON_OPTIONS },
   unsuppress: { 'proof-ref': { type: 'string' }, description: { type: 'string' }, phone: PERSON_OPTIONS.phone },
   export: { request: { type: 'string' }, 'as-request': { type: 'boolean' }, ...PERSON_OPTIONS },
+  access: { request: { type: 'string' }, 'base-url': { type: 'string' }, ...PERSON_OPTIONS },
   requests: {
     open: { type: 'boolean' },
     overdue: { type: 'boolean' },
@@ -157,7 +171,7 @@ const OPTIONS = {
   purpose: { purpose: { type: 'string' }, basis: { type: 'string' }, withdraw: { type: 'boolean' }, 'proof-ref': { type: 'string' }, description: { type: 'string' }, ...PERSON_OPTIONS },
   'end-holds': {},
   maintain: { 'purge-after-days': { type: 'string' }, 'holds-within': { type: 'string' }, 'dry-run': { type: 'boolean' } },
-  report: {},
+  report: { svg: { type: 'string' }, weeks: { type: 'string' } },
   worker: { config: { type: 'string' }, once: { type: 'boolean' } },
   classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, 'own-address': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
 } as const;
@@ -344,6 +358,23 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
     ctx.out({ ...(result ?? { found: false }), requestId: logged.id });
   },
 
+  async access(ctx) {
+    const ref = personRef(ctx.positionals, ctx.values);
+    const requestId = typeof ctx.values.request === 'string' ? ctx.values.request : undefined;
+    const address = ref.email ?? ref.phone ?? null;
+    ctx.out(
+      await ctx.ledger.atomically(async () => {
+        const link = await ctx.ledger.issueAccessLink(ref, requestId);
+        // Not knowing someone is an answer too (Art. 15: "whether or not personal data are processed").
+        if (!link.found) return { found: false, requestId: (await logHandled(ctx, 'access', 'not_found', null, address, 'note=no data held')).id };
+        const logged = await logHandled(ctx, 'access', 'answered', link.subjectId, address, `note=access link issued, valid until ${link.expiresAt}`);
+        const base = baseUrl(ctx);
+        return { found: true, subjectId: link.subjectId, accessToken: link.token, ...(base ? { accessUrl: linkFor(base, 'access', link.token) } : {}), expiresAt: link.expiresAt, requestId: logged.id };
+      }),
+    );
+    process.stderr.write('Give this link only to the person, at the address the ledger holds: whoever has it sees their data until it expires.\n');
+  },
+
   async requests(ctx) {
     const [action, id, ...extra] = ctx.positionals;
     const by = ctx.evidence.actor.name;
@@ -421,6 +452,15 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
   },
 
   async report(ctx) {
+    if (typeof ctx.values.svg === 'string') {
+      if (ctx.positionals.length > 0) throw new InvalidInput('report takes no FILE of its own: give the picture\'s file as --svg FILE');
+      const funnel = await ctx.ledger.funnel({ weeks: ctx.values.weeks ?? undefined });
+      const file = ctx.values.svg;
+      await writePrivateFile(file, (async function* () { yield funnelSvg(funnel); })());
+      ctx.out({ svg: file, ...funnel });
+      return;
+    }
+    if (ctx.values.weeks !== undefined) throw new InvalidInput('--weeks goes with --svg FILE (the picture over the last N weeks)');
     (await ctx.ledger.report()).forEach(ctx.out);
     (await ctx.ledger.purposeReport()).forEach(ctx.out);
   },
