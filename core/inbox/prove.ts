@@ -83,6 +83,9 @@ export async function checkSenderAhead(ctx: Context): Promise<void> {
   const c = ctx.classification;
   if (!c.address || c.intent === 'bounce' || c.intent === 'auto_reply' || c.intent === 'access') return;
   if (c.intent === 'unsubscribe' && c.review === null && ctx.options.actOnUnprovenUnsubscribe) return;
+  // An erasure (or a mail for review, checked as one) about another address than the sender's is
+  // proven by no check of the sender: proveRequestSender answers it without one.
+  if ((c.intent === 'erase' || c.review !== null) && c.address !== senderOf(ctx.mail)) return;
   await proveSender(proofInputOf(ctx), c.address);
 }
 

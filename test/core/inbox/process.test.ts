@@ -165,6 +165,15 @@ describe('erasure by mail', () => {
     expect(await process(raw)).toMatchObject({ proof: 'none', outcome: 'awaiting_verification' });
   });
 
+  it('an erasure about another address than the signed sender: its link goes to that address, and the sender is not checked (no DNS asked)', async () => {
+    await seedSubscriber(ledger, 'jan.old@example.nl');
+    const asked = signer.queries.length;
+    const raw = await signer.sign(rawMail({ from: 'jan@example.nl', subject: 'Delete my data', text: 'Please delete my data, it is under my old address jan.old@example.nl.' }));
+    expect(await process(raw)).toMatchObject({ address: 'jan.old@example.nl', proof: 'none', outcome: 'awaiting_verification' });
+    expect(peer.received[0].to).toEqual(['jan.old@example.nl']);
+    expect(signer.queries.length).toBe(asked);
+  });
+
   it('a DKIM signature of another domain is not aligned with From: no erasure', async () => {
     await seedSubscriber(ledger, 'jan@example.nl');
     const other = dkimDomain('attacker.example');
