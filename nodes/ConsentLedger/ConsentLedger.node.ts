@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
 import * as actOnRequest from './actions/actOnRequest.operation';
 import * as listRequests from './actions/listRequests.operation';
+import * as maintain from './actions/maintain.operation';
 import * as exportCallList from './actions/exportCallList.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as importContacts from './actions/importContacts.operation';
@@ -107,6 +108,13 @@ export class ConsentLedger implements INodeType {
 						description: "A CSV file of everyone that may be called for a topic: name, phone and CallPro's opt-in fields (optin_who, optin_source, optin_date, optin_id, optin_description)",
 					},
 					{
+						name: 'Maintain',
+						value: 'maintain',
+						action: 'Run the daily retention maintenance',
+						description:
+							'Carry out the erasures that ended retention holds deferred, purge unconfirmed signups and expired invitations after a set number of days (a receipt stays, no address), list holds ending soon',
+					},
+					{
 						name: 'Report',
 						value: 'report',
 						action: 'Count consents by status',
@@ -147,6 +155,7 @@ export class ConsentLedger implements INodeType {
 			...exportCallList.description,
 			...actOnRequest.description,
 			...listRequests.description,
+			...maintain.description,
 		],
 	};
 

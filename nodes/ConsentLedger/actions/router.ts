@@ -6,6 +6,7 @@ import * as exportCallList from './exportCallList.operation';
 import * as getHistory from './getHistory.operation';
 import * as importContacts from './importContacts.operation';
 import * as listRequests from './listRequests.operation';
+import * as maintain from './maintain.operation';
 import * as releaseHold from './releaseHold.operation';
 import * as report from './report.operation';
 import * as setHold from './setHold.operation';
@@ -14,7 +15,7 @@ import * as setStatus from './setStatus.operation';
 
 const operations = {
 	contact: { importContacts, getHistory, setStatus, setPurpose, setHold, releaseHold },
-	ledger: { report, exportCallList },
+	ledger: { report, exportCallList, maintain },
 	request: { actOnRequest, listRequests },
 } as const;
 
