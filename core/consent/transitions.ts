@@ -223,20 +223,40 @@ export interface TransitionContext {
 }
 
 /** Looks up the cell for (action, from) and says what happens. Pure: no I/O. */
-export function resolveTransition(action: Action, from: StatusOrNone, ctx: TransitionContext): Transition {
-  let rule: Rule = TRANSITIONS[action][from];
-  rule = rule.byBasis?.[ctx.basis] ?? rule;
+/** The shape both tables' cells share: a move to a state (or the caller's target), a keep or a refusal. */
+interface Cell<S extends string, B extends string, C extends Cell<S, B, C>> {
+  to?: S | 'target';
+  keep?: string;
+  refuse?: string;
+  targets?: readonly S[];
+  otherwise?: C;
+  byBasis?: Partial<Record<B, C>>;
+}
+
+/**
+ * The first half of resolving a cell, the same for consents and purposes: the cell for the held
+ * basis, the caller's target checked against the cell's, then keep, refuse, or the state it moves to.
+ */
+function readCell<S extends string, B extends string, C extends Cell<S, B, C>>(
+  cell: C,
+  basis: B,
+  target: S | undefined,
+  needsTarget: string,
+): { kind: 'keep' | 'refuse'; reason: string } | { kind: 'to'; to: S; rule: C } {
+  let rule: C = cell.byBasis?.[basis] ?? cell;
   if (rule.to === 'target') {
-    if (!ctx.target) return { kind: 'refuse', reason: `${action} needs a target status` };
-    if (rule.targets && !rule.targets.includes(ctx.target)) {
-      rule = rule.otherwise ?? { refuse: `cannot set ${ctx.target}` };
-    }
+    if (!target) return { kind: 'refuse', reason: needsTarget };
+    if (rule.targets && !rule.targets.includes(target)) rule = rule.otherwise ?? ({ refuse: `cannot set ${target}` } as C);
   }
   if (rule.keep !== undefined) return { kind: 'keep', reason: rule.keep };
-  if (rule.refuse !== undefined || rule.to === undefined) {
-    return { kind: 'refuse', reason: rule.refuse ?? 'not allowed' };
-  }
-  const to = rule.to === 'target' ? (ctx.target as Status) : rule.to;
+  if (rule.refuse !== undefined || rule.to === undefined) return { kind: 'refuse', reason: rule.refuse ?? 'not allowed' };
+  return { kind: 'to', to: rule.to === 'target' ? (target as S) : rule.to, rule };
+}
+
+export function resolveTransition(action: Action, from: StatusOrNone, ctx: TransitionContext): Transition {
+  const cell = readCell<Status, Basis, Rule>(TRANSITIONS[action][from], ctx.basis, ctx.target, `${action} needs a target status`);
+  if (cell.kind !== 'to') return cell;
+  const { to, rule } = cell;
   const needsProof = rule.proofFor === 'all' || (rule.proofFor?.includes(to) ?? false);
   if (needsProof && !ctx.hasProof) {
     return {
@@ -375,15 +395,9 @@ export interface PurposeTransitionContext {
 
 /** Looks up the purpose cell for (action, from) and says what happens. Pure: no I/O. */
 export function resolvePurposeTransition(action: PurposeAction, from: PurposeStateOrNone, ctx: PurposeTransitionContext): PurposeTransition {
-  let rule: PurposeRule = PURPOSE_TRANSITIONS[action][from];
-  rule = rule.byBasis?.[ctx.basis] ?? rule;
-  if (rule.to === 'target') {
-    if (!ctx.target) return { kind: 'refuse', reason: `${action} needs a target state` };
-    if (rule.targets && !rule.targets.includes(ctx.target)) rule = rule.otherwise ?? { refuse: `cannot set ${ctx.target}` };
-  }
-  if (rule.keep !== undefined) return { kind: 'keep', reason: rule.keep };
-  if (rule.refuse !== undefined || rule.to === undefined) return { kind: 'refuse', reason: rule.refuse ?? 'not allowed' };
-  const to = rule.to === 'target' ? (ctx.target as PurposeState) : rule.to;
+  const cell = readCell<PurposeState, LegalBasis, PurposeRule>(PURPOSE_TRANSITIONS[action][from], ctx.basis, ctx.target, `${action} needs a target state`);
+  if (cell.kind !== 'to') return cell;
+  const { to, rule } = cell;
   const after = PURPOSE_BASIS_AFTER[action];
   // Withdrawn holds no basis; active holds the one given or fixed by the action.
   const basis: LegalBasis = to === 'withdrawn' ? 'none' : after === 'given' ? (ctx.givenBasis ?? 'none') : after;
