@@ -1,5 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { z } from 'zod/v4';
 import type { EvidenceInput } from '../../core/consent/evidence';
+import { freeText, parseInput, singleLine } from '../../core/validation';
+import { itemLabel } from './errors';
+import type { ItemParameters } from './parameters';
 
 /**
  * Parameters several nodes share, so they read and explain the same everywhere. Names match the
@@ -109,4 +113,59 @@ export function given<T>(value: T): T | undefined {
 /** Who acted, for the evidence: the operator named in the node, else `otherwise` (an unnamed operator, or the system). */
 export function operatorActor(name: string | undefined, otherwise: 'operator' | 'system' = 'operator'): EvidenceInput['actor'] {
 	return name ? { kind: 'operator', name } : { kind: otherwise };
+}
+
+/**
+ * An operator's manual change (Set Status, Set Purpose): where the proof is, what happened, who made
+ * it. The texts that differ per operation are given; the fields, their limits and the evidence they
+ * make are the same.
+ */
+export function operatorProofProperties(
+	show: Record<string, string[]>,
+	texts: { proofPlaceholder: string; proofDescription: string; descriptionExample: string },
+): INodeProperties[] {
+	return [
+		{
+			displayName: 'Proof Reference',
+			name: 'proofRef',
+			type: 'string',
+			default: '',
+			placeholder: texts.proofPlaceholder,
+			description: texts.proofDescription,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			description: `What happened, e.g. "${texts.descriptionExample}"`,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Operator',
+			name: 'operator',
+			type: 'string',
+			default: '',
+			description: 'Name of the person making the change, kept as evidence',
+			displayOptions: { show },
+		},
+	];
+}
+
+const OperatorProofSchema = z.object({
+	proofRef: singleLine(500).optional(),
+	description: freeText(2000).optional(),
+	operator: singleLine(200).optional(),
+});
+
+/** The evidence of an operator's manual change made in this node, from the fields above (validated). */
+export function operatorProofEvidence(params: ItemParameters, i: number, nodeName: string): EvidenceInput {
+	const p = parseInput(
+		OperatorProofSchema,
+		{ proofRef: given(params.get('proofRef', i, '')), description: given(params.get('description', i, '')), operator: given(params.get('operator', i, '')) },
+		itemLabel(i),
+	);
+	return { actor: operatorActor(p.operator), source: { kind: 'workflow', ref: `n8n: ${nodeName}` }, proofRef: p.proofRef, description: p.description };
 }

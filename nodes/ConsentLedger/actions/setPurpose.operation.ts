@@ -1,9 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod/v4';
 import { LEGAL_BASES } from '../../../core/consent/statuses';
-import { freeText, parseInput, singleLine } from '../../../core/validation';
-import { given, operatorActor } from '../../shared/descriptions';
-import { itemLabel } from '../../shared/errors';
+import { operatorProofEvidence, operatorProofProperties } from '../../shared/descriptions';
 import type { LedgerConnection } from '../../shared/ledger-connection';
 import { identityProperties, mapPeople } from '../../shared/identity';
 
@@ -50,57 +47,20 @@ export const description: INodeProperties[] = [
 		description: 'GDPR Art. 6(1). A basis other than none needs proof (a proof reference or a description).',
 		displayOptions: { show: { ...show, state: ['active'] } },
 	},
-	{
-		displayName: 'Proof Reference',
-		name: 'proofRef',
-		type: 'string',
-		default: '',
-		placeholder: 'contract-2026-14.pdf',
-		description: 'Where the proof of the basis is: a signed contract or form, a recorded call, a ticket',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Description',
-		name: 'description',
-		type: 'string',
-		typeOptions: { rows: 2 },
-		default: '',
-		description: 'What happened, e.g. "signed the service contract on 21 November"',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Operator',
-		name: 'operator',
-		type: 'string',
-		default: '',
-		description: 'Name of the person making the change, kept as evidence',
-		displayOptions: { show },
-	},
+	...operatorProofProperties(show, {
+		proofPlaceholder: 'contract-2026-14.pdf',
+		proofDescription: 'Where the proof of the basis is: a signed contract or form, a recorded call, a ticket',
+		descriptionExample: 'signed the service contract on 21 November',
+	}),
 ];
-
-const EvidenceFields = z.object({
-	proofRef: singleLine(500).optional(),
-	description: freeText(2000).optional(),
-	operator: singleLine(200).optional(),
-});
 
 /** An operator sets why a person is held (a purpose on a legal basis) or withdraws it; the ledger's purposes table decides and asks for proof. */
 export async function execute(this: IExecuteFunctions, { ledger }: LedgerConnection): Promise<INodeExecutionData[][]> {
 	return [
 		await mapPeople(this, async (ref, i, params) => {
-			const e = parseInput(
-				EvidenceFields,
-				{ proofRef: given(params.get('proofRef', i, '')), description: given(params.get('description', i, '')), operator: given(params.get('operator', i, '')) },
-				itemLabel(i),
-			);
 			const state = params.get('state', i, 'active');
 			const input = { purpose: params.get('purpose', i), state, basis: state === 'active' ? params.get('basis', i, 'legitimate_interest') : 'none' };
-			const done = await ledger.setPurpose(ref, input, {
-				actor: operatorActor(e.operator),
-				source: { kind: 'workflow', ref: `n8n: ${this.getNode().name}` },
-				proofRef: e.proofRef,
-				description: e.description,
-			});
+			const done = await ledger.setPurpose(ref, input, operatorProofEvidence(params, i, this.getNode().name));
 			return { json: { ...done } };
 		}),
 	];
