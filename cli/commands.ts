@@ -369,10 +369,10 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
         if (!link.found) return { found: false, requestId: (await logHandled(ctx, 'access', 'not_found', null, address, 'note=no data held')).id };
         const logged = await logHandled(ctx, 'access', 'answered', link.subjectId, address, `note=access link issued, valid until ${link.expiresAt}`);
         const base = baseUrl(ctx);
+        process.stderr.write('Give this link only to the person, at the address the ledger holds: whoever has it sees their data until it expires.\n');
         return { found: true, subjectId: link.subjectId, accessToken: link.token, ...(base ? { accessUrl: linkFor(base, 'access', link.token) } : {}), expiresAt: link.expiresAt, requestId: logged.id };
       }),
     );
-    process.stderr.write('Give this link only to the person, at the address the ledger holds: whoever has it sees their data until it expires.\n');
   },
 
   async requests(ctx) {
