@@ -8,7 +8,9 @@
 //   n8n webhook    `n8n webhook` (one by default): it answers /webhook/ and /form/ URLs and hands
 //                  each execution to Redis for a worker; the main answers no production webhook
 //                  (N8N_DISABLE_PRODUCTION_MAIN_PROCESS)
-//   mail sandbox   the try-out's SMTP peer that keeps every mail (scripts/mail-sandbox.mjs)
+//   mail sandbox   the try-out's SMTP peer that keeps every mail (scripts/mail-sandbox.mjs); when a
+//                  workflow reads the privacy mailbox (the inbox sample), also its private Dovecot:
+//                  mail sent to the privacy address over SMTP is delivered into it over LMTP
 //
 // The package is installed the way n8n's installer does it into the main's user folder and copied
 // to the others (each n8n instance loads community packages from its own folder), the webform
@@ -33,7 +35,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, publishWorkflow, startN8n } from './n8n-host.mjs';
 import { startMailSandbox } from './mail-sandbox.mjs';
 import { freePorts, LOOPBACK } from './ports.cjs';
-import { SAMPLE_PATHS, tryOutCredentials } from './try-out-settings.mjs';
+import { localiseWorkflow, readsPrivacyMailbox, SAMPLE_PATHS, tryOutCredentials } from './try-out-settings.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const QUEUE_MODE_WORKFLOWS = Object.freeze(['workflows/webform-double-opt-in.json']);
@@ -119,7 +121,11 @@ async function loadPostgres() {
  * Starts the whole queue-mode set in `dir` (a fresh folder) and resolves when the main has its
  * workflows live, the workers and the webhook processor are ready.
  * Options: workers (2), webhookProcessors (1), workerConcurrency (10, n8n's default),
- * workflows (repository paths; default the webform sample), packageDir, n8nEnv (extra, for all).
+ * workflows (repository paths, or workflow objects: a sample a test changed; default the webform
+ * sample), packageDir, n8nEnv (extra, for all),
+ * dovecot ('auto': the privacy mailbox when a workflow reads it; 'require' or 'off').
+ * A workflow that reads the privacy mailbox gets the try-out's settings (localiseWorkflow: the
+ * sandbox's authserv-id trusted, no DNS for DKIM, a 5 s poll) and its Privacy mailbox credential.
  * @returns {Promise<{dir, urls, ledger, n8nDatabaseUrl, redis, instances, sandbox, kill, start, stop}>}
  */
 export async function startQueueMode({
@@ -130,6 +136,7 @@ export async function startQueueMode({
   workflows = QUEUE_MODE_WORKFLOWS,
   packageDir = REPO_ROOT,
   n8nEnv: extraEnv = {},
+  dovecot = 'auto',
   log = logStep,
 } = {}) {
   if (!dir) throw new Error('startQueueMode: dir is required');
@@ -155,10 +162,19 @@ export async function startQueueMode({
     const redis = await startRedis({ dir: path.join(dir, 'redis'), log });
     stoppers.push(() => redis.stop());
 
-    // -- the mail sandbox (SMTP only: the webform sample reads no mailbox)
+    // -- the mail sandbox: SMTP, and Dovecot (the privacy mailbox) when a workflow reads it
+    const workflowFiles = workflows.map((file) => (typeof file === 'string' ? JSON.parse(fs.readFileSync(path.resolve(REPO_ROOT, file), 'utf8')) : file));
+    const readsMailbox = workflowFiles.some(readsPrivacyMailbox);
     const taken = new Set();
     const [smtpPort, inboxPort] = await freePorts(2, taken);
-    const sandbox = await startMailSandbox({ dir: path.join(dir, 'mail-sandbox'), smtpPort, webPort: inboxPort, dovecot: 'off', ephemeral: true, log });
+    const sandbox = await startMailSandbox({
+      dir: path.join(dir, 'mail-sandbox'),
+      smtpPort,
+      webPort: inboxPort,
+      dovecot: dovecot === 'auto' ? (readsMailbox ? 'require' : 'off') : dovecot,
+      ephemeral: true,
+      log,
+    });
     stoppers.push(() => sandbox.stop());
 
     // -- ports and folders of the n8n instances
@@ -222,12 +238,12 @@ export async function startQueueMode({
     // -- credentials and workflows, into n8n's PostgreSQL database (the CLI runs with the main's env)
     const secret = randomBytes(32).toString('base64');
     const ledger = { kind: 'postgres', url: ledgerUrl };
-    const settings = { baseUrl: webhookBase, ledger, secret, sandbox: { ...sandbox, imap: null }, owner };
+    const settings = { baseUrl: webhookBase, ledger, secret, sandbox, owner };
     const credentials = tryOutCredentials(settings);
     const cliOptions = { userFolder: instances.main.userFolder, owner, env: envOf(instances.main) };
     log(`creating the credentials: ${credentials.map((c) => c.name).join(', ')}`);
     await importCredentials({ ...cliOptions, credentials });
-    const workflowObjects = workflows.map((file) => JSON.parse(fs.readFileSync(path.resolve(REPO_ROOT, file), 'utf8')));
+    const workflowObjects = workflowFiles.map((workflow) => localiseWorkflow(workflow, { sandbox }));
     log(`importing and publishing: ${workflowObjects.map((w) => w.name).join('; ')}`);
     const ids = await importWorkflow({ ...cliOptions, workflow: workflowObjects });
     for (const id of ids) await publishWorkflow({ ...cliOptions, id });
@@ -306,7 +322,14 @@ export async function startQueueMode({
       redis: { host: redis.host, port: redis.port },
       n8nVersion: host.n8nVersion,
       instances: Object.fromEntries(names.map((n) => [n, { ...instances[n], logFile: path.join(instances[n].userFolder, 'n8n.log') }])),
-      sandbox: { inboxUrl: sandbox.inboxUrl, apiUrl: sandbox.apiUrl, smtp: sandbox.smtp },
+      sandbox: {
+        inboxUrl: sandbox.inboxUrl,
+        apiUrl: sandbox.apiUrl,
+        smtp: sandbox.smtp,
+        privacyAddress: sandbox.privacyAddress,
+        // The privacy mailbox (Dovecot), when it runs: its IMAP login, for a look at its folders.
+        imap: sandbox.imap ? { host: sandbox.imap.host, port: sandbox.imap.port, user: sandbox.imap.user, password: sandbox.imap.password } : null,
+      },
       kill,
       start,
       stop,
@@ -346,6 +369,7 @@ async function serve(options, { human }) {
       `  signup form     ${info.urls.signupForm}   (the webhook processor)`,
       `  editor          ${info.urls.editor}   login ${info.owner.email} / ${info.owner.password}`,
       `  mail sandbox    ${info.urls.inbox}`,
+      ...(info.sandbox.imap ? [`  privacy mailbox imap://${info.sandbox.imap.host}:${info.sandbox.imap.port}   login ${info.sandbox.imap.user} / ${info.sandbox.imap.password}`] : []),
       `  ledger          ${info.ledger.url}   (CONSENT_POSTGRES_URL for n8n-consent, with CONSENT_SECRET=${info.ledger.secret})`,
       `  n8n database    ${info.n8nDatabaseUrl}`,
       `  redis           ${info.redis.host}:${info.redis.port}`,

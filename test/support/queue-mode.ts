@@ -33,7 +33,15 @@ export interface QueueMode {
   redis: { host: string; port: number };
   n8nVersion: string;
   instances: Record<string, QueueInstance>;
-  sandbox: { inboxUrl: string; apiUrl: string; smtp: { host: string; port: number } };
+  sandbox: {
+    inboxUrl: string;
+    apiUrl: string;
+    smtp: { host: string; port: number };
+    /** The address whose mail the sandbox delivers into Dovecot (the privacy mailbox). */
+    privacyAddress: string;
+    /** The privacy mailbox's IMAP login, when Dovecot runs (a workflow reads the mailbox). */
+    imap: { host: string; port: number; user: string; password: string } | null;
+  };
   /** SIGKILL to the instance's process group: a crash, no shutdown. */
   kill(name: string): Promise<void>;
   /** Starts a stopped or killed instance again (same folder, same ports); resolves when it is ready. */
@@ -47,6 +55,10 @@ export interface QueueModeOptions {
   workerConcurrency?: number;
   /** Extra environment for every n8n instance. */
   n8nEnv?: Record<string, string>;
+  /** Workflows to import and publish: repository paths, or workflow objects (a sample a test changed). Default the webform sample. */
+  workflows?: Array<string | object>;
+  /** The privacy mailbox (Dovecot): 'auto' (default) starts it when a workflow reads it. */
+  dovecot?: 'auto' | 'require' | 'off';
 }
 
 export function startQueueMode(options: QueueModeOptions = {}): Promise<QueueMode> {
