@@ -15,8 +15,8 @@ export class ConfirmToken implements INodeType {
 		icon: { light: 'file:confirmToken.svg', dark: 'file:confirmToken.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["link"] === "erase" ? "erase verification" : "confirm link" }}',
-		description: 'Answers the confirm link of a consent mail (or an erase-verification link): shows the page, and confirms on its POST',
+		subtitle: '={{ $parameter["link"] === "erase" ? "erase verification" : $parameter["link"] === "access" ? "access link" : "confirm link" }}',
+		description: 'Answers the confirm link of a consent mail (or an erase-verification or access link): shows the page, and confirms on its POST',
 		defaults: { name: 'Confirm Token' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -42,6 +42,11 @@ export class ConfirmToken implements INodeType {
 				name: 'link',
 				type: 'options',
 				options: [
+					{
+						name: 'Access (Data Package)',
+						value: 'access',
+						description: "The …/access link mailed in answer to an access request (GDPR Art. 15): shows the person's data, with a JSON download. GET only.",
+					},
 					{ name: 'Confirm (Signup or Re-Permission)', value: 'confirm', description: 'The …/confirm link of a confirmation, invitation or reminder mail' },
 					{ name: 'Erase Verification', value: 'erase', description: 'The …/erase link the mailbox worker sends to check an erasure request' },
 				],

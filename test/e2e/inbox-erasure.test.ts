@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -29,6 +29,14 @@ function requestMail(from: string, messageId: string, extraHeaders = ''): string
     `${extraHeaders}From: ${from}\r\nTo: privacy@example-shop.test\r\nSubject: VERWIJDER\r\nMessage-ID: <${messageId}>\r\n` +
     `Date: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n` +
     'Verwijder al mijn gegevens uit uw bestanden.\r\n'
+  );
+}
+
+function accessMail(from: string, messageId: string): string {
+  return (
+    `From: ${from}\r\nTo: privacy@example-shop.test\r\nSubject: Inzageverzoek\r\nMessage-ID: <${messageId}>\r\n` +
+    `Date: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n` +
+    'Ik wil graag inzage in mijn gegevens (AVG artikel 15).\r\n'
   );
 }
 
@@ -73,7 +81,7 @@ describe('inbox erasure requests (workflows/inbox-erasure.json) on a real n8n', 
     tryOut = await startTryOut({ workflows: [], extraWorkflows: [withCrmDelete(crmUrl)] });
     browser = await launchChromium();
     const csv = path.join(tryOut.dir, 'people.csv');
-    writeFileSync(csv, 'email,name,external_id,previously_mailed\nanna@example.test,Anna,CRM-1001,1\nbob@example.test,Bob,CRM-1002,1\n');
+    writeFileSync(csv, 'email,name,external_id,previously_mailed\nanna@example.test,Anna,CRM-1001,1\nbob@example.test,Bob,CRM-1002,1\ndora@example.test,Dora,CRM-1004,1\n');
     await ledgerCli(tryOut, ['import', csv]);
     const box = tryOut.sandbox.imap!;
     imap = new ImapFlow({ host: box.host, port: box.port, secure: false, auth: { user: box.user, pass: box.password }, logger: false });
@@ -180,6 +188,37 @@ describe('inbox erasure requests (workflows/inbox-erasure.json) on a real n8n', 
     expect(dialogs).toEqual([]);
     expect(await check(tryOut, 'bob@example.test')).toMatchObject({ allowed: false, reason: 'suppressed' });
     expect(await movedTo('erase-bob-1@example.test')).toBe('Processed');
+  });
+
+  test('an access request by mail: the link to her data goes to the sender; through the workflow it shows the page and the JSON download, and the request is answered', async () => {
+    const before = await lastMailId(tryOut);
+    await deliverToPrivacyMailbox(tryOut, accessMail('dora@example.test', 'access-dora-1@example.test'), 'none');
+    const answer = await waitForMail(tryOut, { to: 'dora@example.test', after: before });
+    expect(answer.subject).toBe('Uw gegevens bij Example Shop');
+    expect(answer.headers['in-reply-to']).toBe('<access-dora-1@example.test>');
+    const accessUrl = answer.links.find((l) => new URL(l).pathname.endsWith('/consent/access'));
+    expect(accessUrl).toBeDefined();
+    expect(await movedTo('access-dora-1@example.test')).toBe('Processed');
+
+    const context = await browser.newContext({ userAgent: PERSON_USER_AGENT, acceptDownloads: true });
+    const page = await context.newPage();
+    const dialogs = watchDialogs(page);
+    expect((await page.goto(accessUrl!))?.status()).toBe(200);
+    await page.getByRole('heading', { name: /^(The data we hold about you|De gegevens die we van je hebben)$/ }).waitFor();
+    expect(await page.getByText('dora@example.test').count()).toBeGreaterThan(0);
+    expect(await page.getByText('bob@example.test').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('access-page'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[download]').click()]);
+    const saved = path.join(tryOut.dir, 'dora-data.json');
+    await download.saveAs(saved);
+    await context.close();
+    expect(JSON.parse(readFileSync(saved, 'utf8'))).toMatchObject({ person: { email: 'dora@example.test', name: 'Dora', externalId: 'CRM-1004' } });
+    expect(dialogs).toEqual([]);
+
+    const register = (await ledgerCli(tryOut, ['requests'])) as { id: string }[];
+    expect(register.find((r) => r.id === '<access-dora-1@example.test>')).toMatchObject({ kind: 'access', status: 'closed', outcome: 'answered' });
+    // Showing it changed nothing: Dora may still be mailed.
+    expect(await check(tryOut, 'dora@example.test')).toMatchObject({ allowed: true });
   });
 
   test("the sandbox inbox's compose form delivers a request the trigger answers (the try-out's step 5)", async () => {

@@ -195,6 +195,26 @@ describe('Webhook → Confirm Token → Respond to Webhook', () => {
     expect(await t.ledger.export({ email: 'wis@example.test' })).toBeUndefined();
   });
 
+  test('an access link: the page with the person\'s data, the JSON download with format=json; nothing changes', async () => {
+    await t.ledger.request([parseInput(RequestItemSchema, { email: 'inzage@example.test', consentText: TEXT })], 'signup');
+    const link = await t.ledger.issueAccessLink({ email: 'inzage@example.test' });
+    if (!link.found) throw new Error('not found');
+    const before = await t.ledger.export({ email: 'inzage@example.test' });
+    const flow = linkWorkflow('consent/access', confirmNode({ link: 'access' }));
+
+    const get = await runWorkflow(flow, options([webhookItem({ path: 'consent/access', query: { token: link.token } })], 'Link (GET)'));
+    expect(get.status).toBe('success');
+    expect(get.json('Confirm Token')[0]).toMatchObject({ status: 200, kind: 'access', action: 'show', outcome: 'shown', subjectId: link.subjectId });
+    expect(get.json('Confirm Token')[0].html).toContain('inzage@example.test');
+    expect(get.json('Confirm Token')[0].html).toContain(TEXT);
+
+    const json = await runWorkflow(flow, options([webhookItem({ path: 'consent/access', query: { token: link.token, format: 'json' } })], 'Link (GET)'));
+    const item = json.json('Confirm Token')[0] as { headers: Record<string, string>; html: string };
+    expect(item.headers['Content-Type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(item.html)).toMatchObject({ person: { email: 'inzage@example.test' }, consents: [{ topic: 'newsletter', consentText: TEXT }] });
+    expect(await t.ledger.export({ email: 'inzage@example.test' })).toEqual(before);
+  });
+
   test('after the erasure on its POST the person gets the acknowledgement a proven request gets, in their stored language', async () => {
     const peer = await SmtpPeer.start();
     try {
