@@ -17,10 +17,10 @@ import { REGISTER_KINDS } from './register';
 
 export const FunnelOptionsSchema = z.object({
   weeks: z.coerce
-    .number({ error: 'weeks: give a number of weeks, e.g. 12' })
-    .int('weeks: a whole number of weeks')
-    .min(1, 'weeks: at least 1')
-    .max(104, 'weeks: at most 104 (two years)')
+    .number({ error: 'give a number of weeks, e.g. 12' })
+    .int('a whole number of weeks')
+    .min(1, 'at least 1')
+    .max(104, 'at most 104 (two years)')
     .default(12),
 });
 export type FunnelOptions = z.input<typeof FunnelOptionsSchema>;

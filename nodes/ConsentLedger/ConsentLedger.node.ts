@@ -7,6 +7,7 @@ import * as exportCallList from './actions/exportCallList.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as importContacts from './actions/importContacts.operation';
 import * as releaseHold from './actions/releaseHold.operation';
+import * as report from './actions/report.operation';
 import { router } from './actions/router';
 import * as setHold from './actions/setHold.operation';
 import * as setPurpose from './actions/setPurpose.operation';
@@ -117,8 +118,8 @@ export class ConsentLedger implements INodeType {
 					{
 						name: 'Report',
 						value: 'report',
-						action: 'Count consents by status',
-						description: 'How many consents there are per topic, channel and status',
+						action: 'Count consents by status or draw the consent funnel',
+						description: 'How many consents there are per topic, channel and status; or the consent funnel over the last weeks as an SVG picture with its numbers',
 					},
 				],
 				default: 'report',
@@ -156,6 +157,7 @@ export class ConsentLedger implements INodeType {
 			...actOnRequest.description,
 			...listRequests.description,
 			...maintain.description,
+			...report.description,
 		],
 	};
 

@@ -283,6 +283,42 @@ describe('report', () => {
       ]),
     );
   });
+
+  test('report, funnel: the SVG picture as binary on the first item, then the numbers as items (campaign, week, month)', async () => {
+    const result = await runWorkflow(
+      workflow(
+        [start(), node('Consent Ledger', 'consentLedger', { resource: 'ledger', operation: 'report', output: 'funnel', weeks: 3, binaryPropertyName: 'picture' })],
+        [['Start', 'Consent Ledger']],
+      ),
+      runOptions({ consentLedgerApi: ledgerCredential(own.path) }),
+    );
+    expect(result.status).toBe('success');
+    const [first, ...rest] = result.output('Consent Ledger');
+    const asOf = t.clock.at.toISOString();
+    const fileName = `consent-funnel-${asOf.slice(0, 10)}.svg`;
+    expect(first.json).toEqual({ section: 'picture', asOf, weeks: 3, from: new Date(t.clock.at.getTime() - 21 * 86_400_000).toISOString(), fileName, campaigns: 0 });
+    expect(first.binary?.picture).toMatchObject({ fileName, mimeType: 'image/svg+xml', fileExtension: 'svg' });
+    const svg = Buffer.from(first.binary!.picture.data, 'base64').toString('utf8');
+    expect(svg).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(svg).toContain('newsletter · email');
+    expect(svg).toContain('now 3 allowed, 1 not'); // ida, pim, quinn; joop unsubscribed
+    // The imports came today: each topic's weeks, the last one counting them.
+    const weeks = rest.map((i) => i.json).filter((j) => j.section === 'week');
+    expect(weeks.filter((w) => w.topic === 'newsletter').map((w) => [w.allowed, w.notAllowed])).toEqual([[0, 0], [0, 0], [3, 1]]);
+    expect(weeks.filter((w) => w.topic === 'events').map((w) => [w.allowed, w.notAllowed])).toEqual([[0, 0], [0, 0], [0, 1]]);
+    expect(rest.filter((i) => i.json.section === 'campaign')).toEqual([]);
+    expect(rest.filter((i) => i.json.section === 'month').length).toBeGreaterThanOrEqual(1);
+    expect(rest.every((i) => i.binary === undefined)).toBe(true);
+  });
+
+  test('report, funnel: a wrong number of weeks is the node\'s error, naming the field', async () => {
+    const result = await runWorkflow(
+      workflow([start(), node('Consent Ledger', 'consentLedger', { resource: 'ledger', operation: 'report', output: 'funnel', weeks: 0 })], [['Start', 'Consent Ledger']]),
+      runOptions({ consentLedgerApi: ledgerCredential(own.path) }),
+    );
+    expect(result.status).toBe('error');
+    expect(result.error?.message).toMatch(/^weeks: at least 1$/);
+  });
 });
 
 describe('list requests', () => {
