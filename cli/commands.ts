@@ -19,6 +19,8 @@ import { SecretSchema } from '../core/secrets';
 // that use them, so an import of a large file stays within its memory budget.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const workerCli = () => require('../worker/cli') as typeof import('../worker/cli');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const serveCli = () => require('./serve/command') as typeof import('./serve/command');
 
 /**
  * `n8n-consent <command>`: the ledger for privacy officers and scripts. JSON on stdout, one object
@@ -102,6 +104,13 @@ Commands:
   classify FILE.eml [--trusted-authserv-id ID ...] [--own-address ADDR ...] [--dkim]
                                           what the worker would make of a mail, as JSON,
                                           without touching any mailbox (--dkim asks DNS)
+  serve [--port P] [--host H] --organisation NAME --privacy-url URL [--public-url URL]
+        [--signups-per-hour N]            the consent service: the JSON API (/v1/..., an API
+                                          key each call) and the link pages (/consent/...),
+                                          until SIGTERM; see /openapi.json
+  keys create --scope S[,S...] [--name N] an API key for the service, printed once (scopes:
+                                          check, request, unsubscribe, erase, requests, report)
+  keys list | keys revoke ID
 
 PERSON is one of: EMAIL, +PHONE (E.164, e.g. +31612345678), --phone NUMBER (also 0612345678)
 or --external-id ID (the CRM's id).
@@ -174,6 +183,15 @@ const OPTIONS = {
   report: { svg: { type: 'string' }, weeks: { type: 'string' } },
   worker: { config: { type: 'string' }, once: { type: 'boolean' } },
   classify: { 'trusted-authserv-id': { type: 'string', multiple: true }, 'own-address': { type: 'string', multiple: true }, dkim: { type: 'boolean' } },
+  serve: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'public-url': { type: 'string' },
+    organisation: { type: 'string' },
+    'privacy-url': { type: 'string' },
+    'signups-per-hour': { type: 'string' },
+  },
+  keys: { scope: { type: 'string', multiple: true }, name: { type: 'string' } },
 } as const;
 type Command = keyof typeof OPTIONS;
 
@@ -467,6 +485,26 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
 
   async worker(ctx) {
     await workerCli().runWorkerCommand(ctx.ledger, { config: ctx.values.config as string | undefined, once: ctx.values.once === true });
+  },
+
+  async serve(ctx) {
+    await serveCli().runServe(ctx.ledger, ctx.values, ctx.out);
+  },
+
+  async keys(ctx) {
+    const [action, id, ...extra] = ctx.positionals;
+    if (action === 'create' && id === undefined) {
+      const scopes = ((ctx.values.scope as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      const made = await ctx.ledger.createApiKey({ scopes, name: ctx.values.name as string | undefined });
+      process.stderr.write('The key is shown this once (only its hash is kept): store it now.\n');
+      ctx.out(made);
+    } else if (action === 'list' && id === undefined) {
+      (await ctx.ledger.listApiKeys()).forEach(ctx.out);
+    } else if (action === 'revoke' && id !== undefined && extra.length === 0) {
+      ctx.out(await ctx.ledger.revokeApiKey(id));
+    } else {
+      throw new InvalidInput('use: keys create --scope check,request [--name N], keys list, or keys revoke ID');
+    }
   },
 
   async classify(ctx) {

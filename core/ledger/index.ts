@@ -7,6 +7,7 @@ import { LedgerContext } from './context';
 import * as due from './due';
 import * as erasure from './erasure';
 import * as access from './access';
+import * as apiKeys from './api-keys';
 import * as exporting from './export';
 import * as funnel from './funnel';
 import * as importing from './import';
@@ -23,6 +24,7 @@ import * as status from './status';
 export * from './schemas';
 export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
 export type { AccessEvidence, AccessLink, AccessPackage } from './access';
+export { API_SCOPES, ApiKeyCreateSchema, type ApiKeyCreate, type ApiKeyInfo, type ApiScope } from './api-keys';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
 export { HOLDS_ENDING_WITHIN_DAYS, MaintainOptionsSchema, PURGE_AFTER_DAYS, type EndingHold, type MaintainOptions, type MaintainResult } from './retention';
@@ -161,6 +163,12 @@ export class Ledger {
   // access.ts: the right of access (GDPR Art. 15): the link and the package behind it
   issueAccessLink(...a: Args<typeof access.issueAccessLink>) { return access.issueAccessLink(this.ctx, ...a); }
   accessPackage(...a: Args<typeof access.accessPackage>) { return access.accessPackage(this.ctx, ...a); }
+
+  // api-keys.ts: the consent service's API keys (stored hashed in the meta table)
+  createApiKey(...a: Args<typeof apiKeys.createApiKey>) { return apiKeys.createApiKey(this.ctx, ...a); }
+  listApiKeys() { return apiKeys.listApiKeys(this.ctx); }
+  revokeApiKey(...a: Args<typeof apiKeys.revokeApiKey>) { return apiKeys.revokeApiKey(this.ctx, ...a); }
+  verifyApiKey(...a: Args<typeof apiKeys.verifyApiKey>) { return apiKeys.verifyApiKey(this.ctx, ...a); }
 
   // export.ts: reading out
   export(...a: Args<typeof exporting.exportSubject>) { return exporting.exportSubject(this.ctx, ...a); }

@@ -1,0 +1,230 @@
+import type { IncomingMessage } from 'node:http';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod/v4';
+import { ConsentError, InvalidInput, StoreUnavailable, TokenRejected, TransitionRefused } from '../../core/errors';
+import { CheckItemSchema, RequestFilterSchema, type ApiScope, type Ledger, type RequestResult } from '../../core/ledger';
+import { linkFor } from '../../core/links';
+import { handleLinkRequest, kindFromPath } from '../../core/pages/handle';
+import type { PageOptions } from '../../core/pages/options';
+import { parseInput } from '../../core/validation';
+import { openApiDocument } from './openapi';
+import { TokenBucket } from './rate-limit';
+import { CheckBodySchema, EraseBodySchema, PersonSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
+
+/**
+ * `n8n-consent serve`: the consent service (issue 14). An HTTP face over the same ledger as the CLI
+ * and the nodes: every operation is one Ledger call (or the CLI's own pairing of a call with its
+ * line in the requests register), the link pages are core/pages' handleLinkRequest. Hono on
+ * node:http (@hono/node-server).
+ */
+
+export interface ServiceOptions {
+  ledger: Ledger;
+  pageOptions: PageOptions;
+  /** Where the link pages are reached from outside, e.g. https://consent.example.nl (the pages are under /consent). */
+  publicUrl: string;
+  /** Signups per client IP: a bucket of this many, refilled at this many per hour. */
+  signupsPerHour: number;
+  log: (line: Record<string, unknown>) => void;
+}
+
+type Env = { Bindings: { incoming: IncomingMessage }; Variables: { keyId?: string } };
+
+class HttpError extends Error {
+  constructor(
+    readonly status: 401 | 403 | 429,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const OPERATIONS: { method: 'get' | 'post'; path: string; scope: ApiScope; summary: string }[] = [
+  { method: 'post', path: '/v1/request', scope: 'request', summary: 'Ask for consent: a signup (double opt-in) or a campaign; returns the links to mail' },
+  { method: 'post', path: '/v1/check', scope: 'check', summary: 'May we contact this person (one) or these people (items)?' },
+  { method: 'post', path: '/v1/unsubscribe', scope: 'unsubscribe', summary: 'Unsubscribe a person or a token from some topics or all' },
+  { method: 'post', path: '/v1/erase', scope: 'erase', summary: 'Erase a person (GDPR Art. 17); a retention hold defers it' },
+  { method: 'get', path: '/v1/requests', scope: 'requests', summary: 'The requests register (GDPR Art. 12(3)), most urgent first' },
+  { method: 'get', path: '/v1/report', scope: 'report', summary: 'Counts per topic x channel x status, and per purpose x basis x state' },
+];
+
+export function createApp(options: ServiceOptions): Hono<Env> {
+  const { ledger } = options;
+  const app = new Hono<Env>();
+  const signups = new TokenBucket(options.signupsPerHour, options.signupsPerHour / 3_600_000, () => ledger.clock().getTime());
+  const linkBase = () => `${options.publicUrl.replace(/\/+$/, '')}/consent`;
+  const clientIp = (c: Context<Env>) => c.env.incoming.socket.remoteAddress ?? 'unknown';
+
+  // One JSON line per request: the path without its query (a token lives there), never an address.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    options.log({
+      at: new Date().toISOString(),
+      method: c.req.method,
+      path: logPath(c.req.path),
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(c.get('keyId') ? { key: c.get('keyId') } : {}),
+    });
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+    if (error instanceof InvalidInput || error instanceof SyntaxError) return c.json({ error: { code: 'INVALID_INPUT', message: error.message } }, 400);
+    if (error instanceof TokenRejected) return c.json({ error: { code: error.code, message: error.message } }, error.problem === 'expired' ? 410 : 400);
+    if (error instanceof TransitionRefused) return c.json({ error: { code: error.code, message: error.message } }, 409);
+    if (error instanceof StoreUnavailable) return c.json({ error: { code: error.code, message: 'the ledger is unavailable; try again later' } }, 503);
+    const code = error instanceof ConsentError ? error.code : 'INTERNAL';
+    options.log({ at: new Date().toISOString(), level: 'error', path: logPath(c.req.path), code, error: error.name });
+    return c.json({ error: { code, message: 'internal error' } }, 500);
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => {
+    try {
+      await ledger.listApiKeys();
+      return c.json({ ready: true, dialect: ledger.dialect });
+    } catch {
+      return c.json({ ready: false }, 503);
+    }
+  });
+  const document = openApiDocument(OPERATIONS);
+  app.get('/openapi.json', (c) => c.json(document));
+
+  // ---- the link pages: no key; GET and HEAD show, POST acts (core/pages)
+  app.use('/consent/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('too large', 413) }));
+  app.all('/consent/:kind', async (c) => {
+    const kind = kindFromPath(c.req.path);
+    if (!kind) return c.text('not found', 404);
+    const url = new URL(c.req.url);
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of url.searchParams) query[k] = k in query ? [query[k], v].flat() : v;
+    const body = c.req.method === 'POST' ? await c.req.text() : undefined;
+    const response = await handleLinkRequest(
+      ledger,
+      { method: c.req.method, kind, query, body, headers: c.req.header(), ip: clientIp(c) },
+      options.pageOptions,
+      { onError: (error) => options.log({ at: new Date().toISOString(), level: 'error', path: logPath(c.req.path), error: (error as Error).name }) },
+    );
+    const status = response.status as 200;
+    return c.req.method === 'HEAD' ? c.body(null, status, response.headers) : c.body(response.html, status, response.headers);
+  });
+
+  // ---- the API: a key with the operation's scope
+  app.use('/v1/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: { code: 'TOO_LARGE', message: 'the body is over 1 MB: send fewer items per call' } }, 413) }));
+  const guard = (scope: ApiScope) => async (c: Context<Env>, next: () => Promise<void>) => {
+    const auth = c.req.header('authorization') ?? '';
+    const key = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+    const found = key ? await ledger.verifyApiKey(key) : null;
+    if (!found) throw new HttpError(401, 'UNAUTHORIZED', 'give a valid API key: Authorization: Bearer <key> (make one with n8n-consent keys create)', { 'WWW-Authenticate': 'Bearer' });
+    c.set('keyId', found.id);
+    if (!found.scopes.includes(scope)) throw new HttpError(403, 'FORBIDDEN', `this key's scopes (${found.scopes.join(', ')}) do not include ${scope}`);
+    await next();
+  };
+  const evidenceOf = (c: Context<Env>) => ({ actor: { kind: 'system' as const }, source: { kind: 'api' as const, ref: `key ${c.get('keyId')}` } });
+
+  app.post('/v1/request', guard('request'), async (c) => {
+    const body = parse(RequestBodySchema, await json(c));
+    if (body.mode === 'signup') {
+      // The list-bombing guard's other half: signups per client IP (the person's, when the site relays it).
+      for (const item of body.items) {
+        const ip = item.evidence?.ip ?? clientIp(c);
+        const wait = signups.take(ip);
+        if (wait > 0) throw new HttpError(429, 'RATE_LIMITED', 'too many signups from this address; try again later', { 'Retry-After': String(Math.ceil(wait / 1000)) });
+      }
+    }
+    const items = body.items.map((item) => ({ ...item, evidence: item.evidence ?? evidenceOf(c) }));
+    const results = await ledger.request(items, body.mode);
+    return c.json({ results: results.map((r) => withLinks(linkBase(), r)) });
+  });
+
+  app.post('/v1/check', guard('check'), async (c) => {
+    const raw = await json(c);
+    if (raw && typeof raw === 'object' && 'items' in raw) {
+      const body = parse(CheckBodySchema, raw);
+      return c.json({ results: await ledger.check(body.items, { strict: body.strict }) });
+    }
+    const { strict, ...item } = (raw ?? {}) as { strict?: unknown };
+    const [result] = await ledger.check([parse(CheckItemSchema, item)], { strict: strict === true ? true : undefined });
+    return c.json(result);
+  });
+
+  app.post('/v1/unsubscribe', guard('unsubscribe'), async (c) => {
+    const body = parse(UnsubscribeBodySchema, await json(c));
+    const ref = body.token ? undefined : parse(PersonSchema, { email: body.email, phone: body.phone, externalId: body.externalId, subjectId: body.subjectId });
+    const evidence = body.evidence ?? evidenceOf(c);
+    // As the CLI does: the unsubscribe and its line in the requests register commit together.
+    return c.json(
+      await ledger.atomically(async () => {
+        const result = ref ? await ledger.unsubscribeByRef(ref, body.topics, body.channel, evidence) : await ledger.unsubscribeByToken(body.token, body.topics, evidence);
+        const logged = await ledger.recordHandledRequest({
+          channel: 'api', kind: 'unsubscribe', handledBy: `API key ${c.get('keyId')}`, outcome: result.outcome,
+          subjectId: 'subjectId' in result ? result.subjectId : null, address: ref?.email ?? ref?.phone ?? null,
+        });
+        return { ...result, requestId: logged.id };
+      }),
+    );
+  });
+
+  app.post('/v1/erase', guard('erase'), async (c) => {
+    const body = parse(EraseBodySchema, await json(c));
+    const ref = parse(PersonSchema, { email: body.email, phone: body.phone, externalId: body.externalId, subjectId: body.subjectId });
+    const evidence = body.evidence ?? { actor: { kind: 'operator' as const }, source: { kind: 'api' as const, ref: `key ${c.get('keyId')}` } };
+    return c.json(
+      await ledger.atomically(async () => {
+        const result = await ledger.erase(ref, { reason: body.reason, evidence });
+        // The register keeps no address of an erasure: the receipt is its record.
+        const logged = await ledger.recordHandledRequest({
+          channel: 'api', kind: 'erase', handledBy: `API key ${c.get('keyId')}`, outcome: result.outcome,
+          subjectId: result.subjectId, address: null, detail: `receipt=${result.receiptId}`,
+        });
+        return { ...result, requestId: logged.id };
+      }),
+    );
+  });
+
+  app.get('/v1/requests', guard('requests'), async (c) => {
+    const q = parse(RequestsQuerySchema, c.req.query());
+    const filter = parse(RequestFilterSchema, { open: q.open === 'true', overdue: q.overdue === 'true', dueWithinDays: q.dueWithinDays === undefined ? undefined : Number(q.dueWithinDays) });
+    const requests = [];
+    for await (const entry of ledger.listRequests(filter)) requests.push(entry);
+    return c.json({ requests });
+  });
+
+  app.get('/v1/report', guard('report'), async (c) => c.json({ statuses: await ledger.report(), purposes: await ledger.purposeReport() }));
+
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such operation; see /openapi.json' } }, 404));
+  return app;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  return parseInput(schema, value);
+}
+
+async function json(c: Context<Env>): Promise<unknown> {
+  const text = await c.req.text();
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new InvalidInput('send the body as JSON (Content-Type: application/json)');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InvalidInput('the body is not valid JSON');
+  }
+}
+
+function withLinks(base: string, r: RequestResult) {
+  return {
+    ...r,
+    confirmUrl: r.confirmToken ? linkFor(base, 'confirm', r.confirmToken) : null,
+    unsubscribeUrl: r.unsubscribeToken ? linkFor(base, 'unsubscribe', r.unsubscribeToken) : null,
+    preferencesUrl: r.unsubscribeToken ? linkFor(base, 'preferences', r.unsubscribeToken) : null,
+  };
+}
+
+/** The path for the log: no query; anything past a known route is cut (it could hold a token or an address). */
+function logPath(path: string): string {
+  return /^\/(v1\/[a-z]+|consent\/[a-z]+|healthz|readyz|openapi\.json)$/.test(path) ? path : '(other)';
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod/v4';
+import { InvalidInput } from '../../core/errors';
+import type { Ledger } from '../../core/ledger';
+import { PageOptionsSchema } from '../../core/pages/options';
+import { parseInput } from '../../core/validation';
+import { startService } from './server';
+
+/**
+ * `n8n-consent serve`: runs the consent service until SIGTERM or SIGINT, then stops taking
+ * connections, lets the requests in flight finish and returns (runCli closes the ledger).
+ */
+export async function runServe(ledger: Ledger, values: Record<string, unknown>, out: (value: unknown) => void): Promise<void> {
+  const env = process.env;
+  const port = parseInput(z.coerce.number({ error: '--port: a port number' }).int().min(0).max(65535, '--port: at most 65535'), values.port ?? env.CONSENT_PORT ?? '8080', '--port');
+  const host = parseInput(z.string().trim().min(1, '--host: give an address to listen on'), values.host ?? env.CONSENT_HOST ?? '127.0.0.1', '--host');
+  const signupsPerHour = parseInput(
+    z.coerce.number({ error: '--signups-per-hour: a number' }).int().min(1, '--signups-per-hour: at least 1').max(100_000),
+    values['signups-per-hour'] ?? '20',
+    '--signups-per-hour',
+  );
+  const publicUrl = values['public-url'] ?? env.CONSENT_BASE_URL;
+  if (publicUrl !== undefined) parseInput(z.url({ protocol: /^https?$/, error: '--public-url: an http(s) URL' }), publicUrl);
+  const organisation = values.organisation ?? env.CONSENT_ORGANISATION;
+  const privacyUrl = values['privacy-url'] ?? env.CONSENT_PRIVACY_URL;
+  if (organisation === undefined) throw new InvalidInput('--organisation: the name shown on the link pages (or set CONSENT_ORGANISATION)');
+  if (privacyUrl === undefined) throw new InvalidInput('--privacy-url: your privacy policy, linked from every page (or set CONSENT_PRIVACY_URL)');
+  const pageOptions = parseInput(PageOptionsSchema, { organisation, privacyUrl }, 'page options');
+
+  const service = await startService({
+    ledger,
+    pageOptions,
+    host,
+    port,
+    publicUrl: publicUrl as string | undefined,
+    signupsPerHour,
+    log: out,
+  });
+  out({ listening: service.url, dialect: ledger.dialect });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      out({ stopping: signal });
+      void service.stop().then(resolve);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+  out({ stopped: true });
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod/v4';
+import { ChannelSchema } from '../../core/consent/identity';
+import { EvidenceSchema } from '../../core/consent/evidence';
+import { CheckItemSchema, ReasonSchema, RequestItemSchema, SubjectRefSchema, TopicsScopeSchema } from '../../core/ledger';
+import { freeText } from '../../core/validation';
+
+/**
+ * The consent service's request bodies: core's own schemas (the same the CLI and the nodes parse
+ * with), only put together per operation. The OpenAPI document is generated from these.
+ */
+
+export const MAX_BATCH = 1000;
+
+export const RequestBodySchema = z.object({
+  /** signup: a person asked on a form (double opt-in); campaign: asking people already known. */
+  mode: z.enum(['signup', 'campaign']).default('signup'),
+  items: z.array(RequestItemSchema).min(1, 'give at least one item').max(MAX_BATCH, `at most ${MAX_BATCH} items per call`),
+});
+
+export const CheckBodySchema = z.object({
+  items: z.array(CheckItemSchema).min(1, 'give at least one item').max(MAX_BATCH, `at most ${MAX_BATCH} items per call`),
+  /** Strict mode for this call (explicit consent only); default: the ledger's setting. */
+  strict: z.boolean().optional(),
+});
+
+/** One check: the item's fields at the top level (the answer is then one result, not a list). */
+export const CheckOneSchema = CheckItemSchema;
+
+export const UnsubscribeBodySchema = z
+  .object({
+    /** The unsubscribe token of a link, or a person (email, phone, externalId, subjectId). */
+    token: z.string().trim().min(1).max(2000).optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    externalId: z.string().optional(),
+    subjectId: z.number().int().positive().optional(),
+    topics: TopicsScopeSchema.default('all'),
+    channel: ChannelSchema.default('email'),
+    evidence: EvidenceSchema.optional(),
+  })
+  .refine((b) => Boolean(b.token) !== Boolean(b.email || b.phone || b.externalId || b.subjectId), {
+    message: 'give a token or a person (email, phone, externalId or subjectId), one of the two',
+    path: ['token'],
+  });
+
+export const EraseBodySchema = z.object({
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  externalId: z.string().optional(),
+  subjectId: z.number().int().positive().optional(),
+  /** Kept only if a retention hold keeps the person (it may name them). */
+  reason: ReasonSchema.shape.reason.optional(),
+  /** Who acted (default: an operator through the API). */
+  evidence: EvidenceSchema.optional(),
+});
+
+/** The person of an erase or unsubscribe body, checked by core's own subject schema. */
+export const PersonSchema = SubjectRefSchema;
+
+export const RequestsQuerySchema = z.object({
+  open: z.enum(['true', 'false']).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  dueWithinDays: z.string().regex(/^\d+$/, 'dueWithinDays: a whole number of days').optional(),
+});
+
+export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: freeText(2000) }) });

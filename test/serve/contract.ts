@@ -1,0 +1,159 @@
+import { call, cli, startServe, type Service } from './service';
+import { TestClock } from '../support/ledger';
+
+/**
+ * The consent service over real HTTP, on one dialect: keys and scopes (401/403), zod's 400 naming
+ * the field, a signup confirmed through the served page, a one-click unsubscribe, an erasure, the
+ * register and the report, the per-IP signup limit, the OpenAPI document, the log and the stop.
+ */
+export function describeService(dialect: string, setup: () => Promise<{ store: string[] }>) {
+  describe(`consent service (${dialect})`, () => {
+    let store: string[];
+    let service: Service;
+    let clock: TestClock;
+    const keys: Record<string, string> = {};
+    let env: Record<string, string>;
+
+    beforeAll(async () => {
+      ({ store } = await setup());
+      clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
+      env = { CONSENT_CLOCK_FILE: clock.file };
+      for (const [name, scope] of [['site', 'check,request'], ['office', 'unsubscribe,erase,requests,report'], ['gone', 'check']]) {
+        const made = cli(store, ['keys', 'create', '--scope', scope, '--name', name], env);
+        expect(made.code).toBe(0);
+        expect(made.lines[0]).toMatchObject({ name, key: expect.stringMatching(/^nck_/), revokedAt: null });
+        keys[name] = made.lines[0].key as string;
+        keys[`${name}Id`] = made.lines[0].id as string;
+      }
+      expect(cli(store, ['keys', 'revoke', keys.goneId], env).lines[0]).toMatchObject({ id: keys.goneId, revokedAt: '2026-11-23T10:00:00.000Z' });
+      service = await startServe(store, ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--signups-per-hour', '3'], env);
+    }, 120_000);
+
+    afterAll(async () => {
+      if (service) await service.stop();
+    });
+
+    test('keys are listed without their secret; a call without a valid key is 401, outside its scope 403', async () => {
+      const listed = cli(store, ['keys', 'list'], env).lines;
+      expect(listed.map((k) => [k.name, k.scopes, k.revokedAt === null])).toEqual([
+        ['site', ['check', 'request'], true],
+        ['office', ['unsubscribe', 'erase', 'requests', 'report'], true],
+        ['gone', ['check'], false],
+      ]);
+      expect(JSON.stringify(listed)).not.toMatch(/nck_|hash/);
+      const check = { email: 'a@example.com' };
+      expect((await call(service, 'POST', '/v1/check', { json: check })).status).toBe(401);
+      const wrong = await call(service, 'POST', '/v1/check', { json: check, key: `${keys.site.slice(0, -4)}AAAA` });
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await call(service, 'POST', '/v1/check', { json: check, key: keys.gone })).status).toBe(401);
+      expect((await call(service, 'POST', '/v1/check', { json: check, key: 'nck_nonsense' })).status).toBe(401);
+      const outside = await call(service, 'GET', '/v1/report', { key: keys.site });
+      expect(outside.status).toBe(403);
+      expect(outside.json.error.message).toContain('report');
+      expect((await call(service, 'POST', '/v1/check', { json: check, key: keys.office })).status).toBe(403);
+      expect((await call(service, 'POST', '/v1/request', { json: { items: [check] }, key: keys.office })).status).toBe(403);
+      expect((await call(service, 'POST', '/v1/check', { json: check, key: keys.site })).json).toMatchObject({ allowed: false, reason: 'unknown' });
+    });
+
+    test('a bad body is 400 with the field named, as core words it', async () => {
+      const bad = await call(service, 'POST', '/v1/request', { key: keys.site, json: { mode: 'signup', items: [{ email: 'not-an-address', consentText: 'Yes' }] } });
+      expect(bad.status).toBe(400);
+      expect(bad.json.error.message).toMatch(/^items\.0\.email: /);
+      const noText = await call(service, 'POST', '/v1/request', { key: keys.site, json: { items: [{ email: 'b@example.com' }] } });
+      expect(noText.status).toBe(400);
+      expect(noText.json.error.message).toMatch(/items\.0\.consentText/);
+      const mode = await call(service, 'POST', '/v1/request', { key: keys.site, json: { mode: 'bulk', items: [{ email: 'b@example.com', consentText: 'Yes' }] } });
+      expect(mode.json.error.message).toMatch(/^mode: /);
+      expect((await call(service, 'POST', '/v1/check', { key: keys.site, body: '{"email":', contentType: 'application/json' })).json.error.message).toBe('the body is not valid JSON');
+      expect((await call(service, 'POST', '/v1/check', { key: keys.site, json: {} })).json.error.message).toMatch(/give an email/);
+      expect((await call(service, 'POST', '/v1/check', { key: keys.site, json: { items: [{ email: 'x' }] } })).json.error.message).toMatch(/^items\.0\.email: /);
+      expect((await call(service, 'GET', '/v1/requests?dueWithinDays=soon', { key: keys.office })).json.error.message).toMatch(/dueWithinDays/);
+    });
+
+    test('signup -> the served confirm page (GET shows, POST confirms) -> check allowed; one-click unsubscribe; erase; the register', async () => {
+      const asked = await call(service, 'POST', '/v1/request', {
+        key: keys.site,
+        json: { mode: 'signup', items: [{ email: 'anna@example.com', name: 'Anna', consentText: 'Yes, send me the newsletter', evidence: { actor: { kind: 'person' }, source: { kind: 'webform', ref: 'footer' }, ip: '198.51.100.20' } }] },
+      });
+      expect(asked.status).toBe(200);
+      const [result] = asked.json.results;
+      expect(result).toMatchObject({ outcome: 'requested', confirmUrl: expect.stringContaining(`${service.url}/consent/confirm?token=`) });
+
+      const page = await call(service, 'GET', result.confirmUrl);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Voorbeeld BV');
+      expect(page.text).toContain(`name="token" value="${result.confirmToken}"`);
+      // GET only shows: still not allowed
+      expect((await call(service, 'POST', '/v1/check', { key: keys.site, json: { email: 'anna@example.com' } })).json.allowed).toBe(false);
+      const confirmed = await call(service, 'POST', '/consent/confirm', { body: new URLSearchParams({ token: result.confirmToken }).toString() });
+      expect(confirmed.status).toBe(200);
+      const allowed = await call(service, 'POST', '/v1/check', { key: keys.site, json: { items: [{ email: 'anna@example.com', topic: 'newsletter' }, { email: 'nobody@example.com' }] } });
+      expect(allowed.json.results.map((r: { allowed: boolean }) => r.allowed)).toEqual([true, false]);
+
+      // RFC 8058 one-click: a POST of exactly List-Unsubscribe=One-Click to the link
+      const oneClick = await call(service, 'POST', result.unsubscribeUrl, { body: 'List-Unsubscribe=One-Click' });
+      expect(oneClick.status).toBe(200);
+      expect((await call(service, 'POST', '/v1/check', { key: keys.site, json: { email: 'anna@example.com' } })).json).toMatchObject({ allowed: false, status: 'unsubscribed' });
+
+      const report = await call(service, 'GET', '/v1/report', { key: keys.office });
+      expect(report.json.statuses).toEqual(expect.arrayContaining([expect.objectContaining({ topic: 'newsletter', channel: 'email', status: 'unsubscribed', count: 1 })]));
+
+      const erased = await call(service, 'POST', '/v1/erase', { key: keys.office, json: { email: 'anna@example.com' } });
+      expect(erased.json).toMatchObject({ outcome: 'erased', requestId: expect.stringMatching(/^api-/) });
+      expect((await call(service, 'POST', '/v1/check', { key: keys.site, json: { email: 'anna@example.com' } })).json.allowed).toBe(false);
+      const unsub = await call(service, 'POST', '/v1/unsubscribe', { key: keys.office, json: { email: 'bert@example.com', topics: ['newsletter'] } });
+      expect(unsub.status).toBe(200);
+      const register = await call(service, 'GET', '/v1/requests', { key: keys.office });
+      expect(register.json.requests.map((r: { channel: string; kind: string }) => `${r.channel}:${r.kind}`).sort()).toEqual(['api:erase', 'api:unsubscribe']);
+      expect((await call(service, 'GET', '/v1/requests?open=true', { key: keys.office })).json.requests).toEqual([]);
+    });
+
+    test('signups per client IP: the bucket (3 here) then 429 with Retry-After; another IP still gets in', async () => {
+      const signup = (email: string, ip: string) =>
+        call(service, 'POST', '/v1/request', { key: keys.site, json: { items: [{ email, consentText: 'Yes', evidence: { actor: { kind: 'person' }, source: { kind: 'webform' }, ip } }] } });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await signup(`bomb${i}@example.com`, '203.0.113.7')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await signup('bomb9@example.com', '203.0.113.7');
+      expect(Math.round(Number(limited.headers.get('retry-after')) / 60)).toBe(20); // one signup per 20 minutes at 3 an hour
+      expect((await signup('other@example.com', '203.0.113.8')).status).toBe(200);
+      // a campaign is not a signup: not limited
+      const campaign = await call(service, 'POST', '/v1/request', { key: keys.site, json: { mode: 'campaign', items: [{ email: 'bomb0@example.com', consentText: 'Yes', evidence: { actor: { kind: 'person' }, source: { kind: 'webform' }, ip: '203.0.113.7' } }] } });
+      expect(campaign.status).toBe(200);
+    });
+
+    test('the pages need no key and GET changes nothing; a bad link gets the neutral page', async () => {
+      const bad = await call(service, 'GET', '/consent/confirm?token=c1.forged');
+      expect([400, 404]).toContain(bad.status);
+      expect(bad.headers.get('content-type')).toMatch(/text\/html/);
+      expect((await call(service, 'DELETE', '/consent/unsubscribe?token=x')).status).toBe(405);
+    });
+
+    test('health, readiness and the OpenAPI 3.1 document generated from the schemas', async () => {
+      expect((await call(service, 'GET', '/healthz')).json).toEqual({ ok: true });
+      expect((await call(service, 'GET', '/readyz')).json).toMatchObject({ ready: true });
+      const doc = (await call(service, 'GET', '/openapi.json')).json;
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`)).sort()).toEqual([
+        'GET /v1/report', 'GET /v1/requests', 'POST /v1/check', 'POST /v1/erase', 'POST /v1/request', 'POST /v1/unsubscribe',
+      ]);
+      const request = doc.paths['/v1/request'].post.requestBody.content['application/json'].schema;
+      expect(request.properties.mode.enum).toEqual(['signup', 'campaign']);
+      expect(request.properties.items.items.properties.consentText.type).toBe('string');
+      expect(request.properties.items.maxItems).toBe(1000);
+    });
+
+    test('one JSON log line per request, with no address, token or key in it; SIGTERM stops it cleanly', async () => {
+      const lines = service.lines().filter((l) => 'status' in l);
+      expect(lines.length).toBeGreaterThan(20);
+      for (const line of lines) expect(Object.keys(line).sort()).toEqual(expect.arrayContaining(['at', 'method', 'path', 'status', 'ms']));
+      const log = service.stdout();
+      expect(log).not.toMatch(/@example\.com|token=|nck_|198\.51\.100\.20|203\.0\.113/);
+      expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/v1/check', status: 403, key: keys.officeId })]));
+      const code = await service.stop();
+      expect(code).toBe(0);
+      expect(service.lines().at(-1)).toEqual({ stopped: true });
+    });
+  });
+}
