@@ -53,10 +53,21 @@ async function advanceDue(ctx: LedgerContext, action: 'remind' | 'expire', optio
   });
 }
 
-async function advance(ctx: LedgerContext, tx: StoreTx, rows: ConsentRow[], action: 'remind' | 'expire', evidence: Evidence, now: Date): Promise<DueItem[]> {
+async function advance(ctx: LedgerContext, tx: StoreTx, found: ConsentRow[], action: 'remind' | 'expire', evidence: Evidence, now: Date): Promise<DueItem[]> {
   const at = now.toISOString();
-  const ids = [...new Set(rows.map((r) => r.subjectId))];
+  const ids = [...new Set(found.map((r) => r.subjectId))];
   await tx.lockSubjects(ids);
+  // The rows were found before the lock: under PostgreSQL's READ COMMITTED a confirmation or
+  // another run (a second scheduler, n8n's queue mode) may have changed them since. Read them
+  // again under the lock and advance only those still as found, or a confirmed person would be
+  // reminded (and later expired) and a second run would remind twice.
+  const key = (r: ConsentRow) => `${r.subjectId}|${r.topic}|${r.channel}`;
+  const current = new Map((await tx.getConsents(ids)).map((r) => [key(r), r]));
+  const rows = found.flatMap((r) => {
+    const fresh = current.get(key(r));
+    const unchanged = fresh && fresh.status === r.status && fresh.reminders === r.reminders && fresh.lastSentAt === r.lastSentAt && fresh.invitedAt === r.invitedAt;
+    return unchanged ? [fresh] : [];
+  });
   const subjects = new Map((await tx.findSubjects({ ids })).map((s) => [s.id, s]));
   const changes: ConsentChange[] = [];
   const tokens: TokenRow[] = [];

@@ -6,6 +6,7 @@ import { CheckItemSchema, Ledger, RequestItemSchema } from '../../core/ledger';
 import { openStore, type StoreConfig } from '../../core/store/open';
 import type { Store } from '../../core/store/store';
 import { parseInput } from '../../core/validation';
+import { fixedClock } from '../../core/clock';
 import { SECRET } from '../support/ledger';
 import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
 import { waitFor } from '../support/wait';
@@ -242,4 +243,71 @@ test('two processes opening a new ledger at once end up with one suppression key
     const [check] = await ledgerB.check([parseInput(CheckItemSchema, { email: `erased-${round}@example.nl` })]);
     expect([round, check.reason]).toEqual([round, 'suppressed']);
   }
+});
+
+describe('the morning run (reminders) racing a confirmation and a second run', () => {
+  // The rows a run finds are read before it locks the people; the window is made here by holding
+  // the people's row locks from another connection until the runs wait for them.
+  const day0 = new Date('2026-03-02T08:00:00Z');
+  const day8 = fixedClock(new Date(day0.getTime() + 8 * 86_400_000));
+
+  async function invite(config: StoreConfig, emails: string[]): Promise<Ledger> {
+    const ledger = new Ledger(await open(config), { secret: SECRET }, fixedClock(day0));
+    await ledger.request(emails.map((email) => item({ email })), 'campaign');
+    return ledger;
+  }
+
+  /** Holds every subject's row lock in a transaction of its own; resolves with a release function once the runs wait on it. */
+  async function holdPeople(schema: string | undefined, waiters: number, whileHeld: (c: pg.Client) => Promise<void> = async () => undefined) {
+    const client = new pg.Client({ host: cluster.host, port: cluster.port, user: cluster.user, database });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query(`SELECT id FROM ${schema}.subjects ORDER BY id FOR NO KEY UPDATE`);
+    return {
+      client,
+      afterWaiting: async () => {
+        await waitFor(async () => (await count('SELECT COUNT(DISTINCT pid) AS n FROM pg_locks WHERE NOT granted')) >= waiters, {
+          what: 'the runs to wait on the people',
+        });
+        await whileHeld(client);
+        await client.query('COMMIT');
+        await client.end();
+      },
+    };
+  }
+
+  test('two runs at once: each invitation reminded once, one reminder each', async () => {
+    const config = newLedgerConfig();
+    const people = Array.from({ length: 20 }, (_, i) => `twice-${i}@example.nl`);
+    await invite(config, people);
+    const [a, b] = await Promise.all([open(config), open(config)]).then((stores) => stores.map((s) => new Ledger(s, { secret: SECRET }, day8)));
+    const hold = await holdPeople(config.schema, 2);
+
+    const [first, second] = await Promise.all([a.remind({ afterDays: 7, maxReminders: 2 }), b.remind({ afterDays: 7, maxReminders: 2 }), hold.afterWaiting()]);
+
+    expect(first.length + second.length).toBe(people.length);
+    expect(await count(`SELECT COUNT(*) AS n FROM ${config.schema}.events WHERE action = 'remind'`)).toBe(people.length);
+    expect(await count(`SELECT COUNT(*) AS n FROM ${config.schema}.consents WHERE reminders = 1`)).toBe(people.length);
+  });
+
+  test('a confirmation committed while the run waits: that person is not reminded and stays confirmed', async () => {
+    const config = newLedgerConfig();
+    await invite(config, ['quick@example.nl', 'slow@example.nl']);
+    const run = new Ledger(await open(config), { secret: SECRET }, day8);
+    // What a confirmation writes, committed after the run found its rows and before it locked them.
+    const hold = await holdPeople(config.schema, 1, async (client) => {
+      await client.query(
+        `UPDATE ${config.schema}.consents SET status = 'confirmed' FROM ${config.schema}.subjects s WHERE s.id = subject_id AND s.email = 'quick@example.nl'`,
+      );
+    });
+
+    const [reminded] = await Promise.all([run.remind({ afterDays: 7, maxReminders: 2 }), hold.afterWaiting()]);
+
+    expect(reminded.map((r) => r.email)).toEqual(['slow@example.nl']);
+    const { rows } = await admin.query(`SELECT s.email, c.status FROM ${config.schema}.consents c JOIN ${config.schema}.subjects s ON s.id = c.subject_id ORDER BY s.email`);
+    expect(rows).toEqual([
+      { email: 'quick@example.nl', status: 'confirmed' },
+      { email: 'slow@example.nl', status: 'reminded' },
+    ]);
+  });
 });
