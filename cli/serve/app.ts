@@ -96,7 +96,7 @@ export function createApp(options: ServiceOptions): Hono<Env> {
   app.get('/openapi.json', (c) => c.json(document));
 
   // ---- the link pages: no key; GET and HEAD show, POST acts (core/pages)
-  app.use('/consent/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('too large', 413) }));
+  app.use('/consent/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('too large', 413, { Connection: 'close' }) }));
   app.all('/consent/:kind', async (c) => {
     const kind = kindFromPath(c.req.path);
     if (!kind) return c.text('not found', 404);
@@ -114,8 +114,8 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     return c.req.method === 'HEAD' ? c.body(null, status, response.headers) : c.body(response.html, status, response.headers);
   });
 
-  // ---- the API: a key with the operation's scope
-  app.use('/v1/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: { code: 'TOO_LARGE', message: 'the body is over 1 MB: send fewer items per call' } }, 413) }));
+  // ---- the API: a key with the operation's scope (a body too large is refused unread: the connection closes)
+  app.use('/v1/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: { code: 'TOO_LARGE', message: 'the body is over 1 MB: send fewer items per call' } }, 413, { Connection: 'close' }) }));
   const guard = (scope: ApiScope) => async (c: Context<Env>, next: () => Promise<void>) => {
     const auth = c.req.header('authorization') ?? '';
     const key = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];

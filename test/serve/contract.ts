@@ -130,6 +130,29 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect((await call(service, 'DELETE', '/consent/unsubscribe?token=x')).status).toBe(405);
     });
 
+    test('the access page (GDPR Art. 15) is served too: the page and its JSON download, a POST changes nothing (405)', async () => {
+      const asked = await call(service, 'POST', '/v1/request', { key: keys.site, json: { mode: 'campaign', items: [{ email: 'carla@example.com', name: 'Carla', consentText: 'Yes' }] } });
+      expect(asked.json.results[0].outcome).toBe('requested');
+      const link = cli(store, ['access', 'carla@example.com', '--base-url', `${service.url}/consent`], env).lines[0];
+      expect(link.accessUrl).toEqual(expect.stringContaining(`${service.url}/consent/access?token=`));
+      const page = await call(service, 'GET', link.accessUrl as string);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('carla@example.com');
+      const download = await call(service, 'GET', `${link.accessUrl as string}&format=json`);
+      expect(download.headers.get('content-disposition')).toContain('attachment');
+      expect(download.json.person).toMatchObject({ email: 'carla@example.com' });
+      expect((await call(service, 'POST', link.accessUrl as string, { body: '' })).status).toBe(405);
+    });
+
+    test('hostile input: a body over 1 MB is 413, an unknown path 404, a non-JSON body 400', async () => {
+      const huge = await call(service, 'POST', '/v1/check', { key: keys.site, json: { items: [{ email: 'x@example.com' }], pad: 'x'.repeat(1_100_000) } });
+      expect(huge.status).toBe(413);
+      expect((await call(service, 'GET', '/v1/nothing', { key: keys.site })).status).toBe(404);
+      const form = await call(service, 'POST', '/v1/check', { key: keys.site, body: 'email=x@example.com' });
+      expect(form.status).toBe(400);
+      expect(form.json.error.message).toMatch(/Content-Type: application\/json/);
+    });
+
     test('health, readiness and the OpenAPI 3.1 document generated from the schemas', async () => {
       expect((await call(service, 'GET', '/healthz')).json).toEqual({ ok: true });
       expect((await call(service, 'GET', '/readyz')).json).toMatchObject({ ready: true });
