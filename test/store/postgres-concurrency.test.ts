@@ -266,7 +266,7 @@ describe('the morning run (reminders) racing a confirmation and a second run', (
     return {
       client,
       afterWaiting: async () => {
-        await waitFor(async () => (await count('SELECT COUNT(DISTINCT pid) AS n FROM pg_locks WHERE NOT granted')) >= waiters, {
+        await waitFor(async () => (await count("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) >= waiters, {
           what: 'the runs to wait on the people',
         });
         await whileHeld(client);
