@@ -426,15 +426,10 @@ describe('n8n queue mode: the Consent Mailbox Trigger on the main, its runs on t
     bench.kill_to_done_s = ((done - killedAt) / 1000).toFixed(1);
   }, 30 * 60_000);
 
-  // KNOWN BUG, not fixed here (it is in workflows/inbox-erasure.json and README's trigger section,
-  // outside core/ and nodes/): the sample routes `... && !$json.isRepeat` to the CRM delete. A run
-  // that a killed worker cut is failed by n8n; the trigger emits its mails again with isRepeat: true
-  // (the ledger does not act twice) and the erased people's externalIds kept for that (listener.ts),
-  // and the sample's If drops them: the people erased in the cut run are never deleted in the CRM.
-  // The fix: route on `($json.externalIds ?? []).length > 0` instead of `!$json.isRepeat` (a repeat
-  // after a run that succeeded carries no externalIds). Once fixed, this test passes and jest reports
-  // test.failing as an error: make it a plain test then.
-  test.failing("KNOWN BUG (sample's !isRepeat routing): every erased person's CRM record is deleted, those of the cut runs by the runs after the kill", () => {
+  // The sample once routed only `!$json.isRepeat` to the CRM delete: a run cut by the killed worker
+  // is failed by n8n, the trigger emits its mails again as repeats carrying the erased people's
+  // externalIds (listener.ts), and those never reached the CRM. It now routes those repeats too.
+  test("every erased person's CRM record is deleted, those of the cut run by the repeats after the kill", () => {
     expect(crmCheck).toBeDefined();
     const { erasedPeople, cutErased, killedAt } = crmCheck!;
     const deletedAfterKill = new Set(crmCalls.filter((c) => c.at > killedAt).flatMap((c) => deletedIds(c.call)));
