@@ -10,7 +10,7 @@ import { REGISTER_KINDS } from './register';
 /**
  * The consent funnel over time (issue 13): per campaign invited → reminded → confirmed, expired,
  * unsubscribed; per topic and channel how many may be contacted at the end of each of the last N
- * weeks; erasures and requests per month. Counted by each dialect's SQL from the events (and the
+ * weeks; erasures, requests and "why are you leaving?" answers per month. Counted by each dialect's SQL from the events (and the
  * erasure receipts and the requests register); named and judged here: whether a status allows
  * contact is decide()'s, on the channel policies of this ledger.
  */
@@ -41,13 +41,15 @@ export interface TopicWeek {
   notAllowed: number;
 }
 
-/** One calendar month (UTC): erasures by outcome, requests in the register by kind. */
+/** One calendar month (UTC): erasures by outcome, requests in the register by kind, "why are you leaving?" answers by reason. */
 export interface FunnelMonth {
   month: string;
   erasures: number;
   erasuresByOutcome: Record<string, number>;
   requests: number;
   requestsByKind: Record<string, number>;
+  /** Answers on the unsubscribe page (an option, off by default): counts only, never who. */
+  leaveReasons: Record<string, number>;
 }
 
 export interface FunnelReport {
@@ -128,7 +130,7 @@ export async function funnelReport(ctx: LedgerContext, input: FunnelOptions = {}
   const monthRows = months.map((month) => {
     const e = tally(counts.erasures, month);
     const r = tally(counts.requests, month);
-    return { month, erasures: e.total, erasuresByOutcome: e.by, requests: r.total, requestsByKind: r.by };
+    return { month, erasures: e.total, erasuresByOutcome: e.by, requests: r.total, requestsByKind: r.by, leaveReasons: tally(counts.leaveReasons, month).by };
   });
 
   return { asOf: iso(asOf), weeks, from: iso(from), campaigns, topics, months: monthRows };

@@ -11,6 +11,7 @@ import * as apiKeys from './api-keys';
 import * as exporting from './export';
 import * as funnel from './funnel';
 import * as importing from './import';
+import * as leaveReasons from './leave-reasons';
 import * as links from './links';
 import { failedOpeningStore, openStoreFor } from './open';
 import * as purposes from './purposes';
@@ -18,12 +19,14 @@ import * as register from './register';
 import * as request from './request';
 import * as requestLog from './request-log';
 import * as retention from './retention';
+import * as selfService from './self-service';
 import type { LedgerSettings } from './schemas';
 import * as status from './status';
 
 export * from './schemas';
 export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
 export type { AccessEvidence, AccessLink, AccessPackage } from './access';
+export { isLeaveReason, LEAVE_REASONS, type LeaveReason } from './leave-reasons';
 export { API_SCOPES, ApiKeyCreateSchema, type ApiKeyCreate, type ApiKeyInfo, type ApiScope } from './api-keys';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
@@ -164,6 +167,10 @@ export class Ledger {
   issueAccessLink(...a: Args<typeof access.issueAccessLink>) { return access.issueAccessLink(this.ctx, ...a); }
   accessPackage(...a: Args<typeof access.accessPackage>) { return access.accessPackage(this.ctx, ...a); }
 
+  // self-service.ts: the preferences page's "download my data" and "erase my data"
+  accessByLink(...a: Args<typeof selfService.accessByLink>) { return selfService.accessByLink(this.ctx, ...a); }
+  eraseByLink(...a: Args<typeof selfService.eraseByLink>) { return selfService.eraseByLink(this.ctx, ...a); }
+
   // api-keys.ts: the consent service's API keys (stored hashed in the meta table)
   createApiKey(...a: Args<typeof apiKeys.createApiKey>) { return apiKeys.createApiKey(this.ctx, ...a); }
   listApiKeys() { return apiKeys.listApiKeys(this.ctx); }
@@ -175,6 +182,8 @@ export class Ledger {
   report() { return exporting.report(this.ctx); }
   /** The consent funnel over time (funnel.ts): campaigns, topics per week, erasures and requests per month. */
   funnel(...a: Args<typeof funnel.funnelReport>) { return funnel.funnelReport(this.ctx, ...a); }
+  /** leave-reasons.ts: one "why are you leaving?" answer, counted per month without the person. */
+  countLeaveReason(...a: Args<typeof leaveReasons.countLeaveReason>) { return leaveReasons.countLeaveReason(this.ctx, ...a); }
   subjectIdsWithEmail(...a: Args<typeof exporting.subjectIdsWithEmail>) { return exporting.subjectIdsWithEmail(this.ctx, ...a); }
   phoneSubjects(...a: Args<typeof exporting.phoneSubjects>) { return exporting.phoneSubjects(this.ctx, ...a); }
   recordMessages(...a: Args<typeof exporting.recordMessages>) { return exporting.recordMessages(this.ctx, ...a); }

@@ -17,8 +17,8 @@ import type { LedgerContext } from './context';
 /** The kinds that are a person's request. Bounces and auto-replies are mailbox traffic, not requests. */
 export const REGISTER_KINDS = ['unsubscribe', 'erase', 'access', 'unknown'] as const;
 
-/** How a request came: the mailbox, the command line, a node in a workflow, the request form, an operator, the consent service's API (cli/serve). */
-export const REQUEST_CHANNELS = ['mail', 'cli', 'node', 'form', 'operator', 'api'] as const;
+/** How a request came: the mailbox, the command line, a node in a workflow, the request form, an operator, the consent service's API (cli/serve), the person's own link (the preferences page). */
+export const REQUEST_CHANNELS = ['mail', 'cli', 'node', 'form', 'operator', 'api', 'link'] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
 /** Set by a close by hand. */

@@ -1,9 +1,12 @@
 import type { EvidenceInput } from '../consent/evidence';
 import { TokenRejected } from '../errors';
 import type { Ledger, VerifiedErasure } from '../ledger';
+import { isLeaveReason } from '../ledger/leave-reasons';
 import type { LinkKind } from '../links';
+import { renderAccessPage } from './access';
 import { renderDonePage, type DonePage } from './done';
 import { chooseLocale, type PageOptions } from './options';
+import { renderPreferencesPage } from './preferences';
 import { pageContext } from './render';
 import type { Form } from './request';
 import { base, respond, type LinkAction, type LinkResponse, type LinkResult } from './respond';
@@ -11,7 +14,10 @@ import { base, respond, type LinkAction, type LinkResponse, type LinkResult } fr
 /** POST: what each link's button does (confirm, unsubscribe, preferences, erase), and its page. */
 
 /** The ledger methods the pages use; all reads but the POST ones. */
-export type LinkLedger = Pick<Ledger, 'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification' | 'accessPackage'>;
+export type LinkLedger = Pick<
+  Ledger,
+  'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification' | 'accessPackage' | 'accessByLink' | 'eraseByLink' | 'countLeaveReason'
+>;
 
 export interface LinkHooks {
   /** Called with an unexpected error (store down, a bug); the person sees only "try again later". */
@@ -43,8 +49,11 @@ export function postAction(kind: LinkKind, form: Form): LinkAction {
       return 'confirm';
     case 'unsubscribe':
       return isOneClick(form) ? 'one_click_unsubscribe' : 'unsubscribe';
-    case 'preferences':
-      return 'set_preferences';
+    case 'preferences': {
+      // The preferences page's data section posts do=download or do=erase; its topics form posts neither.
+      const what = form.get('do')?.[0];
+      return what === 'download' ? 'download_data' : what === 'erase' ? 'erase_data' : 'set_preferences';
+    }
     case 'erase':
       return 'erase';
     case 'access':
@@ -83,6 +92,11 @@ export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hook
       const scope = action === 'one_click_unsubscribe' ? 'link' : r.form.get('scope')?.[0] === 'all' ? 'all' : 'link';
       const ref = action === 'one_click_unsubscribe' ? 'List-Unsubscribe one-click (RFC 8058)' : 'unsubscribe page';
       const done = await ledger.unsubscribeByToken(r.token, scope, r.evidence(ref));
+      const reason = r.form.get('reason')?.[0];
+      if (options.askLeaveReason && action === 'unsubscribe' && isLeaveReason(reason) && done.topics.some((t) => t.outcome === 'changed')) {
+        // Counted apart from the unsubscribe (no person, no event), once per unsubscribe that changed something.
+        await ledger.countLeaveReason(reason).catch((error: unknown) => hooks.onError?.(error));
+      }
       const locale = chooseLocale(done.locale, options, r.acceptLanguage);
       const page: DonePage =
         done.outcome === 'refused'
@@ -93,6 +107,7 @@ export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hook
       }));
     }
     case 'preferences': {
+      if (action === 'download_data' || action === 'erase_data') return ownData(ledger, r, action);
       // Read first: the consent text is stored in the language the page was shown in.
       const view = await ledger.preferences(r.token);
       const locale = chooseLocale(view.locale, options, r.acceptLanguage);
@@ -124,6 +139,38 @@ export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hook
     case 'access':
       throw new Error('an access link has no POST'); // handle.ts answers 405 before this
   }
+}
+
+/**
+ * The preferences page's data section: "download my data" answers with the access page (its JSON
+ * link is the download) of a fresh access link; "erase my data" erases (or, under a retention hold,
+ * suppresses) once the person ticked that they mean it. Without the tick nothing happens: the
+ * preferences page again, saying what is missing.
+ */
+async function ownData(ledger: LinkLedger, r: Ready, action: 'download_data' | 'erase_data'): Promise<LinkResponse> {
+  const { options } = r;
+  if (action === 'download_data') {
+    const done = await ledger.accessByLink(r.token, r.evidence('preferences page: download my data'));
+    const locale = chooseLocale(done.data.person.locale, options, r.acceptLanguage);
+    return respond(renderAccessPage(pageContext(locale, options), { token: done.accessToken, data: done.data }), false, 200, base('preferences', action, locale, {
+      outcome: 'answered', subjectId: done.data.person.id, requestId: done.requestId,
+    }));
+  }
+  if (!(r.form.get('sure') ?? []).includes('yes')) {
+    const view = await ledger.preferences(r.token);
+    const locale = chooseLocale(view.locale, options, r.acceptLanguage);
+    const page = renderPreferencesPage(pageContext(locale, options), { token: r.token, topics: view.topics, name: null, held: view.held, eraseUnconfirmed: true });
+    return respond(page, false, 200, base('preferences', action, locale, { outcome: 'unconfirmed', subjectId: view.subjectId, channel: view.channel }));
+  }
+  const view = await ledger.preferences(r.token);
+  const done = await ledger.eraseByLink(r.token, r.evidence('preferences page: erase my data'));
+  const locale = chooseLocale(view.locale, options, r.acceptLanguage);
+  const page: DonePage = done.outcome === 'suppressed' ? { kind: 'verification_received', retained: true } : { kind: 'erased' };
+  return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('preferences', action, locale, {
+    outcome: done.outcome, subjectId: done.subjectId, receiptId: done.receiptId, requestId: done.requestId,
+    // The CRM ids to delete downstream (none under a retention hold): ids, not personal data.
+    externalIds: done.externalIds,
+  }));
 }
 
 /** The page for a confirm link used before for its confirmation, which still holds: changes nothing. */

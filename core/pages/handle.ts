@@ -128,7 +128,7 @@ async function show(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
     r.kind === 'confirm'
       ? renderConfirmPage(ctx, { token: r.token, topics: view.topics, name: nameOf(view), autoSubmit: !r.options.requireClick })
       : r.kind === 'unsubscribe'
-        ? renderUnsubscribePage(ctx, { token: r.token, topics: view.topics, name: nameOf(view) })
+        ? renderUnsubscribePage(ctx, { token: r.token, topics: view.topics, name: nameOf(view), askReason: r.options.askLeaveReason })
         : renderErasePage(ctx, { token: r.token });
   return respond(page, head, 200, base(r.kind, 'show', locale, {
     outcome: 'shown', subjectId: view.subjectId, channel: view.channel, topics: view.topics,

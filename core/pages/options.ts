@@ -34,6 +34,8 @@ export const PageOptionsSchema = z.object({
     .default({}),
   /** Where an expired confirmation link sends the person to sign up again. */
   signupUrl: HttpUrlSchema.optional(),
+  /** The unsubscribe page asks "why are you leaving?" (a few fixed reasons, optional for the person; counted per month, never with the person). */
+  askLeaveReason: z.boolean({ error: 'askLeaveReason: true or false' }).default(false),
 });
 export type PageOptionsInput = z.input<typeof PageOptionsSchema>;
 export type PageOptions = z.output<typeof PageOptionsSchema>;

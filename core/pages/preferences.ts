@@ -8,6 +8,8 @@ export interface PreferencesPage {
   name?: string | null;
   /** Read-only: what else the person is held for, and why (active purposes besides e-marketing). */
   held?: { purpose: string; basis: LegalBasis; since: string }[];
+  /** The erase button was pressed without its tick: say so above it. */
+  eraseUnconfirmed?: boolean;
 }
 
 /**
@@ -56,7 +58,8 @@ ${rows}
 <button type="submit">${t.preferences.button}</button>
 </form>`
 }
-${heldList(ctx, page.held ?? [])}`;
+${heldList(ctx, page.held ?? [])}
+${ownData(ctx, page)}`;
   return renderDocument(ctx, t.preferences.title, body);
 }
 
@@ -73,5 +76,31 @@ function heldList(ctx: PageContext, held: NonNullable<PreferencesPage['held']>) 
 <ul>
 ${items}
 </ul>
+</section>`;
+}
+
+/**
+ * The person's own data: download it (the POST answers with the access page) or erase it (the
+ * POST acts only with the tick). Two forms, so each button does one thing; a GET shows them only.
+ */
+function ownData(ctx: PageContext, page: PreferencesPage) {
+  const { t, options } = ctx;
+  const d = t.preferences.data;
+  return html`<section class="own-data">
+<h2>${d.title}</h2>
+<p>${d.lead(options.organisation)}</p>
+<form method="post">
+<input type="hidden" name="token" value="${page.token}">
+<input type="hidden" name="do" value="download">
+<button type="submit" class="secondary">${d.download}</button>
+</form>
+<p class="note">${d.eraseDetail}</p>
+<form method="post">
+<input type="hidden" name="token" value="${page.token}">
+<input type="hidden" name="do" value="erase">
+${page.eraseUnconfirmed ? html`<p class="alert" role="alert">${d.eraseMissing}</p>` : ''}
+<label><input type="checkbox" name="sure" value="yes" required><span>${d.eraseSure}</span></label>
+<button type="submit" class="secondary">${d.eraseButton}</button>
+</form>
 </section>`;
 }

@@ -64,6 +64,10 @@ button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-off
 button:disabled{opacity:.6;cursor:default}
 a{color:var(--accent)}
 .note{color:var(--muted);font-size:.92rem}
+.own-data{border-top:1px solid var(--line);margin-top:1.5rem;padding-top:.5rem}
+.own-data form{margin:1rem 0}
+button.secondary{background:transparent;color:var(--accent);border:2px solid var(--accent)}
+.alert{font-weight:600}
 .status{display:block;color:var(--muted);font-size:.9rem}
 footer{color:var(--muted);font-size:.85rem;text-align:center}
 footer a{color:inherit}

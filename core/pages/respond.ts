@@ -9,14 +9,15 @@ import { pageContext, type RenderedPage } from './render';
 
 /** What a link request answers: the status, the headers every page carries, the page, and a result without PII. */
 
-export type LinkAction = 'show' | 'confirm' | 'unsubscribe' | 'one_click_unsubscribe' | 'set_preferences' | 'erase' | 'none';
+/** `download_data` and `erase_data`: the preferences page's two buttons for the person's own data. */
+export type LinkAction = 'show' | 'confirm' | 'unsubscribe' | 'one_click_unsubscribe' | 'set_preferences' | 'download_data' | 'erase_data' | 'erase' | 'none';
 export type LinkProblem = TokenProblem | 'missing_token' | 'bad_request' | 'method_not_allowed' | 'unavailable' | 'internal';
 
 /** What happened, for the workflow: ids, topics and outcomes, never an address, name, IP or token. */
 export interface LinkResult {
   kind: LinkKind | null;
   action: LinkAction;
-  /** shown, a ledger outcome (confirmed, unsubscribed, updated, unchanged, refused, erased, suppressed, not_found), or rejected / error */
+  /** shown, a ledger outcome (confirmed, unsubscribed, updated, unchanged, refused, erased, suppressed, not_found, answered), unconfirmed (erase_data without its tick), or rejected / error */
   outcome: string;
   subjectId: number | null;
   channel: Channel | null;
@@ -32,6 +33,8 @@ export interface LinkResult {
   receiptId?: string;
   externalIds?: string[];
   requestMessageId?: string;
+  /** download_data and erase_data: the request's id in the requests register. */
+  requestId?: string;
 }
 
 export interface LinkResponse {

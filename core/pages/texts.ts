@@ -1,5 +1,6 @@
 import type { Locale } from '../consent/identity';
 import type { LegalBasis } from '../consent/statuses';
+import type { LeaveReason } from '../ledger/leave-reasons';
 
 /**
  * Every sentence the pages show, in Dutch and English. Plain text only: the templates escape it,
@@ -17,6 +18,8 @@ export interface Texts {
     allMail: (org: string) => string;
     button: string;
     preferences: string;
+    /** The optional "why are you leaving?" (askLeaveReason): one label per fixed reason. */
+    leave: { legend: string; note: string; reasons: Record<LeaveReason, string> };
   };
   preferences: {
     title: string;
@@ -30,6 +33,8 @@ export interface Texts {
     button: string;
     /** Read-only: what else the organisation holds the person for, and on which legal basis. */
     held: { title: string; lead: (org: string) => string; since: string; purposes: Record<string, string>; bases: Record<LegalBasis, string> };
+    /** The person's own data: see it all (GDPR Art. 15), or have it erased (Art. 17). */
+    data: { title: string; lead: (org: string) => string; download: string; eraseDetail: string; eraseSure: string; eraseButton: string; eraseMissing: string };
   };
   erase: { title: string; lead: (org: string) => string; detail: string; button: string };
   /** The access page (GDPR Art. 15): what is held about the person, read-only. */
@@ -88,6 +93,11 @@ const en: Texts = {
     allMail: (org) => `All mail from ${org}`,
     button: 'Unsubscribe',
     preferences: 'Or choose per topic what you want to receive',
+    leave: {
+      legend: 'Why are you leaving? (optional)',
+      note: 'We only count the answers; they are not kept with your name or address.',
+      reasons: { too_many: 'Too many mails', not_relevant: 'The mails are not relevant to me', never_signed_up: 'I never signed up', other: 'Another reason' },
+    },
   },
   preferences: {
     title: 'Your mail preferences',
@@ -112,6 +122,15 @@ const en: Texts = {
         legitimate_interest: 'our legitimate interest',
         none: 'no basis yet: not used',
       },
+    },
+    data: {
+      title: 'Your data',
+      lead: (org) => `See everything ${org} holds about you, or have it erased.`,
+      download: 'Download my data',
+      eraseDetail: 'Erasing removes your details and your subscriptions for good (where the law makes us keep something, it is blocked instead), and we will not mail you again.',
+      eraseSure: 'Yes, erase my data. I understand this cannot be undone.',
+      eraseButton: 'Erase my data',
+      eraseMissing: 'Nothing was erased: tick the box to confirm first.',
     },
   },
   erase: {
@@ -207,6 +226,11 @@ const nl: Texts = {
     allMail: (org) => `Alle mail van ${org}`,
     button: 'Afmelden',
     preferences: 'Of kies per onderwerp wat je wilt ontvangen',
+    leave: {
+      legend: 'Waarom meld je je af? (niet verplicht)',
+      note: 'We tellen alleen de antwoorden; ze worden niet bij je naam of adres bewaard.',
+      reasons: { too_many: 'Te veel mails', not_relevant: 'De mails zijn niet interessant voor mij', never_signed_up: 'Ik heb me nooit aangemeld', other: 'Een andere reden' },
+    },
   },
   preferences: {
     title: 'Je mailvoorkeuren',
@@ -231,6 +255,15 @@ const nl: Texts = {
         legitimate_interest: 'ons gerechtvaardigd belang',
         none: 'nog geen grondslag: niet gebruikt',
       },
+    },
+    data: {
+      title: 'Je gegevens',
+      lead: (org) => `Bekijk alles wat ${org} van je heeft, of laat het verwijderen.`,
+      download: 'Download mijn gegevens',
+      eraseDetail: 'Verwijderen wist je gegevens en je aanmeldingen voorgoed (waar de wet ons verplicht iets te bewaren, wordt het afgeschermd) en we mailen je niet meer.',
+      eraseSure: 'Ja, verwijder mijn gegevens. Ik begrijp dat dit niet terug te draaien is.',
+      eraseButton: 'Verwijder mijn gegevens',
+      eraseMissing: 'Er is niets verwijderd: vink eerst het vakje aan om te bevestigen.',
     },
   },
   erase: {

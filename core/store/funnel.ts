@@ -70,6 +70,8 @@ export interface FunnelCounts {
   statuses: WeekStatusCount[];
   erasures: MonthCount[];
   requests: MonthCount[];
+  /** "Why are you leaving?" answers per month (kind: the reason), counts only. */
+  leaveReasons: MonthCount[];
 }
 
 export function toCampaignCount(r: DbRow): CampaignCount {

@@ -125,7 +125,7 @@ export interface NewEvent {
   subjectId: number;
   topic: string | null;
   channel: Channel | null;
-  action: Action | PurposeAction | 'erase' | 'hold' | 'release' | 'unsuppress' | 'migrate';
+  action: Action | PurposeAction | 'erase' | 'hold' | 'release' | 'unsuppress' | 'migrate' | 'access';
   /** A purpose's event (topic and channel null) holds the purpose's states here. */
   fromStatus: StatusOrNone | PurposeStateOrNone | null;
   toStatus: Status | PurposeState | null;
@@ -359,6 +359,8 @@ export interface StoreTx {
 
   /** The consent funnel's counts over time (core/store/funnel.ts). */
   countFunnel(query: FunnelQuery): Promise<FunnelCounts>;
+  /** One more "why are you leaving?" answer for `month` ('YYYY-MM') and `reason`: a count, nothing about who. */
+  countLeaveReason(month: string, reason: string): Promise<void>;
 
   /** The purposes of these subjects (only `purpose` when given), by subject id then purpose. */
   getPurposes(subjectIds: number[], purpose?: string): Promise<PurposeRow[]>;

@@ -102,6 +102,7 @@ export function linkOptionsParameter(extra: INodeProperties[] = []): INodeProper
 
 const LinkOptionsSchema = z.object({
 	requireClick: z.boolean().default(false),
+	askLeaveReason: z.boolean({ error: 'Ask Why They Leave: true or false' }).default(false),
 	clientIp: z.enum(['forwardedFor', 'realIp', 'none'], { error: 'one of forwardedFor, realIp, none' }).default('forwardedFor'),
 	proxyHops: z.number().int().min(1).max(10).default(1),
 	signupUrl: z.string().trim().optional(),
@@ -121,7 +122,7 @@ function pageOptions(base: PageOptionsInput, o: LinkOptions): PageOptionsInput {
 	const labels = Object.fromEntries(
 		(o.topicLabels.label ?? []).map((l) => [l.topic, { ...(l.nl ? { nl: l.nl } : {}), ...(l.en ? { en: l.en } : {}) }]),
 	);
-	return { ...base, requireClick: o.requireClick, topicLabels: labels, ...(o.signupUrl ? { signupUrl: o.signupUrl } : {}) };
+	return { ...base, requireClick: o.requireClick, askLeaveReason: o.askLeaveReason, topicLabels: labels, ...(o.signupUrl ? { signupUrl: o.signupUrl } : {}) };
 }
 
 function header(headers: unknown, name: string): string | undefined {

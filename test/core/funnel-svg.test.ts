@@ -142,7 +142,7 @@ test('a hostile topic and campaign name in the numbers are escaped in every plac
       { weekEnding: at(-7).toISOString(), topic: 'news"><svg onload=alert(3)>', channel: 'email', allowed: 4, notAllowed: 6 },
       { weekEnding: T0.toISOString(), topic: 'news"><svg onload=alert(3)>', channel: 'email', allowed: 5, notAllowed: 5 },
     ],
-    months: [{ month: '2026-11', erasures: 2, erasuresByOutcome: { erased: 2 }, requests: 3, requestsByKind: { access: 3 } }],
+    months: [{ month: '2026-11', erasures: 2, erasuresByOutcome: { erased: 2 }, requests: 3, requestsByKind: { access: 3 }, leaveReasons: {} }],
   };
   const svg = funnelSvg(report);
   expect(svg).not.toContain('<script');

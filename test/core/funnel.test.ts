@@ -147,10 +147,10 @@ describe.each(dialects)('the consent funnel on %s', (_, open) => {
 
   test('erasures and requests per month, whole months from the one the window starts in', () => {
     expect(report.months).toEqual([
-      { month: '2026-08', erasures: 0, erasuresByOutcome: {}, requests: 1, requestsByKind: { erase: 1 } },
-      { month: '2026-09', erasures: 0, erasuresByOutcome: {}, requests: 0, requestsByKind: {} },
-      { month: '2026-10', erasures: 1, erasuresByOutcome: { not_found: 1 }, requests: 1, requestsByKind: { access: 1 } },
-      { month: '2026-11', erasures: 1, erasuresByOutcome: { erased: 1 }, requests: 1, requestsByKind: { erase: 1 } },
+      { month: '2026-08', erasures: 0, erasuresByOutcome: {}, requests: 1, requestsByKind: { erase: 1 }, leaveReasons: {} },
+      { month: '2026-09', erasures: 0, erasuresByOutcome: {}, requests: 0, requestsByKind: {}, leaveReasons: {} },
+      { month: '2026-10', erasures: 1, erasuresByOutcome: { not_found: 1 }, requests: 1, requestsByKind: { access: 1 }, leaveReasons: {} },
+      { month: '2026-11', erasures: 1, erasuresByOutcome: { erased: 1 }, requests: 1, requestsByKind: { erase: 1 }, leaveReasons: {} },
     ]);
   });
 

@@ -113,6 +113,44 @@ describe('Unsubscribe by link', () => {
     expect(await statuses('pia@example.test')).toEqual(['unsubscribed', 'confirmed']);
   });
 
+  test("the preferences page's own-data buttons: download my data answers with the access page, erase my data erases; both in the register", async () => {
+    const token = await subscriber('olga@example.test');
+    const flow = linkWorkflow('consent/preferences', byLink());
+    const post = (body: Record<string, unknown>) =>
+      runWorkflow(flow, runOptions(credentials(), { items: [webhookItem({ path: 'consent/preferences', body: { token, ...body }, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.7' } })], startNode: 'Link (POST)' }));
+
+    const shown = await runWorkflow(flow, runOptions(credentials(), { items: [webhookItem({ path: 'consent/preferences', query: { token } })], startNode: 'Link (GET)' }));
+    expect(String(shown.responses[0].body)).toContain('name="do" value="download"');
+
+    const download = await post({ do: 'download' });
+    expect(download.json('Unsubscribe')[0]).toMatchObject({ status: 200, kind: 'preferences', action: 'download_data', outcome: 'answered' });
+    expect(String(download.responses[0].body)).toContain('olga@example.test');
+    expect(String(download.responses[0].body)).toMatch(/access\?token=a1\.[^"&]+&amp;format=json/);
+
+    const erase = await post({ do: 'erase', sure: 'yes' });
+    expect(erase.json('Unsubscribe')[0]).toMatchObject({ status: 200, action: 'erase_data', outcome: 'erased' });
+    expect(await t.ledger.export({ email: 'olga@example.test' })).toBeUndefined();
+    const logged = [];
+    for await (const entry of t.ledger.listRequests()) if (entry.channel === 'link') logged.push(entry);
+    expect(logged.map((e) => [e.kind, e.outcome, e.status])).toEqual(expect.arrayContaining([['access', 'answered', 'closed'], ['erase', 'erased', 'closed']]));
+  });
+
+  test('Ask Why They Leave: off by default; on, the page offers the fixed reasons and the answer is counted for the month', async () => {
+    const token = await subscriber('wim@example.test');
+    const get = (flow: ReturnType<typeof linkWorkflow>) => runWorkflow(flow, runOptions(credentials(), { items: [webhookItem({ path: 'consent/unsubscribe', query: { token } })], startNode: 'Link (GET)' }));
+    expect(String((await get(linkWorkflow('consent/unsubscribe', byLink()))).responses[0].body)).not.toContain('name="reason"');
+
+    const flow = linkWorkflow('consent/unsubscribe', byLink({ options: { askLeaveReason: true } }));
+    expect(String((await get(flow)).responses[0].body)).toContain('<input type="radio" name="reason" value="not_relevant">');
+    const before = (await t.ledger.funnel({ weeks: 1 })).months.at(-1)!.leaveReasons.not_relevant ?? 0;
+    const post = await runWorkflow(
+      flow,
+      runOptions(credentials(), { items: [webhookItem({ path: 'consent/unsubscribe', body: { token, scope: 'all', reason: 'not_relevant' }, headers: { 'content-type': 'application/x-www-form-urlencoded' } })], startNode: 'Link (POST)' }),
+    );
+    expect(post.json('Unsubscribe')[0]).toMatchObject({ action: 'unsubscribe', outcome: 'unsubscribed' });
+    expect((await t.ledger.funnel({ weeks: 1 })).months.at(-1)!.leaveReasons.not_relevant).toBe(before + 1);
+  });
+
   test('a Webhook path that names no link kind is an error that says what to set', async () => {
     const token = await subscriber('path@example.test');
     const flow = linkWorkflow('consent/optout', byLink());

@@ -250,4 +250,17 @@ ALTER TABLE {schema}.requests ADD COLUMN close_note TEXT;
 CREATE INDEX requests_by_due ON {schema}.requests (due_at, message_id);
 `,
   },
+  {
+    // "Why are you leaving?" on the unsubscribe page (issue 13): a count per month and fixed
+    // reason, nothing else: no person, no time of day, no free text.
+    version: 8,
+    sql: `
+CREATE TABLE {schema}.leave_reasons (
+  month TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (month, reason)
+);
+`,
+  },
 ];

@@ -279,7 +279,11 @@ export class PostgresTx implements StoreTx {
     const statuses = q.weekEnds.length === 0 ? [] : (await this.run('funnelStatuses', [arrayLiteral('timestamptz', q.weekEnds), lastWeek, q.withdrawnPurpose])).rows.map(toWeekStatusCount);
     const erasures = (await this.run('funnelErasures', [q.monthsFrom, q.to])).rows.map(toMonthCount);
     const requests = (await this.run('funnelRequests', [q.monthsFrom, q.to, q.requestKinds])).rows.map(toMonthCount);
-    return { campaigns, statuses, erasures, requests };
+    const leaveReasons = (await this.run('funnelLeaveReasons', [q.monthsFrom.slice(0, 7), q.to.slice(0, 7)])).rows.map(toMonthCount);
+    return { campaigns, statuses, erasures, requests, leaveReasons };
+  }
+  async countLeaveReason(month: string, reason: string) {
+    await this.run('countLeaveReason', [month, reason]);
   }
   async countPurposes() {
     const { rows } = await this.run('countPurposes', []);

@@ -349,6 +349,9 @@ const SQL = {
     WHERE at >= $1::timestamptz AND at <= $2::timestamptz GROUP BY 1, 2 ORDER BY 1, 2`,
   funnelRequests: `SELECT to_char(received_at, 'YYYY-MM') AS month, kind, COUNT(*) AS n FROM {s}.requests
     WHERE received_at >= $1::timestamptz AND received_at <= $2::timestamptz AND kind = ANY($3::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+  funnelLeaveReasons: `SELECT month, reason AS kind, count AS n FROM {s}.leave_reasons WHERE month >= $1 AND month <= $2 ORDER BY 1, 2`,
+  countLeaveReason: `INSERT INTO {s}.leave_reasons (month, reason, count) VALUES ($1, $2, 1)
+       ON CONFLICT (month, reason) DO UPDATE SET count = {s}.leave_reasons.count + 1`,
 
   eraseSubject: `
     WITH subject AS (SELECT email FROM {s}.subjects WHERE id = $1),

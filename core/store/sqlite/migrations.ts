@@ -290,4 +290,17 @@ ALTER TABLE requests ADD COLUMN close_note TEXT;
 CREATE INDEX requests_by_due ON requests (due_at, message_id);
 `,
   },
+  {
+    // "Why are you leaving?" on the unsubscribe page (issue 13): a count per month and fixed
+    // reason, nothing else: no person, no time of day, no free text.
+    version: 9,
+    sql: `
+CREATE TABLE leave_reasons (
+  month TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (month, reason)
+) WITHOUT ROWID;
+`,
+  },
 ];

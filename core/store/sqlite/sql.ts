@@ -173,6 +173,9 @@ export const SQL = {
     WHERE at >= ?1 AND at <= ?2 GROUP BY 1, 2 ORDER BY 1, 2`,
   funnelRequests: `SELECT substr(received_at, 1, 7) AS month, kind, COUNT(*) AS n FROM requests
     WHERE received_at >= ?1 AND received_at <= ?2 AND kind IN (SELECT value FROM json_each(?3)) GROUP BY 1, 2 ORDER BY 1, 2`,
+  funnelLeaveReasons: `SELECT month, reason AS kind, count AS n FROM leave_reasons WHERE month >= ?1 AND month <= ?2 ORDER BY 1, 2`,
+  countLeaveReason: `INSERT INTO leave_reasons (month, reason, count) VALUES (?, ?, 1)
+       ON CONFLICT (month, reason) DO UPDATE SET count = leave_reasons.count + 1`,
 
   getMailboxState: 'SELECT * FROM mailboxes WHERE mailbox = ?',
   setMailboxState: `INSERT INTO mailboxes (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)

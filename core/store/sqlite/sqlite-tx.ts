@@ -237,7 +237,11 @@ export class SqliteTx implements StoreTx {
       statuses: q.weekEnds.length === 0 ? [] : this.all(SQL.funnelStatuses, JSON.stringify(q.weekEnds), lastWeek, q.withdrawnPurpose).map(toWeekStatusCount),
       erasures: this.all(SQL.funnelErasures, q.monthsFrom, q.to).map(toMonthCount),
       requests: this.all(SQL.funnelRequests, q.monthsFrom, q.to, JSON.stringify(q.requestKinds)).map(toMonthCount),
+      leaveReasons: this.all(SQL.funnelLeaveReasons, q.monthsFrom.slice(0, 7), q.to.slice(0, 7)).map(toMonthCount),
     };
+  }
+  async countLeaveReason(month: string, reason: string) {
+    this.run(SQL.countLeaveReason, month, reason);
   }
   async countPurposes() {
     if (!this.hasPurposes()) return [];

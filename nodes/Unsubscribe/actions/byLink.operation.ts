@@ -33,7 +33,19 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{ ...methodParameter, displayOptions: { show } },
-	{ ...linkOptionsParameter(), displayOptions: { show } },
+	{
+		...linkOptionsParameter([
+			{
+				displayName: 'Ask Why They Leave',
+				name: 'askLeaveReason',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the unsubscribe page asks "why are you leaving?" (too many mails, not relevant, never signed up, other; answering is optional). Only a count per month and reason is kept, never with the person; the Consent Ledger\'s Report (Funnel) shows it.',
+			},
+		]),
+		displayOptions: { show },
+	},
 ];
 
 /**

@@ -247,6 +247,80 @@ describe('preferences', () => {
   });
 });
 
+describe('the preferences page: download my data, erase my data', () => {
+  const register = async () => {
+    const out = [];
+    for await (const entry of t.ledger.listRequests()) out.push(entry);
+    return out;
+  };
+
+  test('download my data shows the access page with its JSON download; the request is answered in the register', async () => {
+    await subscribed(t.ledger, { email: 'anna@example.nl', name: 'Anna', locale: 'en' });
+    const { unsubscribeToken } = await subscribed(t.ledger, { email: 'anna@example.nl', topics: ['events'] });
+    const { page } = await openPage();
+    await page.goto(server.link('preferences', unsubscribeToken));
+    expect(await fitsThePhone(page)).toBe(true);
+    await screenshot(page, 'preferences-own-data-en');
+    expect(await register()).toEqual([]); // showing the buttons asked nothing
+
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Download my data' }).click()]);
+    expect(await heading(page)).toBe('The data we hold about you');
+    expect(await page.locator('main').innerText()).toContain('anna@example.nl');
+    expect(await fitsThePhone(page)).toBe(true);
+    await screenshot(page, 'access-from-preferences-en');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download all of it as a file (JSON)' }).click()]);
+    const data = JSON.parse(await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8')));
+    expect(data.person.email).toBe('anna@example.nl');
+    expect(await register()).toEqual([expect.objectContaining({ channel: 'link', kind: 'access', status: 'closed', outcome: 'answered' })]);
+    const access = (await t.ledger.export({ email: 'anna@example.nl' }))!.events.find((e) => e.action === 'access');
+    expect(access).toMatchObject({ ip: '127.0.0.1', userAgent: PERSON_UA, sourceKind: 'link' });
+  });
+
+  test('erase my data: the button does nothing until the box is ticked; then the data is erased and the request closed', async () => {
+    const { unsubscribeToken } = await subscribed(t.ledger, { email: 'eva@example.nl', name: 'Eva', locale: 'nl' });
+    const { page } = await openPage({ locale: 'nl-NL' });
+    await page.goto(server.link('preferences', unsubscribeToken));
+    await page.getByRole('button', { name: 'Verwijder mijn gegevens' }).click();
+    // The browser keeps the form back (the box is required): still the same page, nothing erased.
+    expect(await heading(page)).toBe('Je mailvoorkeuren');
+    expect(await t.ledger.export({ email: 'eva@example.nl' })).toBeDefined();
+    await page.getByLabel('Ja, verwijder mijn gegevens. Ik begrijp dat dit niet terug te draaien is.').check();
+    await screenshot(page, 'preferences-erase-ticked-nl');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verwijder mijn gegevens' }).click()]);
+    expect(await heading(page)).toBe('Je gegevens zijn verwijderd');
+    await screenshot(page, 'done-erased-from-preferences-nl');
+    expect(await t.ledger.export({ email: 'eva@example.nl' })).toBeUndefined();
+    expect(await register()).toEqual([expect.objectContaining({ channel: 'link', kind: 'erase', status: 'closed', outcome: 'erased', address: null })]);
+    // The link is dead now: the neutral page, nothing of Eva's.
+    await page.goto(server.link('preferences', unsubscribeToken));
+    expect(await page.locator('main').innerText()).not.toContain('Eva');
+  });
+});
+
+describe('why are you leaving? (askLeaveReason)', () => {
+  test('off by default; when on, the chosen reason is counted in the month, not kept with the person', async () => {
+    const { unsubscribeToken } = await subscribed(t.ledger, { email: 'anna@example.nl', locale: 'nl' });
+    const { page } = await openPage({ locale: 'nl-NL' });
+    await page.goto(server.link('unsubscribe', unsubscribeToken));
+    expect(await page.locator('input[name=reason]').count()).toBe(0);
+
+    server.settings = { ...server.settings, pageOptions: { ...PAGE_OPTIONS, askLeaveReason: true } };
+    await page.goto(server.link('unsubscribe', unsubscribeToken));
+    expect(await page.locator('input[name=reason]').count()).toBe(4);
+    expect(await page.locator('input[name=reason]:checked').count()).toBe(0); // nothing chosen for the person
+    expect(await page.locator('textarea, input[type=text]').count()).toBe(0); // no free text
+    await page.getByLabel('Te veel mails').check();
+    expect(await fitsThePhone(page)).toBe(true);
+    await screenshot(page, 'unsubscribe-reason-nl');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Afmelden' }).click()]);
+    expect(await heading(page)).toBe('Je bent afgemeld');
+    expect(await statusOf(t.ledger, 'anna@example.nl')).toBe('unsubscribed');
+    const month = (await t.ledger.funnel({ weeks: 1 })).months.at(-1)!;
+    expect(month.leaveReasons).toEqual({ too_many: 1 });
+    expect(JSON.stringify(await t.ledger.export({ email: 'anna@example.nl' }))).not.toContain('too_many');
+  });
+});
+
 describe('erase verification', () => {
   test('the button erases the data; the page before it did not', async () => {
     await signup(t.ledger, { email: 'eva@example.nl', name: 'Eva' });
