@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { lastMailId, ledgerCli, n8nLogTail, sampleWorkflow, startTryOut, waitForMail, type TryOut } from './support/try-out';
+import { lastMailId, ledgerCli, n8nLogTail, startTryOut, waitForMail, type TryOut, withScheduleAsWebhook } from './support/try-out';
 
 // The weekly funnel sample (workflows/consent-funnel-weekly.json), end to end on a real n8n: the
 // privacy officer gets one mail with the consent funnel's picture attached (an SVG) and the
@@ -12,21 +12,7 @@ import { lastMailId, ledgerCli, n8nLogTail, sampleWorkflow, startTryOut, waitFor
 const NOW = '2026-11-23T07:00:00.000Z';
 const OFFICER = 'privacy-officer@example-shop.test';
 
-function withWeeklyRunByWebhook() {
-  const workflow = sampleWorkflow('consent-funnel-weekly.json');
-  const nodes = workflow.nodes.map((node) =>
-    node.name === 'Every Monday'
-      ? {
-          ...node,
-          type: 'n8n-nodes-base.webhook',
-          typeVersion: 2.1,
-          webhookId: '0e2e0000-0000-4000-8000-00000000f0e5',
-          parameters: { httpMethod: 'GET', path: 'e2e/funnel-weekly', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-        }
-      : node,
-  );
-  return { ...workflow, nodes };
-}
+const withWeeklyRunByWebhook = () => withScheduleAsWebhook('consent-funnel-weekly.json', 'Every Monday', { path: 'e2e/funnel-weekly', id: '0e2e0000-0000-4000-8000-00000000f0e5' });
 
 describe('the weekly consent funnel mail (workflows/consent-funnel-weekly.json) on a real n8n', () => {
   let tryOut: TryOut;

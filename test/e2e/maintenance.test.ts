@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { lastMailId, ledgerCli, mails, n8nLogTail, sampleWorkflow, startTryOut, type SandboxMail, type TryOut } from './support/try-out';
+import { lastMailId, ledgerCli, mails, n8nLogTail, startTryOut, type SandboxMail, type TryOut, withScheduleAsWebhook } from './support/try-out';
 
 // The maintenance sample (workflows/maintenance.json), end to end on a real n8n: every night
 // Consent Ledger → Maintain carries out the erasures ended holds deferred, purges unconfirmed
@@ -15,21 +15,7 @@ const SETUP = '2026-11-20T10:00:00.000Z';
 const TONIGHT = '2027-01-23T02:00:00.000Z'; // 64 days on
 const OFFICER = 'privacy-officer@example-shop.test';
 
-function withNightlyRunByWebhook() {
-  const workflow = sampleWorkflow('maintenance.json');
-  const nodes = workflow.nodes.map((node) =>
-    node.name === 'Every night'
-      ? {
-          ...node,
-          type: 'n8n-nodes-base.webhook',
-          typeVersion: 2.1,
-          webhookId: '0e2e0000-0000-4000-8000-0000000a1e7e',
-          parameters: { httpMethod: 'GET', path: 'e2e/maintenance', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-        }
-      : node,
-  );
-  return { ...workflow, nodes };
-}
+const withNightlyRunByWebhook = () => withScheduleAsWebhook('maintenance.json', 'Every night', { path: 'e2e/maintenance', id: '0e2e0000-0000-4000-8000-0000000a1e7e' });
 
 describe('the nightly retention maintenance (workflows/maintenance.json) on a real n8n', () => {
   let tryOut: TryOut;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startQueueMode, type QueueMode } from '../support/queue-mode';
-import { PERSON_USER_AGENT, sampleWorkflow, type SandboxMail } from './support/try-out';
+import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, waitForMailCount, withScheduleAsWebhook } from './support/try-out';
 
 // The re-permission campaign (workflows/re-permission.json) in n8n 2.40's queue mode, for real
 // (scripts/queue-mode.mjs): one main, two workers, one webhook processor, Redis, PostgreSQL for
@@ -56,21 +56,7 @@ function contactsCsv(): string {
 }
 
 /** The sample with its "Every morning" Schedule Trigger swapped for a Webhook (GET, answers when done). */
-function withDailyRunByWebhook() {
-  const workflow = sampleWorkflow('re-permission.json');
-  const nodes = workflow.nodes.map((node) =>
-    node.name === 'Every morning'
-      ? {
-          ...node,
-          type: 'n8n-nodes-base.webhook',
-          typeVersion: 2.1,
-          webhookId: '0e2e0000-0000-4000-8000-00000000da12',
-          parameters: { httpMethod: 'GET', path: 'e2e/run-daily', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-        }
-      : node,
-  );
-  return { ...workflow, nodes };
-}
+const withDailyRunByWebhook = () => withScheduleAsWebhook('re-permission.json', 'Every morning', { path: 'e2e/run-daily', id: '0e2e0000-0000-4000-8000-00000000da12' });
 
 /**
  * The CSV uploaded as a browser posts the sample's form (multipart, the file as field-0). Over
@@ -99,51 +85,6 @@ function uploadCsv(url: string, csv: string): Promise<{ status: number; body: st
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** Waits until the sandbox holds mail number `count` (its ids count up from 1). */
-async function waitForMailCount(qm: QueueMode, count: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`The sandbox did not get ${count} mails within ${timeoutMs} ms; it has ${(await allMails(qm)).length}`);
-    const response = await fetch(`${qm.sandbox.apiUrl}/wait?after=${count - 1}&timeoutMs=${Math.min(left, 30_000)}`);
-    await response.text();
-    if (response.ok) return;
-    if (response.status !== 408) throw new Error(`sandbox /api/wait answered ${response.status}`);
-  }
-}
-
-async function allMails(qm: QueueMode): Promise<SandboxMail[]> {
-  const response = await fetch(`${qm.sandbox.apiUrl}/messages`);
-  if (!response.ok) throw new Error(`sandbox /api/messages answered ${response.status}`);
-  return (await response.json()) as SandboxMail[];
-}
-
-function mailsByAddress(mails: SandboxMail[]): Map<string, SandboxMail[]> {
-  const byAddress = new Map<string, SandboxMail[]>();
-  for (const mail of mails) for (const to of mail.envelope.to) byAddress.set(to, [...(byAddress.get(to) ?? []), mail]);
-  return byAddress;
-}
-
-function confirmLink(mail: SandboxMail): string {
-  const link = mail.links.find((l) => new URL(l).pathname.endsWith('/confirm'));
-  if (!link) throw new Error(`mail to ${mail.envelope.to.join(',')} has no confirm link`);
-  return link;
-}
-
-async function concurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i]);
-      }
-    }),
-  );
-  return results;
 }
 
 const bare = (id: string | null) => (id ?? '').replace(/^<|>$/g, '');
@@ -255,10 +196,10 @@ describe('n8n queue mode: a re-permission campaign with reminders and expiry run
     await waitForMailCount(qm, invited.length, 30 * 60_000);
     const answered = performance.now();
 
-    const mails = await allMails(qm);
-    const byAddress = mailsByAddress(mails);
-    expect(mails).toHaveLength(invited.length);
-    expect(mails.filter((m) => m.subject !== INVITATION_SUBJECT)).toEqual([]);
+    const sent = await mails(qm);
+    const byAddress = mailsByAddress(sent);
+    expect(sent).toHaveLength(invited.length);
+    expect(sent.filter((m) => m.subject !== INVITATION_SUBJECT)).toEqual([]);
     expect(invited.filter((p) => byAddress.get(p)?.length !== 1)).toEqual([]);
     expect(await statuses()).toEqual({ invited: invited.length, unsubscribed: CONTACTS - invited.length });
     // Each contact imported once (its import event, whatever its basis).
@@ -274,17 +215,17 @@ describe('n8n queue mode: a re-permission campaign with reminders and expiry run
 
   test('day 2: a fifth confirm with the invitation link; day 8: the morning runs remind everyone else once', async () => {
     setDay(2);
-    const invitations = mailsByAddress(await allMails(qm));
+    const invitations = mailsByAddress(await mails(qm));
     const started = performance.now();
-    const early = await concurrently(inRole('early'), CLIENTS, (p) => confirm(confirmLink(invitations.get(p)![0])));
+    const early = await concurrently(inRole('early'), CLIENTS, (p) => confirm(linkTo(invitations.get(p)![0], 'confirm')));
     bench.confirmations_per_s = (early.length / ((performance.now() - started) / 1000)).toFixed(1);
     expect(early.filter((status) => status !== 200)).toEqual([]);
 
     setDay(8);
-    const mailsBefore = (await allMails(qm)).length;
+    const mailsBefore = (await mails(qm)).length;
     const morningStarted = performance.now();
     await morning();
-    const reminders = (await allMails(qm)).slice(mailsBefore);
+    const reminders = (await mails(qm)).slice(mailsBefore);
     bench.reminders_per_s = (reminders.length / ((performance.now() - morningStarted) / 1000)).toFixed(1);
     const notEarly = invited.filter((p) => !inRole('early').includes(p));
     expect(reminders.filter((m) => m.subject !== REMINDER_SUBJECT)).toEqual([]);
@@ -292,19 +233,19 @@ describe('n8n queue mode: a re-permission campaign with reminders and expiry run
 
     setDay(9);
     await morning(); // the next morning: nothing is due
-    expect((await allMails(qm)).length).toBe(mailsBefore + reminders.length);
+    expect((await mails(qm)).length).toBe(mailsBefore + reminders.length);
   }, 30 * 60_000);
 
   test("day 10: a fifth confirm with the reminder's link; day 16: the second reminders go out while another fifth confirms", async () => {
     setDay(10);
-    const byAddress = mailsByAddress(await allMails(qm));
-    const late = await concurrently(inRole('late'), CLIENTS, (p) => confirm(confirmLink(byAddress.get(p)!.find((m) => m.subject === REMINDER_SUBJECT)!)));
+    const byAddress = mailsByAddress(await mails(qm));
+    const late = await concurrently(inRole('late'), CLIENTS, (p) => confirm(linkTo(byAddress.get(p)!.find((m) => m.subject === REMINDER_SUBJECT)!, 'confirm')));
     expect(late.filter((status) => status !== 200)).toEqual([]);
 
     setDay(16);
     // The invitation's link still works after a reminder; these people use it while the morning runs.
     const [racing] = await Promise.all([
-      concurrently(inRole('racing'), CLIENTS, (p) => confirm(confirmLink(byAddress.get(p)!.find((m) => m.subject === INVITATION_SUBJECT)!))),
+      concurrently(inRole('racing'), CLIENTS, (p) => confirm(linkTo(byAddress.get(p)!.find((m) => m.subject === INVITATION_SUBJECT)!, 'confirm'))),
       morning(),
     ]);
     expect(racing.filter((status) => status !== 200)).toEqual([]);
@@ -317,9 +258,9 @@ describe('n8n queue mode: a re-permission campaign with reminders and expiry run
 
   test('day 31: the morning runs expire the unanswered invitations, without a mail', async () => {
     setDay(31);
-    const mailsBefore = (await allMails(qm)).length;
+    const mailsBefore = (await mails(qm)).length;
     await morning();
-    expect(await allMails(qm)).toHaveLength(mailsBefore);
+    expect(await mails(qm)).toHaveLength(mailsBefore);
     expect(await statuses()).toEqual({
       confirmed: inRole('early').length + inRole('late').length + inRole('racing').length,
       expired: inRole('silent').length,
@@ -329,7 +270,7 @@ describe('n8n queue mode: a re-permission campaign with reminders and expiry run
 
   test('every person has exactly the events they should, no mail twice, and the ledger records the mails that arrived', async () => {
     const events = await eventsByAddress();
-    const mails = mailsByAddress(await allMails(qm));
+    const mailed = mailsByAddress(await mails(qm));
     const wrong: string[] = [];
     for (const [i, p] of everyone.entries()) {
       const got = events.get(p) ?? [];
@@ -349,7 +290,7 @@ describe('n8n queue mode: a re-permission campaign with reminders and expiry run
                   : ['request', 'remind', 'remind', 'confirm'];
       if (got.join(',') !== expected.join(',')) wrong.push(`${p} (${role}): ${got.join(',') || 'nothing'}, expected ${expected.join(',') || 'nothing'}`);
       // One mail per request or reminder, the invitation first.
-      const subjects = (mails.get(p) ?? []).map((m) => m.subject);
+      const subjects = (mailed.get(p) ?? []).map((m) => m.subject);
       const expectedSubjects = expected.filter((a) => a === 'request' || a === 'remind').map((a) => (a === 'request' ? INVITATION_SUBJECT : REMINDER_SUBJECT));
       if (subjects.join('|') !== expectedSubjects.join('|')) wrong.push(`${p} (${role}): mails ${subjects.length}: ${subjects.join(' | ')}`);
     }
@@ -363,9 +304,9 @@ describe('n8n queue mode: a re-permission campaign with reminders and expiry run
     const ledgerIds = new Map<string, string[]>();
     const templateOf = new Map(rows.map((r) => [bare(r.message_id), r.template]));
     for (const r of rows) ledgerIds.set(r.email, [...(ledgerIds.get(r.email) ?? []), bare(r.message_id)]);
-    const mismatched = everyone.filter((p) => (ledgerIds.get(p) ?? []).sort().join(',') !== (mails.get(p) ?? []).map((m) => bare(m.messageId)).sort().join(','));
+    const mismatched = everyone.filter((p) => (ledgerIds.get(p) ?? []).sort().join(',') !== (mailed.get(p) ?? []).map((m) => bare(m.messageId)).sort().join(','));
     expect(mismatched.slice(0, 20)).toEqual([]);
-    const kinds = new Set([...mails.values()].flat().map((m) => `${m.subject} => ${templateOf.get(bare(m.messageId))}`));
+    const kinds = new Set([...mailed.values()].flat().map((m) => `${m.subject} => ${templateOf.get(bare(m.messageId))}`));
     expect(kinds.size).toBe(2);
   });
 

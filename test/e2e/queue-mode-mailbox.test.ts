@@ -9,7 +9,7 @@ import { Ledger, RequestItemSchema } from '../../core/ledger';
 import { parseInput } from '../../core/validation';
 import { rawMail } from '../core/mail/fixtures';
 import { startQueueMode, type QueueMode } from '../support/queue-mode';
-import { sampleWorkflow, type SandboxMail } from './support/try-out';
+import { concurrently, mails, sampleWorkflow, type SandboxMail } from './support/try-out';
 
 // The inbox-erasure sample in n8n 2.40's queue mode, for real (scripts/queue-mode.mjs): one main,
 // two workers, one webhook processor, Redis, n8n's database and the ledger on a private PostgreSQL,
@@ -108,20 +108,6 @@ function inboxWorkflow(crmUrl: string) {
     return node;
   });
   return { ...workflow, nodes };
-}
-
-async function concurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i]);
-      }
-    }),
-  );
-  return results;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -231,12 +217,6 @@ describe('n8n queue mode: the Consent Mailbox Trigger on the main, its runs on t
       lock.release();
     }
     return ids;
-  }
-
-  async function allMails(): Promise<SandboxMail[]> {
-    const response = await fetch(`${qm.sandbox.apiUrl}/messages`);
-    if (!response.ok) throw new Error(`sandbox /api/messages answered ${response.status}`);
-    return (await response.json()) as SandboxMail[];
   }
 
   function workerLog(name: string): { started: Set<string>; finished: Set<string> } {
@@ -372,7 +352,7 @@ describe('n8n queue mode: the Consent Mailbox Trigger on the main, its runs on t
     expect(wrongPeople).toEqual([]);
 
     // -- the replies: exactly one per request mail, to its sender, in reply to it
-    const sent = (await allMails()).filter((m) => m.deliveredTo.length === 0);
+    const sent = (await mails(qm)).filter((m) => m.deliveredTo.length === 0);
     const replies = new Map<string, SandboxMail[]>();
     for (const m of sent) {
       const to = (m.headers['in-reply-to'] ?? '').replace(/^<|>$/g, '');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startQueueMode, type QueueMode } from '../support/queue-mode';
-import { PERSON_USER_AGENT, type SandboxMail } from './support/try-out';
+import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, waitForMailCount } from './support/try-out';
 
 // n8n 2.40 in queue mode, for real (scripts/queue-mode.mjs): one main, two workers, one webhook
 // processor, Redis from Debian's package, n8n's database and the consent ledger on a private
@@ -35,51 +35,6 @@ async function signUp(qm: QueueMode, address: string, name: string): Promise<{ s
   form.append('field-3', TICKED);
   const response = await fetch(qm.urls.signupForm, { method: 'POST', body: form, headers: { 'user-agent': PERSON_USER_AGENT } });
   return { status: response.status, body: await response.text() };
-}
-
-/** Waits until the sandbox holds mail number `count` (its ids count up from 1). */
-async function waitForMailCount(qm: QueueMode, count: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`The sandbox did not get ${count} mails within ${timeoutMs} ms; it has ${(await allMails(qm)).length}`);
-    const response = await fetch(`${qm.sandbox.apiUrl}/wait?after=${count - 1}&timeoutMs=${Math.min(left, 30_000)}`);
-    if (response.ok) return;
-    if (response.status !== 408) throw new Error(`sandbox /api/wait answered ${response.status}`);
-  }
-}
-
-async function allMails(qm: QueueMode): Promise<SandboxMail[]> {
-  const response = await fetch(`${qm.sandbox.apiUrl}/messages`);
-  if (!response.ok) throw new Error(`sandbox /api/messages answered ${response.status}`);
-  return (await response.json()) as SandboxMail[];
-}
-
-function mailsByAddress(mails: SandboxMail[]): Map<string, SandboxMail[]> {
-  const byAddress = new Map<string, SandboxMail[]>();
-  for (const mail of mails) for (const to of mail.envelope.to) byAddress.set(to, [...(byAddress.get(to) ?? []), mail]);
-  return byAddress;
-}
-
-function confirmLink(mail: SandboxMail): string {
-  const link = mail.links.find((l) => new URL(l).pathname.endsWith('/confirm'));
-  if (!link) throw new Error(`mail to ${mail.envelope.to.join(',')} has no confirm link`);
-  return link;
-}
-
-/** Runs `work` over `items` with at most `limit` at a time (all at once when limit >= items). */
-async function concurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i]);
-      }
-    }),
-  );
-  return results;
 }
 
 // How many requests are on the wire at once. With 200 at once on this 2-core machine (every n8n
@@ -165,12 +120,12 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     await waitForMailCount(qm, SIGNUPS, 5 * 60_000);
     const delivered = performance.now();
 
-    const mails = await allMails(qm);
-    const byAddress = mailsByAddress(mails);
-    expect(mails).toHaveLength(SIGNUPS);
+    const sent = await mails(qm);
+    const byAddress = mailsByAddress(sent);
+    expect(sent).toHaveLength(SIGNUPS);
     expect(people.filter((p) => byAddress.get(p)?.length !== 1)).toEqual([]);
-    expect(mails.filter((m) => m.subject !== CONFIRM_SUBJECT)).toEqual([]);
-    links = new Map(people.map((p) => [p, confirmLink(byAddress.get(p)![0])]));
+    expect(sent.filter((m) => m.subject !== CONFIRM_SUBJECT)).toEqual([]);
+    links = new Map(people.map((p) => [p, linkTo(byAddress.get(p)![0], 'confirm')]));
 
     const events = await eventsByAddress('person');
     expect(people.filter((p) => events.get(p) !== 'signup x1').map((p) => `${p}: ${events.get(p)}`)).toEqual([]);
@@ -212,7 +167,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     expect(people.filter((p) => events.get(p) !== 'confirm x1, signup x1').map((p) => `${p}: ${events.get(p)}`)).toEqual([]);
     expect(await statusesOf('person')).toEqual({ confirmed: SIGNUPS });
     // Confirming sends nothing: still the one confirmation mail per person.
-    expect(await allMails(qm)).toHaveLength(SIGNUPS);
+    expect(await mails(qm)).toHaveLength(SIGNUPS);
     const { rows } = await ledgerDb.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM consent.messages m JOIN consent.subjects s ON s.id = m.subject_id WHERE s.email LIKE 'person-%'`,
     );
@@ -253,7 +208,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
   // lost their confirmation. QUEUE_E2E_FULL=1 runs 500 signups.
   test(`a worker killed (SIGKILL) with ${CRASH_SIGNUPS} signups in flight, then restarted; who got no mail tries again: no confirmation lost, none doubled`, async () => {
     const crashPeople = Array.from({ length: CRASH_SIGNUPS }, (_, i) => email('crash', i));
-    const mailsBefore = (await allMails(qm)).length;
+    const mailsBefore = (await mails(qm)).length;
     const posting = concurrently(crashPeople, CLIENTS, (address) => signUp(qm, address, 'Crash Test'));
     // Killed while the batch is being worked on: its first mails are out, most are not.
     await waitForMailCount(qm, mailsBefore + Math.ceil(CRASH_SIGNUPS / 10), 5 * 60_000);
@@ -267,7 +222,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     await waitForQuiet(cut, 5 * 60_000);
 
     // A person who got no confirmation mail fills in the form again a few minutes later, as people do.
-    const delivered = mailsByAddress(await allMails(qm));
+    const delivered = mailsByAddress(await mails(qm));
     const retrying = crashPeople.filter((p) => !delivered.has(p));
     const beforeRetry = await eventsByAddress('crash');
     writeFileSync(clockFile, new Date(Date.now() + 5 * 60_000).toISOString());
@@ -275,7 +230,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     await waitForQuiet(cut, 5 * 60_000);
     await waitForMailCount(qm, mailsBefore + CRASH_SIGNUPS, 60_000).catch(() => undefined); // the assertions below say who is missing
 
-    const mails = mailsByAddress(await allMails(qm));
+    const mailed = mailsByAddress(await mails(qm));
     const events = await eventsByAddress('crash');
     const { rows: recorded } = await ledgerDb.query<{ email: string; n: number }>(
       `SELECT s.email, count(*)::int AS n FROM consent.messages m JOIN consent.subjects s ON s.id = m.subject_id WHERE s.email LIKE 'crash-%' GROUP BY s.email`,
@@ -294,7 +249,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     expect(retrying.length).toBeGreaterThan(0); // someone was left without a mail, or the retry proves nothing
     expect(retries.filter((a) => a.status !== 200)).toEqual([]);
     // Nobody lost: one confirmation mail each, retry or not; nobody mailed twice.
-    expect(crashPeople.filter((p) => mails.get(p)?.length !== 1).map((p) => `${p}: ${mails.get(p)?.length ?? 0} mails, ledger: ${events.get(p) ?? 'nothing'}`)).toEqual([]);
+    expect(crashPeople.filter((p) => mailed.get(p)?.length !== 1).map((p) => `${p}: ${mailed.get(p)?.length ?? 0} mails, ledger: ${events.get(p) ?? 'nothing'}`)).toEqual([]);
     // One signup per form post that reached the ledger: a cut execution that wrote its signup
     // keeps it (the person did ask, with that post's evidence) and the retry adds its own; one cut
     // before its commit left nothing. Whoever did not retry asked once.
@@ -304,7 +259,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
 
     // And each of them can confirm, once.
     const confirms = await concurrently(crashPeople, CLIENTS, async (p) => {
-      const response = await fetch(confirmLink(mails.get(p)![0]), {
+      const response = await fetch(linkTo(mailed.get(p)![0], 'confirm'), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': PERSON_USER_AGENT },
         body: '',

@@ -11,11 +11,11 @@ import {
   n8nLogTail,
   PERSON_USER_AGENT,
   REPO_ROOT,
-  sampleWorkflow,
   screenshotPath,
   startTryOut,
   type SandboxMail,
   type TryOut,
+  withScheduleAsWebhook,
 } from './support/try-out';
 
 // The re-permission sample, end to end. Its daily Schedule Trigger is swapped for a Webhook of the
@@ -25,21 +25,7 @@ import {
 const CSV = path.join(REPO_ROOT, 'workflows', 'contacts-sample.csv');
 const EVERYONE = ['anna.jansen', 'bram.devries', 'carla.smit', 'daan.bakker', 'eva.visser', 'finn.mulder'].map((n) => `${n}@example.test`);
 
-function withDailyRunByWebhook() {
-  const workflow = sampleWorkflow('re-permission.json');
-  const nodes = workflow.nodes.map((node) =>
-    node.name === 'Every morning'
-      ? {
-          ...node,
-          type: 'n8n-nodes-base.webhook',
-          typeVersion: 2.1,
-          webhookId: '0e2e0000-0000-4000-8000-00000000da11',
-          parameters: { httpMethod: 'GET', path: 'e2e/run-daily', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-        }
-      : node,
-  );
-  return { ...workflow, nodes };
-}
+const withDailyRunByWebhook = () => withScheduleAsWebhook('re-permission.json', 'Every morning', { path: 'e2e/run-daily', id: '0e2e0000-0000-4000-8000-00000000da11' });
 
 async function status(tryOut: TryOut, email: string) {
   const [result] = await ledgerCli(tryOut, ['check', email]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixedClock } from '../../core/clock';
 import { Ledger } from '../../core/ledger';
-import { lastMailId, ledgerCli, mails, n8nLogTail, sampleWorkflow, startTryOut, type SandboxMail, type TryOut } from './support/try-out';
+import { lastMailId, ledgerCli, mails, n8nLogTail, startTryOut, type SandboxMail, type TryOut, withScheduleAsWebhook } from './support/try-out';
 
 // The requests-due sample (workflows/requests-due.json), end to end on a real n8n: every morning
 // the privacy officer gets one mail listing what is overdue and what is due within 7 days, and
@@ -14,21 +14,7 @@ import { lastMailId, ledgerCli, mails, n8nLogTail, sampleWorkflow, startTryOut, 
 const NOW = '2026-11-23T07:00:00.000Z';
 const OFFICER = 'privacy-officer@example-shop.test';
 
-function withDailyRunByWebhook() {
-  const workflow = sampleWorkflow('requests-due.json');
-  const nodes = workflow.nodes.map((node) =>
-    node.name === 'Every morning'
-      ? {
-          ...node,
-          type: 'n8n-nodes-base.webhook',
-          typeVersion: 2.1,
-          webhookId: '0e2e0000-0000-4000-8000-00000000d0e5',
-          parameters: { httpMethod: 'GET', path: 'e2e/requests-due', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-        }
-      : node,
-  );
-  return { ...workflow, nodes };
-}
+const withDailyRunByWebhook = () => withScheduleAsWebhook('requests-due.json', 'Every morning', { path: 'e2e/requests-due', id: '0e2e0000-0000-4000-8000-00000000d0e5' });
 
 describe('the morning mail of requests due (workflows/requests-due.json) on a real n8n', () => {
   let tryOut: TryOut;

@@ -107,9 +107,12 @@ export function startTryOut(options: TryOutOptions = {}): Promise<TryOut> {
 
 // ------------------------------------------------------------------------------ the mail sandbox
 
-export async function mails(tryOut: TryOut, filter: { to?: string } = {}): Promise<SandboxMail[]> {
+/** Whatever runs the mail sandbox: the try-out, or queue mode (test/support/queue-mode.ts). */
+export type WithSandbox = { sandbox: { apiUrl: string } };
+
+export async function mails(owner: WithSandbox, filter: { to?: string } = {}): Promise<SandboxMail[]> {
   const query = new URLSearchParams(filter.to ? { to: filter.to } : {});
-  const response = await fetch(`${tryOut.sandbox.apiUrl}/messages?${query}`);
+  const response = await fetch(`${owner.sandbox.apiUrl}/messages?${query}`);
   if (!response.ok) throw new Error(`sandbox /api/messages answered ${response.status}`);
   return (await response.json()) as SandboxMail[];
 }
@@ -134,6 +137,26 @@ export async function waitForMail(
   }
   if (!response.ok) throw new Error(`sandbox /api/wait answered ${response.status}`);
   return (await response.json()) as SandboxMail;
+}
+
+/** Waits until the sandbox holds mail number `count` (its ids count up from 1), in waits of at most 30 s. */
+export async function waitForMailCount(owner: WithSandbox, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`The sandbox did not get ${count} mails within ${timeoutMs} ms; it has ${(await mails(owner)).length}`);
+    const response = await fetch(`${owner.sandbox.apiUrl}/wait?after=${count - 1}&timeoutMs=${Math.min(left, 30_000)}`);
+    await response.text();
+    if (response.ok) return;
+    if (response.status !== 408) throw new Error(`sandbox /api/wait answered ${response.status}`);
+  }
+}
+
+/** The mails per recipient address. */
+export function mailsByAddress(list: SandboxMail[]): Map<string, SandboxMail[]> {
+  const byAddress = new Map<string, SandboxMail[]>();
+  for (const mail of list) for (const to of mail.envelope.to) byAddress.set(to, [...(byAddress.get(to) ?? []), mail]);
+  return byAddress;
 }
 
 /** The highest mail id so far: pass it as `after` to wait for the next mail only. */
@@ -212,6 +235,43 @@ export function sampleWorkflow(file: string): { id: string; name: string; nodes:
   const full = path.join(REPO_ROOT, 'workflows', file);
   if (!existsSync(full)) throw new Error(`sample workflow ${full} is missing`);
   return JSON.parse(readFileSync(full, 'utf8'));
+}
+
+/**
+ * A sample whose Schedule Trigger (`trigger`, by name) is swapped for a Webhook (GET `path`,
+ * answering with the last node's items), so a test runs "this morning" at once; the rest of the
+ * sample stays as it ships.
+ */
+export function withScheduleAsWebhook(file: string, trigger: string, webhook: { path: string; id: string }): ReturnType<typeof sampleWorkflow> {
+  const workflow = sampleWorkflow(file);
+  if (!workflow.nodes.some((node) => node.name === trigger)) throw new Error(`${file} has no node named ${trigger}`);
+  const nodes = workflow.nodes.map((node) =>
+    node.name === trigger
+      ? {
+          ...node,
+          type: 'n8n-nodes-base.webhook',
+          typeVersion: 2.1,
+          webhookId: webhook.id,
+          parameters: { httpMethod: 'GET', path: webhook.path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+        }
+      : node,
+  );
+  return { ...workflow, nodes };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time (all at once when limit >= items). */
+export async function concurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
+  return results;
 }
 
 // ------------------------------------------------------------------------------ people and time
