@@ -8,6 +8,8 @@ export const LINK_PATHS = {
   preferences: 'preferences',
   erase: 'erase',
   access: 'access',
+  /** The privacy request form (see, erase, stop all mail) and, with a token, its confirmation link. */
+  privacy: 'privacy',
 } as const;
 export type LinkKind = keyof typeof LINK_PATHS;
 

@@ -5,7 +5,8 @@ import { TokenRejected, type TokenProblem } from './errors';
 /**
  * Link tokens: `<purpose><version>.<expiry>.<random>.<mac>`
  *   purpose  c = confirm, u = unsubscribe / preferences, e = erase verification, a = access (the
- *            person's data package, GDPR Art. 15: shown, never used up)
+ *            person's data package, GDPR Art. 15: shown, never used up), p = privacy request (the
+ *            privacy request form's confirmation link: see, erase or stop all mail; single use)
  *   expiry   seconds since the epoch, base 36
  *   random   16 random bytes (128 bits), base64url
  *   mac      HMAC-SHA256 over the first three parts, truncated to 128 bits, base64url
@@ -14,13 +15,13 @@ import { TokenRejected, type TokenProblem } from './errors';
  */
 export { TOKEN_PURPOSES, type TokenPurpose };
 
-const PURPOSE_LETTER: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', erase: 'e', access: 'a' };
-const LETTER_PURPOSE: Record<string, TokenPurpose> = { c: 'confirm', u: 'unsubscribe', e: 'erase', a: 'access' };
+const PURPOSE_LETTER: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', erase: 'e', access: 'a', privacy: 'p' };
+const LETTER_PURPOSE: Record<string, TokenPurpose> = { c: 'confirm', u: 'unsubscribe', e: 'erase', a: 'access', p: 'privacy' };
 // 16 bytes are 22 base64url characters whose last one carries 2 bits: it can only be A, Q, g or w.
 // Any other spelling of the same bytes is not a token we issued.
 const BYTES_16 = '[A-Za-z0-9_-]{21}[AQgw]';
 const shapeOf = (letters: string) => `[${letters}]1\\.[0-9a-z]{1,10}\\.${BYTES_16}\\.${BYTES_16}`;
-const TOKEN_SHAPE = new RegExp(`^${shapeOf('cuea')}$`);
+const TOKEN_SHAPE = new RegExp(`^${shapeOf('cueap')}$`);
 
 /**
  * A token of this purpose inside free text (a mail's subject or body), not part of a longer word:
@@ -36,7 +37,7 @@ export function findToken(text: string, purpose: TokenPurpose): string | null {
 }
 
 /** Tokens that act only once; an unsubscribe link keeps working (it is idempotent), an access link only shows. */
-export const SINGLE_USE: Record<TokenPurpose, boolean> = { confirm: true, unsubscribe: false, erase: true, access: false };
+export const SINGLE_USE: Record<TokenPurpose, boolean> = { confirm: true, unsubscribe: false, erase: true, access: false, privacy: true };
 
 export interface IssuedToken {
   token: string;

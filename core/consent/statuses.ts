@@ -53,9 +53,9 @@ export type Channel = (typeof CHANNELS)[number];
 
 /**
  * What a link is for: confirm a signup or invitation, unsubscribe (and the preferences page),
- * verify an erasure request. The token format (core/tokens.ts) spells them; the store keeps them.
+ * verify an erasure request, see a person's data, confirm a request made on the privacy request form. The token format (core/tokens.ts) spells them; the store keeps them.
  */
-export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'erase', 'access'] as const;
+export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'erase', 'access', 'privacy'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Statuses in which the person is waiting for our question to be answered. */

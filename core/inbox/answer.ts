@@ -1,5 +1,5 @@
 import { LocaleSchema, type Locale } from '../consent/identity';
-import type { Ledger, VerifiedErasure } from '../ledger';
+import type { Ledger, PrivacyMailPlan, VerifiedErasure } from '../ledger';
 import { composeMail, type ComposedMail } from '../mail/compose';
 import { isStandInMessageId } from '../mail/request-mail';
 import { describeSendFailure, SendFailed } from '../mail/send';
@@ -134,5 +134,23 @@ export function erasureAcknowledgement(
     privacyUrl: options.privacyUrl,
     baseUrl: options.baseUrl,
     ...(isStandInMessageId(erasure.requestMessageId) ? {} : { inReplyTo: erasure.requestMessageId, references: [erasure.requestMessageId] }),
+  });
+}
+
+/**
+ * The mail a submission of the privacy request form sends (Ledger.submitPrivacyRequest): the
+ * confirmation link to a known address, else "we hold no data about you" (ack-no-data, the mail the
+ * mailbox sends an unknown sender). In the person's stored language, else the page's.
+ */
+export function privacyRequestMail(plan: Pick<PrivacyMailPlan, 'to' | 'token' | 'locale'>, optionsInput: RequestOptions | Options): ComposedMail {
+  const options = parseRequestOptions(optionsInput);
+  return composeMail(plan.token ? 'privacy-request' : 'ack-no-data', {
+    to: plan.to,
+    from: formatFrom(options.replyFrom),
+    locale: replyLocale(plan.locale, null, options.defaultLocale),
+    organisation: options.organisation,
+    privacyUrl: options.privacyUrl,
+    baseUrl: options.baseUrl,
+    ...(plan.token ? { privacyToken: plan.token } : {}),
   });
 }

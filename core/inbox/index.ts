@@ -6,7 +6,7 @@
  * that went to review. The worker, the n8n trigger and `n8n-consent classify`
  * come in here.
  */
-export { erasureAcknowledgement, markReplySent } from './answer';
+export { erasureAcknowledgement, markReplySent, privacyRequestMail } from './answer';
 export { parseRequestOptions, RequestOptionsSchema, toRequestMail } from './options';
 export type { Folder, ReplyRecord, ReplyStatus, RequestHooks, RequestMailResult, RequestOptions, ReviewDetails } from './options';
 export { proveRequestSender } from './prove';

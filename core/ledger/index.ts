@@ -9,6 +9,7 @@ import * as erasure from './erasure';
 import * as access from './access';
 import * as apiKeys from './api-keys';
 import * as exporting from './export';
+import * as privacy from './privacy';
 import * as funnel from './funnel';
 import * as importing from './import';
 import * as leaveReasons from './leave-reasons';
@@ -27,6 +28,7 @@ export * from './schemas';
 export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
 export type { AccessEvidence, AccessLink, AccessPackage } from './access';
 export { isLeaveReason, LEAVE_REASONS, type LeaveReason } from './leave-reasons';
+export { PRIVACY_CHOICES, PRIVACY_LINK_DAYS, type PrivacyChoice, type PrivacyDone, type PrivacyMailPlan, type PrivacySubmission } from './privacy';
 export { API_SCOPES, ApiKeyCreateSchema, type ApiKeyCreate, type ApiKeyInfo, type ApiScope } from './api-keys';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
@@ -170,6 +172,10 @@ export class Ledger {
   // self-service.ts: the preferences page's "download my data" and "erase my data"
   accessByLink(...a: Args<typeof selfService.accessByLink>) { return selfService.accessByLink(this.ctx, ...a); }
   eraseByLink(...a: Args<typeof selfService.eraseByLink>) { return selfService.eraseByLink(this.ctx, ...a); }
+  // privacy.ts: the privacy request form (see, erase, stop all mail) and its confirmation link
+  submitPrivacyRequest(...a: Args<typeof privacy.submitPrivacyRequest>) { return privacy.submitPrivacyRequest(this.ctx, ...a); }
+  viewPrivacyRequest(...a: Args<typeof privacy.viewPrivacyRequest>) { return privacy.viewPrivacyRequest(this.ctx, ...a); }
+  completePrivacyRequest(...a: Args<typeof privacy.completePrivacyRequest>) { return privacy.completePrivacyRequest(this.ctx, ...a); }
 
   // api-keys.ts: the consent service's API keys (stored hashed in the meta table)
   createApiKey(...a: Args<typeof apiKeys.createApiKey>) { return apiKeys.createApiKey(this.ctx, ...a); }

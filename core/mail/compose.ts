@@ -26,7 +26,7 @@ export interface ComposedMail {
   messageId: string;
 }
 
-export const PLACEHOLDERS = ['name', 'organisation', 'confirmUrl', 'unsubscribeUrl', 'preferencesUrl', 'privacyUrl', 'eraseUrl', 'accessUrl'] as const;
+export const PLACEHOLDERS = ['name', 'organisation', 'confirmUrl', 'unsubscribeUrl', 'preferencesUrl', 'privacyUrl', 'eraseUrl', 'accessUrl', 'privacyRequestUrl'] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
 const HttpUrl = z
@@ -75,6 +75,8 @@ export const ComposeInputSchema = z.object({
   eraseToken: z.string().trim().min(1).max(200).optional(),
   /** The access link's token (the person's data package, GDPR Art. 15). */
   accessToken: z.string().trim().min(1).max(200).optional(),
+  /** The privacy request form's confirmation link token (Ledger.submitPrivacyRequest). */
+  privacyToken: z.string().trim().min(1).max(200).optional(),
   /** The privacy mailbox: List-Unsubscribe's mailto target. */
   unsubscribeMailbox: EmailSchema.optional(),
   privacyUrl: HttpUrl.optional(),
@@ -106,6 +108,7 @@ export function composeMail(kind: TemplateKind, input: ComposeInput): ComposedMa
     preferencesUrl: m.unsubscribeToken ? linkFor(requireBase(m.baseUrl, 'unsubscribeToken'), 'preferences', m.unsubscribeToken) : undefined,
     eraseUrl: m.eraseToken ? linkFor(requireBase(m.baseUrl, 'eraseToken'), 'erase', m.eraseToken) : undefined,
     accessUrl: m.accessToken ? linkFor(requireBase(m.baseUrl, 'accessToken'), 'access', m.accessToken) : undefined,
+    privacyRequestUrl: m.privacyToken ? linkFor(requireBase(m.baseUrl, 'privacyToken'), 'privacy', m.privacyToken) : undefined,
   };
   const values: Record<Placeholder, string | undefined> = {
     name: m.name || undefined,
@@ -123,6 +126,9 @@ export function composeMail(kind: TemplateKind, input: ComposeInput): ComposedMa
   }
   if (kind === 'erase-verification' && !links.eraseUrl) {
     throw new InvalidInput('eraseToken: an erase-verification mail needs the erase token and baseUrl.');
+  }
+  if (kind === 'privacy-request' && !links.privacyRequestUrl) {
+    throw new InvalidInput('privacyToken: a privacy-request mail needs the privacy token (Ledger.submitPrivacyRequest) and baseUrl.');
   }
   if (kind === 'access-link' && !links.accessUrl) {
     throw new InvalidInput('accessToken: an access-link mail needs the access token (Ledger.issueAccessLink) and baseUrl.');
@@ -149,6 +155,7 @@ export function composeMail(kind: TemplateKind, input: ComposeInput): ComposedMa
   if (isMarketing) must(links.confirmUrl, '{{confirmUrl}}', 'template.text');
   if (kind === 'erase-verification') must(links.eraseUrl, '{{eraseUrl}}', 'template.text');
   if (kind === 'access-link') must(links.accessUrl, '{{accessUrl}}', 'template.text');
+  if (kind === 'privacy-request') must(links.privacyRequestUrl, '{{privacyRequestUrl}}', 'template.text');
 
   const headers: Record<string, string> = {};
   if (isMarketing && links.unsubscribeUrl && links.preferencesUrl) {
@@ -217,10 +224,11 @@ const HOW_TO_FILL: Record<Placeholder, string> = {
   privacyUrl: 'give the privacy statement URL, or write {{#privacyUrl}}…{{/privacyUrl}} around it',
   eraseUrl: 'pass the erase token and baseUrl',
   accessUrl: 'pass the access token (Ledger.issueAccessLink) and baseUrl',
+  privacyRequestUrl: 'pass the privacy token (Ledger.submitPrivacyRequest) and baseUrl',
 };
 
 /** Placeholders whose value is a link we made (or the operator's privacy URL): these may become links. */
-const LINK_PLACEHOLDERS: ReadonlySet<Placeholder> = new Set(['confirmUrl', 'unsubscribeUrl', 'preferencesUrl', 'privacyUrl', 'eraseUrl', 'accessUrl']);
+const LINK_PLACEHOLDERS: ReadonlySet<Placeholder> = new Set(['confirmUrl', 'unsubscribeUrl', 'preferencesUrl', 'privacyUrl', 'eraseUrl', 'accessUrl', 'privacyRequestUrl']);
 /** Private-use marks around the other values while the HTML is made; never left in it. */
 const FENCE_OPEN = '\uE000';
 const FENCE_CLOSE = '\uE001';

@@ -1,6 +1,6 @@
 import type { EvidenceInput } from '../consent/evidence';
 import { TokenRejected } from '../errors';
-import type { Ledger, VerifiedErasure } from '../ledger';
+import type { Ledger, PrivacyMailPlan, VerifiedErasure } from '../ledger';
 import { isLeaveReason } from '../ledger/leave-reasons';
 import type { LinkKind } from '../links';
 import { renderAccessPage } from './access';
@@ -8,6 +8,7 @@ import { renderDonePage, type DonePage } from './done';
 import { chooseLocale, type PageOptions } from './options';
 import { renderPreferencesPage } from './preferences';
 import { pageContext } from './render';
+import { carryOutPrivacyRequest } from './privacy-act';
 import type { Form } from './request';
 import { base, respond, type LinkAction, type LinkResponse, type LinkResult } from './respond';
 
@@ -16,7 +17,8 @@ import { base, respond, type LinkAction, type LinkResponse, type LinkResult } fr
 /** The ledger methods the pages use; all reads but the POST ones. */
 export type LinkLedger = Pick<
   Ledger,
-  'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification' | 'accessPackage' | 'accessByLink' | 'eraseByLink' | 'countLeaveReason'
+  | 'checkLink' | 'viewToken' | 'preferences' | 'confirm' | 'unsubscribeByToken' | 'setPreferences' | 'completeEraseVerification' | 'accessPackage' | 'accessByLink' | 'eraseByLink' | 'countLeaveReason'
+  | 'submitPrivacyRequest' | 'viewPrivacyRequest' | 'completePrivacyRequest' | 'updateRequest'
 >;
 
 export interface LinkHooks {
@@ -28,6 +30,11 @@ export interface LinkHooks {
    * either way; a failure is reported through onError and in the result's `reply`.
    */
   acknowledgeErasure?: (erasure: VerifiedErasure) => Promise<'sent' | 'none'>;
+  /**
+   * The privacy request form: sends the mail a submission asks for (core/inbox privacyRequestMail
+   * composes it). Without it the form answers "try again later". A failure is the page's too.
+   */
+  mailPrivacyRequest?: (plan: PrivacyMailPlan) => Promise<void>;
 }
 
 /** A request that passed the checks: a known link, an allowed method, a token with our MAC. */
@@ -58,6 +65,8 @@ export function postAction(kind: LinkKind, form: Form): LinkAction {
       return 'erase';
     case 'access':
       return 'none'; // an access link only shows (handle.ts answers its POST with 405)
+    case 'privacy':
+      return 'privacy_confirm'; // with a token; the form's own submission has none (handle.ts)
   }
 }
 
@@ -138,6 +147,8 @@ export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hook
     }
     case 'access':
       throw new Error('an access link has no POST'); // handle.ts answers 405 before this
+    case 'privacy':
+      return carryOutPrivacyRequest(ledger, r);
   }
 }
 

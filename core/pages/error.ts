@@ -1,4 +1,4 @@
-import type { LinkKind } from '../links';
+import { LINK_PATHS, type LinkKind } from '../links';
 import { html, renderDocument, safeHref, type PageContext, type RenderedPage } from './render';
 
 /**
@@ -31,6 +31,9 @@ export function renderExpiredPage(ctx: PageContext, kind: LinkKind): RenderedPag
       break;
     case 'access':
       advice = html`<p>${t.error.expired.access(org)}</p>`;
+      break;
+    case 'privacy':
+      advice = html`<p>${t.error.expired.privacy}</p><p><a href="${LINK_PATHS.privacy}">${t.privacy.form.title}</a></p>`;
       break;
   }
   return renderDocument(ctx, t.error.expired.title, html`<h1>${t.error.expired.title}</h1>

@@ -7,7 +7,8 @@ import { accessJson, renderAccessPage } from './access';
 import { renderConfirmPage } from './confirm';
 import { renderErasePage } from './erase';
 import { renderExpiredPage, renderUnavailablePage } from './error';
-import { chooseLocale, PageOptionsSchema, type PageOptionsInput } from './options';
+import { chooseLocale, PageOptionsSchema, type PageOptions, type PageOptionsInput } from './options';
+import { showPrivacyConfirm, showPrivacyForm, submitPrivacyForm } from './privacy-act';
 import { renderPreferencesPage } from './preferences';
 import { pageContext } from './render';
 import { acceptLanguageOf, ALLOWED_METHODS, evidenceIp, firstString, header, isAllowed, isHead, kindFromPath, LinkRequestSchema, readForm } from './request';
@@ -59,6 +60,10 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
   const form = method === 'POST' ? readForm(req.body, header(req.headers, 'content-type')) : new Map<string, string[]>();
   const token = firstString(req.query.token) ?? form.get('token')?.[0];
   const action: LinkAction = method === 'POST' ? postAction(kind, form) : 'show';
+  if (!token && kind === 'privacy') {
+    // The privacy request form itself: shown, or submitted (core/pages/privacy-act.ts).
+    return privacyForm(ledger, method, form, options, acceptLanguage, hooks);
+  }
   if (!token) {
     return neutral(options, chooseLocale(null, options, acceptLanguage), method === 'HEAD', 400, { kind, action, problem: 'missing_token' });
   }
@@ -114,6 +119,7 @@ async function show(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
     }));
   }
   if (r.kind === 'access') return showAccess(ledger, r);
+  if (r.kind === 'privacy') return showPrivacyConfirm(ledger, r);
   const purpose = tokenPurposeOf(r.kind);
   const view = await ledger.viewToken(r.token, purpose);
   if (view.used) {
@@ -155,7 +161,21 @@ async function showAccess(ledger: LinkLedger, r: Ready): Promise<LinkResponse> {
 }
 
 function tokenPurposeOf(kind: LinkKind): TokenPurpose {
-  return kind === 'erase' || kind === 'confirm' || kind === 'access' ? kind : 'unsubscribe';
+  return kind === 'erase' || kind === 'confirm' || kind === 'access' || kind === 'privacy' ? kind : 'unsubscribe';
+}
+
+async function privacyForm(ledger: LinkLedger, method: 'GET' | 'HEAD' | 'POST', form: Map<string, string[]>, options: PageOptions, acceptLanguage: string | undefined, hooks: LinkHooks): Promise<LinkResponse> {
+  if (method !== 'POST') return showPrivacyForm(options, acceptLanguage, method === 'HEAD');
+  try {
+    return await submitPrivacyForm(ledger, form, options, acceptLanguage, hooks);
+  } catch (error) {
+    hooks.onError?.(error);
+    const locale = chooseLocale(null, options, acceptLanguage);
+    const unavailable = error instanceof StoreUnavailable;
+    return respond(renderUnavailablePage(pageContext(locale, options)), false, unavailable ? 503 : 500, base('privacy', 'privacy_request', locale, {
+      outcome: 'error', problem: unavailable ? 'unavailable' : 'internal', errorCode: error instanceof ConsentError ? error.code : 'INTERNAL',
+    }));
+  }
 }
 
 function nameOf(view: object): string | null {

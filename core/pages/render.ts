@@ -59,6 +59,9 @@ legend{padding:0;margin:0 0 .5rem;font-weight:600}
 label{display:flex;gap:.65rem;align-items:flex-start;padding:.55rem 0;border-top:1px solid var(--line);overflow-wrap:anywhere}
 label:first-of-type{border-top:0}
 input[type=checkbox],input[type=radio]{width:1.3rem;height:1.3rem;margin:.15rem 0 0;flex:none;accent-color:var(--accent)}
+label.field{display:block;border-top:0;padding:0;font-weight:600}
+input[type=email]{display:block;width:100%;min-height:3rem;margin:.35rem 0 1rem;padding:.6rem .75rem;border:1px solid var(--muted);border-radius:8px;background:var(--bg);color:var(--fg);font:inherit;font-weight:400}
+.problem{color:var(--fg);border-left:4px solid var(--accent);padding-left:.75rem}
 button{display:block;width:100%;min-height:3rem;padding:.75rem 1rem;border:0;border-radius:8px;background:var(--accent);color:var(--accent-fg);font:inherit;font-weight:600;cursor:pointer}
 button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 button:disabled{opacity:.6;cursor:default}

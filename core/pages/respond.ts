@@ -9,8 +9,8 @@ import { pageContext, type RenderedPage } from './render';
 
 /** What a link request answers: the status, the headers every page carries, the page, and a result without PII. */
 
-/** `download_data` and `erase_data`: the preferences page's two buttons for the person's own data. */
-export type LinkAction = 'show' | 'confirm' | 'unsubscribe' | 'one_click_unsubscribe' | 'set_preferences' | 'download_data' | 'erase_data' | 'erase' | 'none';
+/** `download_data` and `erase_data`: the preferences page's two buttons for the person's own data; `privacy_request` and `privacy_confirm`: the privacy request form's submission and its confirmation link. */
+export type LinkAction = 'show' | 'confirm' | 'unsubscribe' | 'one_click_unsubscribe' | 'set_preferences' | 'download_data' | 'erase_data' | 'erase' | 'privacy_request' | 'privacy_confirm' | 'none';
 export type LinkProblem = TokenProblem | 'missing_token' | 'bad_request' | 'method_not_allowed' | 'unavailable' | 'internal';
 
 /** What happened, for the workflow: ids, topics and outcomes, never an address, name, IP or token. */
@@ -33,8 +33,10 @@ export interface LinkResult {
   receiptId?: string;
   externalIds?: string[];
   requestMessageId?: string;
-  /** download_data and erase_data: the request's id in the requests register. */
+  /** download_data, erase_data and the privacy request form's confirmation: the request's id in the requests register. */
   requestId?: string;
+  /** The privacy request form's confirmation: what the person asked for (access, erase, unsubscribe). */
+  privacyChoice?: string;
 }
 
 export interface LinkResponse {

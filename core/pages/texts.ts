@@ -37,6 +37,22 @@ export interface Texts {
     data: { title: string; lead: (org: string) => string; download: string; eraseDetail: string; eraseSure: string; eraseButton: string; eraseMissing: string };
   };
   erase: { title: string; lead: (org: string) => string; detail: string; button: string };
+  /** The privacy request form (see, erase, stop all mail), its neutral answer, its confirmation page and what it did. */
+  privacy: {
+    form: {
+      title: string;
+      lead: (org: string) => string;
+      legend: string;
+      choices: Record<'access' | 'erase' | 'unsubscribe', string>;
+      email: string;
+      button: string;
+      note: string;
+      invalid: string;
+    };
+    sent: { title: string; body: string; hint: string };
+    confirm: { title: string; lead: Record<'access' | 'erase' | 'unsubscribe', (org: string) => string>; button: Record<'access' | 'erase' | 'unsubscribe', string> };
+    done: { access: string; accessLink: string; repeated: string; notFound: (org: string) => string; unsubscribed: (org: string) => string };
+  };
   /** The access page (GDPR Art. 15): what is held about the person, read-only. */
   access: {
     title: string;
@@ -69,6 +85,7 @@ export interface Texts {
       unsubscribe: (org: string) => string;
       erase: (org: string) => string;
       access: (org: string) => string;
+      privacy: string;
     };
     unavailable: { title: string; body: string };
   };
@@ -140,6 +157,39 @@ const en: Texts = {
       'Press the button to confirm that this request came from you. Your data is then erased (or blocked, where the law makes us keep it), and we will not mail you again.',
     button: 'Erase my data',
   },
+  privacy: {
+    form: {
+      title: 'Your data and our mail',
+      lead: (org) => `Ask ${org} to show you the data we hold about you, to erase it, or to stop mailing you.`,
+      legend: 'What would you like?',
+      choices: { access: 'See my data', erase: 'Erase my data', unsubscribe: 'Stop all mail' },
+      email: 'Your email address',
+      button: 'Send request',
+      note: 'We will mail a link to this address. Nothing happens until you open that link and confirm.',
+      invalid: 'Please give a valid email address and choose what you would like.',
+    },
+    sent: {
+      title: 'Check your mail',
+      body: 'If we hold data about this address, you will receive a mail with a link to confirm your request. If we hold nothing about it, the mail says so.',
+      hint: 'Nothing changes until you confirm. No mail within a few minutes? Look in your spam folder. Asked again within a short time? Then we do not mail again: use the first mail.',
+    },
+    confirm: {
+      title: 'Confirm your request',
+      lead: {
+        access: (org) => `You asked ${org} to show you the data we hold about you.`,
+        erase: (org) => `You asked ${org} to erase your personal data. Your data is then erased (or blocked, where the law makes us keep it), and we will not mail you again.`,
+        unsubscribe: (org) => `You asked ${org} to stop mailing you. You will be unsubscribed from every mailing.`,
+      },
+      button: { access: 'Show my data', erase: 'Erase my data', unsubscribe: 'Stop all mail' },
+    },
+    done: {
+      access: 'Your request is confirmed. The link below shows the data we hold about you and lets you download it. It works for a few days; keep it to yourself.',
+      accessLink: 'Show my data',
+      repeated: 'This request has already been carried out. Nothing more has been changed.',
+      notFound: (org) => `${org} holds no data about this address (any more) and does not mail it.`,
+      unsubscribed: (org) => `You will receive no more mail from ${org}.`,
+    },
+  },
   access: {
     title: 'The data we hold about you',
     lead: (org, date) => `This is everything ${org} holds about you, as of ${date} (GDPR article 15).`,
@@ -199,6 +249,7 @@ const en: Texts = {
       unsubscribe: (org) => `Use the link in a more recent mail from ${org}, or reply to one of our mails with the word "unsubscribe".`,
       erase: (org) => `Send your request to ${org} again and we will send you a new link to confirm it.`,
       access: (org) => `Ask ${org} again for your data and we will send you a new link.`,
+      privacy: 'Fill in the request form again and we will send you a new link.',
     },
     unavailable: {
       title: 'Something went wrong on our side',
@@ -273,6 +324,39 @@ const nl: Texts = {
       'Druk op de knop om te bevestigen dat dit verzoek van jou komt. Je gegevens worden dan verwijderd (of afgeschermd, waar de wet ons verplicht ze te bewaren) en we mailen je niet meer.',
     button: 'Verwijder mijn gegevens',
   },
+  privacy: {
+    form: {
+      title: 'Je gegevens en onze mail',
+      lead: (org) => `Vraag ${org} om je te laten zien welke gegevens we van je hebben, om ze te wissen, of om je niet meer te mailen.`,
+      legend: 'Wat wil je?',
+      choices: { access: 'Mijn gegevens inzien', erase: 'Mijn gegevens wissen', unsubscribe: 'Geen mail meer' },
+      email: 'Je e-mailadres',
+      button: 'Verzoek versturen',
+      note: 'We mailen een link naar dit adres. Er gebeurt niets tot je die link opent en bevestigt.',
+      invalid: 'Vul een geldig e-mailadres in en kies wat je wilt.',
+    },
+    sent: {
+      title: 'Kijk in je mail',
+      body: 'Als we gegevens over dit adres hebben, krijg je een mail met een link om je verzoek te bevestigen. Hebben we er niets over, dan staat dat in de mail.',
+      hint: 'Er verandert niets tot je bevestigt. Na een paar minuten nog geen mail? Kijk in je map met ongewenste mail. Kort na elkaar opnieuw gevraagd? Dan mailen we niet nog eens: gebruik de eerste mail.',
+    },
+    confirm: {
+      title: 'Bevestig je verzoek',
+      lead: {
+        access: (org) => `Je vroeg ${org} om je te laten zien welke gegevens we van je hebben.`,
+        erase: (org) => `Je vroeg ${org} om je persoonsgegevens te wissen. Je gegevens worden dan gewist (of afgeschermd, waar de wet ons verplicht ze te bewaren), en we mailen je niet meer.`,
+        unsubscribe: (org) => `Je vroeg ${org} om je niet meer te mailen. Je wordt voor elke mailing afgemeld.`,
+      },
+      button: { access: 'Toon mijn gegevens', erase: 'Wis mijn gegevens', unsubscribe: 'Geen mail meer' },
+    },
+    done: {
+      access: 'Je verzoek is bevestigd. De link hieronder toont welke gegevens we van je hebben, en daar kun je ze downloaden. Hij werkt een paar dagen; houd hem voor jezelf.',
+      accessLink: 'Toon mijn gegevens',
+      repeated: 'Dit verzoek is al uitgevoerd. Er is niets meer gewijzigd.',
+      notFound: (org) => `${org} heeft geen gegevens (meer) over dit adres en mailt het niet.`,
+      unsubscribed: (org) => `Je krijgt geen mail meer van ${org}.`,
+    },
+  },
   access: {
     title: 'De gegevens die we van je hebben',
     lead: (org, date) => `Dit is alles wat ${org} van je heeft, op ${date} (AVG artikel 15).`,
@@ -332,6 +416,7 @@ const nl: Texts = {
       unsubscribe: (org) => `Gebruik de link in een recentere mail van ${org}, of beantwoord een van onze mails met het woord "afmelden".`,
       erase: (org) => `Stuur je verzoek opnieuw naar ${org}, dan sturen we je een nieuwe link om het te bevestigen.`,
       access: (org) => `Vraag ${org} opnieuw om je gegevens, dan sturen we je een nieuwe link.`,
+      privacy: 'Vul het verzoekformulier opnieuw in, dan sturen we je een nieuwe link.',
     },
     unavailable: {
       title: 'Er ging bij ons iets mis',

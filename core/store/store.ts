@@ -402,6 +402,8 @@ export interface StoreTx {
   updateRequest(messageId: string, patch: RequestPatch): Promise<void>;
   findRequest(messageId: string): Promise<RequestRow | undefined>;
   listRequests(subjectId: number): Promise<RequestRow[]>;
+  /** When the last request of this channel came from this address (the request form's list-bombing guard), or null. */
+  lastRequestFrom(address: string, channel: string): Promise<string | null>;
   /** The register: requests matching `query`, by due date then id. */
   queryRequests(query: RequestQuery): Promise<RequestRow[]>;
 

@@ -53,6 +53,16 @@ Wir haben eine Anfrage erhalten, Ihre Daten zu löschen. Damit wir sicher sind, 
 
 Sie haben das nicht verlangt? Dann müssen Sie nichts tun: Es wird nichts gelöscht.${signOff}`,
   },
+  'privacy-request': {
+    subject: 'Bitte bestätigen Sie Ihre Anfrage an {{organisation}}',
+    text: `${greeting}
+
+Wir haben über unser Datenschutzformular eine Anfrage zu Ihren Daten erhalten: sie einzusehen, sie zu löschen oder Ihnen keine Mails mehr zu senden. Damit wir sicher sind, dass sie von Ihnen kommt, bestätigen Sie sie bitte: Öffnen Sie diesen Link und drücken Sie die Schaltfläche:
+
+{{privacyRequestUrl}}
+
+Der Link gilt einen Tag. Sie haben das nicht verlangt? Dann müssen Sie nichts tun: Es ändert sich nichts.${signOff}`,
+  },
   'ack-unsubscribed': {
     subject: 'Sie sind bei {{organisation}} abgemeldet',
     text: `${greeting}

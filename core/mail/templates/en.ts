@@ -53,6 +53,16 @@ We received a request to erase your data. To be sure the request comes from you,
 
 Did not ask for this? Then there is nothing to do: nothing will be erased.${signOff}`,
   },
+  'privacy-request': {
+    subject: 'Please confirm your request to {{organisation}}',
+    text: `${greeting}
+
+We received a request about your data on our privacy request form: to see it, to erase it, or to stop mailing you. To be sure the request comes from you, please confirm it: open this link and press the button:
+
+{{privacyRequestUrl}}
+
+The link works for one day. Did not ask for this? Then there is nothing to do: nothing will change.${signOff}`,
+  },
   'ack-unsubscribed': {
     subject: 'You are unsubscribed from {{organisation}}',
     text: `${greeting}

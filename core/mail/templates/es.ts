@@ -53,6 +53,16 @@ Hemos recibido una solicitud para suprimir sus datos. Para estar seguros de que 
 
 ¿No lo ha pedido usted? Entonces no tiene que hacer nada: no se suprimirá nada.${signOff}`,
   },
+  'privacy-request': {
+    subject: 'Confirme su solicitud a {{organisation}}',
+    text: `${greeting}
+
+Hemos recibido, a través de nuestro formulario de privacidad, una solicitud sobre sus datos: verlos, suprimirlos o dejar de enviarle correos. Para estar seguros de que viene de usted, confírmela: abra este enlace y pulse el botón:
+
+{{privacyRequestUrl}}
+
+El enlace vale un día. ¿No lo ha pedido usted? Entonces no tiene que hacer nada: no cambiará nada.${signOff}`,
+  },
   'ack-unsubscribed': {
     subject: 'Se ha dado de baja de {{organisation}}',
     text: `${greeting}

@@ -53,6 +53,16 @@ Nous avons reçu une demande d'effacement de vos données. Pour être sûrs qu'e
 
 Vous n'avez rien demandé ? Vous n'avez rien à faire : rien ne sera effacé.${signOff}`,
   },
+  'privacy-request': {
+    subject: "Veuillez confirmer votre demande à {{organisation}}",
+    text: `${greeting}
+
+Nous avons reçu, via notre formulaire de confidentialité, une demande concernant vos données : les consulter, les effacer ou ne plus vous écrire. Pour être sûrs qu'elle vient de vous, veuillez la confirmer : ouvrez ce lien et appuyez sur le bouton :
+
+{{privacyRequestUrl}}
+
+Le lien est valable un jour. Vous n'avez rien demandé ? Vous n'avez rien à faire : rien ne changera.${signOff}`,
+  },
   'ack-unsubscribed': {
     subject: 'Vous êtes désinscrit(e) de {{organisation}}',
     text: `${greeting}

@@ -22,6 +22,7 @@ export const TEMPLATE_KINDS = [
   'ack-access',
   'ack-no-data',
   'access-link',
+  'privacy-request',
 ] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 

@@ -53,6 +53,16 @@ Abbiamo ricevuto una richiesta di cancellazione dei Suoi dati. Per essere sicuri
 
 Non ha chiesto nulla? Allora non deve fare nulla: nulla sarà cancellato.${signOff}`,
   },
+  'privacy-request': {
+    subject: 'Confermi la Sua richiesta a {{organisation}}',
+    text: `${greeting}
+
+Abbiamo ricevuto, tramite il nostro modulo sulla privacy, una richiesta relativa ai Suoi dati: vederli, cancellarli o non inviarLe più e-mail. Per essere sicuri che provenga da Lei, La preghiamo di confermarla: apra questo link e prema il pulsante:
+
+{{privacyRequestUrl}}
+
+Il link vale un giorno. Non ha chiesto nulla? Allora non deve fare nulla: non cambierà nulla.${signOff}`,
+  },
   'ack-unsubscribed': {
     subject: 'La Sua disiscrizione da {{organisation}} è avvenuta',
     text: `${greeting}

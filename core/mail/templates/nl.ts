@@ -57,6 +57,16 @@ Wij ontvingen een verzoek om uw gegevens te verwijderen. Om zeker te weten dat h
 
 Heeft u dit niet gevraagd? Dan hoeft u niets te doen: er wordt niets verwijderd.${signOff}`,
   },
+  'privacy-request': {
+    subject: 'Bevestig uw verzoek aan {{organisation}}',
+    text: `${greeting}
+
+Wij ontvingen via ons privacyformulier een verzoek over uw gegevens: om ze in te zien, ze te verwijderen, of u niet meer te mailen. Om zeker te weten dat het verzoek van u komt, vragen wij u het te bevestigen. Open deze link en klik op de knop:
+
+{{privacyRequestUrl}}
+
+De link werkt één dag. Heeft u dit niet gevraagd? Dan hoeft u niets te doen: er verandert niets.${signOff}`,
+  },
   'ack-unsubscribed': {
     subject: 'U bent afgemeld bij {{organisation}}',
     text: `${greeting}

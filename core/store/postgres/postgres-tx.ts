@@ -353,6 +353,11 @@ export class PostgresTx implements StoreTx {
     const { rows } = await this.run('listRequests', [subjectId]);
     return rows.map(toRequest);
   }
+  async lastRequestFrom(address: string, channel: string) {
+    const { rows } = await this.run('lastRequestFrom', [address, channel]);
+    const at = rows[0]?.at;
+    return at ? (at instanceof Date ? at.toISOString() : String(at)) : null;
+  }
 
   async eraseSubject(subjectId: number) {
     await this.run('eraseSubject', [subjectId]);

@@ -295,6 +295,7 @@ const SQL = {
   findRequest: 'SELECT * FROM {s}.requests WHERE message_id = $1',
   countRequestAttempt: 'UPDATE {s}.requests SET attempts = attempts + 1, updated_at = $2 WHERE message_id = $1 RETURNING attempts',
   listRequests: 'SELECT * FROM {s}.requests WHERE subject_id = $1 ORDER BY received_at, message_id',
+  lastRequestFrom: 'SELECT max(received_at) AS at FROM {s}.requests WHERE address = $1 AND channel = $2',
   // The requests register (schema 7 on): a request of another channel than the mailbox, and the filter.
   insertRegisterRequest: `INSERT INTO {s}.requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at, channel, handled_by)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (message_id) DO NOTHING`,

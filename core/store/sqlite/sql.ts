@@ -106,6 +106,7 @@ export const SQL = {
   countRequestAttempt: 'UPDATE requests SET attempts = attempts + 1, updated_at = ? WHERE message_id = ? RETURNING attempts',
   findRequest: 'SELECT * FROM requests WHERE message_id = ?',
   listRequests: 'SELECT * FROM requests WHERE subject_id = ? ORDER BY received_at',
+  lastRequestFrom: 'SELECT max(received_at) AS at FROM requests WHERE address = ? AND channel = ?',
   // The requests register (schema 8 on): a request of another channel than the mailbox, and the filter.
   insertRegisterRequest: `INSERT INTO requests (message_id, mailbox, kind, received_at, due_at, outcome, subject_id, address, detail, updated_at, channel, handled_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,

@@ -335,6 +335,10 @@ export class SqliteTx implements StoreTx {
   async listRequests(subjectId: number) {
     return this.all(SQL.listRequests, subjectId).map(toRequest);
   }
+  async lastRequestFrom(address: string, channel: string) {
+    const at = this.get(SQL.lastRequestFrom, address, channel)?.at;
+    return at ? String(at) : null;
+  }
 
   async eraseSubject(subjectId: number) {
     for (const sql of SQL.eraseSubject) if (this.hasPurposes() || !sql.includes('purposes')) this.run(sql, subjectId);
