@@ -327,9 +327,9 @@ const nl: Texts = {
   privacy: {
     form: {
       title: 'Je gegevens en onze mail',
-      lead: (org) => `Vraag ${org} om je te laten zien welke gegevens we van je hebben, om ze te wissen, of om je niet meer te mailen.`,
+      lead: (org) => `Vraag ${org} om je te laten zien welke gegevens we van je hebben, om ze te verwijderen, of om je niet meer te mailen.`,
       legend: 'Wat wil je?',
-      choices: { access: 'Mijn gegevens inzien', erase: 'Mijn gegevens wissen', unsubscribe: 'Geen mail meer' },
+      choices: { access: 'Mijn gegevens inzien', erase: 'Mijn gegevens verwijderen', unsubscribe: 'Geen mail meer' },
       email: 'Je e-mailadres',
       button: 'Verzoek versturen',
       note: 'We mailen een link naar dit adres. Er gebeurt niets tot je die link opent en bevestigt.',
@@ -344,10 +344,10 @@ const nl: Texts = {
       title: 'Bevestig je verzoek',
       lead: {
         access: (org) => `Je vroeg ${org} om je te laten zien welke gegevens we van je hebben.`,
-        erase: (org) => `Je vroeg ${org} om je persoonsgegevens te wissen. Je gegevens worden dan gewist (of afgeschermd, waar de wet ons verplicht ze te bewaren), en we mailen je niet meer.`,
+        erase: (org) => `Je vroeg ${org} om je persoonsgegevens te verwijderen. Je gegevens worden dan verwijderd (of afgeschermd, waar de wet ons verplicht ze te bewaren), en we mailen je niet meer.`,
         unsubscribe: (org) => `Je vroeg ${org} om je niet meer te mailen. Je wordt voor elke mailing afgemeld.`,
       },
-      button: { access: 'Toon mijn gegevens', erase: 'Wis mijn gegevens', unsubscribe: 'Geen mail meer' },
+      button: { access: 'Toon mijn gegevens', erase: 'Verwijder mijn gegevens', unsubscribe: 'Geen mail meer' },
     },
     done: {
       access: 'Je verzoek is bevestigd. De link hieronder toont welke gegevens we van je hebben, en daar kun je ze downloaden. Hij werkt een paar dagen; houd hem voor jezelf.',
