@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleLinkRequest, kindFromPath, type LinkLedger, type LinkResponse } from '../../core/pages/handle';
+import { handleLinkRequest, kindFromPath, type LinkHooks, type LinkLedger, type LinkResponse } from '../../core/pages/handle';
 import type { PageOptionsInput } from '../../core/pages/options';
 import { linkFor, type LinkKind } from '../../core/links';
 
@@ -17,6 +17,8 @@ export interface LinkServerSettings {
   bodyAs?: 'parsed' | 'raw';
   /** Headers the host adds on top, e.g. the sandbox CSP n8n puts on webhook HTML (n8n-core html-sandbox). */
   hostHeaders?: Record<string, string>;
+  /** What the host does besides answering, e.g. the privacy request form's mailer. */
+  hooks?: LinkHooks;
 }
 
 export interface LinkServer {
@@ -42,7 +44,7 @@ export async function startLinkServer(settings: LinkServerSettings): Promise<Lin
       }
       const raw = await readBody(req);
       const contentType = req.headers['content-type'] ?? '';
-      const { ledger, pageOptions, bodyAs = 'parsed', hostHeaders = {} } = state.settings;
+      const { ledger, pageOptions, bodyAs = 'parsed', hostHeaders = {}, hooks } = state.settings;
       const response = await handleLinkRequest(
         ledger,
         {
@@ -54,6 +56,7 @@ export async function startLinkServer(settings: LinkServerSettings): Promise<Lin
           ip: req.socket.remoteAddress,
         },
         pageOptions,
+        hooks,
       );
       answers.push({ method: req.method ?? '', kind, status: response.status, result: response.result });
       // A host header of the same name is sent as a second line: browsers enforce both CSPs.
