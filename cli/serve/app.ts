@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod/v4';
 import { ConsentError, InvalidInput, StoreUnavailable, TokenRejected, TransitionRefused } from '../../core/errors';
-import { CheckItemSchema, RequestFilterSchema, type ApiScope, type Ledger, type RequestResult } from '../../core/ledger';
+import { CheckItemSchema, RequestFilterSchema, type ApiScope, type Ledger, type PrivacyMailPlan, type RequestResult } from '../../core/ledger';
 import { linkFor } from '../../core/links';
 import { handleLinkRequest, kindFromPath } from '../../core/pages/handle';
 import type { PageOptions } from '../../core/pages/options';
@@ -27,6 +27,12 @@ export interface ServiceOptions {
   /** Signups per client IP: a bucket of this many, refilled at this many per hour. */
   signupsPerHour: number;
   log: (line: Record<string, unknown>) => void;
+  /**
+   * Sends the mail of a privacy request form submission (/consent/privacy), its links under
+   * publicUrl: the command builds it from CONSENT_SMTP_* and CONSENT_REPLY_FROM. Without it the
+   * form answers "try again later".
+   */
+  mailPrivacyRequest?: (plan: PrivacyMailPlan, linkBase: string) => Promise<void>;
 }
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { keyId?: string } };
@@ -108,7 +114,10 @@ export function createApp(options: ServiceOptions): Hono<Env> {
       ledger,
       { method: c.req.method, kind, query, body, headers: c.req.header(), ip: clientIp(c) },
       options.pageOptions,
-      { onError: (error) => options.log({ at: new Date().toISOString(), level: 'error', path: logPath(c.req.path), error: (error as Error).name }) },
+      {
+        onError: (error) => options.log({ at: new Date().toISOString(), level: 'error', path: logPath(c.req.path), error: (error as Error).name }),
+        ...(options.mailPrivacyRequest ? { mailPrivacyRequest: (plan: PrivacyMailPlan) => options.mailPrivacyRequest!(plan, linkBase()) } : {}),
+      },
     );
     const status = response.status as 200;
     return c.req.method === 'HEAD' ? c.body(null, status, response.headers) : c.body(response.html, status, response.headers);

@@ -3,6 +3,11 @@ import { InvalidInput } from '../../core/errors';
 import type { Ledger } from '../../core/ledger';
 import { PageOptionsSchema } from '../../core/pages/options';
 import { parseInput } from '../../core/validation';
+import { privacyRequestMail } from '../../core/inbox';
+import { MailboxSchema } from '../../core/mail/compose';
+import { MailSender, SmtpSettingsSchema } from '../../core/mail/send';
+import type { PageOptions } from '../../core/pages/options';
+import type { PrivacyMailPlan } from '../../core/ledger';
 import { startService } from './server';
 
 /**
@@ -34,6 +39,7 @@ export async function runServe(ledger: Ledger, values: Record<string, unknown>, 
     publicUrl: publicUrl as string | undefined,
     signupsPerHour,
     log: out,
+    mailPrivacyRequest: privacyMailer(env, pageOptions),
   });
   out({ listening: service.url, dialect: ledger.dialect });
   await new Promise<void>((resolve) => {
@@ -49,4 +55,32 @@ export async function runServe(ledger: Ledger, values: Record<string, unknown>, 
     process.on('SIGINT', onInt);
   });
   out({ stopped: true });
+}
+
+/**
+ * The privacy request form's mailer, when CONSENT_SMTP_HOST is set (the same variables as the
+ * mailbox worker's): from CONSENT_REPLY_FROM. Without SMTP the form answers "try again later".
+ */
+function privacyMailer(env: NodeJS.ProcessEnv, pageOptions: PageOptions): ((plan: PrivacyMailPlan, linkBase: string) => Promise<void>) | undefined {
+  if (!env.CONSENT_SMTP_HOST) return undefined;
+  const smtp = parseInput(
+    SmtpSettingsSchema,
+    {
+      host: env.CONSENT_SMTP_HOST,
+      pool: false, // one mail per submission; nothing left open when the service stops
+      port: env.CONSENT_SMTP_PORT,
+      ...(env.CONSENT_SMTP_SECURE ? { secure: env.CONSENT_SMTP_SECURE === 'true' } : {}),
+      ...(env.CONSENT_SMTP_USER ? { user: env.CONSENT_SMTP_USER, password: env.CONSENT_SMTP_PASSWORD } : {}),
+      ...(env.CONSENT_SMTP_REJECT_UNAUTHORIZED ? { rejectUnauthorized: env.CONSENT_SMTP_REJECT_UNAUTHORIZED !== 'false' } : {}),
+    },
+    'CONSENT_SMTP_*',
+  );
+  if (!env.CONSENT_REPLY_FROM) throw new InvalidInput('CONSENT_REPLY_FROM: the address the privacy request form mails from, e.g. "Voorbeeld BV <privacy@example.nl>"');
+  const replyFrom = parseInput(MailboxSchema, env.CONSENT_REPLY_FROM, 'CONSENT_REPLY_FROM');
+  const sender = new MailSender(smtp);
+  return async (plan, linkBase) => {
+    await sender.send(
+      privacyRequestMail(plan, { mailbox: 'privacy request form', replyFrom, organisation: pageOptions.organisation, privacyUrl: pageOptions.privacyUrl, baseUrl: linkBase, defaultLocale: pageOptions.defaultLocale ?? 'en' }),
+    );
+  };
 }

@@ -1,5 +1,6 @@
 import { call, cli, startServe, type Service } from './service';
 import { TestClock } from '../support/ledger';
+import { SmtpPeer } from '../support/smtp-peer';
 
 /**
  * The consent service over real HTTP, on one dialect: keys and scopes (401/403), zod's 400 naming
@@ -13,8 +14,10 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
     let clock: TestClock;
     const keys: Record<string, string> = {};
     let env: Record<string, string>;
+    let peer: SmtpPeer;
 
     beforeAll(async () => {
+      peer = await SmtpPeer.start();
       ({ store } = await setup());
       clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
       env = { CONSENT_CLOCK_FILE: clock.file };
@@ -26,11 +29,14 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
         keys[`${name}Id`] = made.lines[0].id as string;
       }
       expect(cli(store, ['keys', 'revoke', keys.goneId], env).lines[0]).toMatchObject({ id: keys.goneId, revokedAt: '2026-11-23T10:00:00.000Z' });
-      service = await startServe(store, ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--signups-per-hour', '3'], env);
+      // The privacy request form mails through CONSENT_SMTP_* (here the SMTP peer).
+      const smtp = { CONSENT_SMTP_HOST: '127.0.0.1', CONSENT_SMTP_PORT: String(peer.port), CONSENT_REPLY_FROM: 'Voorbeeld BV <privacy@example.nl>' };
+      service = await startServe(store, ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--signups-per-hour', '3'], { ...env, ...smtp });
     }, 120_000);
 
     afterAll(async () => {
       if (service) await service.stop();
+      await peer?.stop();
     });
 
     test('keys are listed without their secret; a call without a valid key is 401, outside its scope 403', async () => {
@@ -142,6 +148,29 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect(download.headers.get('content-disposition')).toContain('attachment');
       expect(download.json.person).toMatchObject({ email: 'carla@example.com' });
       expect((await call(service, 'POST', link.accessUrl as string, { body: '' })).status).toBe(405);
+    });
+
+    test('the privacy request form is served too: the same answer for a known and an unknown address, one mail each, the link confirms once', async () => {
+      const form = await call(service, 'GET', '/consent/privacy');
+      expect(form.status).toBe(200);
+      expect(form.text).toContain('name="email"');
+      const asked = await call(service, 'POST', '/v1/request', { key: keys.site, json: { mode: 'campaign', items: [{ email: 'dirk@example.com', consentText: 'Yes' }] } });
+      expect(asked.json.results[0].outcome).toBe('requested');
+      const submit = (email: string) => call(service, 'POST', '/consent/privacy', { body: new URLSearchParams({ choice: 'unsubscribe', email }).toString() });
+      const known = await submit('dirk@example.com');
+      const unknown = await submit('nobody-here@example.com');
+      expect(known.status).toBe(200);
+      expect(unknown.text).toBe(known.text);
+      expect(peer.received.map((m) => m.to[0])).toEqual(['dirk@example.com', 'nobody-here@example.com']);
+      const url = /http:\/\/127\.0\.0\.1:\d+\/consent\/privacy\?token=\S+/.exec(peer.received[0].parsed.text ?? '')![0];
+      expect((await call(service, 'GET', url)).text).toContain('name="token"');
+      const token = new URL(url).searchParams.get('token')!;
+      const done = await call(service, 'POST', '/consent/privacy', { body: new URLSearchParams({ token }).toString() });
+      expect(done.status).toBe(200);
+      const again = await call(service, 'POST', '/consent/privacy', { body: new URLSearchParams({ token }).toString() });
+      expect(again.text).toContain('already been carried out');
+      const register = cli(store, ['requests'], env).lines.filter((r) => r.channel === 'form');
+      expect(register.map((r) => [r.kind, r.outcome])).toEqual(expect.arrayContaining([['unsubscribe', 'unsubscribed'], ['unsubscribe', 'not_found']]));
     });
 
     test('hostile input: a body over 1 MB is 413, an unknown path 404, a non-JSON body 400', async () => {
