@@ -121,6 +121,7 @@ describe('replies in six languages', () => {
           unsubscribeToken: 'u1',
           eraseToken: 'e1',
           accessToken: 'a1',
+          privacyToken: 'p1',
         });
         expect(`${mail.subject}\n${mail.text}`).not.toMatch(/\{\{|\}\}/);
         expect(mail.text).toContain('Shop');
