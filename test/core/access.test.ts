@@ -1,9 +1,7 @@
 import { Ledger, RequestItemSchema } from '../../core/ledger';
 import { parseInput } from '../../core/validation';
 import { handleLinkRequest } from '../../core/pages/handle';
-import { openStore } from '../../core/store/open';
-import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
-import { SECRET, TestClock, tempLedger } from '../support/ledger';
+import { TestClock, ledgerDialects } from '../support/ledger';
 import { PAGE_OPTIONS } from './pages/fixtures';
 
 /**
@@ -13,26 +11,7 @@ import { PAGE_OPTIONS } from './pages/fixtures';
  */
 const TEXT = 'Ja, stuur mij de nieuwsbrief <b>"Winkelnieuws"</b> & aanbiedingen.';
 
-let cluster: PostgresCluster | undefined;
-let schemas = 0;
-afterAll(async () => {
-  if (cluster) await stopSharedPostgres();
-});
-
-const dialects: [string, () => Promise<{ ledger: Ledger; clock: TestClock; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async () => tempLedger({}, new TestClock())],
-  [
-    'postgres',
-    async () => {
-      cluster ??= await sharedPostgres();
-      const database = await cluster.createDatabase();
-      const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `access_${++schemas}` });
-      const clock = new TestClock();
-      const ledger = new Ledger(store, { secret: SECRET }, clock.now);
-      return { ledger, clock, dispose: () => ledger.close() };
-    },
-  ],
-];
+const dialects = ledgerDialects('access');
 
 describe.each(dialects)('access on %s', (_, open) => {
   let ledger: Ledger;

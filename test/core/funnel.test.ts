@@ -1,8 +1,6 @@
 import { importContactsCsv } from '../../core/import';
 import { Ledger, type FunnelReport } from '../../core/ledger';
-import { openStore } from '../../core/store/open';
-import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
-import { SECRET, TestClock, tempLedger } from '../support/ledger';
+import { TestClock, ledgerDialects } from '../support/ledger';
 
 /**
  * The consent funnel's numbers (issue 13), on both dialects, against a ledger built here day by
@@ -17,25 +15,7 @@ const TEXT = 'Yes, send me the newsletter of Example BV. I can unsubscribe at an
 const ops = { actor: { kind: 'operator' as const, name: 'Privacy Officer' }, source: { kind: 'cli' as const } };
 const person = { actor: { kind: 'person' as const }, source: { kind: 'link' as const, ref: 'test' } };
 
-let cluster: PostgresCluster | undefined;
-let schemas = 0;
-afterAll(async () => {
-  if (cluster) await stopSharedPostgres();
-});
-
-const dialects: [string, (clock: TestClock) => Promise<{ ledger: Ledger; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async (clock) => tempLedger({}, clock)],
-  [
-    'postgres',
-    async (clock) => {
-      cluster ??= await sharedPostgres();
-      const database = await cluster.createDatabase();
-      const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `funnel_${++schemas}` });
-      const ledger = new Ledger(store, { secret: SECRET }, clock.now);
-      return { ledger, dispose: () => ledger.close() };
-    },
-  ],
-];
+const dialects = ledgerDialects('funnel');
 
 /** The known ledger. Everything happens at a day relative to T0 (the report's now). */
 async function build(ledger: Ledger, clock: TestClock): Promise<void> {

@@ -1,8 +1,6 @@
 import { importContactsCsv } from '../../core/import';
 import { Ledger } from '../../core/ledger';
-import { openStore } from '../../core/store/open';
-import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
-import { SECRET, TestClock, tempLedger } from '../support/ledger';
+import { TestClock, ledgerDialects } from '../support/ledger';
 
 /**
  * Purposes (issue 16), on both dialects: an import with SuperOffice's columns holds everyone for
@@ -19,26 +17,7 @@ const CSV = [
   'both@example.nl;Both;;ja;newsletter',
 ].join('\n');
 
-let cluster: PostgresCluster | undefined;
-let schemas = 0;
-afterAll(async () => {
-  if (cluster) await stopSharedPostgres();
-});
-
-const dialects: [string, () => Promise<{ ledger: Ledger; clock: TestClock; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async () => tempLedger({}, new TestClock())],
-  [
-    'postgres',
-    async () => {
-      cluster ??= await sharedPostgres();
-      const database = await cluster.createDatabase();
-      const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `purposes_${++schemas}` });
-      const clock = new TestClock();
-      const ledger = new Ledger(store, { secret: SECRET }, clock.now);
-      return { ledger, clock, dispose: () => ledger.close() };
-    },
-  ],
-];
+const dialects = ledgerDialects('purposes');
 
 describe.each(dialects)('purposes on %s', (_, open) => {
   let ledger: Ledger;

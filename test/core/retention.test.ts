@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ledger, RequestItemSchema, type MaintainResult } from '../../core/ledger';
-import { openStore } from '../../core/store/open';
 import { parseInput } from '../../core/validation';
-import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
-import { SECRET, TestClock, tempLedger } from '../support/ledger';
+import { TestClock, tempLedger, ledgerDialects } from '../support/ledger';
 
 /**
  * Retention kept without anyone remembering (issue 13), on both dialects: the daily maintenance
@@ -13,26 +11,7 @@ import { SECRET, TestClock, tempLedger } from '../support/ledger';
  * the holds that end soon. A dry run changes nothing. Time is the test's clock only.
  */
 
-let cluster: PostgresCluster | undefined;
-let schemas = 0;
-afterAll(async () => {
-  if (cluster) await stopSharedPostgres();
-});
-
-const dialects: [string, () => Promise<{ ledger: Ledger; clock: TestClock; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async () => tempLedger({}, new TestClock())],
-  [
-    'postgres',
-    async () => {
-      cluster ??= await sharedPostgres();
-      const database = await cluster.createDatabase();
-      const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `retention_${++schemas}` });
-      const clock = new TestClock();
-      const ledger = new Ledger(store, { secret: SECRET }, clock.now);
-      return { ledger, clock, dispose: () => ledger.close() };
-    },
-  ],
-];
+const dialects = ledgerDialects('retention');
 
 const operator = { actor: { kind: 'operator' as const, name: 'Privacy Officer' }, source: { kind: 'cli' as const } };
 

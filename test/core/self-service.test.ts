@@ -1,8 +1,6 @@
 import { Ledger, type RegisterEntry } from '../../core/ledger';
 import { handleLinkRequest } from '../../core/pages/handle';
-import { openStore } from '../../core/store/open';
-import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from '../support/postgres';
-import { SECRET, TestClock, tempLedger } from '../support/ledger';
+import { TestClock, ledgerDialects } from '../support/ledger';
 import { PAGE_OPTIONS, statusOf, subscribed } from './pages/fixtures';
 
 /**
@@ -13,26 +11,7 @@ import { PAGE_OPTIONS, statusOf, subscribed } from './pages/fixtures';
  * the click's IP and user agent are recorded. And the unsubscribe page's optional "why are you
  * leaving?": counted per month in the funnel report, never with the person, off by default.
  */
-let cluster: PostgresCluster | undefined;
-let schemas = 0;
-afterAll(async () => {
-  if (cluster) await stopSharedPostgres();
-});
-
-const dialects: [string, () => Promise<{ ledger: Ledger; clock: TestClock; dispose: () => Promise<void> }>][] = [
-  ['sqlite', async () => tempLedger({}, new TestClock())],
-  [
-    'postgres',
-    async () => {
-      cluster ??= await sharedPostgres();
-      const database = await cluster.createDatabase();
-      const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `self_${++schemas}` });
-      const clock = new TestClock();
-      const ledger = new Ledger(store, { secret: SECRET }, clock.now);
-      return { ledger, clock, dispose: () => ledger.close() };
-    },
-  ],
-];
+const dialects = ledgerDialects('self');
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0';
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger, type LedgerSettings } from '../../core/ledger';
 import { openStore } from '../../core/store/open';
+import { sharedPostgres, stopSharedPostgres, type PostgresCluster } from './postgres';
 
 export const SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -66,4 +67,36 @@ export async function tempLedger(settings: Partial<LedgerSettings> = {}, clock =
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface DialectLedger {
+  ledger: Ledger;
+  clock: TestClock;
+  dispose: () => Promise<void>;
+}
+
+/**
+ * Both ledger dialects for `describe.each`: `[name, open]` pairs, where `open(clock?)` gives a fresh
+ * ledger on a temp SQLite file, or in a schema of its own (`<prefix>_<n>`) on a fresh database of the
+ * file's shared private PostgreSQL cluster (started on first use, stopped after the file's tests).
+ */
+export function ledgerDialects(prefix: string, settings: Partial<LedgerSettings> = {}): [string, (clock?: TestClock) => Promise<DialectLedger>][] {
+  let cluster: PostgresCluster | undefined;
+  let schemas = 0;
+  afterAll(async () => {
+    if (cluster) await stopSharedPostgres();
+  });
+  return [
+    ['sqlite', async (clock = new TestClock()) => tempLedger(settings, clock)],
+    [
+      'postgres',
+      async (clock = new TestClock()) => {
+        cluster ??= await sharedPostgres();
+        const database = await cluster.createDatabase();
+        const store = await openStore({ kind: 'postgres', host: cluster.host, port: cluster.port, user: cluster.user, database, schema: `${prefix}_${++schemas}` });
+        const ledger = new Ledger(store, { secret: SECRET, ...settings }, clock.now);
+        return { ledger, clock, dispose: () => ledger.close() };
+      },
+    ],
+  ];
 }
