@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { funnelSvg } from '../../core/funnel-svg';
 import type { FunnelReport } from '../../core/ledger';
-import { launchChromium, watchDialogs } from '../support/browser';
+import { launchChromium, watchDialogs, inkShare } from '../support/browser';
 import { TestClock, tempLedger } from '../support/ledger';
 
 /**
@@ -71,37 +71,12 @@ async function open(svg: string, name: string): Promise<{ page: Page; dialogs: s
   return { page, dialogs, png };
 }
 
-/** The share of the screenshot's pixels that are not (near) white, counted by drawing it on a canvas. */
-async function inkShare(png: Buffer): Promise<number> {
-  const page = await browser.newPage();
-  try {
-    // A string, not a function: this file is compiled without the DOM's types.
-    const share = await page.evaluate(`(async () => {
-      const img = new Image();
-      img.src = 'data:image/png;base64,${png.toString('base64')}';
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.naturalWidth;
-      canvas.height = img.naturalHeight;
-      const g = canvas.getContext('2d');
-      g.drawImage(img, 0, 0);
-      const { data } = g.getImageData(0, 0, canvas.width, canvas.height);
-      let ink = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) ink++;
-      return ink / (data.length / 4);
-    })()`);
-    return Number(share);
-  } finally {
-    await page.close();
-  }
-}
-
 test('the picture of a real ledger opens in Chromium: not blank, its labels and numbers readable, a hostile campaign name stays text', async () => {
   const report = await ledgerReport();
   const svg = funnelSvg(report);
   const { page, dialogs, png } = await open(svg, 'ledger');
   try {
-    const share = await inkShare(png);
+    const share = await inkShare(browser, png, 'not-white');
     expect(share).toBeGreaterThan(0.02); // bars and text, not an empty page
     expect(share).toBeLessThan(0.6); // and not one big block either
     const shown = (await page.locator('svg').textContent()) ?? '';
@@ -150,7 +125,7 @@ test('a hostile topic and campaign name in the numbers are escaped in every plac
   expect(svg).toContain('&lt;/text&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
   const { page, dialogs, png } = await open(svg, 'hostile');
   try {
-    expect(await inkShare(png)).toBeGreaterThan(0.02);
+    expect(await inkShare(browser, png, 'not-white')).toBeGreaterThan(0.02);
     const shown = (await page.locator('svg').first().textContent()) ?? '';
     expect(shown).toContain('campaign: </text><script>alert(2)</scri…'); // cut to fit, in full in the tooltips
     expect(shown).toContain('</text><script>alert(2)</script>, news"><svg onload=alert(3)> (email): 5 confirmed');

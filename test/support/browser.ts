@@ -48,3 +48,33 @@ export function watchDialogs(page: Page): string[] {
   });
   return seen;
 }
+
+/**
+ * The share of a screenshot's pixels that carry ink, counted by drawing it on a canvas in the
+ * browser: `dark` counts text-dark pixels (every channel below 128), `not-white` anything but
+ * (near) white (a channel below 235), for pictures with light colours.
+ */
+export async function inkShare(browser: Browser, png: Buffer, ink: 'dark' | 'not-white'): Promise<number> {
+  const page = await browser.newPage();
+  const counts = ink === 'dark' ? 'data[i] < 128 && data[i + 1] < 128 && data[i + 2] < 128' : 'data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235';
+  try {
+    // A string, not a function: the project compiles without the DOM's types.
+    const share = await page.evaluate(`(async () => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,${png.toString('base64')}';
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const { data } = g.getImageData(0, 0, canvas.width, canvas.height);
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) if (${counts}) ink++;
+      return ink / (data.length / 4);
+    })()`);
+    return Number(share);
+  } finally {
+    await page.close();
+  }
+}

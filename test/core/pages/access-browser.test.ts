@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { RequestItemSchema } from '../../../core/ledger';
 import { parseInput } from '../../../core/validation';
-import { launchChromium, watchDialogs } from '../../support/browser';
+import { launchChromium, watchDialogs, inkShare } from '../../support/browser';
 import { tempLedger } from '../../support/ledger';
 import { startLinkServer, type LinkServer } from '../../support/link-server';
 import { PAGE_OPTIONS } from './fixtures';
@@ -47,31 +47,6 @@ async function openPage(): Promise<{ page: Page; dialogs: string[] }> {
   return { page, dialogs: watchDialogs(page) };
 }
 
-/** The share of the screenshot's pixels that are dark (text), counted on a canvas in the browser. */
-async function inkShare(png: Buffer): Promise<number> {
-  const page = await browser.newPage();
-  try {
-    // A string: this code runs in the page, and the project's TypeScript has no DOM types.
-    const share = await page.evaluate(`(async () => {
-      const img = new Image();
-      img.src = 'data:image/png;base64,${png.toString('base64')}';
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.naturalWidth;
-      canvas.height = img.naturalHeight;
-      const g = canvas.getContext('2d');
-      g.drawImage(img, 0, 0);
-      const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-      let ink = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i] < 128 && data[i + 1] < 128 && data[i + 2] < 128) ink++;
-      return ink / (data.length / 4);
-    })()`);
-    return share as number;
-  } finally {
-    await page.close();
-  }
-}
-
 async function person(email: string, consentText: string) {
   const [asked] = await t.ledger.request(
     [parseInput(RequestItemSchema, { email, name: 'Mia', locale: 'nl', topics: ['newsletter'], consentText, evidence: { actor: { kind: 'person' }, source: { kind: 'webform', ref: 'https://example.nl/aanmelden' }, ip: '203.0.113.7' } })],
@@ -98,7 +73,7 @@ test('the person reads their data on a phone: not blank, the consent text shown 
   expect(await page.locator('form, button').count()).toBe(0);
   expect((await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) === true).toBe(true);
   const png = await page.screenshot({ path: join(SCREENSHOTS, 'access-page.png'), fullPage: true });
-  expect(await inkShare(png)).toBeGreaterThan(0.005);
+  expect(await inkShare(browser, png, 'dark')).toBeGreaterThan(0.005);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('Alles downloaden als bestand (JSON)').click()]);
   expect(download.suggestedFilename()).toBe('personal-data.json');
