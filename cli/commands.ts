@@ -105,11 +105,13 @@ Commands:
                                           what the worker would make of a mail, as JSON,
                                           without touching any mailbox (--dkim asks DNS)
   serve [--port P] [--host H] --organisation NAME --privacy-url URL [--public-url URL]
-        [--signups-per-hour N]            the consent service: the JSON API (/v1/..., an API
-                                          key each call) and the link pages (/consent/...),
-                                          until SIGTERM; see /openapi.json
+        [--signups-per-hour N] [--hooks-allow-private] [--hooks-retry-ms MS]
+        [--hooks-poll-ms MS] [--no-hooks] the consent service: the JSON API (/v1/..., an API
+                                          key each call), the link pages (/consent/...) and
+                                          REST hook delivery, until SIGTERM; see /openapi.json
   keys create --scope S[,S...] [--name N] an API key for the service, printed once (scopes:
-                                          check, request, unsubscribe, erase, requests, report)
+                                          check, request, unsubscribe, erase, requests, report,
+                                          events, hooks)
   keys list | keys revoke ID
 
 PERSON is one of: EMAIL, +PHONE (E.164, e.g. +31612345678), --phone NUMBER (also 0612345678)
@@ -190,6 +192,10 @@ const OPTIONS = {
     organisation: { type: 'string' },
     'privacy-url': { type: 'string' },
     'signups-per-hour': { type: 'string' },
+    'hooks-allow-private': { type: 'boolean' },
+    'hooks-retry-ms': { type: 'string' },
+    'hooks-poll-ms': { type: 'string' },
+    'no-hooks': { type: 'boolean' },
   },
   keys: { scope: { type: 'string', multiple: true }, name: { type: 'string' } },
 } as const;

@@ -3,11 +3,12 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod/v4';
 import { ConsentError, InvalidInput, StoreUnavailable, TokenRejected, TransitionRefused } from '../../core/errors';
-import { CheckItemSchema, RequestFilterSchema, type ApiScope, type Ledger, type PrivacyMailPlan, type RequestResult } from '../../core/ledger';
+import { CheckItemSchema, HookCreateSchema, RequestFilterSchema, type ApiScope, type Ledger, type PrivacyMailPlan, type RequestResult } from '../../core/ledger';
 import { linkFor } from '../../core/links';
 import { handleLinkRequest, kindFromPath } from '../../core/pages/handle';
 import type { PageOptions } from '../../core/pages/options';
 import { parseInput } from '../../core/validation';
+import { checkHookUrl } from './hooks';
 import { openApiDocument } from './openapi';
 import { TokenBucket } from './rate-limit';
 import { CheckBodySchema, EraseBodySchema, PersonSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
@@ -33,6 +34,8 @@ export interface ServiceOptions {
    * form answers "try again later".
    */
   mailPrivacyRequest?: (plan: PrivacyMailPlan, linkBase: string) => Promise<void>;
+  /** Hooks may name private/loopback receivers (tests, an internal network); refused by default (SSRF). */
+  hooksAllowPrivate?: boolean;
 }
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { keyId?: string } };
@@ -48,13 +51,17 @@ class HttpError extends Error {
   }
 }
 
-export const OPERATIONS: { method: 'get' | 'post'; path: string; scope: ApiScope; summary: string }[] = [
+export const OPERATIONS: { method: 'get' | 'post' | 'delete'; path: string; scope: ApiScope; summary: string }[] = [
   { method: 'post', path: '/v1/request', scope: 'request', summary: 'Ask for consent: a signup (double opt-in) or a campaign; returns the links to mail' },
   { method: 'post', path: '/v1/check', scope: 'check', summary: 'May we contact this person (one) or these people (items)?' },
   { method: 'post', path: '/v1/unsubscribe', scope: 'unsubscribe', summary: 'Unsubscribe a person or a token from some topics or all' },
   { method: 'post', path: '/v1/erase', scope: 'erase', summary: 'Erase a person (GDPR Art. 17); a retention hold defers it' },
   { method: 'get', path: '/v1/requests', scope: 'requests', summary: 'The requests register (GDPR Art. 12(3)), most urgent first' },
   { method: 'get', path: '/v1/report', scope: 'report', summary: 'Counts per topic x channel x status, and per purpose x basis x state' },
+  { method: 'get', path: '/v1/events', scope: 'events', summary: 'The event feed: confirmed, unsubscribed, erased, bounced, after a cursor (polling)' },
+  { method: 'post', path: '/v1/hooks', scope: 'hooks', summary: 'Subscribe a REST hook: each event POSTed to the URL, signed; the secret is shown once' },
+  { method: 'get', path: '/v1/hooks', scope: 'hooks', summary: 'The REST hooks (no secrets)' },
+  { method: 'delete', path: '/v1/hooks/{id}', scope: 'hooks', summary: 'Unsubscribe a REST hook' },
 ];
 
 export function createApp(options: ServiceOptions): Hono<Env> {
@@ -206,6 +213,21 @@ export function createApp(options: ServiceOptions): Hono<Env> {
 
   app.get('/v1/report', guard('report'), async (c) => c.json({ statuses: await ledger.report(), purposes: await ledger.purposeReport() }));
 
+  app.get('/v1/events', guard('events'), async (c) => c.json(await ledger.listFeed(c.req.query())));
+
+  app.post('/v1/hooks', guard('hooks'), async (c) => {
+    const body = parse(HookCreateSchema, await json(c));
+    await checkHookUrl(body.url, options.hooksAllowPrivate === true);
+    const made = await ledger.createHook(body, c.get('keyId') ?? null);
+    return c.json({ id: made.id, url: made.url, types: made.types, secret: made.secret, createdAt: made.createdAt }, 201);
+  });
+  app.get('/v1/hooks', guard('hooks'), async (c) => c.json({ hooks: (await ledger.listHooks()).map(({ retryAt: _r, ...hook }) => hook) }));
+  app.delete('/v1/hooks/:id', guard('hooks'), async (c) => {
+    const id = c.req.param('id') ?? '';
+    if (!/^hook_[0-9a-f]{16}$/.test(id) || !(await ledger.deleteHook(id))) return c.json({ error: { code: 'NOT_FOUND', message: 'no such hook; see GET /v1/hooks' } }, 404);
+    return c.body(null, 204);
+  });
+
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such operation; see /openapi.json' } }, 404));
   return app;
 }
@@ -235,5 +257,6 @@ function withLinks(base: string, r: RequestResult) {
 
 /** The path for the log: no query; anything past a known route is cut (it could hold a token or an address). */
 function logPath(path: string): string {
+  if (/^\/v1\/hooks\/[^/]+$/.test(path)) return '/v1/hooks/:id';
   return /^\/(v1\/[a-z]+|consent\/[a-z]+|healthz|readyz|openapi\.json)$/.test(path) ? path : '(other)';
 }

@@ -23,6 +23,9 @@ export async function runServe(ledger: Ledger, values: Record<string, unknown>, 
     values['signups-per-hour'] ?? '20',
     '--signups-per-hour',
   );
+  const ms = (flag: string, fallback: string) =>
+    parseInput(z.coerce.number({ error: `--${flag}: a number of milliseconds` }).int().min(10, `--${flag}: at least 10`).max(3_600_000, `--${flag}: at most 3600000 (an hour)`), values[flag] ?? fallback, `--${flag}`);
+  const hooks = values['no-hooks'] === true ? undefined : { retryMs: ms('hooks-retry-ms', '2000'), pollMs: ms('hooks-poll-ms', '1000') };
   const publicUrl = values['public-url'] ?? env.CONSENT_BASE_URL;
   if (publicUrl !== undefined) parseInput(z.url({ protocol: /^https?$/, error: '--public-url: an http(s) URL' }), publicUrl);
   const organisation = values.organisation ?? env.CONSENT_ORGANISATION;
@@ -38,6 +41,8 @@ export async function runServe(ledger: Ledger, values: Record<string, unknown>, 
     port,
     publicUrl: publicUrl as string | undefined,
     signupsPerHour,
+    hooks,
+    hooksAllowPrivate: values['hooks-allow-private'] === true,
     log: out,
     mailPrivacyRequest: privacyMailer(env, pageOptions),
   });

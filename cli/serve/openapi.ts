@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
-import { CheckItemSchema } from '../../core/ledger';
-import { CheckBodySchema, EraseBodySchema, ErrorSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
+import { CheckItemSchema, FeedQuerySchema, HookCreateSchema } from '../../core/ledger';
+import { CheckBodySchema, EraseBodySchema, ErrorSchema, FeedPageSchema, HookCreatedSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the service parses with
@@ -14,37 +14,55 @@ const schema = (s: z.ZodType) => {
 };
 
 const BODIES: Record<string, Record<string, unknown>> = {
-  '/v1/request': schema(RequestBodySchema),
-  '/v1/check': { oneOf: [schema(CheckItemSchema.and(z.object({ strict: z.boolean().optional() }))), schema(CheckBodySchema)] },
-  '/v1/unsubscribe': schema(UnsubscribeBodySchema),
-  '/v1/erase': schema(EraseBodySchema),
+  'post /v1/request': schema(RequestBodySchema),
+  'post /v1/check': { oneOf: [schema(CheckItemSchema.and(z.object({ strict: z.boolean().optional() }))), schema(CheckBodySchema)] },
+  'post /v1/unsubscribe': schema(UnsubscribeBodySchema),
+  'post /v1/erase': schema(EraseBodySchema),
+  'post /v1/hooks': schema(HookCreateSchema),
 };
 
-export function openApiDocument(operations: { method: 'get' | 'post'; path: string; scope: string; summary: string }[]) {
+const QUERIES: Record<string, Record<string, unknown>> = {
+  'get /v1/requests': schema(RequestsQuerySchema),
+  'get /v1/events': schema(FeedQuerySchema),
+};
+
+const OPERATION_IDS: Record<string, string> = { 'get /v1/hooks': 'listHooks', 'post /v1/hooks': 'createHook', 'delete /v1/hooks/{id}': 'deleteHook' };
+
+/** What a 2xx answer holds, where more than "an object" is worth saying. */
+const ANSWERS: Record<string, { status: number; description: string; schema?: Record<string, unknown> }> = {
+  'get /v1/events': { status: 200, description: 'the events after the cursor, and the cursor to pass next', schema: schema(FeedPageSchema) },
+  'post /v1/hooks': { status: 201, description: 'subscribed; the signing secret is shown this once', schema: schema(HookCreatedSchema) },
+  'delete /v1/hooks/{id}': { status: 204, description: 'unsubscribed' },
+};
+
+export function openApiDocument(operations: { method: 'get' | 'post' | 'delete'; path: string; scope: string; summary: string }[]) {
   const error = { description: '', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
-    const body = BODIES[op.path];
-    const query = op.path === '/v1/requests' ? schema(RequestsQuerySchema) : undefined;
-    paths[op.path] = {
-      [op.method]: {
-        operationId: op.path.slice(4),
+    const key = `${op.method} ${op.path}`;
+    const body = BODIES[key];
+    const query = QUERIES[key];
+    const answer = ANSWERS[key] ?? { status: 200, description: 'done', schema: { type: 'object' } };
+    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+        operationId: OPERATION_IDS[key] ?? op.path.slice(4),
         summary: op.summary,
         description: `Needs an API key with the scope "${op.scope}".`,
         security: [{ apiKey: [] }],
         'x-scope': op.scope,
         ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
-        ...(query
-          ? { parameters: Object.entries(query.properties as Record<string, unknown>).map(([name, s]) => ({ name, in: 'query', required: false, schema: s })) }
+        ...(query || pathParams.length
+          ? { parameters: [...pathParams, ...Object.entries((query?.properties ?? {}) as Record<string, unknown>).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }))] }
           : {}),
         responses: {
-          200: { description: 'done', content: { 'application/json': { schema: { type: 'object' } } } },
+          [answer.status]: { description: answer.description, ...(answer.schema ? { content: { 'application/json': { schema: answer.schema } } } : {}) },
           400: { ...error, description: 'bad input: the message names the field' },
           401: { ...error, description: 'no valid API key' },
           403: { ...error, description: `the key lacks the scope "${op.scope}"` },
           ...(op.path === '/v1/request' ? { 429: { ...error, description: 'too many signups from this client address' } } : {}),
+          ...(op.method === 'delete' ? { 404: { ...error, description: 'no such hook' } } : {}),
         },
-      },
     };
   }
   return {

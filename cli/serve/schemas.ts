@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import { ChannelSchema } from '../../core/consent/identity';
 import { EvidenceSchema } from '../../core/consent/evidence';
-import { CheckItemSchema, ReasonSchema, RequestItemSchema, SubjectRefSchema, TopicsScopeSchema } from '../../core/ledger';
+import { CheckItemSchema, FEED_TYPES, ReasonSchema, RequestItemSchema, SubjectRefSchema, TopicsScopeSchema } from '../../core/ledger';
 import { freeText } from '../../core/validation';
 
 /**
@@ -64,3 +64,30 @@ export const RequestsQuerySchema = z.object({
 });
 
 export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: freeText(2000) }) });
+
+/** An event of the feed and of a REST hook's POST body (core/ledger/feed.ts makes them; this documents them). */
+export const FeedEventSchema = z.object({
+  id: z.string().describe('opaque; the cursor: pass it as `after`'),
+  type: z.enum(FEED_TYPES),
+  occurredAt: z.string().describe('ISO 8601'),
+  subjectId: z.number().int().describe("the ledger's id of the person (also after an erasure)"),
+  email: z.string().optional().describe('confirmed, unsubscribed, bounced: the address (absent for a person with only a phone number)'),
+  topics: z.array(z.string()).describe('the topics the change was to (empty for an erasure)'),
+  channel: z.string().describe('email, sms, …; "all" for an erasure'),
+  source: z.string().describe('where the change came from: webform, link, api, import, mailbox, …'),
+  receiptId: z.string().optional().describe('erased: the erasure receipt'),
+  externalIds: z.array(z.string()).optional().describe('erased: always empty, the ledger deletes the external id with the person (the erase call answers with it)'),
+});
+
+export const FeedPageSchema = z.object({
+  events: z.array(FeedEventSchema),
+  next: z.string().nullable().describe('pass as `after` next time: the last event\'s id, or the `after` given when there were none'),
+});
+
+export const HookCreatedSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  types: z.array(z.enum(FEED_TYPES)),
+  secret: z.string().describe('the HMAC-SHA256 key of the Consent-Signature header; shown this once'),
+  createdAt: z.string(),
+});

@@ -12,7 +12,7 @@ import type { LedgerContext } from './context';
  * row, the hash of the whole key proves it.
  */
 
-export const API_SCOPES = ['check', 'request', 'unsubscribe', 'erase', 'requests', 'report'] as const;
+export const API_SCOPES = ['check', 'request', 'unsubscribe', 'erase', 'requests', 'report', 'events', 'hooks'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 const META_KEY = 'api_keys';

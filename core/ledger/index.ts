@@ -10,6 +10,8 @@ import * as access from './access';
 import * as apiKeys from './api-keys';
 import * as exporting from './export';
 import * as privacy from './privacy';
+import * as feed from './feed';
+import * as hooks from './hooks';
 import * as funnel from './funnel';
 import * as importing from './import';
 import * as leaveReasons from './leave-reasons';
@@ -29,6 +31,8 @@ export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type Funnel
 export type { AccessEvidence, AccessLink, AccessPackage } from './access';
 export { isLeaveReason, LEAVE_REASONS, type LeaveReason } from './leave-reasons';
 export { PRIVACY_CHOICES, PRIVACY_LINK_DAYS, type PrivacyChoice, type PrivacyDone, type PrivacyMailPlan, type PrivacySubmission } from './privacy';
+export { FEED_MAX_LIMIT, FEED_TYPES, FeedQuerySchema, type FeedEvent, type FeedPage, type FeedType } from './feed';
+export { HookCreateSchema, signHookBody, type HookInfo, type StoredHook } from './hooks';
 export { API_SCOPES, ApiKeyCreateSchema, type ApiKeyCreate, type ApiKeyInfo, type ApiScope } from './api-keys';
 export { FINAL_OUTCOMES, REGISTER_KINDS, REQUEST_CHANNELS, RequestFilterSchema, type RegisterEntry, type RequestFilter } from './register';
 export { failedOpeningStore, SubjectRefSchema };
@@ -182,6 +186,14 @@ export class Ledger {
   listApiKeys() { return apiKeys.listApiKeys(this.ctx); }
   revokeApiKey(...a: Args<typeof apiKeys.revokeApiKey>) { return apiKeys.revokeApiKey(this.ctx, ...a); }
   verifyApiKey(...a: Args<typeof apiKeys.verifyApiKey>) { return apiKeys.verifyApiKey(this.ctx, ...a); }
+
+  // The consent service's event feed and REST hooks
+  listFeed(...a: Args<typeof feed.listFeed>) { return feed.listFeed(this.ctx, ...a); }
+  createHook(...a: Args<typeof hooks.createHook>) { return hooks.createHook(this.ctx, ...a); }
+  listHooks() { return hooks.listHooks(this.ctx); }
+  deleteHook(...a: Args<typeof hooks.deleteHook>) { return hooks.deleteHook(this.ctx, ...a); }
+  updateHook(...a: Args<typeof hooks.updateHook>) { return hooks.updateHook(this.ctx, ...a); }
+  hookSecret(id: string) { return hooks.hookSecret(this.ctx, id); }
 
   // export.ts: reading out
   export(...a: Args<typeof exporting.exportSubject>) { return exporting.exportSubject(this.ctx, ...a); }

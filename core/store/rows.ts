@@ -1,4 +1,4 @@
-import type { ConsentRow, ErasureRow, EventRow, MailboxState, MessageRow, NewEvent, PurposeCount, PurposeRow, RequestRow, StatusCount, SubjectRow, SuppressionLift, TokenRow } from './store';
+import type { ConsentRow, ErasureRow, EventRow, FeedRow, MailboxState, MessageRow, NewEvent, PurposeCount, PurposeRow, RequestRow, StatusCount, SubjectRow, SuppressionLift, TokenRow } from './store';
 
 /**
  * Rows as both dialects return them (snake_case columns, instants already as ISO text) into the
@@ -95,6 +95,20 @@ export function toConsent(r: DbRow): ConsentRow {
       optinId: str(r.ev_optin_id),
       description: str(r.ev_description),
     },
+  };
+}
+
+export function toFeedRow(r: DbRow): FeedRow {
+  return {
+    id: Number(r.id),
+    subjectId: Number(r.subject_id),
+    type: String(r.type) as FeedRow['type'],
+    topic: str(r.topic),
+    channel: str(r.channel),
+    at: String(r.at),
+    sourceKind: String(r.source_kind),
+    email: str(r.email),
+    receiptId: str(r.receipt_id),
   };
 }
 

@@ -310,6 +310,33 @@ export interface StatusCount {
   count: number;
 }
 
+/** What the consent service's event feed tells other tools (core/ledger/feed.ts). */
+export const FEED_TYPES = ['confirmed', 'unsubscribed', 'erased', 'bounced'] as const;
+export type FeedType = (typeof FEED_TYPES)[number];
+
+/** One ledger event as the feed reads it: no evidence, only the address of a person still there. */
+export interface FeedRow {
+  id: number;
+  subjectId: number;
+  type: FeedType;
+  topic: string | null;
+  channel: string | null;
+  at: string;
+  sourceKind: string;
+  /** The subject's email (confirmed, unsubscribed, bounced); null for an erasure. */
+  email: string | null;
+  /** The erasure receipt (erased only). */
+  receiptId: string | null;
+}
+
+export interface FeedQuery {
+  /** Events after this id (asc) or before it (desc); null: from the start (asc) or the newest (desc). */
+  after: number | null;
+  types: FeedType[];
+  order: 'asc' | 'desc';
+  limit: number;
+}
+
 export interface StoreTx {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
@@ -356,6 +383,13 @@ export interface StoreTx {
   appendEvents(events: NewEvent[]): Promise<number[]>;
   listEvents(subjectId: number): Promise<EventRow[]>;
   countStatuses(): Promise<StatusCount[]>;
+  /**
+   * The events other tools are told of, in id order: a topic confirmed, unsubscribed or bounced
+   * (a change into that status) of a person still in the ledger, and an erasure.
+   */
+  listFeed(query: FeedQuery): Promise<FeedRow[]>;
+  /** The newest event id (0 on an empty ledger). */
+  lastEventId(): Promise<number>;
 
   /** The consent funnel's counts over time (core/store/funnel.ts). */
   countFunnel(query: FunnelQuery): Promise<FunnelCounts>;

@@ -1,4 +1,6 @@
-import { call, cli, startServe, type Service } from './service';
+import { createHmac } from 'node:crypto';
+import { call, cli, openLedgerOf, startReceiver, startServe, type Service } from './service';
+import { waitFor } from '../support/wait';
 import { TestClock } from '../support/ledger';
 import { SmtpPeer } from '../support/smtp-peer';
 
@@ -21,7 +23,7 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       ({ store } = await setup());
       clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
       env = { CONSENT_CLOCK_FILE: clock.file };
-      for (const [name, scope] of [['site', 'check,request'], ['office', 'unsubscribe,erase,requests,report'], ['gone', 'check']]) {
+      for (const [name, scope] of [['site', 'check,request'], ['office', 'unsubscribe,erase,requests,report'], ['gone', 'check'], ['feed', 'events,hooks']]) {
         const made = cli(store, ['keys', 'create', '--scope', scope, '--name', name], env);
         expect(made.code).toBe(0);
         expect(made.lines[0]).toMatchObject({ name, key: expect.stringMatching(/^nck_/), revokedAt: null });
@@ -45,6 +47,7 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
         ['site', ['check', 'request'], true],
         ['office', ['unsubscribe', 'erase', 'requests', 'report'], true],
         ['gone', ['check'], false],
+        ['feed', ['events', 'hooks'], true],
       ]);
       expect(JSON.stringify(listed)).not.toMatch(/nck_|hash/);
       const check = { email: 'a@example.com' };
@@ -60,6 +63,13 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect((await call(service, 'POST', '/v1/check', { json: check, key: keys.office })).status).toBe(403);
       expect((await call(service, 'POST', '/v1/request', { json: { items: [check] }, key: keys.office })).status).toBe(403);
       expect((await call(service, 'POST', '/v1/check', { json: check, key: keys.site })).json).toMatchObject({ allowed: false, reason: 'unknown' });
+      // the feed and the hooks: their own scopes
+      expect((await call(service, 'GET', '/v1/events')).status).toBe(401);
+      expect((await call(service, 'GET', '/v1/events', { key: keys.site })).status).toBe(403);
+      expect((await call(service, 'GET', '/v1/hooks', { key: keys.office })).status).toBe(403);
+      expect((await call(service, 'POST', '/v1/hooks', { key: keys.site, json: { url: 'https://hooks.example.com/x' } })).status).toBe(403);
+      expect((await call(service, 'DELETE', '/v1/hooks/hook_0123456789abcdef')).status).toBe(401);
+      expect((await call(service, 'POST', '/v1/check', { json: check, key: keys.feed })).status).toBe(403);
     });
 
     test('a bad body is 400 with the field named, as core words it', async () => {
@@ -188,12 +198,97 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       const doc = (await call(service, 'GET', '/openapi.json')).json;
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`)).sort()).toEqual([
-        'GET /v1/report', 'GET /v1/requests', 'POST /v1/check', 'POST /v1/erase', 'POST /v1/request', 'POST /v1/unsubscribe',
+        'DELETE /v1/hooks/{id}', 'GET /v1/events', 'GET /v1/hooks', 'GET /v1/report', 'GET /v1/requests',
+        'POST /v1/check', 'POST /v1/erase', 'POST /v1/hooks', 'POST /v1/request', 'POST /v1/unsubscribe',
       ]);
       const request = doc.paths['/v1/request'].post.requestBody.content['application/json'].schema;
       expect(request.properties.mode.enum).toEqual(['signup', 'campaign']);
       expect(request.properties.items.items.properties.consentText.type).toBe('string');
       expect(request.properties.items.maxItems).toBe(1000);
+    });
+
+    test('the event feed: confirmed, unsubscribed, bounced, erased, after a cursor, by type, newest first; no evidence in it', async () => {
+      const feed = async (query: string) => {
+        const answer = await call(service, 'GET', `/v1/events${query}`, { key: keys.feed });
+        expect(answer.status).toBe(200);
+        return answer.json as { events: Record<string, unknown>[]; next: string };
+      };
+      const start = (await feed('?order=desc&limit=1')).next;
+      expect(start).toMatch(/^\d+$/);
+      // Dora signs up for two topics (with her IP and browser as evidence) and confirms through the page
+      const asked = await call(service, 'POST', '/v1/request', {
+        key: keys.site,
+        json: { items: [{ email: 'dora@example.com', name: 'Dora Doorn', topics: ['newsletter', 'offers'], consentText: 'Yes, mail me news and offers', evidence: { actor: { kind: 'person' }, source: { kind: 'webform' }, ip: '198.51.100.44', userAgent: 'DoraBrowser/1.0' } }] },
+      });
+      expect((await call(service, 'POST', '/consent/confirm', { body: new URLSearchParams({ token: asked.json.results[0].confirmToken }).toString() })).status).toBe(200);
+      expect((await call(service, 'POST', '/v1/unsubscribe', { key: keys.office, json: { email: 'dora@example.com', topics: ['offers'] } })).status).toBe(200);
+      // Erik confirms, his mail bounces (the mailbox worker's call), then he is erased: his earlier events leave the feed, the erasure stays
+      const erik = await call(service, 'POST', '/v1/request', { key: keys.site, json: { mode: 'campaign', items: [{ email: 'erik@example.com', consentText: 'Yes' }] } });
+      expect((await call(service, 'POST', '/consent/confirm', { body: new URLSearchParams({ token: erik.json.results[0].confirmToken }).toString() })).status).toBe(200);
+      const ledger = await openLedgerOf(store, clock.now);
+      try {
+        expect((await ledger.bounce('dora@example.com', { actor: { kind: 'system' }, source: { kind: 'mailbox' } })).found).toBe(true);
+      } finally {
+        await ledger.close();
+      }
+      const erased = await call(service, 'POST', '/v1/erase', { key: keys.office, json: { email: 'erik@example.com' } });
+      expect(erased.json.outcome).toBe('erased');
+
+      const all = await feed(`?after=${start}`);
+      const at = clock.at.toISOString();
+      expect(all.events.map((e) => [e.type, e.email ?? null, e.topics])).toEqual([
+        ['confirmed', 'dora@example.com', ['newsletter', 'offers']],
+        ['unsubscribed', 'dora@example.com', ['offers']],
+        ['bounced', 'dora@example.com', ['newsletter']],
+        ['erased', null, []],
+      ]);
+      expect(all.events[0]).toEqual({ id: expect.stringMatching(/^\d+$/), type: 'confirmed', occurredAt: at, subjectId: asked.json.results[0].subjectId, email: 'dora@example.com', topics: ['newsletter', 'offers'], channel: 'email', source: 'link' });
+      expect(all.events[3]).toEqual({ id: expect.any(String), type: 'erased', occurredAt: at, subjectId: erased.json.subjectId, topics: [], channel: 'all', source: 'api', receiptId: erased.json.receiptId, externalIds: [] });
+      expect(all.next).toBe(all.events[3].id);
+      const text = JSON.stringify(all);
+      for (const personal of ['198.51.100.44', 'DoraBrowser', 'Dora Doorn', 'mail me news', 'erik@example.com']) expect(text).not.toContain(personal);
+
+      // the cursor: one at a time gives the same events; past the end, nothing and the same cursor back
+      const paged = [];
+      for (let after = start, n = 0; n < 10; n++) {
+        const page = await feed(`?after=${after}&limit=1`);
+        if (page.events.length === 0) {
+          expect(page.next).toBe(after);
+          break;
+        }
+        paged.push(page.events[0].id);
+        after = page.next;
+      }
+      expect(paged).toEqual(all.events.map((e) => e.id));
+      expect((await feed(`?after=${start}&types=erased,bounced`)).events.map((e) => e.type)).toEqual(['bounced', 'erased']);
+      expect((await feed('?order=desc&limit=2')).events.map((e) => e.id)).toEqual([all.events[3].id, all.events[2].id]);
+
+      for (const [query, field] of [['?limit=0', 'limit'], ['?limit=501', 'limit'], ['?types=confirmed,sent', 'types'], ['?after=abc', 'after'], ['?order=sideways', 'order'], [`?after=${'9'.repeat(40)}`, 'after']]) {
+        const bad = await call(service, 'GET', `/v1/events${query}`, { key: keys.feed });
+        expect([query, bad.status]).toEqual([query, 400]);
+        expect(bad.json.error.message).toMatch(new RegExp(`^${field}`));
+      }
+    });
+
+    test('a hook may not point at a private, loopback or link-local address (SSRF), nor be other than http(s)', async () => {
+      for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://10.1.2.3/x', 'http://[::ffff:127.0.0.1]/x']) {
+        const refused = await call(service, 'POST', '/v1/hooks', { key: keys.feed, json: { url, types: ['confirmed'] } });
+        expect([url, refused.status]).toEqual([url, 400]);
+        expect(refused.json.error.message).toMatch(/private, loopback or link-local/);
+      }
+      for (const [body, message] of [
+        [{ url: 'ftp://hooks.example.com/x' }, /^url: an http\(s\) URL/],
+        [{ url: 'https://hooks.example.com/x', types: ['sent'] }, /^types\.0: a type is one of/],
+        [{ url: 'https://hooks.example.com/x', types: [] }, /^types: give at least one/],
+        [{ types: ['confirmed'] }, /^url: /],
+      ] as const) {
+        const bad = await call(service, 'POST', '/v1/hooks', { key: keys.feed, json: body });
+        expect(bad.status).toBe(400);
+        expect(bad.json.error.message).toMatch(message);
+      }
+      expect((await call(service, 'GET', '/v1/hooks', { key: keys.feed })).json).toEqual({ hooks: [] });
+      expect((await call(service, 'DELETE', '/v1/hooks/hook_0123456789abcdef', { key: keys.feed })).status).toBe(404);
+      expect((await call(service, 'DELETE', '/v1/hooks/..%2F..%2Fetc', { key: keys.feed })).status).toBe(404);
     });
 
     test('one JSON log line per request, with no address, token or key in it; SIGTERM stops it cleanly', async () => {
@@ -206,6 +301,98 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       const code = await service.stop();
       expect(code).toBe(0);
       expect(service.lines().at(-1)).toEqual({ stopped: true });
+    });
+    describe('REST hooks, delivered by serve (receivers on 127.0.0.1: --hooks-allow-private)', () => {
+      const HOOK_ARGS = ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--hooks-allow-private', '--hooks-retry-ms', '300', '--hooks-poll-ms', '50'];
+      let hooked: Service;
+      afterAll(async () => {
+        await hooked?.stop();
+      });
+      /** Through the service while it runs; through the CLI while it is stopped. */
+      const signupConfirmed = async (email: string) => {
+        if (!hooked.running()) {
+          const [asked] = cli(store, ['request', email, '--signup', '--consent-text', 'Yes'], env).lines;
+          expect(cli(store, ['confirm', asked.confirmToken as string], env).code).toBe(0);
+          return asked.subjectId as number;
+        }
+        const asked = (await call(hooked, 'POST', '/v1/request', { key: keys.site, json: { items: [{ email, consentText: 'Yes' }] } })).json.results[0];
+        expect((await call(hooked, 'POST', '/consent/confirm', { body: new URLSearchParams({ token: asked.confirmToken }).toString() })).status).toBe(200);
+        return asked.subjectId as number;
+      };
+      const verify = (secret: string, d: { headers: Record<string, unknown>; body: string }) => {
+        const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(d.headers['consent-signature'])) ?? [];
+        return v1 === createHmac('sha256', secret).update(`${t}.${d.body}`).digest('hex');
+      };
+
+      test('signed POSTs in event order; a 500 is retried, the types are kept to; a restart resumes without loss; 410 removes the hook; DELETE unsubscribes', async () => {
+        hooked = await startServe(store, HOOK_ARGS, env);
+        // the receiver fails the first delivery, then takes everything
+        const receiver = await startReceiver((n) => (n === 0 ? 500 : 200));
+        try {
+          const made = await call(hooked, 'POST', '/v1/hooks', { key: keys.feed, json: { url: receiver.url, types: ['confirmed', 'erased'] } });
+          expect(made.status).toBe(201);
+          expect(made.json).toEqual({ id: expect.stringMatching(/^hook_[0-9a-f]{16}$/), url: receiver.url, types: ['confirmed', 'erased'], secret: expect.stringMatching(/^whsec_[0-9a-f]{64}$/), createdAt: clock.at.toISOString() });
+          const { id, secret } = made.json as { id: string; secret: string };
+          const listed = (await call(hooked, 'GET', '/v1/hooks', { key: keys.feed })).json.hooks;
+          expect(listed).toEqual([expect.objectContaining({ id, url: receiver.url, types: ['confirmed', 'erased'], failures: 0, disabledAt: null })]);
+          expect(JSON.stringify(listed)).not.toContain(secret);
+
+          // events from before the hook are not sent; the ones after are
+          const fenna = await signupConfirmed('fenna@example.com');
+          expect((await call(hooked, 'POST', '/v1/unsubscribe', { key: keys.office, json: { email: 'fenna@example.com' } })).status).toBe(200); // not a type the hook wants
+          const gijs = await signupConfirmed('gijs@example.com');
+          await waitFor(() => receiver.got.filter((d) => d.status === 200).length === 2, { what: () => `2 deliveries taken; got ${JSON.stringify(receiver.got.map((d) => [d.status, d.body]))}` });
+          const events = receiver.got.map((d) => JSON.parse(d.body) as Record<string, unknown>);
+          expect(receiver.got.map((d) => d.status)).toEqual([500, 200, 200]);
+          expect(events.map((e) => [e.type, e.subjectId])).toEqual([['confirmed', fenna], ['confirmed', fenna], ['confirmed', gijs]]);
+          expect(events[0]).toEqual(events[1]); // the retry is the same event, in order before the next
+          for (const d of receiver.got) {
+            expect(verify(secret, d)).toBe(true);
+            expect(d.headers['content-type']).toBe('application/json');
+            expect(d.headers['consent-event-id']).toBe((JSON.parse(d.body) as { id: string }).id);
+          }
+          expect(verify('whsec_wrong', receiver.got[1])).toBe(false);
+          const after = (await call(hooked, 'GET', '/v1/hooks', { key: keys.feed })).json.hooks[0];
+          expect(after).toMatchObject({ position: events[2].id, failures: 0, lastError: null });
+
+          // serve stops; events happen meanwhile; a new serve delivers them, each once
+          expect(await hooked.stop()).toBe(0);
+          const hanna = await signupConfirmed('hanna@example.com');
+          const erased = cli(store, ['erase', 'gijs@example.com'], env).lines[0];
+          hooked = await startServe(store, HOOK_ARGS, env);
+          await waitFor(() => receiver.got.length === 5, { what: () => `5 deliveries; got ${receiver.got.length}` });
+          const resumed = receiver.got.slice(3).map((d) => JSON.parse(d.body) as Record<string, unknown>);
+          expect(resumed.map((e) => [e.type, e.subjectId])).toEqual([['confirmed', hanna], ['erased', gijs]]);
+          expect(resumed[1]).toMatchObject({ receiptId: erased.receiptId, topics: [] });
+          expect(new Set(receiver.got.slice(1).map((d) => d.headers['consent-event-id'])).size).toBe(4); // no duplicate once taken
+
+          // DELETE unsubscribes: nothing more arrives, and a second DELETE is 404
+          expect((await call(hooked, 'DELETE', `/v1/hooks/${id}`, { key: keys.feed })).status).toBe(204);
+          expect((await call(hooked, 'DELETE', `/v1/hooks/${id}`, { key: keys.feed })).status).toBe(404);
+        } finally {
+          await receiver.close();
+        }
+
+        // a receiver that answers 410 Gone (Zapier's "unsubscribe me") removes its hook
+        const gone = await startReceiver(() => 410);
+        try {
+          const made = await call(hooked, 'POST', '/v1/hooks', { key: keys.feed, json: { url: gone.url, types: ['confirmed'] } });
+          expect(made.status).toBe(201);
+          await signupConfirmed('ivo@example.com');
+          await waitFor(async () => (await call(hooked, 'GET', '/v1/hooks', { key: keys.feed })).json.hooks.length === 0, { what: 'the hook removed after 410' });
+          expect(gone.got.map((d) => d.status)).toEqual([410]);
+        } finally {
+          await gone.close();
+        }
+        // a dead receiver (connection refused): retried with backoff, the error kept on the hook
+        const dead = await startReceiver(() => 200);
+        await dead.close();
+        const made = await call(hooked, 'POST', '/v1/hooks', { key: keys.feed, json: { url: dead.url, types: ['confirmed'] } });
+        await signupConfirmed('jan@example.com');
+        const failing = await waitFor(async () => (await call(hooked, 'GET', '/v1/hooks', { key: keys.feed })).json.hooks.find((h: { failures: number }) => h.failures >= 2), { what: 'two failed attempts' });
+        expect(failing).toMatchObject({ id: made.json.id, lastError: expect.stringMatching(/ECONNREFUSED/), disabledAt: null });
+        expect(hooked.stdout()).not.toMatch(/@example\.com|whsec_/);
+      }, 240_000);
     });
   });
 }

@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Ledger, type StoreConfig } from '../../core/ledger';
 import { SECRET } from '../support/ledger';
 
 /**
@@ -18,6 +21,10 @@ export interface Service {
   /** Every stdout line so far (the log). */
   stdout(): string;
   lines(): Record<string, unknown>[];
+  /** Every stderr line so far. */
+  stderr(): string;
+  /** Not stopped (nor exited) yet. */
+  running(): boolean;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -46,6 +53,8 @@ export async function startServe(store: string[], args: string[], env: Record<st
   return {
     url,
     stdout: () => out,
+    stderr: () => err,
+    running: () => child.exitCode === null && child.signalCode === null,
     lines: () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
     async stop() {
       child.kill('SIGTERM');
@@ -65,10 +74,54 @@ export async function call(service: Service, method: string, path: string, optio
     headers['Content-Type'] = options.contentType ?? 'application/x-www-form-urlencoded';
     body = options.body;
   }
-  const response = await fetch(path.startsWith('http') ? path : `${service.url}${path}`, { method, headers, body });
+  const url = path.startsWith('http') ? path : `${service.url}${path}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers, body });
+  } catch (error) {
+    // cli() blocks this process (spawnSync), so fetch's timer that retires an idle keep-alive
+    // connection cannot run: the next call may take a connection the server has just closed.
+    // A GET or DELETE is sent again once then; anything else fails as it is.
+    const closed = /other side closed|ECONNRESET/.test(String((error as { cause?: unknown }).cause));
+    if (!closed || (method !== 'GET' && method !== 'DELETE')) throw error;
+    response = await fetch(url, { method, headers, body });
+  }
   const text = await response.text();
   // The answers' shapes are what the tests assert on, field by field.
   const isJson = /json/.test(response.headers.get('content-type') ?? '');
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: response.status, headers: response.headers, text, json: (isJson && text ? JSON.parse(text) : undefined) as Record<string, any> };
+}
+
+/** The ledger the service serves, opened in this process (for what no API call does: a bounce is the mailbox worker's). */
+export async function openLedgerOf(store: string[], clock: () => Date): Promise<Ledger> {
+  const config: StoreConfig = store[0] === '--db' ? { kind: 'sqlite', path: store[1] } : { kind: 'postgres', url: store[1] };
+  return (await Ledger.open({ store: config, settings: { secret: SECRET }, clock })).ledger;
+}
+
+export interface Delivery {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A REST hook receiver on 127.0.0.1: answers each POST with `answer(n)` (n counts from 0) and keeps what came. */
+export async function startReceiver(answer: (n: number) => number) {
+  const got: Delivery[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = answer(got.length);
+      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      res.writeHead(status, { 'Content-Type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    got,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

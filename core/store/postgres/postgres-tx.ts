@@ -2,6 +2,7 @@ import type { PoolClient, QueryResultRow } from 'pg';
 import type { Status } from '../../consent/statuses';
 import type {
   CheckHit,
+  FeedQuery,
   CheckLookup,
   ConsentChange,
   ErasureRow,
@@ -38,6 +39,7 @@ import {
   toSubject,
   toSuppressionLift,
   toToken,
+  toFeedRow,
 } from '../rows';
 import { arrayLiteral, columnsOf, textsOf } from './batch';
 import { toCampaignCount, toMonthCount, toWeekStatusCount, type FunnelCounts, type FunnelQuery } from '../funnel';
@@ -234,6 +236,14 @@ export class PostgresTx implements StoreTx {
   async listEvents(subjectId: number) {
     const { rows } = await this.run('listEvents', [subjectId]);
     return rows.map(toEvent);
+  }
+  async listFeed(q: FeedQuery) {
+    const { rows } = await this.run(q.order === 'asc' ? 'listFeedAsc' : 'listFeedDesc', [q.after, q.types, q.limit]);
+    return rows.map(toFeedRow);
+  }
+  async lastEventId() {
+    const { rows } = await this.run('lastEventId', []);
+    return Number(rows[0]?.id ?? 0);
   }
   async countStatuses() {
     const { rows } = await this.run('countStatuses', []);

@@ -239,6 +239,24 @@ const SQL = {
   )
   SELECT id FROM input ORDER BY n`,
   listEvents: `SELECT ${EVENT_COLUMNS} FROM {s}.events e ${EVENT_JOINS} WHERE e.subject_id = $1 ORDER BY e.id`,
+  // The consent service's event feed: changes into confirmed/unsubscribed/bounced of a person still here, erasures.
+  listFeedAsc: `SELECT e.id, e.subject_id, e.topic, e.channel, e.at, e.source_kind, s.email, r.receipt_id,
+      CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END AS type
+    FROM {s}.events e
+    LEFT JOIN {s}.subjects s ON s.id = e.subject_id AND e.action <> 'erase'
+    LEFT JOIN {s}.erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
+    WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS DISTINCT FROM e.to_status))
+      AND ($1::bigint IS NULL OR e.id > $1::bigint) AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) = ANY($2::text[])
+    ORDER BY e.id LIMIT $3`,
+  listFeedDesc: `SELECT e.id, e.subject_id, e.topic, e.channel, e.at, e.source_kind, s.email, r.receipt_id,
+      CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END AS type
+    FROM {s}.events e
+    LEFT JOIN {s}.subjects s ON s.id = e.subject_id AND e.action <> 'erase'
+    LEFT JOIN {s}.erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
+    WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS DISTINCT FROM e.to_status))
+      AND ($1::bigint IS NULL OR e.id < $1::bigint) AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) = ANY($2::text[])
+    ORDER BY e.id DESC LIMIT $3`,
+  lastEventId: 'SELECT COALESCE(MAX(id), 0) AS id FROM {s}.events',
   countStatuses: `SELECT topic, channel, status, COUNT(*) AS n FROM {s}.consents
     GROUP BY topic, channel, status ORDER BY topic, channel, status`,
 

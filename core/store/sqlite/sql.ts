@@ -73,6 +73,24 @@ export const SQL = {
   listEvents: `SELECT ${EVENT_COLUMNS} FROM events e ${EVENT_JOINS} WHERE e.subject_id = ? ORDER BY e.id`,
   /** The same on a ledger before schema 7 (only a test opens one): no purpose column. */
   listEventsBefore7: `SELECT ${EVENT_COLUMNS.replace('e.purpose, ', '')} FROM events e ${EVENT_JOINS} WHERE e.subject_id = ? ORDER BY e.id`,
+  // The consent service's event feed: changes into confirmed/unsubscribed/bounced of a person still here, erasures.
+  listFeedAsc: `SELECT e.id, e.subject_id, e.topic, e.channel, e.at, e.source_kind, s.email, r.receipt_id,
+      CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END AS type
+    FROM events e
+    LEFT JOIN subjects s ON s.id = e.subject_id AND e.action <> 'erase'
+    LEFT JOIN erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
+    WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS NOT e.to_status))
+      AND (?1 IS NULL OR e.id > ?1) AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) IN (SELECT value FROM json_each(?2))
+    ORDER BY e.id LIMIT ?3`,
+  listFeedDesc: `SELECT e.id, e.subject_id, e.topic, e.channel, e.at, e.source_kind, s.email, r.receipt_id,
+      CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END AS type
+    FROM events e
+    LEFT JOIN subjects s ON s.id = e.subject_id AND e.action <> 'erase'
+    LEFT JOIN erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
+    WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS NOT e.to_status))
+      AND (?1 IS NULL OR e.id < ?1) AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) IN (SELECT value FROM json_each(?2))
+    ORDER BY e.id DESC LIMIT ?3`,
+  lastEventId: 'SELECT COALESCE(MAX(id), 0) AS id FROM events',
   countStatuses: 'SELECT topic, channel, status, COUNT(*) AS n FROM consents GROUP BY topic, channel, status ORDER BY topic, channel, status',
 
   purposesOf: `SELECT ${PURPOSE_COLUMNS} FROM purposes WHERE subject_id = ?1 AND (?2 IS NULL OR purpose = ?2) ORDER BY purpose`,

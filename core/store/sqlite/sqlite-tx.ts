@@ -2,6 +2,7 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Status } from '../../consent/statuses';
 import type {
   CheckHit,
+  FeedQuery,
   CheckLookup,
   ConsentChange,
   ConsentRow,
@@ -40,6 +41,7 @@ import {
   toSubject,
   toSuppressionLift,
   toToken,
+  toFeedRow,
 } from '../rows';
 import { SCHEMA_VERSION, SQL, updateSql } from './sql';
 import { toCampaignCount, toMonthCount, toWeekStatusCount, type FunnelCounts, type FunnelQuery } from '../funnel';
@@ -265,6 +267,12 @@ export class SqliteTx implements StoreTx {
   }
   async listEvents(subjectId: number) {
     return this.all(this.hasPurposes() ? SQL.listEvents : SQL.listEventsBefore7, subjectId).map(toEvent);
+  }
+  async listFeed(q: FeedQuery) {
+    return this.all(q.order === 'asc' ? SQL.listFeedAsc : SQL.listFeedDesc, q.after, JSON.stringify(q.types), q.limit).map(toFeedRow);
+  }
+  async lastEventId() {
+    return Number(this.get(SQL.lastEventId)?.id ?? 0);
   }
   async countStatuses() {
     return this.all(SQL.countStatuses).map(toStatusCount);
