@@ -1,11 +1,11 @@
 import type { Ledger } from '../../../core/ledger';
-import { processRequestMail, type RequestHooks, type RequestOptions } from '../../../core/inbox';
+import { processRequestMail, type RequestHooks } from '../../../core/inbox';
 import { MailSender } from '../../../core/mail/send';
 import { handleLinkRequest } from '../../../core/pages/handle';
 import { tempLedger } from '../../support/ledger';
 import { SmtpPeer } from '../../support/smtp-peer';
 import { rawMail } from '../mail/fixtures';
-import { seedSubscriber } from '../mail/seed';
+import { seedSubscriber, SHOP_MAILBOX } from '../mail/seed';
 
 /**
  * An access request by mail (GDPR Art. 15): about the sender's own address, the access link goes to
@@ -13,13 +13,7 @@ import { seedSubscriber } from '../mail/seed';
  * person's data. We hold nothing: the same kind of answer says so, to the address itself. About
  * another address: the operator decides, as before.
  */
-const OPTIONS: RequestOptions = {
-  mailbox: 'privacy@shop.example/INBOX',
-  baseUrl: 'https://shop.example/consent',
-  organisation: 'De Winkel',
-  replyFrom: 'Privacy De Winkel <privacy@shop.example>',
-  trustedAuthservIds: ['mx.shop.example'],
-};
+const OPTIONS = SHOP_MAILBOX;
 
 let t: Awaited<ReturnType<typeof tempLedger>>;
 let ledger: Ledger;

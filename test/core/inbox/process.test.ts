@@ -9,15 +9,9 @@ import { tempLedger } from '../../support/ledger';
 import { SmtpPeer } from '../../support/smtp-peer';
 import { dsnMail, longReferencesMail, poisonMail, rawMail } from '../mail/fixtures';
 import { failRequestOutcome } from '../../support/store-faults';
-import { dkimDomain, seedSubscriber, statusOf } from '../mail/seed';
+import { dkimDomain, seedSubscriber, statusOf, SHOP_MAILBOX } from '../mail/seed';
 
-const OPTIONS: RequestOptions = {
-  mailbox: 'privacy@shop.example/INBOX',
-  baseUrl: 'https://shop.example/consent',
-  organisation: 'De Winkel',
-  replyFrom: 'Privacy De Winkel <privacy@shop.example>',
-  trustedAuthservIds: ['mx.shop.example'],
-};
+const OPTIONS = SHOP_MAILBOX;
 
 let t: Awaited<ReturnType<typeof tempLedger>>;
 let ledger: Ledger;

@@ -1,22 +1,15 @@
 import type { Ledger } from '../../../core/ledger';
-import { processRequestMail, recordRequestMail, type RequestOptions } from '../../../core/inbox';
+import { processRequestMail, recordRequestMail } from '../../../core/inbox';
 import { tempLedger } from '../../support/ledger';
 import { rawMail } from '../mail/fixtures';
-import { seedSubscriber, statusOf } from '../mail/seed';
+import { seedSubscriber, statusOf, SHOP_MAILBOX } from '../mail/seed';
 
 /**
  * The inbox never acts on what the classifier sends to a person (review), and a request about
  * another address than the sender's acts only through a link sent to that address. A real SQLite
  * ledger; replies are handed back (no SMTP needed to see to whom they would go).
  */
-const OPTIONS: RequestOptions = {
-  mailbox: 'privacy@shop.example/INBOX',
-  baseUrl: 'https://shop.example/consent',
-  organisation: 'De Winkel',
-  replyFrom: 'Privacy De Winkel <privacy@shop.example>',
-  // A trusted border server: the sender's own DMARC pass must not prove another address of the same domain.
-  trustedAuthservIds: ['mx.shop.example'],
-};
+const OPTIONS = SHOP_MAILBOX;
 const DMARC_PASS = { 'Authentication-Results': 'mx.shop.example; dkim=pass header.d=example.org; dmarc=pass header.from=example.org' };
 
 let t: Awaited<ReturnType<typeof tempLedger>>;

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { dkimSign } from 'mailauth';
 import { RequestItemSchema, type Ledger } from '../../../core/ledger';
 import { parseInput } from '../../../core/validation';
+import type { RequestOptions } from '../../../core/inbox';
 
 /** A person who signed up and confirmed: the way a real subscriber gets into the ledger. */
 export async function seedSubscriber(ledger: Ledger, email: string, options: { locale?: 'nl' | 'en'; topics?: string[] } = {}) {
@@ -53,3 +54,15 @@ export function dkimDomain(domain: string, selector = 'test') {
     },
   };
 }
+
+/**
+ * The shop's privacy mailbox as the inbox tests run it: our own border server (mx.shop.example) is
+ * the only trusted authserv-id, so a sender's own DMARC pass proves only that sender's address.
+ */
+export const SHOP_MAILBOX: RequestOptions = {
+  mailbox: 'privacy@shop.example/INBOX',
+  baseUrl: 'https://shop.example/consent',
+  organisation: 'De Winkel',
+  replyFrom: 'Privacy De Winkel <privacy@shop.example>',
+  trustedAuthservIds: ['mx.shop.example'],
+};
