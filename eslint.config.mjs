@@ -35,7 +35,7 @@ function covers(outer, inner) {
 
 export default tseslint.config(
   // Generated or local folders (.gitignore): builds, caches, the try-out's working folder.
-  { ignores: ['dist/**', 'node_modules/**', 'n8n-host/**', 'coverage/**', 'test-output/**', '.cache/**', '.try-out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'n8n-host/**', 'coverage/**', 'test-output/**', '.cache/**', '.try-out/**', 'zapier/dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

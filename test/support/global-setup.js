@@ -5,6 +5,7 @@
 // the local n8n the node and end-to-end tests use is installed (cached per lockfile; ~3.5 min the
 // first time on a clean machine, ~0.05 s after).
 const { execFileSync } = require('node:child_process');
+const { existsSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
@@ -20,4 +21,11 @@ module.exports = async function globalSetup() {
   }
   execFileSync(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [join(root, 'scripts', 'n8n-host.mjs'), 'ensure'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The Zapier app (zapier/) has its own package and lockfile: installed when its lockfile is newer
+  // than its install (npm's hidden lockfile), ~2 min the first time; .ci/run installs it itself.
+  const zapier = join(root, 'zapier');
+  const installed = join(zapier, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(zapier, 'package-lock.json')).mtimeMs) {
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: zapier, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
 };
