@@ -206,10 +206,14 @@ export async function startQueueMode({
       DB_POSTGRESDB_USER: cluster.user,
       DB_POSTGRESDB_PASSWORD: '',
       // n8n's default pool is 2 connections: too few for a webhook processor taking many forms at once.
-      DB_POSTGRESDB_POOL_SIZE: '10',
-      // n8n pings its database every 2 s through that pool and answers every request with 503
-      // "Database is not ready!" after one ping that took longer than this: on a busy machine 5 s is short.
-      DB_PING_TIMEOUT_MS: '15000',
+      // n8n pings its database every 2 s *through this pool* (it waits for a free connection first)
+      // and answers every request with 503 "Database is not ready!" after one ping that took longer
+      // than DB_PING_TIMEOUT_MS. With 10 connections and 50 forms at once on a loaded 2-core machine
+      // the ping queued behind the forms and 249 of 2,000 signups got the 503 (6 Dec 2026): a pool
+      // above the concurrent requests leaves the ping a free connection, a minute's timeout rides out
+      // a starved CPU. 5 instances x 30 stay under the cluster's max_connections (300).
+      DB_POSTGRESDB_POOL_SIZE: '30',
+      DB_PING_TIMEOUT_MS: '60000',
       N8N_ENCRYPTION_KEY: encryptionKey,
       // Links and form URLs n8n shows are the webhook processor's; the main takes no production webhook.
       N8N_WEBHOOK_URL: `${webhookBase}/`,
