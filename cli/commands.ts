@@ -106,12 +106,15 @@ Commands:
                                           without touching any mailbox (--dkim asks DNS)
   serve [--port P] [--host H] --organisation NAME --privacy-url URL [--public-url URL]
         [--signups-per-hour N] [--hooks-allow-private] [--hooks-retry-ms MS]
-        [--hooks-poll-ms MS] [--no-hooks] the consent service: the JSON API (/v1/..., an API
+        [--hooks-poll-ms MS] [--no-hooks] [--key-rate N]
+                                          the consent service: the JSON API (/v1/..., an API
                                           key each call), the link pages (/consent/...) and
                                           REST hook delivery, until SIGTERM; see /openapi.json
-  keys create --scope S[,S...] [--name N] an API key for the service, printed once (scopes:
+  keys create --scope S[,S...] [--name N] [--rate N]
+                                          an API key for the service, printed once (scopes:
                                           check, request, unsubscribe, erase, requests, report,
-                                          events, hooks)
+                                          events, hooks, hold, export, import); --rate: its
+                                          calls per minute (default: serve's --key-rate)
   keys list | keys revoke ID
 
 PERSON is one of: EMAIL, +PHONE (E.164, e.g. +31612345678), --phone NUMBER (also 0612345678)
@@ -196,8 +199,9 @@ const OPTIONS = {
     'hooks-retry-ms': { type: 'string' },
     'hooks-poll-ms': { type: 'string' },
     'no-hooks': { type: 'boolean' },
+    'key-rate': { type: 'string' },
   },
-  keys: { scope: { type: 'string', multiple: true }, name: { type: 'string' } },
+  keys: { scope: { type: 'string', multiple: true }, name: { type: 'string' }, rate: { type: 'string' } },
 } as const;
 type Command = keyof typeof OPTIONS;
 
@@ -501,7 +505,7 @@ const HANDLERS: Record<Command, (ctx: Context) => Promise<void>> = {
     const [action, id, ...extra] = ctx.positionals;
     if (action === 'create' && id === undefined) {
       const scopes = ((ctx.values.scope as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-      const made = await ctx.ledger.createApiKey({ scopes, name: ctx.values.name as string | undefined });
+      const made = await ctx.ledger.createApiKey({ scopes, name: ctx.values.name as string | undefined, rate: ctx.values.rate as string | undefined });
       process.stderr.write('The key is shown this once (only its hash is kept): store it now.\n');
       ctx.out(made);
     } else if (action === 'list' && id === undefined) {

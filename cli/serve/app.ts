@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod/v4';
 import { ConsentError, InvalidInput, StoreUnavailable, TokenRejected, TransitionRefused } from '../../core/errors';
 import { CheckItemSchema, HookCreateSchema, RequestFilterSchema, type ApiScope, type Ledger, type PrivacyMailPlan, type RequestResult } from '../../core/ledger';
+import { parseInstant } from '../../core/clock';
+import { importContactsCsv, type ImportReport } from '../../core/import';
 import { linkFor } from '../../core/links';
 import { handleLinkRequest, kindFromPath } from '../../core/pages/handle';
 import type { PageOptions } from '../../core/pages/options';
@@ -11,7 +13,7 @@ import { parseInput } from '../../core/validation';
 import { checkHookUrl } from './hooks';
 import { openApiDocument } from './openapi';
 import { TokenBucket } from './rate-limit';
-import { CheckBodySchema, EraseBodySchema, PersonSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
+import { CheckBodySchema, EraseBodySchema, ExportBodySchema, HoldBodySchema, ImportQuerySchema, PersonSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
 
 /**
  * `n8n-consent serve`: the consent service (issue 14). An HTTP face over the same ledger as the CLI
@@ -34,6 +36,8 @@ export interface ServiceOptions {
    * form answers "try again later".
    */
   mailPrivacyRequest?: (plan: PrivacyMailPlan, linkBase: string) => Promise<void>;
+  /** Calls per minute of a key made without --rate; null: no limit. */
+  keyRate?: number | null;
   /** Hooks may name private/loopback receivers (tests, an internal network); refused by default (SSRF). */
   hooksAllowPrivate?: boolean;
 }
@@ -58,6 +62,9 @@ export const OPERATIONS: { method: 'get' | 'post' | 'delete'; path: string; scop
   { method: 'post', path: '/v1/erase', scope: 'erase', summary: 'Erase a person (GDPR Art. 17); a retention hold defers it' },
   { method: 'get', path: '/v1/requests', scope: 'requests', summary: 'The requests register (GDPR Art. 12(3)), most urgent first' },
   { method: 'get', path: '/v1/report', scope: 'report', summary: 'Counts per topic x channel x status, and per purpose x basis x state' },
+  { method: 'post', path: '/v1/hold', scope: 'hold', summary: 'Set a retention hold on a person (erasure then suppresses), or release it' },
+  { method: 'post', path: '/v1/export', scope: 'export', summary: "One person's data (GDPR Art. 15): identity, topics, purposes, events; logged in the register when it answers a request" },
+  { method: 'post', path: '/v1/import', scope: 'import', summary: 'Import contacts: a CSV body (text/csv, at most 1 MB), the same columns and rules as n8n-consent import' },
   { method: 'get', path: '/v1/events', scope: 'events', summary: 'The event feed: confirmed, unsubscribed, erased, bounced, after a cursor (polling)' },
   { method: 'post', path: '/v1/hooks', scope: 'hooks', summary: 'Subscribe a REST hook: each event POSTed to the URL, signed; the secret is shown once' },
   { method: 'get', path: '/v1/hooks', scope: 'hooks', summary: 'The REST hooks (no secrets)' },
@@ -67,6 +74,13 @@ export const OPERATIONS: { method: 'get' | 'post' | 'delete'; path: string; scop
 export function createApp(options: ServiceOptions): Hono<Env> {
   const { ledger } = options;
   const app = new Hono<Env>();
+  // One bucket set per rate (a key's own --rate, or the service's --key-rate), keyed by key id.
+  const keyBuckets = new Map<number, TokenBucket>();
+  const takeFor = (keyId: string, rate: number) => {
+    let buckets = keyBuckets.get(rate);
+    if (!buckets) keyBuckets.set(rate, (buckets = new TokenBucket(rate, rate / 60_000, () => ledger.clock().getTime())));
+    return buckets.take(keyId);
+  };
   const signups = new TokenBucket(options.signupsPerHour, options.signupsPerHour / 3_600_000, () => ledger.clock().getTime());
   const linkBase = () => `${options.publicUrl.replace(/\/+$/, '')}/consent`;
   const clientIp = (c: Context<Env>) => c.env.incoming.socket.remoteAddress ?? 'unknown';
@@ -138,6 +152,9 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     const found = key ? await ledger.verifyApiKey(key) : null;
     if (!found) throw new HttpError(401, 'UNAUTHORIZED', 'give a valid API key: Authorization: Bearer <key> (make one with n8n-consent keys create)', { 'WWW-Authenticate': 'Bearer' });
     c.set('keyId', found.id);
+    const rate = found.rate ?? options.keyRate ?? null;
+    const wait = rate === null ? 0 : takeFor(found.id, rate);
+    if (wait > 0) throw new HttpError(429, 'RATE_LIMITED', `this key may make ${rate} calls per minute; try again later`, { 'Retry-After': String(Math.ceil(wait / 1000)) });
     if (!found.scopes.includes(scope)) throw new HttpError(403, 'FORBIDDEN', `this key's scopes (${found.scopes.join(', ')}) do not include ${scope}`);
     await next();
   };
@@ -212,6 +229,38 @@ export function createApp(options: ServiceOptions): Hono<Env> {
   });
 
   app.get('/v1/report', guard('report'), async (c) => c.json({ statuses: await ledger.report(), purposes: await ledger.purposeReport() }));
+
+  app.post('/v1/hold', guard('hold'), async (c) => {
+    const body = parse(HoldBodySchema, await json(c));
+    const ref = parse(PersonSchema, { email: body.email, phone: body.phone, externalId: body.externalId, subjectId: body.subjectId });
+    const evidence = body.evidence ?? { actor: { kind: 'operator' as const }, source: { kind: 'api' as const, ref: `key ${c.get('keyId')}` } };
+    const subject = body.release ? await ledger.releaseHold(ref, evidence) : await ledger.hold(ref, parseInstant(body.until!, 'until'), body.reason!, evidence);
+    return c.json({ subjectId: subject.id, holdUntil: subject.holdUntil, holdReason: subject.holdReason });
+  });
+
+  app.post('/v1/export', guard('export'), async (c) => {
+    const body = parse(ExportBodySchema, await json(c));
+    const ref = parse(PersonSchema, { email: body.email, phone: body.phone, externalId: body.externalId, subjectId: body.subjectId });
+    // As the CLI's export: not knowing someone is an answer too; one that answers a request is in the register.
+    const result = await ledger.export(ref);
+    if (!body.asRequest && !body.requestId) return c.json(result ?? { found: false });
+    const logged = await ledger.recordHandledRequest({
+      requestId: body.requestId, channel: 'api', kind: 'access', handledBy: `API key ${c.get('keyId')}`, outcome: 'answered',
+      subjectId: result?.subject.id ?? null, address: ref.email ?? ref.phone ?? null,
+    });
+    return c.json({ ...(result ?? { found: false }), requestId: logged.id });
+  });
+
+  app.post('/v1/import', guard('import'), async (c) => {
+    if (!/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) throw new InvalidInput('send the contacts as CSV (Content-Type: text/csv), the columns of n8n-consent import');
+    const { encoding } = parse(ImportQuerySchema, c.req.query());
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const rows: ImportReport[] = [];
+    const summary = await importContactsCsv(ledger, [bytes], { encoding, evidence: { actor: { kind: 'system' }, source: { kind: 'import', ref: `API key ${c.get('keyId')}` } } }, (r) => {
+      rows.push(r);
+    });
+    return c.json({ summary, rows });
+  });
 
   app.get('/v1/events', guard('events'), async (c) => c.json(await ledger.listFeed(c.req.query())));
 

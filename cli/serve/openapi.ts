@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import { CheckItemSchema, FeedQuerySchema, HookCreateSchema } from '../../core/ledger';
-import { CheckBodySchema, EraseBodySchema, ErrorSchema, FeedPageSchema, HookCreatedSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
+import { IMPORT_COLUMNS } from '../../core/import';
+import { CheckBodySchema, EraseBodySchema, ErrorSchema, ExportBodySchema, HoldBodySchema, ImportQuerySchema, FeedPageSchema, HookCreatedSchema, RequestBodySchema, RequestsQuerySchema, UnsubscribeBodySchema } from './schemas';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the service parses with
@@ -19,11 +20,19 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'post /v1/unsubscribe': schema(UnsubscribeBodySchema),
   'post /v1/erase': schema(EraseBodySchema),
   'post /v1/hooks': schema(HookCreateSchema),
+  'post /v1/hold': schema(HoldBodySchema),
+  'post /v1/export': schema(ExportBodySchema),
+};
+
+/** Bodies that are not JSON. */
+const RAW_BODIES: Record<string, Record<string, unknown>> = {
+  'post /v1/import': { 'text/csv': { schema: { type: 'string', description: `a contacts CSV with a header row (, or ;): ${IMPORT_COLUMNS.join(', ')}; at most 1 MB` } } },
 };
 
 const QUERIES: Record<string, Record<string, unknown>> = {
   'get /v1/requests': schema(RequestsQuerySchema),
   'get /v1/events': schema(FeedQuerySchema),
+  'post /v1/import': schema(ImportQuerySchema),
 };
 
 const OPERATION_IDS: Record<string, string> = { 'get /v1/hooks': 'listHooks', 'post /v1/hooks': 'createHook', 'delete /v1/hooks/{id}': 'deleteHook' };
@@ -52,6 +61,7 @@ export function openApiDocument(operations: { method: 'get' | 'post' | 'delete';
         security: [{ apiKey: [] }],
         'x-scope': op.scope,
         ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+        ...(RAW_BODIES[key] ? { requestBody: { required: true, content: RAW_BODIES[key] } } : {}),
         ...(query || pathParams.length
           ? { parameters: [...pathParams, ...Object.entries((query?.properties ?? {}) as Record<string, unknown>).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }))] }
           : {}),
@@ -60,7 +70,8 @@ export function openApiDocument(operations: { method: 'get' | 'post' | 'delete';
           400: { ...error, description: 'bad input: the message names the field' },
           401: { ...error, description: 'no valid API key' },
           403: { ...error, description: `the key lacks the scope "${op.scope}"` },
-          ...(op.path === '/v1/request' ? { 429: { ...error, description: 'too many signups from this client address' } } : {}),
+          413: { ...error, description: 'the body is over 1 MB' },
+          429: { ...error, description: op.path === '/v1/request' ? "too many calls for this key, or signups from this client address; see Retry-After" : "too many calls for this key (its --rate); see Retry-After" },
           ...(op.method === 'delete' ? { 404: { ...error, description: 'no such hook' } } : {}),
         },
     };

@@ -3,6 +3,7 @@ import { ChannelSchema } from '../../core/consent/identity';
 import { EvidenceSchema } from '../../core/consent/evidence';
 import { CheckItemSchema, FEED_TYPES, ReasonSchema, RequestItemSchema, SubjectRefSchema, TopicsScopeSchema } from '../../core/ledger';
 import { freeText } from '../../core/validation';
+import { ImportEncodingSchema } from '../../core/import';
 
 /**
  * The consent service's request bodies: core's own schemas (the same the CLI and the nodes parse
@@ -90,4 +91,36 @@ export const HookCreatedSchema = z.object({
   types: z.array(z.enum(FEED_TYPES)),
   secret: z.string().describe('the HMAC-SHA256 key of the Consent-Signature header; shown this once'),
   createdAt: z.string(),
+});
+
+/** A retention hold (e.g. invoices, tax law: 7 years): erasure then suppresses instead of deleting. `release: true` ends it. */
+export const HoldBodySchema = z
+  .object({
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    externalId: z.string().optional(),
+    subjectId: z.number().int().positive().optional(),
+    /** The date the data must be kept until (ISO 8601: 2033-01-01 or a full timestamp). */
+    until: z.string().trim().max(40).optional(),
+    /** Why it must be kept (e.g. "invoices, tax law: 7 years"). */
+    reason: ReasonSchema.shape.reason.optional(),
+    release: z.boolean().optional(),
+    evidence: EvidenceSchema.optional(),
+  })
+  .refine((b) => (b.release === true) !== Boolean(b.until || b.reason), { message: 'give until and reason (a hold) or release: true (end it), one of the two', path: ['until'] })
+  .refine((b) => b.release === true || (b.until && b.reason), { message: 'a hold needs both until (a date) and reason', path: ['until'] });
+
+/** One person's data (GDPR Art. 15). `asRequest`: it answers an access request, logged in the register (as the CLI's --as-request). */
+export const ExportBodySchema = z.object({
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  externalId: z.string().optional(),
+  subjectId: z.number().int().positive().optional(),
+  asRequest: z.boolean().default(false),
+  /** The register entry this answers (an id from GET /v1/requests); implies asRequest. */
+  requestId: z.string().trim().min(1).max(200).optional(),
+});
+
+export const ImportQuerySchema = z.object({
+  encoding: ImportEncodingSchema.optional(),
 });

@@ -12,7 +12,7 @@ import type { LedgerContext } from './context';
  * row, the hash of the whole key proves it.
  */
 
-export const API_SCOPES = ['check', 'request', 'unsubscribe', 'erase', 'requests', 'report', 'events', 'hooks'] as const;
+export const API_SCOPES = ['check', 'request', 'unsubscribe', 'erase', 'requests', 'report', 'events', 'hooks', 'hold', 'export', 'import'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 const META_KEY = 'api_keys';
@@ -23,6 +23,8 @@ export const ApiKeyCreateSchema = z.object({
     .array(z.enum(API_SCOPES, { error: `a scope is one of ${API_SCOPES.join(', ')}` }))
     .min(1, `give at least one scope: ${API_SCOPES.join(', ')}`),
   name: z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, no control characters').optional(),
+  /** Calls per minute this key may make (a burst of this many, refilled evenly); none: the service's --key-rate. */
+  rate: z.coerce.number({ error: 'rate: calls per minute, a whole number' }).int('rate: calls per minute, a whole number').min(1, 'rate: at least 1 call per minute').max(1_000_000).optional(),
 });
 export type ApiKeyCreate = z.input<typeof ApiKeyCreateSchema>;
 
@@ -30,6 +32,8 @@ interface StoredKey {
   id: string;
   name: string | null;
   scopes: ApiScope[];
+  /** Calls per minute; null: the service's default. */
+  rate?: number | null;
   /** hex SHA-256 of the whole key */
   hash: string;
   createdAt: string;
@@ -50,13 +54,14 @@ function readKeys(value: string | undefined): StoredKey[] {
 const info = ({ hash: _hash, ...rest }: StoredKey): ApiKeyInfo => rest;
 
 export async function createApiKey(ctx: LedgerContext, input: unknown): Promise<ApiKeyInfo & { key: string }> {
-  const { scopes, name } = parseInput(ApiKeyCreateSchema, input, 'API key');
+  const { scopes, name, rate } = parseInput(ApiKeyCreateSchema, input, 'API key');
   const id = randomBytes(8).toString('hex');
   const key = `nck_${id}_${randomBytes(32).toString('base64url')}`;
   const row: StoredKey = {
     id,
     name: name ?? null,
     scopes: [...new Set(scopes)],
+    rate: rate ?? null,
     hash: sha256(key).toString('hex'),
     createdAt: ctx.now().toISOString(),
     revokedAt: null,
@@ -91,7 +96,7 @@ export async function revokeApiKey(ctx: LedgerContext, id: string): Promise<ApiK
  * The key's id and scopes when `key` is a live key; null otherwise (unknown, revoked, malformed).
  * Read on every call, so a revoke takes effect at once, in every process serving the ledger.
  */
-export async function verifyApiKey(ctx: LedgerContext, key: string): Promise<{ id: string; scopes: ApiScope[] } | null> {
+export async function verifyApiKey(ctx: LedgerContext, key: string): Promise<{ id: string; scopes: ApiScope[]; rate: number | null } | null> {
   const match = KEY_FORMAT.exec(key);
   const keys = await listStored(ctx);
   const found = match ? keys.find((k) => k.id === match[1]) : undefined;
@@ -100,7 +105,7 @@ export async function verifyApiKey(ctx: LedgerContext, key: string): Promise<{ i
   const stored = found ? Buffer.from(found.hash, 'hex') : sha256('');
   const same = stored.length === given.length && timingSafeEqual(stored, given);
   if (!found || !same || found.revokedAt) return null;
-  return { id: found.id, scopes: found.scopes };
+  return { id: found.id, scopes: found.scopes, rate: found.rate ?? null };
 }
 
 async function listStored(ctx: LedgerContext): Promise<StoredKey[]> {

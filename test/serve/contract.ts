@@ -23,8 +23,8 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       ({ store } = await setup());
       clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
       env = { CONSENT_CLOCK_FILE: clock.file };
-      for (const [name, scope] of [['site', 'check,request'], ['office', 'unsubscribe,erase,requests,report'], ['gone', 'check'], ['feed', 'events,hooks']]) {
-        const made = cli(store, ['keys', 'create', '--scope', scope, '--name', name], env);
+      for (const [name, scope] of [['site', 'check,request'], ['office', 'unsubscribe,erase,requests,report'], ['gone', 'check'], ['feed', 'events,hooks'], ['records', 'hold,export,import'], ['slow', 'check']]) {
+        const made = cli(store, ['keys', 'create', '--scope', scope, '--name', name, ...(name === 'slow' ? ['--rate', '2'] : [])], env);
         expect(made.code).toBe(0);
         expect(made.lines[0]).toMatchObject({ name, key: expect.stringMatching(/^nck_/), revokedAt: null });
         keys[name] = made.lines[0].key as string;
@@ -48,6 +48,8 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
         ['office', ['unsubscribe', 'erase', 'requests', 'report'], true],
         ['gone', ['check'], false],
         ['feed', ['events', 'hooks'], true],
+        ['records', ['hold', 'export', 'import'], true],
+        ['slow', ['check'], true],
       ]);
       expect(JSON.stringify(listed)).not.toMatch(/nck_|hash/);
       const check = { email: 'a@example.com' };
@@ -199,7 +201,7 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`)).sort()).toEqual([
         'DELETE /v1/hooks/{id}', 'GET /v1/events', 'GET /v1/hooks', 'GET /v1/report', 'GET /v1/requests',
-        'POST /v1/check', 'POST /v1/erase', 'POST /v1/hooks', 'POST /v1/request', 'POST /v1/unsubscribe',
+        'POST /v1/check', 'POST /v1/erase', 'POST /v1/export', 'POST /v1/hold', 'POST /v1/hooks', 'POST /v1/import', 'POST /v1/request', 'POST /v1/unsubscribe',
       ]);
       const request = doc.paths['/v1/request'].post.requestBody.content['application/json'].schema;
       expect(request.properties.mode.enum).toEqual(['signup', 'campaign']);
@@ -289,6 +291,60 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect((await call(service, 'GET', '/v1/hooks', { key: keys.feed })).json).toEqual({ hooks: [] });
       expect((await call(service, 'DELETE', '/v1/hooks/hook_0123456789abcdef', { key: keys.feed })).status).toBe(404);
       expect((await call(service, 'DELETE', '/v1/hooks/..%2F..%2Fetc', { key: keys.feed })).status).toBe(404);
+    });
+
+    test('a key made with --rate N makes N calls a minute: then 429 with Retry-After, and again once the bucket refills; other keys are not held up', async () => {
+      const checkAs = (key: string) => call(service, 'POST', '/v1/check', { key, json: { email: 'a@example.com' } });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await checkAs(keys.slow)).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const limited = await checkAs(keys.slow);
+      expect(limited.status).toBe(429);
+      expect(limited.json.error).toEqual({ code: 'RATE_LIMITED', message: 'this key may make 2 calls per minute; try again later' });
+      expect(limited.headers.get('retry-after')).toBe('30'); // one call per 30 s at 2 a minute
+      expect((await checkAs(keys.site)).status).toBe(200);
+      clock.at = new Date(clock.at.getTime() + 30_000);
+      expect((await checkAs(keys.slow)).status).toBe(200);
+      expect((await checkAs(keys.slow)).status).toBe(429);
+      const bad = cli(store, ['keys', 'create', '--scope', 'check', '--rate', 'fast'], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/rate: calls per minute/);
+    });
+
+    test('hold, export and import: each with its own scope; an export that answers a request is in the register', async () => {
+      for (const [path, json] of [['/v1/hold', { email: 'x@example.com', until: '2033-01-01', reason: 'x' }], ['/v1/export', { email: 'x@example.com' }]] as const) {
+        expect((await call(service, 'POST', path, { key: keys.office, json })).status).toBe(403);
+      }
+      expect((await call(service, 'POST', '/v1/import', { key: keys.office, body: 'email\nx@example.com\n', contentType: 'text/csv' })).status).toBe(403);
+
+      const csv = ['email;name;previously_mailed;topic', 'karel@example.com;Karel;ja;newsletter', 'not-an-address;Bad;ja;newsletter', 'lotte@example.com;Lotte;ja;newsletter'].join('\n');
+      const imported = await call(service, 'POST', '/v1/import', { key: keys.records, body: csv, contentType: 'text/csv' });
+      expect(imported.status).toBe(200);
+      expect(imported.json.summary).toMatchObject({ rows: 3, imported: 2, invalid: 1 });
+      expect(imported.json.rows.map((r: { row: number; outcome: string }) => [r.row, r.outcome])).toEqual([[2, 'imported'], [3, 'invalid'], [4, 'imported']]);
+      expect(imported.json.rows[1].reason).toMatch(/email/);
+      const noHeader = await call(service, 'POST', '/v1/import', { key: keys.records, body: 'just,some,words\n', contentType: 'text/csv' });
+      expect(noHeader.status).toBe(400);
+      expect((await call(service, 'POST', '/v1/import', { key: keys.records, json: { rows: [] } })).json.error.message).toMatch(/text\/csv/);
+      expect((await call(service, 'POST', '/v1/import?encoding=utf-16', { key: keys.records, body: csv, contentType: 'text/csv' })).json.error.message).toMatch(/^encoding: /);
+
+      const held = await call(service, 'POST', '/v1/hold', { key: keys.records, json: { email: 'karel@example.com', until: '2033-01-01', reason: 'invoices, tax law: 7 years' } });
+      expect(held.json).toEqual({ subjectId: imported.json.rows[0].subjectId, holdUntil: '2033-01-01T00:00:00.000Z', holdReason: 'invoices, tax law: 7 years' });
+      // erasure under a hold suppresses instead
+      expect((await call(service, 'POST', '/v1/erase', { key: keys.office, json: { email: 'karel@example.com' } })).json.outcome).toBe('suppressed');
+      expect((await call(service, 'POST', '/v1/hold', { key: keys.records, json: { email: 'karel@example.com', until: 'soon', reason: 'x' } })).json.error.message).toMatch(/^until: /);
+      expect((await call(service, 'POST', '/v1/hold', { key: keys.records, json: { email: 'karel@example.com', until: '2033-01-01' } })).json.error.message).toBe('until: a hold needs both until (a date) and reason');
+      const released = await call(service, 'POST', '/v1/hold', { key: keys.records, json: { email: 'lotte@example.com', release: true } });
+      expect(released.json).toMatchObject({ holdUntil: null, holdReason: null });
+
+      const looked = await call(service, 'POST', '/v1/export', { key: keys.records, json: { email: 'lotte@example.com' } });
+      expect(looked.json.subject).toMatchObject({ email: 'lotte@example.com', name: 'Lotte' });
+      expect(looked.json.requestId).toBeUndefined();
+      const answered = await call(service, 'POST', '/v1/export', { key: keys.records, json: { email: 'lotte@example.com', asRequest: true } });
+      expect(answered.json.requestId).toMatch(/^api-/);
+      expect((await call(service, 'POST', '/v1/export', { key: keys.records, json: { email: 'nobody@example.com', asRequest: true } })).json).toMatchObject({ found: false, requestId: expect.stringMatching(/^api-/) });
+      const register = (await call(service, 'GET', '/v1/requests', { key: keys.office })).json.requests.filter((r: { kind: string; channel: string }) => r.kind === 'access' && r.channel === 'api');
+      expect(register.map((r: { channel: string; outcome: string }) => `${r.channel}:${r.outcome}`)).toEqual(['api:answered', 'api:answered']);
     });
 
     test('one JSON log line per request, with no address, token or key in it; SIGTERM stops it cleanly', async () => {
