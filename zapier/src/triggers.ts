@@ -14,7 +14,7 @@ const SAMPLE_BASE = { id: 'ev_01example', occurredAt: '2026-11-23T10:05:00.000Z'
 const SAMPLES: Record<EventType, Record<string, unknown>> = {
   confirmed: { ...SAMPLE_BASE, type: 'confirmed', email: 'anna@example.nl' },
   unsubscribed: { ...SAMPLE_BASE, type: 'unsubscribed', email: 'anna@example.nl', source: 'link' },
-  erased: { ...SAMPLE_BASE, type: 'erased', source: 'api', receiptId: 'er_01example', externalIds: ['crm-1001'], topics: [] },
+  erased: { ...SAMPLE_BASE, type: 'erased', source: 'api', receiptId: 'er_01example', externalIds: [], topics: [] },
   bounced: { ...SAMPLE_BASE, type: 'bounced', email: 'anna@example.nl', source: 'mail' },
 };
 
@@ -68,7 +68,7 @@ function eventTrigger(key: string, type: EventType, noun: string, label: string,
         { key: 'occurredAt', label: 'Occurred At', type: 'datetime' },
         { key: 'subjectId', label: 'Subject ID', type: 'integer' },
         ...(type === 'erased'
-          ? [{ key: 'receiptId', label: 'Receipt ID' }, { key: 'externalIds[]', label: 'External IDs (delete these in your CRM)' }]
+          ? [{ key: 'receiptId', label: 'Receipt ID' }, { key: 'externalIds[]', label: 'External IDs' }]
           : [{ key: 'email', label: 'Email' }]),
         { key: 'topics[]', label: 'Topics' },
         { key: 'channel', label: 'Channel' },
@@ -81,7 +81,7 @@ export const triggers = Object.fromEntries(
   [
     eventTrigger('new_confirmation', 'confirmed', 'Confirmation', 'New Confirmation', 'Fires when a person confirms their consent (clicked the confirm link).'),
     eventTrigger('new_unsubscribe', 'unsubscribed', 'Unsubscribe', 'New Unsubscribe', 'Fires when a person unsubscribes (link, one-click, preferences page, mail or API).'),
-    eventTrigger('contact_erased', 'erased', 'Erasure', 'Contact Erased', 'Fires when a person is erased: delete them in your other tools by the External IDs. Carries no address.'),
+    eventTrigger('contact_erased', 'erased', 'Erasure', 'Contact Erased', 'Fires when a person is erased: remove them from your other tools by Subject ID (the Erase Contact action answers with the external ids). Carries no address.'),
     eventTrigger('new_bounce', 'bounced', 'Bounce', 'New Bounce', 'Fires when mail to a person bounced and the ledger stopped mailing them.'),
   ].map((t) => [t.key, t]),
 );

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppTester } from 'zapier-platform-core';
-import { call, cli, startServe, type Service } from '../../test/serve/service';
+import { call, cli, startReceiver, startServe, type Service } from '../../test/serve/service';
 import { TestClock } from '../../test/support/ledger';
+import { waitFor } from '../../test/support/wait';
 import App from '../src';
 
 /**
@@ -34,12 +35,12 @@ beforeAll(async () => {
   const clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
   env = { CONSENT_CLOCK_FILE: clock.file };
   expect(cli(store, ['init'], env).code).toBe(0);
-  for (const [name, scope] of [['zap', 'request,check,unsubscribe,erase'], ['reader', 'check'], ['requester', 'request']]) {
+  for (const [name, scope] of [['zap', 'request,check,unsubscribe,erase'], ['reader', 'check'], ['requester', 'request'], ['feed', 'events,hooks']]) {
     const made = cli(store, ['keys', 'create', '--scope', scope, '--name', name], env);
     expect(made.code).toBe(0);
     keys[name] = made.lines[0].key as string;
   }
-  service = await startServe(store, ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--signups-per-hour', '2'], env);
+  service = await startServe(store, ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--signups-per-hour', '2', '--hooks-allow-private', '--hooks-poll-ms', '100'], env);
 }, 120_000);
 
 afterAll(async () => {
@@ -108,4 +109,66 @@ test('the service\'s refusals reach the Zap user in words: 403 names the scope t
   await signup('c1@example.nl');
   await signup('c2@example.nl');
   expect(await refusal(signup('c3@example.nl'))).toMatchObject({ name: 'ThrottledError', message: expect.stringMatching(/^The consent service is limiting calls: too many signups from this address/) });
+});
+
+/** A person signs up through the app (each from their own address: --signups-per-hour 2) and clicks the served confirm page: a confirmed event. */
+let signups = 0;
+async function signupAndConfirm(email: string) {
+  const ip = `198.51.100.${++signups + 100}`;
+  const requested = (await appTester(App.creates.request_consent.operation.perform, { authData: auth('zap'), inputData: { email, consentText: 'Yes, the newsletter', ip } })) as { confirmToken: string };
+  expect((await call(service, 'POST', '/consent/confirm', { body: new URLSearchParams({ token: requested.confirmToken }).toString() })).status).toBe(200);
+}
+
+test('REST hook trigger: subscribing through the app makes a hook; a confirmation is delivered signed, passes perform; a forged one does not; unsubscribing removes the hook', async () => {
+  const trigger = App.triggers.new_confirmation.operation;
+  const receiver = await startReceiver(() => 200);
+  try {
+    const subscribeData = (await appTester(trigger.performSubscribe, { authData: auth('feed'), targetUrl: receiver.url })) as { id: string; secret: string };
+    expect(subscribeData).toMatchObject({ id: expect.stringMatching(/^hook_/), url: receiver.url, types: ['confirmed'], secret: expect.any(String) });
+    await signupAndConfirm('dirk@example.nl');
+    const delivery = await waitFor(() => receiver.got.find((d) => JSON.parse(d.body).email === 'dirk@example.nl'), {
+      what: () => `the confirmation delivered to the hook; got ${JSON.stringify(receiver.got.map((d) => d.body))}`,
+    });
+    // Zapier hands perform the parsed body and the raw request (its headers prefixed Http-).
+    const bundle = (body: string, signature: string) => ({
+      authData: auth('feed'),
+      subscribeData,
+      cleanedRequest: JSON.parse(body),
+      rawRequest: { method: 'POST', headers: { 'Http-Consent-Signature': signature, 'Http-Content-Type': 'application/json' }, content: body },
+    });
+    const signature = String(delivery.headers['consent-signature']);
+    const passed = await appTester(trigger.perform, bundle(delivery.body, signature));
+    expect(passed).toEqual([expect.objectContaining({ id: expect.any(String), type: 'confirmed', email: 'dirk@example.nl', topics: ['newsletter'] })]);
+    const forged = delivery.body.replace('dirk@example.nl', 'eve@example.nl');
+    expect(await appTester(trigger.perform, bundle(forged, signature))).toEqual([]);
+    expect(await appTester(trigger.perform, bundle(delivery.body, ''))).toEqual([]);
+
+    await appTester(trigger.performUnsubscribe, { authData: auth('feed'), subscribeData });
+    const hooks = await call(service, 'GET', '/v1/hooks', { key: keys.feed });
+    expect(hooks.json.hooks.map((h: { id: string }) => h.id)).not.toContain(subscribeData.id);
+    // Unsubscribing again: the service says there is no such hook, in words.
+    expect(await refusal(appTester(trigger.performUnsubscribe, { authData: auth('feed'), subscribeData }))).toMatchObject({ status: 404, message: expect.stringMatching(/no such hook/) });
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('the polling fallback (performList) lists the newest events of its type first, with ids to dedupe on; a key without the events scope is told which to add', async () => {
+  await signupAndConfirm('emma@example.nl');
+  await signupAndConfirm('finn@example.nl');
+  await appTester(App.creates.unsubscribe.operation.perform, { authData: auth('zap'), inputData: { email: 'emma@example.nl' } });
+  const confirmations = (await appTester(App.triggers.new_confirmation.operation.performList, { authData: auth('feed') })) as { id: string; type: string; email: string }[];
+  expect(confirmations.slice(0, 2).map((e) => e.email)).toEqual(['finn@example.nl', 'emma@example.nl']);
+  expect(new Set(confirmations.map((e) => e.type))).toEqual(new Set(['confirmed']));
+  expect(new Set(confirmations.map((e) => e.id)).size).toBe(confirmations.length);
+  const unsubscribes = (await appTester(App.triggers.new_unsubscribe.operation.performList, { authData: auth('feed') })) as { type: string; email: string }[];
+  expect(unsubscribes[0]).toMatchObject({ type: 'unsubscribed', email: 'emma@example.nl', topics: ['newsletter'] });
+  // The erasure of the first test: no address in it.
+  const erasures = (await appTester(App.triggers.contact_erased.operation.performList, { authData: auth('feed') })) as Record<string, unknown>[];
+  expect(erasures).toEqual([expect.objectContaining({ type: 'erased', receiptId: expect.any(String) })]);
+  expect(erasures[0]).not.toHaveProperty('email');
+  expect(await refusal(appTester(App.triggers.new_bounce.operation.performList, { authData: auth('zap') }))).toMatchObject({
+    status: 403,
+    message: expect.stringMatching(/Make a key with the "events" scope/),
+  });
 });
