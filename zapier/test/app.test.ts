@@ -134,7 +134,7 @@ test('REST hook trigger: subscribing through the app makes a hook; a confirmatio
       authData: auth('feed'),
       subscribeData,
       cleanedRequest: JSON.parse(body),
-      rawRequest: { method: 'POST', headers: { 'Http-Consent-Signature': signature, 'Http-Content-Type': 'application/json' }, content: body },
+      rawRequest: { method: 'POST' as const, headers: { 'Http-Consent-Signature': signature, 'Http-Content-Type': 'application/json' }, content: body },
     });
     const signature = String(delivery.headers['consent-signature']);
     const passed = await appTester(trigger.perform, bundle(delivery.body, signature));
