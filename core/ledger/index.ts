@@ -12,6 +12,7 @@ import * as exporting from './export';
 import * as privacy from './privacy';
 import * as feed from './feed';
 import * as hooks from './hooks';
+import * as followUp from './follow-up';
 import * as funnel from './funnel';
 import * as importing from './import';
 import * as leaveReasons from './leave-reasons';
@@ -29,6 +30,7 @@ import * as status from './status';
 export * from './schemas';
 export { FunnelOptionsSchema, type CampaignFunnel, type FunnelMonth, type FunnelOptions, type FunnelReport, type TopicWeek } from './funnel';
 export type { AccessEvidence, AccessLink, AccessPackage } from './access';
+export type { FollowUpRecipient } from './follow-up';
 export { isLeaveReason, LEAVE_REASONS, type LeaveReason } from './leave-reasons';
 export { PRIVACY_CHOICES, PRIVACY_LINK_DAYS, type PrivacyChoice, type PrivacyDone, type PrivacyMailPlan, type PrivacySubmission } from './privacy';
 export { FEED_MAX_LIMIT, FEED_TYPES, FeedQuerySchema, type FeedEvent, type FeedPage, type FeedType } from './feed';
@@ -180,6 +182,9 @@ export class Ledger {
   submitPrivacyRequest(...a: Args<typeof privacy.submitPrivacyRequest>) { return privacy.submitPrivacyRequest(this.ctx, ...a); }
   viewPrivacyRequest(...a: Args<typeof privacy.viewPrivacyRequest>) { return privacy.viewPrivacyRequest(this.ctx, ...a); }
   completePrivacyRequest(...a: Args<typeof privacy.completePrivacyRequest>) { return privacy.completePrivacyRequest(this.ctx, ...a); }
+
+  // follow-up.ts: who gets the optional welcome and goodbye mails, with which link
+  followUpRecipient(...a: Args<typeof followUp.followUpRecipient>) { return followUp.followUpRecipient(this.ctx, ...a); }
 
   // api-keys.ts: the consent service's API keys (stored hashed in the meta table)
   createApiKey(...a: Args<typeof apiKeys.createApiKey>) { return apiKeys.createApiKey(this.ctx, ...a); }

@@ -101,6 +101,8 @@ export function composeMail(kind: TemplateKind, input: ComposeInput): ComposedMa
   if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error, 'mail'));
   const m = parsed.data;
   const isMarketing = MARKETING_KINDS.includes(kind);
+  /** The mails to a subscriber: a way out in the text and in List-Unsubscribe (RFC 8058). */
+  const listMail = isMarketing || kind === 'welcome';
 
   const links = {
     confirmUrl: m.confirmToken ? linkFor(requireBase(m.baseUrl, 'confirmToken'), 'confirm', m.confirmToken) : undefined,
@@ -123,6 +125,9 @@ export function composeMail(kind: TemplateKind, input: ComposeInput): ComposedMa
   }
   if (isMarketing && !links.unsubscribeUrl) {
     throw new InvalidInput(`unsubscribeToken: every ${kind} mail carries an unsubscribe link; pass the unsubscribe token and baseUrl.`);
+  }
+  if (kind === 'welcome' && !links.unsubscribeUrl) {
+    throw new InvalidInput('unsubscribeToken: a welcome mail carries an unsubscribe link; pass the unsubscribe token (Ledger.followUpRecipient) and baseUrl.');
   }
   if (kind === 'erase-verification' && !links.eraseUrl) {
     throw new InvalidInput('eraseToken: an erase-verification mail needs the erase token and baseUrl.');
@@ -158,15 +163,20 @@ export function composeMail(kind: TemplateKind, input: ComposeInput): ComposedMa
   if (kind === 'privacy-request') must(links.privacyRequestUrl, '{{privacyRequestUrl}}', 'template.text');
 
   const headers: Record<string, string> = {};
-  if (isMarketing && links.unsubscribeUrl && links.preferencesUrl) {
+  if (listMail && links.unsubscribeUrl && links.preferencesUrl) {
     if (!text.includes(links.unsubscribeUrl) && !text.includes(links.preferencesUrl)) {
-      throw new InvalidInput('template.text: a marketing mail must contain {{unsubscribeUrl}} or {{preferencesUrl}}.');
+      throw new InvalidInput(`template.text: a ${isMarketing ? 'marketing' : kind} mail must contain {{unsubscribeUrl}} or {{preferencesUrl}}.`);
     }
     // RFC 8058 §3.1: one HTTPS URI for the one-click POST, plus the mailto (RFC 2369) for clients without it.
     const targets = [`<${links.unsubscribeUrl}>`];
     if (m.unsubscribeMailbox) targets.push(`<${unsubscribeMailto(m.unsubscribeMailbox, m.unsubscribeToken!)}>`);
     headers['List-Unsubscribe'] = targets.join(', ');
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  } else if (kind === 'goodbye') {
+    // RFC 3834 §5: made by a program after the person's click, not a reply to a mail; no
+    // List-Unsubscribe: the person has just left, this is the last mail of that list.
+    headers['Auto-Submitted'] = 'auto-generated';
+    headers['X-Auto-Response-Suppress'] = 'All';
   } else {
     // RFC 3834 §5: an automatic answer to a person's mail; other responders must not answer it.
     headers['Auto-Submitted'] = 'auto-replied';

@@ -1,6 +1,6 @@
 import type { EvidenceInput } from '../consent/evidence';
 import { TokenRejected } from '../errors';
-import type { Ledger, PrivacyMailPlan, VerifiedErasure } from '../ledger';
+import type { Ledger, PrivacyMailPlan, TokenActionResult, VerifiedErasure } from '../ledger';
 import { isLeaveReason } from '../ledger/leave-reasons';
 import type { LinkKind } from '../links';
 import { renderAccessPage } from './access';
@@ -35,6 +35,24 @@ export interface LinkHooks {
    * composes it). Without it the form answers "try again later". A failure is the page's too.
    */
   mailPrivacyRequest?: (plan: PrivacyMailPlan) => Promise<void>;
+  /**
+   * After a confirmation by the confirm link (the optional welcome mail, core/mail/follow-up.ts):
+   * sends it and says whether it went out. The confirmation stands either way (result `reply`).
+   */
+  welcome?: (done: TokenActionResult) => Promise<'sent' | 'none'>;
+  /** After an unsubscribe by the unsubscribe page's button (the optional goodbye mail; not after an RFC 8058 one-click). */
+  goodbye?: (done: TokenActionResult, token: string) => Promise<'sent' | 'none'>;
+}
+
+/** Runs a mail hook: a failure is reported through onError and as 'failed'; the action stands. */
+async function mailHook(hooks: LinkHooks, send: (() => Promise<'sent' | 'none'>) | undefined): Promise<LinkResult['reply']> {
+  if (!send) return undefined;
+  try {
+    return await send();
+  } catch (error) {
+    hooks.onError?.(error);
+    return 'failed';
+  }
 }
 
 /** A request that passed the checks: a known link, an allowed method, a token with our MAC. */
@@ -92,8 +110,10 @@ export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hook
       const locale = chooseLocale(done.locale, options, r.acceptLanguage);
       const confirmed = done.topics.filter((t) => t.status === 'confirmed').map((t) => t.topic);
       const page: DonePage = done.outcome === 'refused' ? { kind: 'verification_received', retained: false } : { kind: 'confirmed', topics: confirmed };
+      const welcome = hooks.welcome;
+      const reply = done.outcome === 'confirmed' ? await mailHook(hooks, welcome && (() => welcome(done))) : undefined;
       return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('confirm', action, locale, {
-        outcome: done.outcome, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => t.topic), changes: done.topics,
+        outcome: done.outcome, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => t.topic), changes: done.topics, ...(reply ? { reply } : {}),
       }));
     }
     case 'unsubscribe': {
@@ -111,8 +131,11 @@ export async function act(ledger: LinkLedger, r: Ready, action: LinkAction, hook
         done.outcome === 'refused'
           ? { kind: 'verification_received', retained: false }
           : { kind: 'unsubscribed', scope, topics: done.topics.map((t) => t.topic) };
+      // The goodbye follows the page's button only: a mail client's one-click promised the person no more mail.
+      const goodbye = hooks.goodbye;
+      const reply = action === 'unsubscribe' && done.outcome === 'unsubscribed' ? await mailHook(hooks, goodbye && (() => goodbye(done, r.token))) : undefined;
       return respond(renderDonePage(pageContext(locale, options), page), false, 200, base('unsubscribe', action, locale, {
-        outcome: done.outcome, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => t.topic), changes: done.topics,
+        outcome: done.outcome, subjectId: done.subjectId, channel: done.channel, topics: done.topics.map((t) => t.topic), changes: done.topics, ...(reply ? { reply } : {}),
       }));
     }
     case 'preferences': {

@@ -25,7 +25,7 @@ export interface LinkResult {
   topics: string[];
   /** Per topic: from which status to which, and whether it changed. */
   changes: TopicOutcome[];
-  /** After a verified erasure: whether the acknowledgement mail went out (sent, failed, none). */
+  /** After a verified erasure, or (when switched on) a confirmation's welcome or an unsubscribe's goodbye: whether that mail went out (sent, failed, none). */
   reply?: 'sent' | 'failed' | 'none';
   locale: Locale;
   problem?: LinkProblem;

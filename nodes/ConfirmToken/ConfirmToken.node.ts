@@ -1,10 +1,11 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import type { VerifiedErasure } from '../../core/ledger';
+import type { TokenActionResult, VerifiedErasure } from '../../core/ledger';
 import type { LinkKind } from '../../core/links';
 import { erasureAcknowledgement } from '../../core/inbox';
 import { MailSender } from '../../core/mail/send';
 import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
 import { readSmtpCredential } from '../shared/credentials';
+import { FollowUpMailer } from '../shared/follow-up';
 import { withLedger } from '../shared/ledger-connection';
 import { answerLinkRequests, linkOptionsParameter, methodParameter, RESPOND_TO_WEBHOOK_NOTICE } from '../shared/link-request';
 
@@ -27,7 +28,7 @@ export class ConfirmToken implements INodeType {
 				name: 'consentSmtpApi',
 				required: true,
 				testedBy: 'consentSmtpApiTest',
-				displayOptions: { show: { link: ['erase'], acknowledge: [true] } },
+				displayOptions: { show: { link: ['erase', 'confirm'], acknowledge: [true] } },
 			},
 		],
 		properties: [
@@ -62,6 +63,16 @@ export class ConfirmToken implements INodeType {
 				description:
 					'Whether to mail the person, once the button erased their data, the same acknowledgement the Consent Mailbox Trigger sends after a proven erasure request (with the Consent SMTP credential, from the Privacy Mailbox of the Consent Ledger credential)',
 			},
+			{
+				// The same parameter name as the erase link's acknowledgement, so one SMTP credential setting serves both.
+				displayName: 'Send a Welcome Mail',
+				name: 'acknowledge',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { link: ['confirm'] } },
+				description:
+					"Whether to mail a welcome once the person's confirmation went through (template 'welcome', in their language, with an unsubscribe link and List-Unsubscribe), with the Consent SMTP credential, from its From address. Never to a suppressed or erased address.",
+			},
 			methodParameter,
 			linkOptionsParameter([
 				{
@@ -90,6 +101,7 @@ export class ConfirmToken implements INodeType {
 		return await withLedger(this, async (connection) => {
 			const { credential } = connection;
 			let sender: MailSender | undefined;
+			const mailer = new FollowUpMailer(this, connection);
 			// After a verified erasure: the acknowledgement, as the mailbox trigger sends it after a proven one.
 			const acknowledgeErasure = async (erasure: VerifiedErasure, itemIndex: number): Promise<'sent' | 'none'> => {
 				if (!this.getNodeParameter('acknowledge', itemIndex, true)) return 'none';
@@ -108,9 +120,11 @@ export class ConfirmToken implements INodeType {
 				return 'sent';
 			};
 			try {
-				return [await answerLinkRequests(this, connection, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind, { acknowledgeErasure })];
+				const welcome = (done: TokenActionResult, i: number) => (this.getNodeParameter('acknowledge', i, false) ? mailer.send('welcome', done, i) : Promise.resolve('none' as const));
+				return [await answerLinkRequests(this, connection, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind, { acknowledgeErasure, welcome })];
 			} finally {
 				sender?.close();
+				mailer.close();
 			}
 		});
 	}

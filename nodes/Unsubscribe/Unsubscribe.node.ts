@@ -1,5 +1,5 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { consentLedgerApiTest } from '../shared/credential-tests';
+import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
 import * as byAddress from './actions/byAddress.operation';
 import * as byLink from './actions/byLink.operation';
 import { router } from './actions/router';
@@ -17,7 +17,10 @@ export class Unsubscribe implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' }],
+		credentials: [
+			{ name: 'consentLedgerApi', required: true, testedBy: 'consentLedgerApiTest' },
+			{ name: 'consentSmtpApi', required: true, testedBy: 'consentSmtpApiTest', displayOptions: { show: { operation: ['byLink'], goodbye: [true] } } },
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -45,7 +48,7 @@ export class Unsubscribe implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { consentLedgerApiTest } };
+	methods = { credentialTest: { consentLedgerApiTest, consentSmtpApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

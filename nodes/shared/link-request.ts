@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod/v4';
 import { TopicSchema } from '../../core/consent/identity';
 import { InvalidInput } from '../../core/errors';
-import type { VerifiedErasure } from '../../core/ledger';
+import type { TokenActionResult, VerifiedErasure } from '../../core/ledger';
 import type { LinkKind } from '../../core/links';
 import { handleLinkRequest, kindFromPath, type LinkRequest } from '../../core/pages/handle';
 import type { PageOptionsInput } from '../../core/pages/options';
@@ -183,7 +183,11 @@ export async function answerLinkRequests(
 	ctx: IExecuteFunctions,
 	{ ledger, credential }: LedgerConnection,
 	kindOf: (item: INodeExecutionData, itemIndex: number) => LinkKind,
-	more: { acknowledgeErasure?: (erasure: VerifiedErasure, itemIndex: number) => Promise<'sent' | 'none'> } = {},
+	more: {
+		acknowledgeErasure?: (erasure: VerifiedErasure, itemIndex: number) => Promise<'sent' | 'none'>;
+		welcome?: (done: TokenActionResult, itemIndex: number) => Promise<'sent' | 'none'>;
+		goodbye?: (done: TokenActionResult, token: string, itemIndex: number) => Promise<'sent' | 'none'>;
+	} = {},
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
@@ -201,6 +205,8 @@ export async function answerLinkRequests(
 		const response = await handleLinkRequest(ledger, request, pageOptions(credential.pages, options), {
 			onError: (error) => ctx.logger.error(`Consent link page failed: ${error instanceof Error ? error.message : String(error)}`, { node: node.name }),
 			...(more.acknowledgeErasure ? { acknowledgeErasure: (erasure: VerifiedErasure) => more.acknowledgeErasure!(erasure, i) } : {}),
+			...(more.welcome ? { welcome: (done: TokenActionResult) => more.welcome!(done, i) } : {}),
+			...(more.goodbye ? { goodbye: (done: TokenActionResult, token: string) => more.goodbye!(done, token, i) } : {}),
 		});
 		return { json: { status: response.status, headers: response.headers, html: response.html, ...(response.result as unknown as IDataObject) } };
 	});

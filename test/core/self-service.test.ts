@@ -1,7 +1,7 @@
 import { Ledger, type RegisterEntry } from '../../core/ledger';
 import { handleLinkRequest } from '../../core/pages/handle';
 import { TestClock, ledgerDialects } from '../support/ledger';
-import { PAGE_OPTIONS, statusOf, subscribed } from './pages/fixtures';
+import { PAGE_OPTIONS, signup, statusOf, subscribed } from './pages/fixtures';
 
 /**
  * The preferences page's "download my data" and "erase my data" (issue 13), on both dialects: a
@@ -15,7 +15,7 @@ const dialects = ledgerDialects('self');
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0';
 
-describe.each(dialects)('the preferences page\'s own-data buttons on %s', (_, open) => {
+describe.each(dialects)('self-service on the link pages on %s', (_, open) => {
   let ledger: Ledger;
   let clock: TestClock;
   let dispose: () => Promise<void>;
@@ -142,5 +142,30 @@ describe.each(dialects)('the preferences page\'s own-data buttons on %s', (_, op
     for (const email of ['bob@example.nl', 'carl@example.nl', 'eva@example.nl']) {
       expect(JSON.stringify(await ledger.export({ email }))).not.toMatch(/never_signed_up|"other"/);
     }
+  });
+
+  test('the welcome and goodbye mails go only to someone who may get them: by email, a topic changed now, not suppressed; a welcome brings its own unsubscribe link', async () => {
+    const mia = (await ledger.export({ email: 'mia@example.nl' }))!.subject.id;
+    const changed = (status: 'confirmed' | 'unsubscribed') => [{ topic: 'newsletter', from: 'optin' as const, status, outcome: 'changed' as const, reason: null }];
+    const welcome = await ledger.followUpRecipient('welcome', { subjectId: mia, channel: 'email', topics: changed('confirmed') });
+    expect(welcome).toMatchObject({ subjectId: mia, email: 'mia@example.nl', name: 'Mia', locale: 'nl' });
+    expect((await ledger.viewToken(welcome!.unsubscribeToken, 'unsubscribe')).topics).toEqual(['newsletter']);
+    expect(await ledger.followUpRecipient('goodbye', { subjectId: mia, channel: 'email', topics: changed('unsubscribed') })).toMatchObject({ email: 'mia@example.nl', unsubscribeToken: null });
+    // Nothing changed, another channel, the wrong change: no mail.
+    expect(await ledger.followUpRecipient('welcome', { subjectId: mia, channel: 'email', topics: [{ ...changed('confirmed')[0], outcome: 'kept' }] })).toBeNull();
+    expect(await ledger.followUpRecipient('welcome', { subjectId: mia, channel: 'sms', topics: changed('confirmed') })).toBeNull();
+    expect(await ledger.followUpRecipient('goodbye', { subjectId: mia, channel: 'email', topics: changed('confirmed') })).toBeNull();
+    // Suppressed under a retention hold (an erasure asked): never mailed.
+    await ledger.hold({ email: 'mia@example.nl' }, new Date(clock.at.getTime() + 30 * 86_400_000), 'invoice');
+    await ledger.erase({ email: 'mia@example.nl' });
+    expect(await ledger.followUpRecipient('goodbye', { subjectId: mia, channel: 'email', topics: changed('unsubscribed') })).toBeNull();
+    // Erased: nobody left to mail; signed up again, the address stays suppressed until confirmed.
+    const bob = (await ledger.export({ email: 'bob@example.nl' }))!.subject.id;
+    await ledger.erase({ email: 'bob@example.nl' });
+    expect(await ledger.followUpRecipient('goodbye', { subjectId: bob, channel: 'email', topics: changed('unsubscribed') })).toBeNull();
+    const again = await signup(ledger, { email: 'bob@example.nl' });
+    expect(await ledger.followUpRecipient('goodbye', { subjectId: again.subjectId!, channel: 'email', topics: changed('unsubscribed') })).toBeNull();
+    await ledger.confirm(again.confirmToken, { actor: { kind: 'person' }, source: { kind: 'link' } }); // proven: the suppression lifts
+    expect(await ledger.followUpRecipient('welcome', { subjectId: again.subjectId!, channel: 'email', topics: changed('confirmed') })).toMatchObject({ email: 'bob@example.nl' });
   });
 });

@@ -12,7 +12,7 @@ import { launchChromium } from '../support/browser';
 import { tempLedger } from '../support/ledger';
 import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
 import { composeMail } from '../../core/mail/compose';
-import { SmtpPeer } from '../support/smtp-peer';
+import { rawHeader, SmtpPeer } from '../support/smtp-peer';
 import { BASE_URL, ledgerCredential, linkWorkflow, node, ORGANISATION, PRIVACY_URL, respondToWebhook, runOptions, smtpCredential, start, webhook, webhookItem, workflow } from './support';
 import { startWebhookHost } from './webhook-host';
 
@@ -242,6 +242,51 @@ describe('Webhook → Confirm Token → Respond to Webhook', () => {
       expect(mail.parsed.subject).toBe(proven.subject);
       expect(mail.parsed.text?.trim()).toBe(proven.text.trim());
       expect(mail.parsed.inReplyTo).toBe('<req-7@mail.example>');
+    } finally {
+      await peer.stop();
+    }
+  });
+});
+
+describe('the welcome mail (Send a Welcome Mail, off by default)', () => {
+  const withSmtp = (parameters: Record<string, unknown>) =>
+    node('Confirm Token', 'confirmToken', { link: 'confirm', method: 'auto', ...parameters }, {
+      credentials: { consentLedgerApi: { id: '1', name: 'Consent Ledger account' }, consentSmtpApi: { id: '2', name: 'Consent SMTP account' } },
+    });
+
+  test('off: the confirmation sends nothing; on: one welcome in the person\'s language, with its unsubscribe link and List-Unsubscribe, recorded', async () => {
+    const peer = await SmtpPeer.start();
+    try {
+      const credentials = { consentLedgerApi: ledgerCredential(t.path, { privacyMailbox: 'privacy@voorbeeld.example' }), consentSmtpApi: smtpCredential(peer.port) };
+      const post = (parameters: Record<string, unknown>, token: string) =>
+        runWorkflow(linkWorkflow('consent/confirm', withSmtp(parameters)), runOptions(credentials, { items: [webhookItem({ path: 'consent/confirm', body: { token } })], startNode: 'Link (POST)' }));
+
+      const quiet = await post({}, await signup('stil@example.test'));
+      expect(quiet.json('Confirm Token')[0]).toMatchObject({ outcome: 'confirmed' });
+      expect(quiet.json('Confirm Token')[0].reply).toBe('none'); // nothing sent: the peer below received only the two welcomes
+
+      const [en] = await t.ledger.request([parseInput(RequestItemSchema, { email: 'welcome@example.test', name: 'Wendy', locale: 'en', consentText: TEXT, topics: ['newsletter'] })], 'signup');
+      const dutch = await signup('welkom@example.test', 'Wim');
+      const english = await post({ acknowledge: true }, en.confirmToken!);
+      expect(english.json('Confirm Token')[0]).toMatchObject({ outcome: 'confirmed', reply: 'sent' });
+      const again = await post({ acknowledge: true }, en.confirmToken!); // a second press: already confirmed, no second welcome
+      expect(again.json('Confirm Token')[0]).toMatchObject({ outcome: 'already_confirmed' });
+      await post({ acknowledge: true }, dutch);
+
+      expect(peer.received.map((m) => m.to)).toEqual([['welcome@example.test'], ['welkom@example.test']]);
+      const [mail, nl] = peer.received;
+      expect(mail.parsed.subject).toBe(`Welcome to ${ORGANISATION}`);
+      expect(mail.parsed.text).toContain('Dear Wendy,');
+      const unsubscribe = /(https:\/\/\S+\/unsubscribe\?token=\S+)/.exec(mail.parsed.text ?? '')![1];
+      expect(rawHeader(mail.raw, 'List-Unsubscribe')).toBe(`<${unsubscribe}>, <mailto:privacy@voorbeeld.example?subject=unsubscribe%20${encodeURIComponent(decodeURIComponent(new URL(unsubscribe).searchParams.get('token')!))}>`);
+      expect(rawHeader(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      expect(nl.parsed.subject).toBe(`Welkom bij ${ORGANISATION}`);
+      // The welcome's link is the person's own: it unsubscribes the topic just confirmed.
+      const token = decodeURIComponent(new URL(unsubscribe).searchParams.get('token')!);
+      await t.ledger.unsubscribeByToken(token, 'link', { actor: { kind: 'person' }, source: { kind: 'link' } });
+      expect(await statusOf('welcome@example.test')).toBe('unsubscribed');
+      const mails = (await t.ledger.export({ email: 'welcome@example.test' }))!.messages;
+      expect(mails.map((m) => m.template)).toContain('welcome');
     } finally {
       await peer.stop();
     }

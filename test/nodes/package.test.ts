@@ -95,7 +95,7 @@ test("n8n's loader finds every node and credential that package.json lists, unde
   }
   expect(loaded.credentials).toEqual({
     consentLedgerApi: expect.objectContaining({ displayName: 'Consent Ledger API', supportedNodes: Object.keys(loaded.nodes) }),
-    consentSmtpApi: expect.objectContaining({ displayName: 'Consent SMTP', supportedNodes: ['requestConsent', 'confirmToken', 'consentLedger', 'consentMailboxTrigger'] }),
+    consentSmtpApi: expect.objectContaining({ displayName: 'Consent SMTP', supportedNodes: ['requestConsent', 'confirmToken', 'unsubscribe', 'consentLedger', 'consentMailboxTrigger'] }),
     consentImapApi: expect.objectContaining({ displayName: 'Consent IMAP', supportedNodes: ['consentMailboxTrigger'] }),
   });
   expect(manifest.n8n.credentials).toHaveLength(3);

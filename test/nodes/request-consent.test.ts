@@ -8,7 +8,7 @@ import { RequestConsent } from '../../nodes/RequestConsent/RequestConsent.node';
 import { closeLedgers } from '../../nodes/shared/ledger-connection';
 import { tempLedger, TestClock } from '../support/ledger';
 import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
-import { SmtpPeer } from '../support/smtp-peer';
+import { rawHeader, SmtpPeer } from '../support/smtp-peer';
 import { BASE_URL, ledgerCredential, node, ORGANISATION, PRIVACY_URL, runOptions, smtpCredential, start, tokenOf, workflow } from './support';
 
 const TEXT = 'Ja, ik wil de nieuwsbrief van Voorbeeld BV ontvangen. Afmelden kan altijd.';
@@ -56,12 +56,6 @@ function requestWorkflow(parameters: Record<string, unknown>, more: Record<strin
 }
 
 /** A header as the message carries it, unfolded (RFC 5322 §2.2.3). */
-function rawHeader(raw: Buffer, name: string): string | undefined {
-  const head = raw.toString('utf8').split(/\r?\n\r?\n/)[0];
-  const match = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(head);
-  return match?.[1].replace(/\r?\n[ \t]+/g, ' ').trim();
-}
-
 function mailsTo(address: string) {
   return peer.received.filter((m) => m.to.includes(address));
 }

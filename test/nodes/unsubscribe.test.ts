@@ -5,7 +5,8 @@ import { parseInput } from '../../core/validation';
 import { closeLedgers } from '../../nodes/shared/ledger-connection';
 import { tempLedger } from '../support/ledger';
 import { disposeEngine, ensureN8nHostForEngine, runWorkflow } from '../support/n8n-engine';
-import { ledgerCredential, linkWorkflow, node, runOptions, start, webhookItem, workflow } from './support';
+import { rawHeader, SmtpPeer } from '../support/smtp-peer';
+import { ledgerCredential, linkWorkflow, node, runOptions, smtpCredential, start, webhookItem, workflow } from './support';
 
 let t: Awaited<ReturnType<typeof tempLedger>>;
 
@@ -149,6 +150,48 @@ describe('Unsubscribe by link', () => {
     );
     expect(post.json('Unsubscribe')[0]).toMatchObject({ action: 'unsubscribe', outcome: 'unsubscribed' });
     expect((await t.ledger.funnel({ weeks: 1 })).months.at(-1)!.leaveReasons.not_relevant).toBe(before + 1);
+  });
+
+  test('Send a Goodbye Mail: off, nothing sent; on, one goodbye in the person\'s language after the page\'s button, without List-Unsubscribe; none after a one-click, none to a suppressed person', async () => {
+    const peer = await SmtpPeer.start();
+    try {
+      const withSmtp = (parameters: Record<string, unknown> = {}) =>
+        node('Unsubscribe', 'unsubscribe', { operation: 'byLink', link: 'fromPath', method: 'auto', ...parameters }, {
+          credentials: { consentLedgerApi: { id: '1', name: 'Consent Ledger account' }, consentSmtpApi: { id: '2', name: 'Consent SMTP account' } },
+        });
+      const creds = { ...credentials(), consentSmtpApi: smtpCredential(peer.port) };
+      const post = (parameters: Record<string, unknown>, body: Record<string, unknown>) =>
+        runWorkflow(linkWorkflow('consent/unsubscribe', withSmtp(parameters)), runOptions(creds, { items: [webhookItem({ path: 'consent/unsubscribe', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })], startNode: 'Link (POST)' }));
+
+      const quiet = await post({}, { token: await subscriber('quiet@example.test'), scope: 'all' });
+      expect(quiet.json('Unsubscribe')[0]).toMatchObject({ outcome: 'unsubscribed' });
+      const oneClick = await post({ goodbye: true }, { token: await subscriber('client@example.test'), 'List-Unsubscribe': 'One-Click' });
+      expect(oneClick.json('Unsubscribe')[0]).toMatchObject({ action: 'one_click_unsubscribe', outcome: 'unsubscribed' });
+      const held = await subscriber('held@example.test');
+      await t.ledger.hold({ email: 'held@example.test' }, new Date(t.clock.at.getTime() + 30 * 86_400_000), 'invoice');
+      await t.ledger.erase({ email: 'held@example.test' }); // suppressed under the hold
+      await post({ goodbye: true }, { token: held, scope: 'all' });
+      expect(peer.received).toEqual([]);
+
+      const [en] = await t.ledger.request([parseInput(RequestItemSchema, { email: 'bye@example.test', locale: 'en', consentText: 'Yes please.', topics: ['newsletter'] })], 'signup');
+      await t.ledger.confirm(en.confirmToken, {});
+      const bye = await post({ goodbye: true }, { token: en.unsubscribeToken!, scope: 'link' });
+      expect(bye.json('Unsubscribe')[0]).toMatchObject({ outcome: 'unsubscribed', reply: 'sent' });
+      const nlToken = await subscriber('dag@example.test'); // no language held: the credential's default (nl)
+      await post({ goodbye: true }, { token: nlToken, scope: 'all' });
+      await post({ goodbye: true }, { token: nlToken, scope: 'all' }); // pressed again: nothing changed, no second goodbye
+
+      expect(peer.received.map((m) => m.to)).toEqual([['bye@example.test'], ['dag@example.test']]);
+      const [mail, nl] = peer.received;
+      expect(mail.parsed.subject).toMatch(/^You are unsubscribed from /);
+      expect(rawHeader(mail.raw, 'List-Unsubscribe')).toBeUndefined();
+      expect(rawHeader(mail.raw, 'List-Unsubscribe-Post')).toBeUndefined();
+      expect(rawHeader(mail.raw, 'Auto-Submitted')).toBe('auto-generated');
+      expect(mail.parsed.text).toContain('/preferences?token=');
+      expect(nl.parsed.subject).toMatch(/^U bent afgemeld bij /);
+    } finally {
+      await peer.stop();
+    }
   });
 
   test('a Webhook path that names no link kind is an error that says what to set', async () => {

@@ -96,3 +96,10 @@ export class SmtpPeer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** One header of a received mail as it was sent (unfolded), e.g. List-Unsubscribe, which the parser turns into other fields. */
+export function rawHeader(raw: Buffer, name: string): string | undefined {
+  const head = raw.toString('utf8').split(/\r?\n\r?\n/)[0];
+  const match = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(head);
+  return match?.[1].replace(/\r?\n[ \t]+/g, ' ').trim();
+}

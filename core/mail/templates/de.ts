@@ -103,4 +103,21 @@ Wir haben Ihren Antrag auf Auskunft über Ihre personenbezogenen Daten erhalten.
 
 Der Link gilt einige Tage und zeigt nur an: Er ändert nichts. Geben Sie ihn nicht weiter: Wer den Link hat, kann Ihre Daten sehen. Sie haben das nicht angefragt? Dann müssen Sie nichts tun.${signOff}`,
   },
+  welcome: {
+    subject: 'Willkommen bei {{organisation}}',
+    text: `${greeting}
+
+Danke für Ihre Bestätigung: Sie sind angemeldet und erhalten ab jetzt Nachrichten von {{organisation}}.
+
+Abmelden können Sie jederzeit mit einem Klick: {{unsubscribeUrl}}
+Wählen, worüber wir Ihnen schreiben: {{preferencesUrl}}${signOff}`,
+  },
+  goodbye: {
+    subject: 'Sie sind bei {{organisation}} abgemeldet',
+    text: `${greeting}
+
+Sie sind abgemeldet: Sie erhalten diese Nachrichten von {{organisation}} nicht mehr. Dies ist die letzte Mail dazu; Sie müssen nichts tun.{{#preferencesUrl}}
+
+Doch etwas anderes gewünscht? Wählen Sie hier, worüber wir Ihnen schreiben: {{preferencesUrl}}{{/preferencesUrl}}${signOff}`,
+  },
 };

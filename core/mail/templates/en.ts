@@ -103,4 +103,21 @@ We received your request for access to your personal data. This link shows what 
 
 The link works for a few days and only shows: it changes nothing. Keep it to yourself: whoever has the link can see your data. Did not ask for this? Then there is nothing to do.${signOff}`,
   },
+  welcome: {
+    subject: 'Welcome to {{organisation}}',
+    text: `${greeting}
+
+Thank you for confirming: you are subscribed and will receive messages from {{organisation}}.
+
+Unsubscribe at any time, in one click: {{unsubscribeUrl}}
+Choose what we email you about: {{preferencesUrl}}${signOff}`,
+  },
+  goodbye: {
+    subject: 'You are unsubscribed from {{organisation}}',
+    text: `${greeting}
+
+You are unsubscribed: you will no longer receive these messages from {{organisation}}. This is the last mail about it; there is nothing you need to do.{{#preferencesUrl}}
+
+Changed your mind? Choose what we email you about: {{preferencesUrl}}{{/preferencesUrl}}${signOff}`,
+  },
 };

@@ -103,4 +103,21 @@ Hemos recibido su solicitud de acceso a sus datos personales. Este enlace le mue
 
 El enlace funciona durante unos días y solo muestra: no cambia nada. No lo comparta: quien tenga el enlace puede ver sus datos. ¿No lo ha solicitado? Entonces no tiene que hacer nada.${signOff}`,
   },
+  welcome: {
+    subject: 'Bienvenido a {{organisation}}',
+    text: `${greeting}
+
+Gracias por su confirmación: está suscrito y recibirá los mensajes de {{organisation}}.
+
+Puede darse de baja en cualquier momento, con un clic: {{unsubscribeUrl}}
+Elija sobre qué le escribimos: {{preferencesUrl}}${signOff}`,
+  },
+  goodbye: {
+    subject: 'Se ha dado de baja de {{organisation}}',
+    text: `${greeting}
+
+Se ha dado de baja: ya no recibirá estos mensajes de {{organisation}}. Este es el último correo sobre ello; no tiene que hacer nada.{{#preferencesUrl}}
+
+¿Ha cambiado de opinión? Elija aquí sobre qué le escribimos: {{preferencesUrl}}{{/preferencesUrl}}${signOff}`,
+  },
 };

@@ -103,4 +103,21 @@ Nous avons reçu votre demande d'accès à vos données personnelles. Ce lien vo
 
 Le lien est valable quelques jours et ne fait qu'afficher : il ne modifie rien. Ne le transmettez pas : toute personne qui a le lien peut voir vos données. Vous n'avez rien demandé ? Alors vous n'avez rien à faire.${signOff}`,
   },
+  welcome: {
+    subject: 'Bienvenue chez {{organisation}}',
+    text: `${greeting}
+
+Merci de votre confirmation : vous êtes inscrit et recevrez désormais les messages de {{organisation}}.
+
+Désinscription à tout moment, en un clic : {{unsubscribeUrl}}
+Choisir les sujets sur lesquels nous vous écrivons : {{preferencesUrl}}${signOff}`,
+  },
+  goodbye: {
+    subject: 'Vous êtes désinscrit de {{organisation}}',
+    text: `${greeting}
+
+Vous êtes désinscrit : vous ne recevrez plus ces messages de {{organisation}}. Ceci est le dernier e-mail à ce sujet ; vous n'avez rien à faire.{{#preferencesUrl}}
+
+Vous avez changé d'avis ? Choisissez ici les sujets sur lesquels nous vous écrivons : {{preferencesUrl}}{{/preferencesUrl}}${signOff}`,
+  },
 };

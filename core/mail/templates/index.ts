@@ -8,8 +8,9 @@ import { nl } from './nl';
 
 /**
  * The mails we send. Marketing mails (a confirmation of a signup, an invitation to re-permit, its
- * reminder) carry unsubscribe links and List-Unsubscribe headers; the others answer a request
- * that came in by mail and are marked as automatic replies (RFC 3834).
+ * reminder) and the welcome mail carry unsubscribe links and List-Unsubscribe headers; the goodbye
+ * mail is marked automatic (RFC 3834 auto-generated); the others answer a request that came in by
+ * mail and are marked as automatic replies (RFC 3834).
  */
 export const TEMPLATE_KINDS = [
   'confirmation',
@@ -23,10 +24,19 @@ export const TEMPLATE_KINDS = [
   'ack-no-data',
   'access-link',
   'privacy-request',
+  'welcome',
+  'goodbye',
 ] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 export const MARKETING_KINDS: readonly TemplateKind[] = ['confirmation', 'invitation', 'reminder'];
+
+/**
+ * The optional mails after a link action (off by default): a welcome after a confirmation (to a
+ * subscriber: an unsubscribe link and List-Unsubscribe, as the marketing mails) and a goodbye after
+ * an unsubscribe (the last mail: no List-Unsubscribe, there is nothing left to leave).
+ */
+export const FOLLOW_UP_KINDS = ['welcome', 'goodbye'] as const satisfies readonly TemplateKind[];
 
 export interface Template {
   subject: string;

@@ -103,4 +103,21 @@ Abbiamo ricevuto la sua richiesta di accesso ai suoi dati personali. Questo link
 
 Il link è valido per alcuni giorni e mostra soltanto: non modifica nulla. Non lo inoltri: chi ha il link può vedere i suoi dati. Non ha fatto questa richiesta? Allora non deve fare nulla.${signOff}`,
   },
+  welcome: {
+    subject: 'Benvenuto da {{organisation}}',
+    text: `${greeting}
+
+Grazie per la conferma: è iscritto e riceverà i messaggi di {{organisation}}.
+
+Può annullare l'iscrizione in qualsiasi momento, con un clic: {{unsubscribeUrl}}
+Scelga su cosa scriverle: {{preferencesUrl}}${signOff}`,
+  },
+  goodbye: {
+    subject: "Ha annullato l'iscrizione a {{organisation}}",
+    text: `${greeting}
+
+Ha annullato l'iscrizione: non riceverà più questi messaggi di {{organisation}}. Questa è l'ultima e-mail al riguardo; non deve fare nulla.{{#preferencesUrl}}
+
+Ha cambiato idea? Scelga qui su cosa scriverle: {{preferencesUrl}}{{/preferencesUrl}}${signOff}`,
+  },
 };

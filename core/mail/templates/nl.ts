@@ -107,4 +107,21 @@ Wij hebben uw verzoek om inzage in uw persoonsgegevens ontvangen. Via deze link 
 
 De link werkt enkele dagen en toont alleen: er verandert niets. Geef hem niet door: wie de link heeft, kan uw gegevens zien. Heeft u dit niet gevraagd? Dan hoeft u niets te doen.${signOff}`,
   },
+  welcome: {
+    subject: 'Welkom bij {{organisation}}',
+    text: `${greeting}
+
+Dank u voor uw bevestiging: u bent aangemeld en ontvangt voortaan berichten van {{organisation}}.
+
+Afmelden kan altijd, met één klik: {{unsubscribeUrl}}
+Kiezen waarover wij u mailen: {{preferencesUrl}}${signOff}`,
+  },
+  goodbye: {
+    subject: 'U bent afgemeld bij {{organisation}}',
+    text: `${greeting}
+
+U bent afgemeld: u ontvangt deze berichten van {{organisation}} niet meer. Dit is de laatste mail hierover; u hoeft niets te doen.{{#preferencesUrl}}
+
+Toch iets anders gewenst? Kies hier waarover wij u mailen: {{preferencesUrl}}{{/preferencesUrl}}${signOff}`,
+  },
 };

@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { InvalidInput } from '../../../core/errors';
+import type { TokenActionResult } from '../../../core/ledger';
 import type { LinkKind } from '../../../core/links';
 import { itemLabel } from '../../shared/errors';
+import { FollowUpMailer } from '../../shared/follow-up';
 import type { LedgerConnection } from '../../shared/ledger-connection';
 import { answerLinkRequests, kindFromWebhook, linkOptionsParameter, methodParameter, RESPOND_TO_WEBHOOK_NOTICE } from '../../shared/link-request';
 
@@ -32,6 +34,15 @@ export const description: INodeProperties[] = [
 		description: 'Which link the Webhook path serves',
 		displayOptions: { show },
 	},
+	{
+		displayName: 'Send a Goodbye Mail',
+		name: 'goodbye',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show },
+		description:
+			"Whether to mail a goodbye after an unsubscribe on the page (template 'goodbye', in the person's language, with the Consent SMTP credential). Not after a mail client's one-click (RFC 8058), never to a suppressed or erased address; it carries no List-Unsubscribe.",
+	},
 	{ ...methodParameter, displayOptions: { show } },
 	{
 		...linkOptionsParameter([
@@ -53,8 +64,10 @@ export const description: INodeProperties[] = [
  * one-click POST a mail client sends to the List-Unsubscribe URL, unsubscribe.
  */
 export async function execute(this: IExecuteFunctions, connection: LedgerConnection): Promise<INodeExecutionData[][]> {
-	return [
-		await answerLinkRequests(this, connection, (item, i): LinkKind => {
+	const mailer = new FollowUpMailer(this, connection);
+	const goodbye = (done: TokenActionResult, token: string, i: number) => (this.getNodeParameter('goodbye', i, false) ? mailer.send('goodbye', done, i, token) : Promise.resolve('none' as const));
+	try {
+		return [await answerLinkRequests(this, connection, (item, i): LinkKind => {
 			const setting = this.getNodeParameter('link', i, 'fromPath') as string;
 			if (setting === 'unsubscribe' || setting === 'preferences') return setting;
 			const kind = kindFromWebhook(item);
@@ -62,6 +75,8 @@ export async function execute(this: IExecuteFunctions, connection: LedgerConnect
 			throw new InvalidInput(
 				`${itemLabel(i)}, Link: the Webhook path does not end in /unsubscribe or /preferences; set Link to Unsubscribe or Preferences.`,
 			);
-		}),
-	];
+		}, { goodbye })];
+	} finally {
+		mailer.close();
+	}
 }

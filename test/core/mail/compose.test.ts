@@ -172,3 +172,32 @@ describe('MailSender: over SMTP with nodemailer', () => {
     expect(() => new MailSender({ host: 'x', password: 'p' })).toThrow(/user: give the user name/);
   });
 });
+
+describe('composeMail: the welcome and goodbye mails', () => {
+  const person = { to: BASE.to, name: BASE.name, from: BASE.from, organisation: BASE.organisation, baseUrl: BASE.baseUrl, privacyUrl: BASE.privacyUrl };
+  it('a welcome needs its unsubscribe link and carries it in the text and in List-Unsubscribe (one-click)', () => {
+    expect(() => composeMail('welcome', person)).toThrow(/unsubscribeToken: a welcome mail carries an unsubscribe link/);
+    const mail = composeMail('welcome', { ...person, unsubscribeToken: UNSUB, unsubscribeMailbox: 'privacy@shop.example', locale: 'en' });
+    expect(mail.subject).toBe('Welcome to De Winkel');
+    expect(mail.text).toContain(`https://shop.example/webhook/consent/unsubscribe?token=${UNSUB}`);
+    expect(mail.headers['List-Unsubscribe']).toBe(`<https://shop.example/webhook/consent/unsubscribe?token=${UNSUB}>, <${unsubscribeMailto('privacy@shop.example', UNSUB)}>`);
+    expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(mail.headers['Auto-Submitted']).toBeUndefined();
+  });
+  it('a goodbye has no List-Unsubscribe, is marked auto-generated, and links the preferences page only when given the token', () => {
+    const bare = composeMail('goodbye', person);
+    expect(bare.subject).toBe('U bent afgemeld bij De Winkel');
+    expect(bare.text).not.toContain('/preferences');
+    const withLink = composeMail('goodbye', { ...person, unsubscribeToken: UNSUB, unsubscribeMailbox: 'privacy@shop.example' });
+    expect(withLink.text).toContain(`https://shop.example/webhook/consent/preferences?token=${UNSUB}`);
+    for (const mail of [bare, withLink]) {
+      expect(Object.keys(mail.headers)).not.toContain('List-Unsubscribe');
+      expect(Object.keys(mail.headers)).not.toContain('List-Unsubscribe-Post');
+      expect(mail.headers['Auto-Submitted']).toBe('auto-generated');
+    }
+  });
+  it('a line break in the name never reaches a header', () => {
+    expect(() => composeMail('goodbye', { ...person, name: 'Jan\r\nBcc: x@evil.example' })).toThrow(InvalidInput);
+  });
+});
+
