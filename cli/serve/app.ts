@@ -10,6 +10,7 @@ import { linkFor } from '../../core/links';
 import { handleLinkRequest, kindFromPath } from '../../core/pages/handle';
 import type { PageOptions } from '../../core/pages/options';
 import { parseInput } from '../../core/validation';
+import { docsPage } from './docs';
 import { checkHookUrl } from './hooks';
 import { openApiDocument } from './openapi';
 import { TokenBucket } from './rate-limit';
@@ -121,6 +122,8 @@ export function createApp(options: ServiceOptions): Hono<Env> {
   });
   const document = openApiDocument(OPERATIONS);
   app.get('/openapi.json', (c) => c.json(document));
+  const docs = docsPage(document);
+  app.get('/docs', (c) => c.html(docs, 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'", 'X-Content-Type-Options': 'nosniff' }));
 
   // ---- the link pages: no key; GET and HEAD show, POST acts (core/pages)
   app.use('/consent/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('too large', 413, { Connection: 'close' }) }));
@@ -307,5 +310,5 @@ function withLinks(base: string, r: RequestResult) {
 /** The path for the log: no query; anything past a known route is cut (it could hold a token or an address). */
 function logPath(path: string): string {
   if (/^\/v1\/hooks\/[^/]+$/.test(path)) return '/v1/hooks/:id';
-  return /^\/(v1\/[a-z]+|consent\/[a-z]+|healthz|readyz|openapi\.json)$/.test(path) ? path : '(other)';
+  return /^\/(v1\/[a-z]+|consent\/[a-z]+|healthz|readyz|docs|openapi\.json)$/.test(path) ? path : '(other)';
 }

@@ -18,12 +18,13 @@ export { FEED_TYPES, type FeedType };
 export const FEED_MAX_LIMIT = 500;
 
 export const FeedQuerySchema = z.object({
-  after: z.string().regex(/^\d{1,15}$/, 'the cursor of an earlier answer (its "next" or an event id)').optional(),
+  after: z.string().regex(/^\d{1,15}$/, 'the cursor of an earlier answer (its "next" or an event id)').optional().describe('the cursor: the "next" of an earlier answer (none: from the start, or with order=desc the newest)'),
   types: z
     .string()
     .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
     .pipe(z.array(z.enum(FEED_TYPES, { error: `a type is one of ${FEED_TYPES.join(', ')}` })).min(1, `give at least one type: ${FEED_TYPES.join(', ')}`))
-    .optional(),
+    .optional()
+    .describe(`comma-separated, any of ${FEED_TYPES.join(', ')} (default: all)`),
   limit: z.coerce.number({ error: 'a number' }).int('a whole number').min(1, 'at least 1').max(FEED_MAX_LIMIT, `at most ${FEED_MAX_LIMIT}`).default(100),
   order: z.enum(['asc', 'desc'], { error: 'asc (oldest first, after the cursor) or desc (newest first)' }).default('asc'),
 });

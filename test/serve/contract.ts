@@ -207,6 +207,18 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect(request.properties.mode.enum).toEqual(['signup', 'campaign']);
       expect(request.properties.items.items.properties.consentText.type).toBe('string');
       expect(request.properties.items.maxItems).toBe(1000);
+      expect(doc.paths['/v1/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['after', 'types', 'limit', 'order']);
+      expect(doc.paths['/v1/events'].get.responses[200].content['application/json'].schema.properties.events.items.properties.type.enum).toEqual(['confirmed', 'unsubscribed', 'erased', 'bounced']);
+
+      // the docs page: rendered from that document on the server, self-contained, values escaped
+      const docs = await call(service, 'GET', '/docs');
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(docs.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'");
+      for (const [path, ops] of Object.entries(doc.paths)) for (const m of Object.keys(ops as object)) expect(docs.text).toContain(`<span class="m">${m.toUpperCase()}</span> <code>${path}</code>`);
+      expect(docs.text).not.toMatch(/<script|<link|<img|src=|https?:\/\/(?!example\.)/i);
+      expect(docs.text).toContain('one of &quot;confirmed&quot; | &quot;unsubscribed&quot; | &quot;erased&quot; | &quot;bounced&quot;');
+      expect(docs.text).toContain('<code>items[].consentText</code> *');
     });
 
     test('the event feed: confirmed, unsubscribed, bounced, erased, after a cursor, by type, newest first; no evidence in it', async () => {
