@@ -1,4 +1,6 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppTester } from 'zapier-platform-core';
@@ -43,9 +45,17 @@ beforeAll(async () => {
   service = await startServe(store, ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--signups-per-hour', '2', '--hooks-allow-private', '--hooks-poll-ms', '100'], env);
 }, 120_000);
 
+// Every connection the app (and this test) opens, by the address it reached: nothing may go past 127.0.0.1.
+const reached = new Set<string>();
+subscribe('net.client.socket', (message) => {
+  const { socket } = message as { socket: Socket };
+  socket.once('connect', () => reached.add(String(socket.remoteAddress)));
+});
+
 afterAll(async () => {
   if (service) await service.stop();
   rmSync(dir, { recursive: true, force: true });
+  expect([...reached]).toEqual(['127.0.0.1']);
 });
 
 test('the connection test passes with a valid key (any scope) and labels the connection; a bad key or URL says what is wrong', async () => {
