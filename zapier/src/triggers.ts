@@ -18,10 +18,18 @@ const SAMPLES: Record<EventType, Record<string, unknown>> = {
   bounced: { ...SAMPLE_BASE, type: 'bounced', email: 'anna@example.nl', source: 'mail' },
 };
 
-/** The delivery's Consent-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, compared in constant time. */
-export function signatureValid(secret: string, header: string, body: string): boolean {
+/** How far a delivery's signing time may be from now (serve signs each attempt anew): a replayed old delivery is dropped. */
+const SIGNATURE_TOLERANCE_S = 300;
+
+/**
+ * The delivery's Consent-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, compared
+ * in constant time, t within the tolerance of the machine's clock (transport freshness, not a
+ * business date: serve signs with its real clock too).
+ */
+export function signatureValid(secret: string, header: string, body: string, nowS = Math.floor(Date.now() / 1000)): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   if (!/^\d+$/.test(parts.t ?? '') || !/^[0-9a-f]{64}$/i.test(parts.v1 ?? '')) return false;
+  if (Math.abs(nowS - Number(parts.t)) > SIGNATURE_TOLERANCE_S) return false;
   const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest();
   return timingSafeEqual(expected, Buffer.from(parts.v1, 'hex'));
 }
@@ -51,7 +59,7 @@ function eventTrigger(key: string, type: EventType, noun: string, label: string,
         const secret = String((bundle.subscribeData as { secret?: unknown } | undefined)?.secret ?? '');
         const raw = bundle.rawRequest as { headers?: Record<string, unknown>; content?: string } | undefined;
         if (!secret || !raw?.content || !signatureValid(secret, header(raw.headers, 'consent-signature'), raw.content)) {
-          z.console.log('consent service delivery dropped: missing or wrong Consent-Signature');
+          z.console.log('consent service delivery dropped: missing, wrong or stale Consent-Signature');
           return [];
         }
         const event = bundle.cleanedRequest as { type?: string } | undefined;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -152,6 +153,10 @@ test('REST hook trigger: subscribing through the app makes a hook; a confirmatio
     const forged = delivery.body.replace('dirk@example.nl', 'eve@example.nl');
     expect(await appTester(trigger.perform, bundle(forged, signature))).toEqual([]);
     expect(await appTester(trigger.perform, bundle(delivery.body, ''))).toEqual([]);
+    // Signed right, but an hour old (a replayed delivery): dropped too.
+    const t = Number(/t=(\d+)/.exec(signature)![1]) - 3600;
+    const stale = `t=${t},v1=${createHmac('sha256', subscribeData.secret).update(`${t}.${delivery.body}`).digest('hex')}`;
+    expect(await appTester(trigger.perform, bundle(delivery.body, stale))).toEqual([]);
 
     await appTester(trigger.performUnsubscribe, { authData: auth('feed'), subscribeData });
     const hooks = await call(service, 'GET', '/v1/hooks', { key: keys.feed });
