@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startQueueMode, type QueueMode } from '../support/queue-mode';
-import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, waitForMailCount } from './support/try-out';
+import { launchChromium, watchDialogs } from '../support/browser';
+import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, screenshotPath, waitForMailCount } from './support/try-out';
 
 // n8n 2.40 in queue mode, for real (scripts/queue-mode.mjs): one main, two workers, one webhook
 // processor, Redis from Debian's package, n8n's database and the consent ledger on a private
@@ -272,4 +273,39 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     expect(crashPeople.filter((p) => after.get(p) !== `confirm x1, ${expected(p)}`).map((p) => `${p}: ${after.get(p)}`)).toEqual([]);
     writeFileSync(clockFile, '');
   }, 15 * 60_000);
+
+  // The signups above post the form as data and stop at n8n's answer; a person's browser then
+  // follows it to the form's ending page, which in queue mode the webhook processor can show only
+  // once a worker has run the workflow up to the sample's "Thank you" node.
+  test("a person in a browser: the form from the webhook processor, the sample's thank-you page after the worker's run, the mail, and the run finished", async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ userAgent: PERSON_USER_AGENT });
+      const page = await context.newPage();
+      const dialogs = watchDialogs(page);
+      const address = email('browser', 1);
+      const mailsBefore = (await mails(qm)).length;
+      await page.goto(qm.urls.signupForm);
+      await page.getByRole('textbox', { name: 'Name' }).fill('Browser Person');
+      await page.getByRole('textbox', { name: 'Email' }).fill(address);
+      await page.getByRole('checkbox', { name: 'Yes, keep me informed by email' }).check();
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByText('Thank you', { exact: true }).waitFor({ timeout: 120_000 });
+      expect(await page.locator('body').innerText()).toContain('please check your inbox: we sent you a link to confirm');
+      await page.screenshot({ path: screenshotPath('queue-mode-thank-you'), fullPage: true });
+      await context.close();
+      expect(dialogs).toEqual([]);
+
+      await waitForMailCount(qm, mailsBefore + 1, 120_000);
+      expect(mailsByAddress(await mails(qm)).get(address)?.map((m) => m.subject)).toEqual([CONFIRM_SUBJECT]);
+      expect(await eventsByAddress('browser')).toEqual(new Map([[address, 'signup x1']]));
+      // Shown the ending page, n8n finishes the run (the posted signups above stay "waiting").
+      const { rows } = await n8nDb.query<{ status: string }>(
+        "SELECT status FROM execution_entity WHERE id = (SELECT max(id) FROM execution_entity WHERE status IN ('success', 'waiting', 'error', 'crashed'))",
+      );
+      expect(rows.map((r) => r.status)).toEqual(['success']);
+    } finally {
+      await browser.close();
+    }
+  }, 5 * 60_000);
 });
