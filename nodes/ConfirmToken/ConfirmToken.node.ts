@@ -1,7 +1,8 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import type { TokenActionResult, VerifiedErasure } from '../../core/ledger';
+import type { PrivacyMailPlan, TokenActionResult, VerifiedErasure } from '../../core/ledger';
 import type { LinkKind } from '../../core/links';
-import { erasureAcknowledgement } from '../../core/inbox';
+import { erasureAcknowledgement, privacyRequestMail } from '../../core/inbox';
+import type { ComposedMail } from '../../core/mail/compose';
 import { MailSender } from '../../core/mail/send';
 import { consentLedgerApiTest, consentSmtpApiTest } from '../shared/credential-tests';
 import { readSmtpCredential } from '../shared/credentials';
@@ -16,8 +17,9 @@ export class ConfirmToken implements INodeType {
 		icon: { light: 'file:confirmToken.svg', dark: 'file:confirmToken.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["link"] === "erase" ? "erase verification" : $parameter["link"] === "access" ? "access link" : "confirm link" }}',
-		description: 'Answers the confirm link of a consent mail (or an erase-verification or access link): shows the page, and confirms on its POST',
+		subtitle:
+			'={{ $parameter["link"] === "erase" ? "erase verification" : $parameter["link"] === "access" ? "access link" : $parameter["link"] === "privacy" ? "privacy request form" : "confirm link" }}',
+		description: 'Answers the confirm link of a consent mail (or an erase-verification or access link, or the privacy request form): shows the page, and acts on its POST',
 		defaults: { name: 'Confirm Token' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -28,7 +30,8 @@ export class ConfirmToken implements INodeType {
 				name: 'consentSmtpApi',
 				required: true,
 				testedBy: 'consentSmtpApiTest',
-				displayOptions: { show: { link: ['erase', 'confirm'], acknowledge: [true] } },
+				// The erase link's acknowledgement, the confirm link's welcome mail, and the privacy request form (it mails its confirmation link).
+				displayOptions: { hide: { link: ['access'], acknowledge: [false] } },
 			},
 		],
 		properties: [
@@ -50,6 +53,12 @@ export class ConfirmToken implements INodeType {
 					},
 					{ name: 'Confirm (Signup or Re-Permission)', value: 'confirm', description: 'The …/confirm link of a confirmation, invitation or reminder mail' },
 					{ name: 'Erase Verification', value: 'erase', description: 'The …/erase link the mailbox worker sends to check an erasure request' },
+					{
+						name: 'Privacy Request Form',
+						value: 'privacy',
+						description:
+							'The …/privacy page: a person asks to see their data, to erase it or to stop all mail, and confirms through the link it mails (with the Consent SMTP credential); the same path serves that link',
+					},
 				],
 				default: 'confirm',
 				description: 'Which link the Webhook path serves',
@@ -102,26 +111,40 @@ export class ConfirmToken implements INodeType {
 			const { credential } = connection;
 			let sender: MailSender | undefined;
 			const mailer = new FollowUpMailer(this, connection);
-			// After a verified erasure: the acknowledgement, as the mailbox trigger sends it after a proven one.
-			const acknowledgeErasure = async (erasure: VerifiedErasure, itemIndex: number): Promise<'sent' | 'none'> => {
-				if (!this.getNodeParameter('acknowledge', itemIndex, true)) return 'none';
+			// The mails this node sends: from the privacy mailbox (else the SMTP credential's From), with the credential's links.
+			const smtpFor = async (itemIndex: number, mailbox: string) => {
 				const smtp = readSmtpCredential(await this.getCredentials('consentSmtpApi', itemIndex));
-				const mail = erasureAcknowledgement(erasure, {
-					mailbox: 'erase verification link',
+				const options = {
+					mailbox,
 					baseUrl: credential.baseUrl,
 					organisation: credential.organisation,
 					privacyUrl: credential.privacyUrl,
 					replyFrom: credential.privacyMailbox ? { address: credential.privacyMailbox, name: credential.organisation } : smtp.from,
 					defaultLocale: credential.defaultLocale,
-				});
+				};
+				const send = async (mail: ComposedMail) => {
+					sender ??= new MailSender(smtp.smtp);
+					await sender.send(mail);
+				};
+				return { options, send };
+			};
+			// After a verified erasure: the acknowledgement, as the mailbox trigger sends it after a proven one.
+			const acknowledgeErasure = async (erasure: VerifiedErasure, itemIndex: number): Promise<'sent' | 'none'> => {
+				if (!this.getNodeParameter('acknowledge', itemIndex, true)) return 'none';
+				const { options, send } = await smtpFor(itemIndex, 'erase verification link');
+				const mail = erasureAcknowledgement(erasure, options);
 				if (!mail) return 'none';
-				sender ??= new MailSender(smtp.smtp);
-				await sender.send(mail);
+				await send(mail);
 				return 'sent';
+			};
+			// The privacy request form: the confirmation link, or "we hold nothing", to the address given.
+			const mailPrivacyRequest = async (plan: PrivacyMailPlan, itemIndex: number): Promise<void> => {
+				const { options, send } = await smtpFor(itemIndex, 'privacy request form');
+				await send(privacyRequestMail(plan, options));
 			};
 			try {
 				const welcome = (done: TokenActionResult, i: number) => (this.getNodeParameter('acknowledge', i, false) ? mailer.send('welcome', done, i) : Promise.resolve('none' as const));
-				return [await answerLinkRequests(this, connection, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind, { acknowledgeErasure, welcome })];
+				return [await answerLinkRequests(this, connection, (_item, i) => this.getNodeParameter('link', i, 'confirm') as LinkKind, { acknowledgeErasure, welcome, mailPrivacyRequest })];
 			} finally {
 				sender?.close();
 				mailer.close();

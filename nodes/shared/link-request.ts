@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod/v4';
 import { TopicSchema } from '../../core/consent/identity';
 import { InvalidInput } from '../../core/errors';
-import type { TokenActionResult, VerifiedErasure } from '../../core/ledger';
+import type { PrivacyMailPlan, TokenActionResult, VerifiedErasure } from '../../core/ledger';
 import type { LinkKind } from '../../core/links';
 import { handleLinkRequest, kindFromPath, type LinkRequest } from '../../core/pages/handle';
 import type { PageOptionsInput } from '../../core/pages/options';
@@ -187,6 +187,7 @@ export async function answerLinkRequests(
 		acknowledgeErasure?: (erasure: VerifiedErasure, itemIndex: number) => Promise<'sent' | 'none'>;
 		welcome?: (done: TokenActionResult, itemIndex: number) => Promise<'sent' | 'none'>;
 		goodbye?: (done: TokenActionResult, token: string, itemIndex: number) => Promise<'sent' | 'none'>;
+		mailPrivacyRequest?: (plan: PrivacyMailPlan, itemIndex: number) => Promise<void>;
 	} = {},
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
@@ -207,6 +208,7 @@ export async function answerLinkRequests(
 			...(more.acknowledgeErasure ? { acknowledgeErasure: (erasure: VerifiedErasure) => more.acknowledgeErasure!(erasure, i) } : {}),
 			...(more.welcome ? { welcome: (done: TokenActionResult) => more.welcome!(done, i) } : {}),
 			...(more.goodbye ? { goodbye: (done: TokenActionResult, token: string) => more.goodbye!(done, token, i) } : {}),
+			...(more.mailPrivacyRequest ? { mailPrivacyRequest: (plan: PrivacyMailPlan) => more.mailPrivacyRequest!(plan, i) } : {}),
 		});
 		return { json: { status: response.status, headers: response.headers, html: response.html, ...(response.result as unknown as IDataObject) } };
 	});

@@ -293,6 +293,46 @@ describe('the welcome mail (Send a Welcome Mail, off by default)', () => {
   });
 });
 
+describe('Webhook → Confirm Token (Privacy Request Form) → Respond to Webhook', () => {
+  test('the form, its submission mailed through the Consent SMTP credential (same answer for a known and an unknown address), the link confirms once', async () => {
+    const peer = await SmtpPeer.start();
+    try {
+      await t.ledger.request([parseInput(RequestItemSchema, { email: 'form@example.test', consentText: TEXT, locale: 'en' })], 'signup');
+      const confirm = node('Confirm Token', 'confirmToken', { link: 'privacy', method: 'auto' }, {
+        credentials: { consentLedgerApi: { id: '1', name: 'Consent Ledger account' }, consentSmtpApi: { id: '2', name: 'Consent SMTP account' } },
+      });
+      const flow = linkWorkflow('consent/privacy', confirm);
+      const credentials = { consentLedgerApi: ledgerCredential(t.path, { privacyMailbox: 'privacy@voorbeeld.example' }), consentSmtpApi: smtpCredential(peer.port) };
+      const run = (item: IDataObject, startNode: string) => runWorkflow(flow, runOptions(credentials, { items: [item], startNode }));
+
+      const form = await run(webhookItem({ path: 'consent/privacy' }), 'Link (GET)');
+      expect(form.json('Confirm Token')[0]).toMatchObject({ status: 200, kind: 'privacy', action: 'show', outcome: 'shown' });
+      expect(form.json('Confirm Token')[0].html).toContain('name="email"');
+
+      const known = await run(webhookItem({ path: 'consent/privacy', body: { choice: 'unsubscribe', email: 'form@example.test' } }), 'Link (POST)');
+      const unknown = await run(webhookItem({ path: 'consent/privacy', body: { choice: 'unsubscribe', email: 'stranger@example.test' } }), 'Link (POST)');
+      expect(known.json('Confirm Token')[0]).toMatchObject({ status: 200, kind: 'privacy', action: 'privacy_request', outcome: 'received' });
+      expect(unknown.json('Confirm Token')[0]).toEqual(known.json('Confirm Token')[0]);
+      expect(JSON.stringify(known.json('Confirm Token')[0])).not.toContain('form@example.test');
+      expect(peer.received.map((m) => m.to[0])).toEqual(['form@example.test', 'stranger@example.test']);
+      expect(peer.received[0].parsed.from?.value).toEqual([{ address: 'privacy@voorbeeld.example', name: ORGANISATION }]);
+      const url = /https:\/\/n8n\.voorbeeld\.example\/webhook\/consent\/privacy\?token=\S+/.exec(peer.received[0].parsed.text ?? '')![0];
+      const token = new URL(url).searchParams.get('token')!;
+
+      const shown = await run(webhookItem({ path: 'consent/privacy', query: { token } }), 'Link (GET)');
+      expect(shown.json('Confirm Token')[0]).toMatchObject({ action: 'show', outcome: 'shown' });
+      expect(await statusOf('form@example.test')).toBe('optin');
+      const done = await run(webhookItem({ path: 'consent/privacy', body: { token } }), 'Link (POST)');
+      expect(done.json('Confirm Token')[0]).toMatchObject({ action: 'privacy_confirm', outcome: 'unsubscribed', privacyChoice: 'unsubscribe', requestId: expect.stringMatching(/^form-/) });
+      expect(await statusOf('form@example.test')).not.toBe('optin');
+      const again = await run(webhookItem({ path: 'consent/privacy', body: { token } }), 'Link (POST)');
+      expect(again.json('Confirm Token')[0]).toMatchObject({ outcome: 'already_done' });
+    } finally {
+      await peer.stop();
+    }
+  });
+});
+
 describe('the client IP kept as evidence', () => {
   const headers = { 'X-Forwarded-For': '10.0.0.1, 198.51.100.7, 203.0.113.9', 'x-real-ip': '203.0.113.50' };
   test.each([
