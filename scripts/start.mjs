@@ -80,6 +80,7 @@ async function main() {
   say(`                   log in as ${owner.email} / ${owner.fromEnvironment ? '(the password in TRYOUT_OWNER_PASSWORD)' : owner.password}`);
   say(`  Signup form      ${urls.signupForm}`);
   say(`  Re-permission    ${urls.repermissionForm}   (upload ${rel(path.join(REPO_ROOT, 'workflows', 'contacts-sample.csv'))})`);
+  say(`  Privacy request  ${urls.privacyRequest}   (see, erase or stop all mail)`);
   say(`  Mail inbox       ${urls.inbox}   (every mail n8n sends lands here)`);
   if (sandbox.imap) {
     say(`  Privacy mailbox  ${sandbox.privacyAddress}: write to it from the inbox page (IMAP ${sandbox.imap.host}:${sandbox.imap.port})`);

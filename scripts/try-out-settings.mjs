@@ -8,6 +8,7 @@ export const SAMPLE_WORKFLOW_FILES = [
   'workflows/re-permission.json',
   'workflows/unsubscribe-and-preferences.json',
   'workflows/inbox-erasure.json',
+  'workflows/privacy-request.json',
 ];
 
 /** The credentials the sample workflows name. Ids are fixed so `n8n import:workflow` finds them. */
@@ -145,5 +146,6 @@ export const TRYOUT_SETTINGS = Object.freeze({
   urls: ({ baseUrl }) => ({
     signupForm: `${baseUrl}/form/${SAMPLE_PATHS.signupForm}`,
     repermissionForm: `${baseUrl}/form/${SAMPLE_PATHS.repermissionForm}`,
+    privacyRequest: `${baseUrl}/webhook/${SAMPLE_PATHS.linkBase}/privacy`,
   }),
 });
