@@ -90,7 +90,7 @@ describe('the privacy request form (workflows/privacy-request.json) on a real n8
     await waitForMail(tryOut, { to: 'third@example.test', after: before });
     const sent = (await mails(tryOut)).filter((m) => m.id > before);
     expect(sent.map((m) => m.envelope.to[0])).toEqual(['dirk@example.test', 'nobody@example.test', 'third@example.test']);
-    expect(sent[1].links.some((l) => l.includes('/privacy'))).toBe(false);
+    expect(sent[1].links.some((l) => l.includes('/privacy?token='))).toBe(false);
     expect(sent[1].text).toContain('We hold no data about you');
   });
 
