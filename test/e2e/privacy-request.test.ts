@@ -1,15 +1,12 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium, watchDialogs } from '../support/browser';
-import { lastMailId, ledgerCli, mails, n8nLogTail, PERSON_USER_AGENT, screenshotPath, startTryOut, waitForMail, type SandboxMail, type TryOut } from './support/try-out';
+import { lastMailId, ledgerCheck, ledgerCli, mails, n8nLogTail, PERSON_USER_AGENT, screenshotPath, startTryOut, waitForMail, type SandboxMail, type TryOut } from './support/try-out';
 
 // The privacy request form sample (workflows/privacy-request.json), imported, published and run on
 // a real n8n: a person asks on the page, gets the link by mail (the sandbox), confirms with the
 // button. The same answer for a known and an unknown address, one mail each, none for a repeat.
 
-async function check(tryOut: TryOut, email: string) {
-  const [result] = await ledgerCli(tryOut, ['check', email, '--topic', 'newsletter']);
-  return result as { allowed: boolean; status: string };
-}
+const check = ledgerCheck;
 
 describe('the privacy request form (workflows/privacy-request.json) on a real n8n', () => {
   let tryOut: TryOut;

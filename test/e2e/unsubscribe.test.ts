@@ -2,6 +2,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium, watchDialogs } from '../support/browser';
 import {
   lastMailId,
+  ledgerCheck,
   ledgerCli,
   linkTo,
   PERSON_USER_AGENT,
@@ -16,10 +17,7 @@ import {
 // the one-click POST a mail client makes from the List-Unsubscribe-Post header, the unsubscribe
 // page, and the preferences page changing one topic of two.
 
-async function check(tryOut: TryOut, email: string, topic = 'newsletter') {
-  const [result] = await ledgerCli(tryOut, ['check', email, '--topic', topic]);
-  return result as { allowed: boolean; status: string };
-}
+const check = ledgerCheck;
 
 describe('unsubscribe and preferences (workflows/unsubscribe-and-preferences.json) on a real n8n', () => {
   let tryOut: TryOut;

@@ -191,6 +191,12 @@ export function n8nLogTail(tryOut: TryOut, chars = 3000): string {
 
 // -------------------------------------------------------------------------- the ledger, by CLI
 
+/** What the ledger says about this address and topic (`check`): may it be mailed, and its status. */
+export async function ledgerCheck(tryOut: TryOut, email: string, topic = 'newsletter'): Promise<{ allowed: boolean; status: string }> {
+  const [result] = await ledgerCli(tryOut, ['check', email, '--topic', topic]);
+  return result as { allowed: boolean; status: string };
+}
+
 /**
  * Runs the `n8n-consent` command (dist/cli/main.js, as users run it) on the try-out's ledger file
  * and returns its JSON lines. `now` acts as if it were that time.
