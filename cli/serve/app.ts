@@ -43,7 +43,7 @@ export interface ServiceOptions {
   hooksAllowPrivate?: boolean;
 }
 
-type Env = { Bindings: { incoming: IncomingMessage }; Variables: { keyId?: string } };
+type Env = { Bindings: { incoming: IncomingMessage }; Variables: { keyId?: string; scopes?: ApiScope[] } };
 
 class HttpError extends Error {
   constructor(
@@ -149,7 +149,8 @@ export function createApp(options: ServiceOptions): Hono<Env> {
 
   // ---- the API: a key with the operation's scope (a body too large is refused unread: the connection closes)
   app.use('/v1/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: { code: 'TOO_LARGE', message: 'the body is over 1 MB: send fewer items per call' } }, 413, { Connection: 'close' }) }));
-  const guard = (scope: ApiScope) => async (c: Context<Env>, next: () => Promise<void>) => {
+  /** scope null: any valid key (GET /v1/key). */
+  const guard = (scope: ApiScope | null) => async (c: Context<Env>, next: () => Promise<void>) => {
     const auth = c.req.header('authorization') ?? '';
     const key = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
     const found = key ? await ledger.verifyApiKey(key) : null;
@@ -158,10 +159,14 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     const rate = found.rate ?? options.keyRate ?? null;
     const wait = rate === null ? 0 : takeFor(found.id, rate);
     if (wait > 0) throw new HttpError(429, 'RATE_LIMITED', `this key may make ${rate} calls per minute; try again later`, { 'Retry-After': String(Math.ceil(wait / 1000)) });
-    if (!found.scopes.includes(scope)) throw new HttpError(403, 'FORBIDDEN', `this key's scopes (${found.scopes.join(', ')}) do not include ${scope}`);
+    c.set('scopes', found.scopes);
+    if (scope !== null && !found.scopes.includes(scope)) throw new HttpError(403, 'FORBIDDEN', `this key's scopes (${found.scopes.join(', ')}) do not include ${scope}`);
     await next();
   };
   const evidenceOf = (c: Context<Env>) => ({ actor: { kind: 'system' as const }, source: { kind: 'api' as const, ref: `key ${c.get('keyId')}` } });
+
+  // Which key this is and what it may do: the credential test of a client (the n8n Cloud node's), whatever the key's scopes.
+  app.get('/v1/key', guard(null), (c) => c.json({ id: c.get('keyId'), scopes: c.get('scopes') }));
 
   app.post('/v1/request', guard('request'), async (c) => {
     const body = parse(RequestBodySchema, await json(c));

@@ -76,6 +76,14 @@ export function openApiDocument(operations: { method: 'get' | 'post' | 'delete';
         },
     };
   }
+  paths['/v1/key'] = {
+    get: {
+      operationId: 'key',
+      summary: "The calling key's id and scopes (any valid key): a client's credential test",
+      security: [{ apiKey: [] }],
+      responses: { 200: { description: '{ id, scopes }', content: { 'application/json': { schema: { type: 'object' } } } }, 401: { ...error, description: 'no valid API key' } },
+    },
+  };
   return {
     openapi: '3.1.0',
     info: { title: 'n8n-consent service', version: '1', description: 'The consent ledger over HTTP. The link pages (confirm, unsubscribe, preferences, erase, access) are served under /consent/ and need no key.' },

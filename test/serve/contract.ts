@@ -72,6 +72,10 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect((await call(service, 'POST', '/v1/hooks', { key: keys.site, json: { url: 'https://hooks.example.com/x' } })).status).toBe(403);
       expect((await call(service, 'DELETE', '/v1/hooks/hook_0123456789abcdef')).status).toBe(401);
       expect((await call(service, 'POST', '/v1/check', { json: check, key: keys.feed })).status).toBe(403);
+      // A client's credential test: any valid key learns its own id and scopes; no key, a revoked one: 401.
+      expect((await call(service, 'GET', '/v1/key', { key: keys.office })).json).toEqual({ id: keys.officeId, scopes: ['unsubscribe', 'erase', 'requests', 'report'] });
+      expect((await call(service, 'GET', '/v1/key', { key: keys.gone })).status).toBe(401);
+      expect((await call(service, 'GET', '/v1/key')).status).toBe(401);
     });
 
     test('a bad body is 400 with the field named, as core words it', async () => {
@@ -200,7 +204,7 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       const doc = (await call(service, 'GET', '/openapi.json')).json;
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`)).sort()).toEqual([
-        'DELETE /v1/hooks/{id}', 'GET /v1/events', 'GET /v1/hooks', 'GET /v1/report', 'GET /v1/requests',
+        'DELETE /v1/hooks/{id}', 'GET /v1/events', 'GET /v1/hooks', 'GET /v1/key', 'GET /v1/report', 'GET /v1/requests',
         'POST /v1/check', 'POST /v1/erase', 'POST /v1/export', 'POST /v1/hold', 'POST /v1/hooks', 'POST /v1/import', 'POST /v1/request', 'POST /v1/unsubscribe',
       ]);
       const request = doc.paths['/v1/request'].post.requestBody.content['application/json'].schema;
