@@ -35,7 +35,8 @@ function covers(outer, inner) {
 
 export default tseslint.config(
   // Generated or local folders (.gitignore): builds, caches, the try-out's working folder.
-  { ignores: ['dist/**', 'node_modules/**', 'n8n-host/**', 'coverage/**', 'test-output/**', '.cache/**', '.try-out/**', 'zapier/dist/**'] },
+  // cloud/: its own package, linted by n8n's own `n8n-node lint` (npm run lint:cloud).
+  { ignores: ['dist/**', 'node_modules/**', 'cloud/**', 'n8n-host/**', 'coverage/**', 'test-output/**', '.cache/**', '.try-out/**', 'zapier/dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -58,7 +58,7 @@ export function packPackage(outDir) {
 }
 
 /** The scanner's lint, with structured results (its analyzePackage only returns formatted text). */
-async function scanWithN8nRules(dir, patterns) {
+export async function scanWithN8nRules(dir, patterns) {
   const scannerPath = createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs');
   const scanner = await import(pathToFileURL(scannerPath).href);
   const requireFromScanner = createRequire(scannerPath);

@@ -21,11 +21,14 @@ module.exports = async function globalSetup() {
   }
   execFileSync(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [join(root, 'scripts', 'n8n-host.mjs'), 'ensure'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  // The Zapier app (zapier/) has its own package and lockfile: installed when its lockfile is newer
-  // than its install (npm's hidden lockfile), ~2 min the first time; .ci/run installs it itself.
-  const zapier = join(root, 'zapier');
-  const installed = join(zapier, 'node_modules', '.package-lock.json');
-  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(zapier, 'package-lock.json')).mtimeMs) {
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: zapier, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The Zapier app (zapier/) and the n8n Cloud package (cloud/) have their own package and lockfile:
+  // installed when the lockfile is newer than the install (npm's hidden lockfile), ~2 min the first
+  // time; .ci/run installs them itself. cloud/ needs no install script to lint, build or pack.
+  for (const [folder, extra] of [['zapier', []], ['cloud', ['--ignore-scripts']]]) {
+    const dir = join(root, folder);
+    const installed = join(dir, 'node_modules', '.package-lock.json');
+    if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(dir, 'package-lock.json')).mtimeMs) {
+      execFileSync('npm', ['ci', ...extra, '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
   }
 };
