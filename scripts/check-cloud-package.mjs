@@ -11,11 +11,10 @@
 // Needs `npm ci` in cloud/ (its own lockfile). Exit 1 on any finding.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { scanWithN8nRules } from './check-package.mjs';
+import { fileURLToPath } from 'node:url';
+import { scanSourceAndTarball } from './check-package.mjs';
 
 const CLOUD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cloud');
 
@@ -47,20 +46,11 @@ export function packCloudPackage(outDir) {
 export async function checkCloudPackage({ outDir } = {}) {
   const keep = outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'consent-cloud-tgz-'));
   const { tarball, files } = packCloudPackage(keep);
-  const extracted = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-cloud-scan-'));
   try {
-    run('tar', ['-xzf', tarball, '-C', extracted, '--strip-components=1']);
-    const scannerPath = createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs');
-    const { SOURCE_FILE_PATTERNS } = await import(pathToFileURL(scannerPath).href);
-    const findings = [
-      ...(await scanWithN8nRules(CLOUD, SOURCE_FILE_PATTERNS)).map((f) => ({ ...f, set: 'source' })),
-      ...(await scanWithN8nRules(extracted, ['**/*.js', 'package.json'])).map((f) => ({ ...f, set: 'tarball' })),
-    ];
-    const manifest = JSON.parse(fs.readFileSync(path.join(extracted, 'package.json'), 'utf8'));
+    const { findings, manifest } = await scanSourceAndTarball(CLOUD, tarball);
     const dependencies = Object.keys(manifest.dependencies ?? {});
     return { tarball, files: files.length, dependencies, problems: findings, passed: findings.length === 0 && dependencies.length === 0 };
   } finally {
-    fs.rmSync(extracted, { recursive: true, force: true });
     if (!outDir) fs.rmSync(keep, { recursive: true, force: true });
   }
 }

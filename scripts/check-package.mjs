@@ -58,7 +58,7 @@ export function packPackage(outDir) {
 }
 
 /** The scanner's lint, with structured results (its analyzePackage only returns formatted text). */
-export async function scanWithN8nRules(dir, patterns) {
+async function scanWithN8nRules(dir, patterns) {
   const scannerPath = createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs');
   const scanner = await import(pathToFileURL(scannerPath).href);
   const requireFromScanner = createRequire(scannerPath);
@@ -72,24 +72,36 @@ export async function scanWithN8nRules(dir, patterns) {
   );
 }
 
-export async function checkPackage({ outDir } = {}) {
-  const keep = outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'consent-tgz-'));
-  const { tarball, files } = packPackage(keep);
+/**
+ * The scanner on the two sets n8n lints: a package's source folder and its packed tarball (.js and
+ * package.json); also the tarball's package.json, for the caller's own checks.
+ */
+export async function scanSourceAndTarball(sourceDir, tarball) {
   const extracted = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-scan-'));
   try {
     run('tar', ['-xzf', tarball, '-C', extracted, '--strip-components=1']);
     const scannerPath = createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs');
     const { SOURCE_FILE_PATTERNS } = await import(pathToFileURL(scannerPath).href);
     const findings = [
-      ...(await scanWithN8nRules(ROOT, SOURCE_FILE_PATTERNS)).map((f) => ({ ...f, set: 'source' })),
+      ...(await scanWithN8nRules(sourceDir, SOURCE_FILE_PATTERNS)).map((f) => ({ ...f, set: 'source' })),
       ...(await scanWithN8nRules(extracted, ['**/*.js', 'package.json'])).map((f) => ({ ...f, set: 'tarball' })),
     ];
+    return { findings, manifest: JSON.parse(fs.readFileSync(path.join(extracted, 'package.json'), 'utf8')) };
+  } finally {
+    fs.rmSync(extracted, { recursive: true, force: true });
+  }
+}
+
+export async function checkPackage({ outDir } = {}) {
+  const keep = outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'consent-tgz-'));
+  const { tarball, files } = packPackage(keep);
+  try {
+    const { findings } = await scanSourceAndTarball(ROOT, tarball);
     const accepted = findings.filter((f) => f.rule in ACCEPTED_CLOUD_RULES);
     const problems = findings.filter((f) => !(f.rule in ACCEPTED_CLOUD_RULES));
     const byRule = (list) => Object.fromEntries([...new Set(list.map((f) => f.rule))].sort().map((rule) => [rule, list.filter((f) => f.rule === rule).length]));
     return { tarball, files: files.length, accepted: byRule(accepted), problems, passed: problems.length === 0 };
   } finally {
-    fs.rmSync(extracted, { recursive: true, force: true });
     if (!outDir) fs.rmSync(keep, { recursive: true, force: true });
   }
 }
