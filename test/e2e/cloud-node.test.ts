@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestClock } from '../support/ledger';
 import { ensureN8nHost, importCredentials, importWorkflow, installPackageIntoN8n, makeUserFolder, publishWorkflow, startN8n, type RunningN8n } from '../support/n8n-host';
+import { waitFor } from '../support/wait';
 import { call, cli, startServe, type Service } from '../serve/service';
 
 // The n8n Cloud package (cloud/, n8n-nodes-consent-service) in a real n8n against a real consent
@@ -54,6 +56,28 @@ function actionsWorkflow() {
   return { id: 'cloudActionsWf01', name: 'Cloud actions', nodes, connections, settings: { executionOrder: 'v1' }, active: false };
 }
 
+/** The polling trigger (confirmations, every minute) posting each event to the test's collector. */
+function triggerWorkflow(collectorUrl: string) {
+  return {
+    id: 'cloudTriggerWf01',
+    name: 'Cloud trigger',
+    active: false,
+    settings: { executionOrder: 'v1' },
+    nodes: [
+      {
+        id: 'c10d0000-0000-4000-8000-000000000401', name: 'On confirmation', type: `${PACKAGE}.consentServiceTrigger`, typeVersion: 1, position: [0, 0],
+        parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, events: ['confirmed'] },
+        credentials: { consentServiceApi: { id: 'consentSvcCloud01', name: 'Consent service' } },
+      },
+      {
+        id: 'c10d0000-0000-4000-8000-000000000402', name: 'To the collector', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [300, 0],
+        parameters: { method: 'POST', url: collectorUrl, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+      },
+    ],
+    connections: { 'On confirmation': { main: [[{ node: 'To the collector', type: 'main', index: 0 }]] } },
+  };
+}
+
 describe('the n8n Cloud package (cloud/) in a real n8n, against n8n-consent serve', () => {
   let work: string;
   let db: string[];
@@ -62,7 +86,9 @@ describe('the n8n Cloud package (cloud/) in a real n8n, against n8n-consent serv
   let service: Service;
   let n8n: RunningN8n;
   let userFolder: string;
+  let collector: Server;
   let tarball: string;
+  const collected: Array<Record<string, unknown>> = [];
   const keys: Record<string, string> = {};
 
   /** POSTs to a webhook on a new connection each time (a kept-alive one that n8n closes while idle fails the next call). */
@@ -82,6 +108,15 @@ describe('the n8n Cloud package (cloud/) in a real n8n, against n8n-consent serv
 
   const ledgerCheck = (email: string) => cli(db, ['check', email, '--topic', 'newsletter'], env).lines[0];
 
+  /** Signs a person up and confirms through the service's own page, as the person would. */
+  async function confirmed(email: string) {
+    const asked = await call(service, 'POST', '/v1/request', { key: keys.cloud, json: { mode: 'signup', items: [{ email, consentText: 'Yes, the newsletter' }] } });
+    const token = asked.json.results[0].confirmToken as string;
+    expect((await call(service, 'POST', '/consent/confirm', { body: new URLSearchParams({ token }).toString() })).status).toBe(200);
+  }
+
+  const eventPolls = () => service.lines().filter((l) => l.path === '/v1/events' && l.method === 'GET').length;
+
   beforeAll(async () => {
     const host = ensureN8nHost();
     work = mkdtempSync(path.join(tmpdir(), 'consent-cloud-e2e-'));
@@ -89,12 +124,25 @@ describe('the n8n Cloud package (cloud/) in a real n8n, against n8n-consent serv
     clock = new TestClock(new Date('2026-11-23T10:00:00Z'));
     env = { CONSENT_CLOCK_FILE: clock.file };
     expect(cli(db, ['init'], env).code).toBe(0);
-    for (const [name, scope] of [['cloud', 'request,check,unsubscribe,erase'], ['checkOnly', 'check']]) {
+    for (const [name, scope] of [['cloud', 'request,check,unsubscribe,erase,events'], ['checkOnly', 'check']]) {
       const made = cli(db, ['keys', 'create', '--scope', scope, '--name', name], env);
       expect(made.code).toBe(0);
       keys[name] = made.lines[0].key as string;
     }
     service = await startServe(db, ['--organisation', 'Example Shop', '--privacy-url', 'https://example.com/privacy'], env);
+    // Confirmed before the trigger is live: its first poll only notes where the feed ends.
+    await confirmed('before@example.com');
+
+    collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        collected.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/events`;
 
     await host;
     tarball = (JSON.parse((await run(process.execPath, [path.join(ROOT, 'scripts', 'check-cloud-package.mjs'), '--out', work, '--pack-only'], ROOT)).trim().split('\n').pop()!) as { tarball: string }).tarball;
@@ -109,7 +157,7 @@ describe('the n8n Cloud package (cloud/) in a real n8n, against n8n-consent serv
         { id: 'consentSvcBadKey1', name: 'Wrong key', type: 'consentServiceApi', data: { url: service.url, apiKey: `${keys.cloud.slice(0, -4)}AAAA` } },
       ],
     });
-    const ids = await importWorkflow({ userFolder, workflow: [actionsWorkflow()] });
+    const ids = await importWorkflow({ userFolder, workflow: [actionsWorkflow(), triggerWorkflow(collectorUrl)] });
     for (const id of ids) await publishWorkflow({ userFolder, id });
     n8n = await startN8n({ userFolder });
   }, 20 * 60_000);
@@ -117,6 +165,7 @@ describe('the n8n Cloud package (cloud/) in a real n8n, against n8n-consent serv
   afterAll(async () => {
     await n8n?.stop();
     await service?.stop();
+    await new Promise((resolve) => (collector ? collector.close(resolve) : resolve(undefined)));
     for (const dir of [work, userFolder]) if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
@@ -151,6 +200,22 @@ describe('the n8n Cloud package (cloud/) in a real n8n, against n8n-consent serv
     const [outside] = await action('noscope', { email: 'dora@example.com' });
     expect(outside.error).toBe("The API key's scopes do not allow this operation: this key's scopes (check) do not include erase");
   });
+
+  test('the polling trigger emits each new confirmation once, across polls (its cursor kept), none from before it was live', async () => {
+    await confirmed('anna@example.com');
+    await waitFor(() => collected.some((e) => e.email === 'anna@example.com'), { timeoutMs: 150_000, what: "anna's confirmation from the trigger" });
+    await confirmed('bob@example.com');
+    await confirmed('carla@example.com');
+    await waitFor(() => collected.some((e) => e.email === 'carla@example.com'), { timeoutMs: 150_000, what: "bob's and carla's confirmations" });
+    // One more poll after that: nothing again.
+    const polls = eventPolls();
+    await waitFor(() => eventPolls() > polls, { timeoutMs: 150_000, what: 'another poll of /v1/events' });
+    // dora (the first test) was confirmed while the trigger was live, then erased: her event is in a poll or not, by timing (the feed leaves out the events of an erased person).
+    const confirmations = collected.filter((e) => e.email !== 'dora@example.com').map((e) => e.email);
+    expect(collected.every((e) => e.type === 'confirmed')).toBe(true);
+    expect(confirmations).toEqual(['anna@example.com', 'bob@example.com', 'carla@example.com']);
+    expect(collected.find((e) => e.email === 'anna@example.com')).toEqual({ id: expect.any(String), type: 'confirmed', occurredAt: '2026-11-23T10:00:00.000Z', subjectId: expect.any(Number), email: 'anna@example.com', topics: ['newsletter'], channel: 'email', source: expect.any(String) });
+  }, 8 * 60_000);
 
   test('the packed package has no runtime dependencies, only n8n-workflow as a peer', async () => {
     const listed = await run('tar', ['-xzOf', tarball, 'package/package.json'], work);
