@@ -56,6 +56,9 @@ class HttpError extends Error {
   }
 }
 
+/** The largest API body read (import's CSV included). */
+const API_MAX_BODY = 1024 * 1024;
+
 export const OPERATIONS: { method: 'get' | 'post' | 'delete'; path: string; scope: ApiScope; summary: string }[] = [
   { method: 'post', path: '/v1/request', scope: 'request', summary: 'Ask for consent: a signup (double opt-in) or a campaign; returns the links to mail' },
   { method: 'post', path: '/v1/check', scope: 'check', summary: 'May we contact this person (one) or these people (items)?' },
@@ -148,7 +151,19 @@ export function createApp(options: ServiceOptions): Hono<Env> {
   });
 
   // ---- the API: a key with the operation's scope (a body too large is refused unread: the connection closes)
-  app.use('/v1/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: { code: 'TOO_LARGE', message: 'the body is over 1 MB: send fewer items per call' } }, 413, { Connection: 'close' }) }));
+  const tooLarge = (c: Context<Env>) => c.json({ error: { code: 'TOO_LARGE', message: 'the body is over 1 MB: send fewer items per call' } }, 413, { Connection: 'close' });
+  const apiBodyLimit = bodyLimit({ maxSize: API_MAX_BODY, onError: tooLarge });
+  app.use('/v1/*', async (c, next) => {
+    // A Content-Length is checked from the node request itself: hono's bodyLimit reads the body
+    // through a web stream (c.req.raw.body), which makes every call's body read the slow way.
+    // A chunked body (no length) goes through bodyLimit, counted as it is read.
+    const { headers } = c.env.incoming;
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'DELETE') return next();
+    if (headers['content-length'] !== undefined && headers['transfer-encoding'] === undefined) {
+      return Number(headers['content-length']) > API_MAX_BODY ? tooLarge(c) : next();
+    }
+    return apiBodyLimit(c, next);
+  });
   /** scope null: any valid key (GET /v1/key). */
   const guard = (scope: ApiScope | null) => async (c: Context<Env>, next: () => Promise<void>) => {
     const auth = c.req.header('authorization') ?? '';

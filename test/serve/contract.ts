@@ -192,6 +192,15 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
     test('hostile input: a body over 1 MB is 413, an unknown path 404, a non-JSON body 400', async () => {
       const huge = await call(service, 'POST', '/v1/check', { key: keys.site, json: { items: [{ email: 'x@example.com' }], pad: 'x'.repeat(1_100_000) } });
       expect(huge.status).toBe(413);
+      // the same without a Content-Length (chunked): counted as it is read
+      const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+      const chunked = await fetch(`${service.url}/v1/import`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${keys.records}`, 'Content-Type': 'text/csv' },
+        body: new ReadableStream({ pull: (controller) => controller.enqueue(chunk) }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(413);
       expect((await call(service, 'GET', '/v1/nothing', { key: keys.site })).status).toBe(404);
       const form = await call(service, 'POST', '/v1/check', { key: keys.site, body: 'email=x@example.com' });
       expect(form.status).toBe(400);
