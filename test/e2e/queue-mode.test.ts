@@ -285,6 +285,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
       const dialogs = watchDialogs(page);
       const address = email('browser', 1);
       const mailsBefore = (await mails(qm)).length;
+      const { rows: before } = await n8nDb.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM execution_entity');
       await page.goto(qm.urls.signupForm);
       await page.getByRole('textbox', { name: 'Name' }).fill('Browser Person');
       await page.getByRole('textbox', { name: 'Email' }).fill(address);
@@ -299,11 +300,13 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
       await waitForMailCount(qm, mailsBefore + 1, 120_000);
       expect(mailsByAddress(await mails(qm)).get(address)?.map((m) => m.subject)).toEqual([CONFIRM_SUBJECT]);
       expect(await eventsByAddress('browser')).toEqual(new Map([[address, 'signup x1']]));
-      // Shown the ending page, n8n finishes the run (the posted signups above stay "waiting").
-      const { rows } = await n8nDb.query<{ status: string }>(
-        "SELECT status FROM execution_entity WHERE id = (SELECT max(id) FROM execution_entity WHERE status IN ('success', 'waiting', 'error', 'crashed'))",
-      );
-      expect(rows.map((r) => r.status)).toEqual(['success']);
+      // Shown the ending page, n8n resumes the run on a worker and finishes it (the signups posted
+      // without a browser above stay "waiting"): this person's run is the one execution since.
+      const statusSince = async () =>
+        (await n8nDb.query<{ status: string }>('SELECT status FROM execution_entity WHERE id > $1 ORDER BY id', [before[0].id])).rows.map((r) => r.status);
+      const deadline = Date.now() + 120_000;
+      while ((await statusSince()).join() !== 'success' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await statusSince()).toEqual(['success']);
     } finally {
       await browser.close();
     }
