@@ -11,6 +11,11 @@ const app = {
   creates,
   searches,
   triggers,
+  // Every call goes through z.request, which Zapier logs itself. Without this flag the platform
+  // replaces Node's http.request and global fetch with logging wrappers for the whole process:
+  // in jest's single process that made later test files' HTTP clients (Playwright's request API)
+  // hang until their timeout.
+  flags: { skipHttpPatch: true },
 };
 
 export = app;
