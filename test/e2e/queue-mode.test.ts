@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startQueueMode, type QueueMode } from '../support/queue-mode';
 import { launchChromium, watchDialogs } from '../support/browser';
+import { waitFor } from '../support/wait';
 import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, screenshotPath, waitForMailCount } from './support/try-out';
 
 // n8n 2.40 in queue mode, for real (scripts/queue-mode.mjs): one main, two workers, one webhook
@@ -192,14 +193,15 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
 
   /** Waits until n8n has no execution new or running but the given ones (a dead worker's). */
   async function waitForQuiet(except: Set<string>, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { rows } = await n8nDb.query<{ id: string }>("SELECT id::text AS id FROM execution_entity WHERE status IN ('new', 'running')");
-      const busy = rows.filter((r) => !except.has(r.id));
-      if (busy.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`n8n still has executions in progress after ${timeoutMs} ms: ${busy.map((r) => r.id).join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    let busy: string[] = [];
+    await waitFor(
+      async () => {
+        const { rows } = await n8nDb.query<{ id: string }>("SELECT id::text AS id FROM execution_entity WHERE status IN ('new', 'running')");
+        busy = rows.map((r) => r.id).filter((id) => !except.has(id));
+        return busy.length === 0;
+      },
+      { what: () => `n8n to have no execution in progress but the killed worker's (still: ${busy.join(', ')})`, timeoutMs, intervalMs: 500 },
+    );
   }
 
   // Request Consent writes the signup (its event and the consent's lastSentAt) in one transaction and
@@ -304,9 +306,13 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
       // without a browser above stay "waiting"): this person's run is the one execution since.
       const statusSince = async () =>
         (await n8nDb.query<{ status: string }>('SELECT status FROM execution_entity WHERE id > $1 ORDER BY id', [before[0].id])).rows.map((r) => r.status);
-      const deadline = Date.now() + 120_000;
-      while ((await statusSince()).join() !== 'success' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await statusSince()).toEqual(['success']);
+      let seen: string[] = [];
+      await waitFor(async () => (seen = await statusSince()).join() === 'success', {
+        what: () => `n8n to finish the browser person's run (executions since: ${seen.join(', ') || 'none'})`,
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      });
+      expect(seen).toEqual(['success']);
     } finally {
       await browser.close();
     }
