@@ -311,3 +311,83 @@ describe('the morning run (reminders) racing a confirmation and a second run', (
     ]);
   });
 });
+
+describe('the event feed (the consent service, REST hooks) in commit order', () => {
+  // An event's id is taken when it is written, not when its transaction commits: a reader that
+  // saw a later id committed first, then moved its cursor past an earlier one still open, would
+  // never be shown that earlier event. The feed holds back what could still be overtaken.
+  // The slow confirmation's transaction is let go after each test, also one that failed half way.
+  const stillOpen: (() => void)[] = [];
+  afterEach(() => stillOpen.splice(0).forEach((commit) => commit()));
+
+  async function twoSignups(config: StoreConfig) {
+    const [one, two] = await Promise.all([open(config), open(config)]).then((stores) => stores.map((s) => new Ledger(s, { secret: SECRET })));
+    const [slow, quick] = await one.request([item({ email: 'slow@example.nl' }), item({ email: 'quick@example.nl' })], 'signup');
+    return { one, two, slowToken: slow.confirmToken!, quickToken: quick.confirmToken! };
+  }
+
+  test('a confirmation committed after a later one: a poller sees both, each once, the earlier first', async () => {
+    const config = newLedgerConfig();
+    const { one, two, slowToken, quickToken } = await twoSignups(config);
+    const poller = new Ledger(await open(config), { secret: SECRET });
+    const start = await poller.listFeed({});
+    expect(start.events).toEqual([]);
+
+    // The slow confirmation writes its event (the lower id) and stays open while the quick one commits.
+    let written!: () => void;
+    let commit!: () => void;
+    const writtenNow = new Promise<void>((resolve) => (written = resolve));
+    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+    stillOpen.push(commit);
+    const slowDone = one.atomically(async () => {
+      await one.confirm(slowToken, {});
+      written();
+      await mayCommit;
+    });
+    await writtenNow;
+    await two.confirm(quickToken, {});
+    expect(await count(`SELECT COUNT(*) AS n FROM ${config.schema}.events WHERE to_status = 'confirmed'`)).toBe(1); // the quick one, committed
+
+    const during = await poller.listFeed({ after: start.next ?? undefined });
+    expect(during.events).toEqual([]); // held back while the slow one may still commit before it
+
+    commit();
+    await slowDone;
+    const after = await poller.listFeed({ after: during.next ?? undefined });
+    expect(after.events.map((e) => [e.type, e.email])).toEqual([
+      ['confirmed', 'slow@example.nl'],
+      ['confirmed', 'quick@example.nl'],
+    ]);
+    expect(Number(after.events[0].id)).toBeLessThan(Number(after.events[1].id));
+    expect((await poller.listFeed({ after: after.next ?? undefined })).events).toEqual([]);
+    // Newest first gives the same two the other way round, and paging by one loses none.
+    expect((await poller.listFeed({ order: 'desc' })).events.map((e) => e.email)).toEqual(['quick@example.nl', 'slow@example.nl']);
+    const firstPage = await poller.listFeed({ limit: 1 });
+    const secondPage = await poller.listFeed({ limit: 1, after: firstPage.next ?? undefined });
+    expect([...firstPage.events, ...secondPage.events].map((e) => e.email)).toEqual(['slow@example.nl', 'quick@example.nl']);
+  });
+
+  test('a hook made while a confirmation is open, after a later one committed, still gets it (it starts at the last settled event)', async () => {
+    const config = newLedgerConfig();
+    const { one, two, slowToken, quickToken } = await twoSignups(config);
+    let written!: () => void;
+    let commit!: () => void;
+    const writtenNow = new Promise<void>((resolve) => (written = resolve));
+    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+    stillOpen.push(commit);
+    const slowDone = one.atomically(async () => {
+      await one.confirm(slowToken, {});
+      written();
+      await mayCommit;
+    });
+    await writtenNow;
+    await two.confirm(quickToken, {});
+    const hook = await two.createHook({ url: 'https://receiver.example.nl/hook', types: ['confirmed'] }, null);
+    commit();
+    await slowDone;
+    const [stored] = (await two.listHooks()).filter((h) => h.id === hook.id);
+    const page = await two.listFeed({ after: stored.position, types: 'confirmed' });
+    // The quick one committed before the hook was made, but after an event that was still open: the hook gets both.
+    expect(page.events.map((e) => e.email)).toEqual(['slow@example.nl', 'quick@example.nl']);
+  });
+});

@@ -263,4 +263,18 @@ CREATE TABLE {schema}.leave_reasons (
 );
 `,
   },
+  {
+    // The event feed in commit order (issue 14): an id is taken when a row is inserted, not when
+    // its transaction commits, so a reader could pass id 11 (committed) while id 10 was still
+    // open, and never see 10. Each event keeps the id of the transaction that wrote it; the feed
+    // shows only events of transactions older than every one still running, ordered by
+    // (transaction, id): nothing can later appear before what a reader has seen. Existing rows get
+    // 0 (long settled). pg_current_xact_id: PostgreSQL 13+.
+    version: 9,
+    sql: `
+ALTER TABLE {schema}.events ADD COLUMN xact BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE {schema}.events ALTER COLUMN xact SET DEFAULT (pg_current_xact_id()::text::bigint);
+CREATE INDEX events_in_commit_order ON {schema}.events (xact, id);
+`,
+  },
 ];

@@ -18,6 +18,29 @@ export function quoteIdent(name: string): string {
  */
 export const SESSION_SETUP = "SET TIME ZONE 'UTC'; SET jit = off";
 
+/**
+ * The event feed in commit order (migration 9): only events of transactions older than every
+ * transaction still running (a later reader can never find one before what it has read), ordered
+ * by (transaction, id). The cursor $1 is an event id; it stands for the (transaction, id) of that
+ * event, or of the nearest one before it when it is gone (an erasure deletes a person's events).
+ */
+function feedQuery(order: 'asc' | 'desc'): string {
+  const [cmp, dir] = order === 'asc' ? ['>', 'ASC'] : ['<', 'DESC'];
+  return `WITH pos AS (
+      SELECT COALESCE(c.xact, ${order === 'asc' ? '-1' : '0'}) AS xact, COALESCE(c.id, $1::bigint) AS id
+      FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT xact, id FROM {s}.events WHERE id <= $1::bigint ORDER BY id DESC LIMIT 1) c ON true)
+    SELECT e.id, e.subject_id, e.topic, e.channel, e.at, e.source_kind, s.email, r.receipt_id,
+      CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END AS type
+    FROM {s}.events e CROSS JOIN pos
+    LEFT JOIN {s}.subjects s ON s.id = e.subject_id AND e.action <> 'erase'
+    LEFT JOIN {s}.erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
+    WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS DISTINCT FROM e.to_status))
+      AND e.xact < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+      AND ($1::bigint IS NULL OR (e.xact, e.id) ${cmp} (pos.xact, pos.id))
+      AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) = ANY($2::text[])
+    ORDER BY e.xact ${dir}, e.id ${dir} LIMIT $3`;
+}
+
 const EVENT_JOINS = 'LEFT JOIN {s}.evidence v ON v.event_id = e.id LEFT JOIN {s}.consent_texts t ON t.hash = e.consent_text_hash';
 
 export const EVENT_COLUMNS_IN: BatchColumn<NewEvent>[] = [
@@ -240,23 +263,10 @@ const SQL = {
   SELECT id FROM input ORDER BY n`,
   listEvents: `SELECT ${EVENT_COLUMNS} FROM {s}.events e ${EVENT_JOINS} WHERE e.subject_id = $1 ORDER BY e.id`,
   // The consent service's event feed: changes into confirmed/unsubscribed/bounced of a person still here, erasures.
-  listFeedAsc: `SELECT e.id, e.subject_id, e.topic, e.channel, e.at, e.source_kind, s.email, r.receipt_id,
-      CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END AS type
-    FROM {s}.events e
-    LEFT JOIN {s}.subjects s ON s.id = e.subject_id AND e.action <> 'erase'
-    LEFT JOIN {s}.erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
-    WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS DISTINCT FROM e.to_status))
-      AND ($1::bigint IS NULL OR e.id > $1::bigint) AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) = ANY($2::text[])
-    ORDER BY e.id LIMIT $3`,
-  listFeedDesc: `SELECT e.id, e.subject_id, e.topic, e.channel, e.at, e.source_kind, s.email, r.receipt_id,
-      CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END AS type
-    FROM {s}.events e
-    LEFT JOIN {s}.subjects s ON s.id = e.subject_id AND e.action <> 'erase'
-    LEFT JOIN {s}.erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
-    WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS DISTINCT FROM e.to_status))
-      AND ($1::bigint IS NULL OR e.id < $1::bigint) AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) = ANY($2::text[])
-    ORDER BY e.id DESC LIMIT $3`,
-  lastEventId: 'SELECT COALESCE(MAX(id), 0) AS id FROM {s}.events',
+  listFeedAsc: feedQuery('asc'),
+  listFeedDesc: feedQuery('desc'),
+  // Where a new hook starts: the newest event the feed can show (a later one may still be committing).
+  lastEventId: `SELECT COALESCE((SELECT id FROM {s}.events WHERE xact < pg_snapshot_xmin(pg_current_snapshot())::text::bigint ORDER BY xact DESC, id DESC LIMIT 1), 0) AS id`,
   countStatuses: `SELECT topic, channel, status, COUNT(*) AS n FROM {s}.consents
     GROUP BY topic, channel, status ORDER BY topic, channel, status`,
 
