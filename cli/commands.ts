@@ -106,10 +106,13 @@ Commands:
                                           without touching any mailbox (--dkim asks DNS)
   serve [--port P] [--host H] --organisation NAME --privacy-url URL [--public-url URL]
         [--signups-per-hour N] [--hooks-allow-private] [--hooks-retry-ms MS]
-        [--hooks-poll-ms MS] [--no-hooks] [--key-rate N]
+        [--hooks-poll-ms MS] [--no-hooks] [--key-rate N] [--ip-rate N] [--trust-proxy]
                                           the consent service: the JSON API (/v1/..., an API
                                           key each call), the link pages (/consent/...) and
-                                          REST hook delivery, until SIGTERM; see /openapi.json
+                                          REST hook delivery, until SIGTERM; see /openapi.json;
+                                          --ip-rate: calls per minute per client IP (default:
+                                          no limit); --trust-proxy: behind one reverse proxy,
+                                          the client IP is X-Forwarded-For's last entry
   keys create --scope S[,S...] [--name N] [--rate N]
                                           an API key for the service, printed once (scopes:
                                           check, request, unsubscribe, erase, requests, report,
@@ -200,6 +203,8 @@ const OPTIONS = {
     'hooks-poll-ms': { type: 'string' },
     'no-hooks': { type: 'boolean' },
     'key-rate': { type: 'string' },
+    'ip-rate': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
   },
   keys: { scope: { type: 'string', multiple: true }, name: { type: 'string' }, rate: { type: 'string' } },
 } as const;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod/v4';
@@ -41,6 +42,10 @@ export interface ServiceOptions {
   keyRate?: number | null;
   /** Hooks may name private/loopback receivers (tests, an internal network); refused by default (SSRF). */
   hooksAllowPrivate?: boolean;
+  /** Calls per minute per client IP on /v1 and /consent (a burst of this many); null or absent: no limit. */
+  ipRate?: number | null;
+  /** Behind one reverse proxy: the client IP is the last X-Forwarded-For entry (the proxy's own view). */
+  trustProxy?: boolean;
 }
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { keyId?: string; scopes?: ApiScope[] } };
@@ -87,7 +92,14 @@ export function createApp(options: ServiceOptions): Hono<Env> {
   };
   const signups = new TokenBucket(options.signupsPerHour, options.signupsPerHour / 3_600_000, () => ledger.clock().getTime());
   const linkBase = () => `${options.publicUrl.replace(/\/+$/, '')}/consent`;
-  const clientIp = (c: Context<Env>) => c.env.incoming.socket.remoteAddress ?? 'unknown';
+  const clientIp = (c: Context<Env>) => {
+    const socket = c.env.incoming.socket.remoteAddress ?? 'unknown';
+    if (!options.trustProxy) return socket;
+    // The proxy appends the address it saw: the last entry (earlier ones are the client's own say).
+    const last = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    return last && isIP(last) ? last : socket;
+  };
+  const perIp = options.ipRate ? new TokenBucket(options.ipRate, options.ipRate / 60_000, () => ledger.clock().getTime()) : undefined;
 
   // One JSON line per request: the path without its query (a token lives there), never an address.
   app.use('*', async (c, next) => {
@@ -102,6 +114,17 @@ export function createApp(options: ServiceOptions): Hono<Env> {
       ...(c.get('keyId') ? { key: c.get('keyId') } : {}),
     });
   });
+
+  // Calls per client IP, before anything else is read or looked up (a key check included).
+  const ipLimit = async (c: Context<Env>, next: () => Promise<void>) => {
+    const wait = perIp ? perIp.take(clientIp(c)) : 0;
+    if (wait === 0) return next();
+    const retry = { 'Retry-After': String(Math.ceil(wait / 1000)) };
+    if (c.req.path.startsWith('/v1/')) return c.json({ error: { code: 'RATE_LIMITED', message: `at most ${options.ipRate} calls per minute from one address; try again later` } }, 429, retry);
+    return c.text('Too many requests from this address; try again in a minute.', 429, retry);
+  };
+  app.use('/v1/*', ipLimit);
+  app.use('/consent/*', ipLimit);
 
   app.onError((error, c) => {
     if (error instanceof HttpError) return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
@@ -137,6 +160,11 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     const query: Record<string, string | string[]> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? [query[k], v].flat() : v;
     const body = c.req.method === 'POST' ? await c.req.text() : undefined;
+    if (kind === 'privacy' && body !== undefined && !url.searchParams.has('token') && !new URLSearchParams(body).has('token')) {
+      // A privacy form submission mails whoever it names: the signups' per-IP limit (list bombing).
+      const wait = signups.take(clientIp(c));
+      if (wait > 0) return c.text('Too many requests from this address; try again later.', 429, { 'Retry-After': String(Math.ceil(wait / 1000)) });
+    }
     const response = await handleLinkRequest(
       ledger,
       { method: c.req.method, kind, query, body, headers: c.req.header(), ip: clientIp(c) },

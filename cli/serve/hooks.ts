@@ -12,10 +12,15 @@ import { signHookBody, type FeedEvent, type Ledger, type StoredHook } from '../.
  * receiver's 2xx and that write sends the event again); 410 Gone deletes the hook; anything else
  * waits retryMs, then doubling, at most MAX_RETRY_MS, and after MAX_FAILURES failures in a row the
  * hook is disabled (listed with its last error; the feed still has the events). One deliverer per
- * ledger: run one serve process with hooks (others: --no-hooks).
+ * ledger at a time: it delivers only while it holds the ledger's "rest hooks" lease (on PostgreSQL
+ * an advisory lock across processes, the mailbox worker's kind, released when its process dies;
+ * on SQLite within the process), so several serve processes on one ledger take turns, and when the
+ * one delivering dies another takes over where the ledger's positions say.
  */
 
 export const MAX_FAILURES = 20;
+/** The lease's name among the ledger's leases (the mailbox workers' are their mailboxes). */
+export const HOOKS_LEASE = 'rest hooks';
 export const MAX_RETRY_MS = 60 * 60 * 1000;
 const TIMEOUT_MS = 10_000;
 const BATCH = 50;
@@ -95,30 +100,72 @@ export interface DelivererOptions {
 }
 
 export class HookDeliverer {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private leading: Promise<void> | undefined;
   private stopped = false;
+  /** False while this process does not hold the lease: a delivery under way stops at its next event. */
+  private holding = false;
+  private readonly stopSignal = new AbortController();
+  private wake: (() => void) | undefined;
 
   constructor(private readonly options: DelivererOptions) {}
 
   start(): void {
-    this.schedule(0);
+    this.leading = this.lead().catch((error: Error) => this.log({ level: 'error', hooks: 'stopped delivering', error: error.name, message: error.message.slice(0, 200) }));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    this.stopSignal.abort(new Error('serve is stopping'));
+    this.wake?.();
+    await this.leading;
   }
 
-  private schedule(ms: number) {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.round()
-        .catch((error: Error) => this.options.log({ at: new Date().toISOString(), level: 'error', hooks: 'round failed', error: error.name }))
-        .finally(() => this.schedule(this.options.pollMs));
-    }, ms);
-    this.timer.unref();
+  private log(line: Record<string, unknown>) {
+    this.options.log({ at: new Date().toISOString(), ...line });
+  }
+
+  /** Takes the lease (waiting while another process holds it), delivers while it holds it, and again after a loss. */
+  private async lead() {
+    while (!this.stopped) {
+      let lease;
+      try {
+        lease = await this.options.ledger.acquireMailboxLease(HOOKS_LEASE, { signal: this.stopSignal.signal, onWaiting: () => this.log({ hooks: 'waiting for the lease' }) });
+      } catch (error) {
+        if (this.stopped) return;
+        this.log({ level: 'error', hooks: 'lease failed', error: (error as Error).name });
+        await this.sleep(this.options.retryMs);
+        continue;
+      }
+      if (!lease) return; // stopped while waiting
+      this.holding = true;
+      this.log({ hooks: 'delivering' });
+      void lease.lost.then(() => {
+        if (!this.holding) return;
+        this.holding = false;
+        this.log({ level: 'error', hooks: 'lease lost; taking it again' });
+        this.wake?.();
+      });
+      try {
+        while (!this.stopped && this.holding) {
+          await this.round().catch((error: Error) => this.log({ level: 'error', hooks: 'round failed', error: error.name }));
+          if (!this.stopped && this.holding) await this.sleep(this.options.pollMs);
+        }
+      } finally {
+        this.holding = false;
+        await lease.release().catch(() => undefined);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 
   /** Every hook due, side by side; each one's events in order. */
@@ -132,10 +179,10 @@ export class HookDeliverer {
     const secret = ledger.hookSecret(hook.id);
     let position = hook.position;
     let failures = hook.failures;
-    while (!this.stopped) {
+    while (!this.stopped && this.holding) {
       const page = await ledger.listFeed({ after: position, types: hook.types.join(','), limit: BATCH });
       for (const event of page.events) {
-        if (this.stopped) return;
+        if (this.stopped || !this.holding) return;
         const outcome = await this.send(hook, secret, event);
         log({ at: new Date().toISOString(), hook: hook.id, event: event.id, outcome: outcome.kind, ...(outcome.kind === 'failed' ? { error: outcome.error } : {}) });
         if (outcome.kind === 'gone') {

@@ -336,6 +336,44 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
       expect(bad.stderr).toMatch(/rate: calls per minute/);
     });
 
+    test('--ip-rate N: N calls a minute per client IP on the API and the pages, counted before the key is looked at; --trust-proxy takes the IP from X-Forwarded-For', async () => {
+      const limited = await startServe(store, ['--organisation', 'Voorbeeld BV', '--privacy-url', 'https://example.nl/privacy', '--no-hooks', '--ip-rate', '3', '--trust-proxy', '--signups-per-hour', '1'], env);
+      try {
+        const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+        const check = (ip: string, key = keys.site) => call(limited, 'POST', '/v1/check', { key, json: { email: 'a@example.com' }, headers: from(ip) });
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await check('203.0.113.50')).status);
+        expect(statuses).toEqual([200, 200, 200, 429]);
+        const refused = await check('203.0.113.50');
+        expect(refused.json.error).toEqual({ code: 'RATE_LIMITED', message: 'at most 3 calls per minute from one address; try again later' });
+        expect(refused.headers.get('retry-after')).toBe('20'); // one call per 20 s at 3 a minute
+        // the pages count too (a plain-text 429), and so does whatever a client puts before the proxy's own entry
+        const page = await call(limited, 'GET', '/consent/confirm?token=c1.x', { headers: from('203.0.113.50') });
+        expect([page.status, page.text]).toEqual([429, 'Too many requests from this address; try again in a minute.']);
+        expect((await check('198.51.100.1, 203.0.113.50')).status).toBe(429);
+        // another address is not held up, nor is anyone once the bucket refills
+        expect((await check('203.0.113.51')).status).toBe(200);
+        clock.at = new Date(clock.at.getTime() + 20_000);
+        expect((await check('203.0.113.50')).status).toBe(200);
+        // calls without a valid key count as well: a key cannot be guessed faster than the limit
+        const guesses = [];
+        for (let i = 0; i < 4; i++) guesses.push((await check('203.0.113.52', 'nck_guess')).status);
+        expect(guesses).toEqual([401, 401, 401, 429]);
+        // the privacy request form mails whoever it names: a submission takes from the signups' per-IP bucket (1 an hour here)
+        const ask = (ip: string) => call(limited, 'POST', '/consent/privacy', { body: new URLSearchParams({ email: 'someone@example.com', choice: 'access' }).toString(), headers: from(ip) });
+        expect((await ask('203.0.113.60')).status).not.toBe(429);
+        const second = await ask('203.0.113.60');
+        expect(second.status).toBe(429);
+        expect(Math.round(Number(second.headers.get('retry-after')) / 60)).toBe(60);
+        expect((await ask('203.0.113.61')).status).not.toBe(429);
+        // a bad setting is refused, naming the flag
+        const bad = await startServe(store, ['--organisation', 'X', '--privacy-url', 'https://example.nl/privacy', '--ip-rate', 'many'], env).catch((e: Error) => e);
+        expect(String(bad)).toMatch(/--ip-rate: calls per minute/);
+      } finally {
+        await limited.stop();
+      }
+    });
+
     test('hold, export and import: each with its own scope; an export that answers a request is in the register', async () => {
       for (const [path, json] of [['/v1/hold', { email: 'x@example.com', until: '2033-01-01', reason: 'x' }], ['/v1/export', { email: 'x@example.com' }]] as const) {
         expect((await call(service, 'POST', path, { key: keys.office, json })).status).toBe(403);
@@ -474,6 +512,46 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
         expect(failing).toMatchObject({ id: made.json.id, lastError: expect.stringMatching(/ECONNREFUSED/), disabledAt: null });
         expect(hooked.stdout()).not.toMatch(/@example\.com|whsec_/);
       }, 240_000);
+
+      if (dialect === 'postgres') {
+        test('two serve processes on one ledger: one delivers at a time; kill -9 it and the other takes over, each event once and in order', async () => {
+          await hooked.stop();
+          const ledger = await openLedgerOf(store, () => clock.at);
+          try {
+            for (const hook of await ledger.listHooks()) await ledger.deleteHook(hook.id);
+          } finally {
+            await ledger.close();
+          }
+          const receiver = await startReceiver(() => 200);
+          const both = [await startServe(store, HOOK_ARGS, env), await startServe(store, HOOK_ARGS, env)];
+          try {
+            const delivering = () => both.filter((s) => s.running() && s.lines().some((l) => l.hooks === 'delivering'));
+            const [leader] = await waitFor(() => (delivering().length === 1 ? delivering() : undefined), { what: () => `one of two delivering; logs: ${both.map((s) => s.stdout().slice(-400)).join(' | ')}` });
+            const other = both.find((s) => s !== leader)!;
+            expect(other.lines().some((l) => l.hooks === 'waiting for the lease')).toBe(true);
+            hooked = other; // signupConfirmed goes through the one that stays
+            const made = await call(other, 'POST', '/v1/hooks', { key: keys.feed, json: { url: receiver.url, types: ['confirmed'] } });
+            expect(made.status).toBe(201);
+            const people = [];
+            for (const name of ['kees', 'lotte']) people.push(await signupConfirmed(`${name}@example.com`));
+            await waitFor(async () => (await call(other, 'GET', '/v1/hooks', { key: keys.feed })).json.hooks[0]?.position === JSON.parse(receiver.got.at(-1)?.body ?? '{}').id && receiver.got.length === 2, {
+              what: () => `2 deliveries, the position written; got ${receiver.got.length}`,
+            });
+            await leader.kill();
+            for (const name of ['maud', 'niels', 'olga']) people.push(await signupConfirmed(`${name}@example.com`));
+            await waitFor(() => receiver.got.length >= 5, { what: () => `5 deliveries after the kill; got ${receiver.got.length}` });
+            const events = receiver.got.map((d) => JSON.parse(d.body) as { id: string; subjectId: number });
+            expect(events.map((e) => e.subjectId)).toEqual(people);
+            expect(new Set(events.map((e) => e.id)).size).toBe(5);
+            expect(other.lines().some((l) => l.hooks === 'delivering')).toBe(true);
+            expect(other.lines().filter((l) => 'hook' in l).map((l) => l.event)).toEqual(events.slice(2).map((e) => e.id));
+            expect(leader.lines().filter((l) => 'hook' in l).map((l) => l.event)).toEqual(events.slice(0, 2).map((e) => e.id));
+          } finally {
+            await Promise.all(both.filter((s) => s.running()).map((s) => s.stop()));
+            await receiver.close();
+          }
+        }, 240_000);
+      }
     });
   });
 }

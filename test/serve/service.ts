@@ -12,7 +12,9 @@ import { SECRET } from '../support/ledger';
 export const BIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 
 export function cli(store: string[], args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [BIN, ...args, ...store], { encoding: 'utf8', env: { PATH: process.env.PATH, CONSENT_SECRET: SECRET, ...env } });
+  // Bounded: a CLI call that hangs would block this whole process (spawnSync), every test's timer with it.
+  const run = spawnSync(process.execPath, [BIN, ...args, ...store], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env: { PATH: process.env.PATH, CONSENT_SECRET: SECRET, ...env } });
+  if (run.error || run.signal) throw new Error(`n8n-consent ${args.join(' ')}: ${run.error?.message ?? `killed by ${run.signal}`}\n${run.stderr}`);
   return { code: run.status, stderr: run.stderr, stdout: run.stdout, lines: run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -25,8 +27,10 @@ export interface Service {
   stderr(): string;
   /** Not stopped (nor exited) yet. */
   running(): boolean;
-  /** SIGTERM, then the exit code. */
+  /** SIGTERM, then the exit code (SIGKILL if it has not stopped after 20 s: a test never hangs on it). */
   stop(): Promise<number | null>;
+  /** kill -9: a crash, nothing let go in an orderly way. */
+  kill(): Promise<void>;
 }
 
 export async function startServe(store: string[], args: string[], env: Record<string, string>): Promise<Service> {
@@ -58,13 +62,22 @@ export async function startServe(store: string[], args: string[], env: Record<st
     lines: () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
     async stop() {
       child.kill('SIGTERM');
-      return exited;
+      const hard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(hard);
+      }
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
 
-export async function call(service: Service, method: string, path: string, options: { key?: string; json?: unknown; body?: string; contentType?: string } = {}) {
-  const headers: Record<string, string> = {};
+export async function call(service: Service, method: string, path: string, options: { key?: string; json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.Authorization = `Bearer ${options.key}`;
   let body: string | undefined;
   if (options.json !== undefined) {
