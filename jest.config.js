@@ -15,4 +15,6 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/global-setup.js',
+  // CI: each file's start and end with the time (a run cut off by the hang guard names the file it was in).
+  reporters: ['default', '<rootDir>/test/support/progress-reporter.js'],
 };
