@@ -99,6 +99,8 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     const last = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     return last && isIP(last) ? last : socket;
   };
+  const retryAfter = (waitMs: number) => ({ 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+  const TOO_MANY_PAGE = 'Too many requests from this address; try again later.';
   const perIp = options.ipRate ? new TokenBucket(options.ipRate, options.ipRate / 60_000, () => ledger.clock().getTime()) : undefined;
 
   // One JSON line per request: the path without its query (a token lives there), never an address.
@@ -119,9 +121,8 @@ export function createApp(options: ServiceOptions): Hono<Env> {
   const ipLimit = async (c: Context<Env>, next: () => Promise<void>) => {
     const wait = perIp ? perIp.take(clientIp(c)) : 0;
     if (wait === 0) return next();
-    const retry = { 'Retry-After': String(Math.ceil(wait / 1000)) };
-    if (c.req.path.startsWith('/v1/')) return c.json({ error: { code: 'RATE_LIMITED', message: `at most ${options.ipRate} calls per minute from one address; try again later` } }, 429, retry);
-    return c.text('Too many requests from this address; try again in a minute.', 429, retry);
+    if (c.req.path.startsWith('/v1/')) return c.json({ error: { code: 'RATE_LIMITED', message: `at most ${options.ipRate} calls per minute from one address; try again later` } }, 429, retryAfter(wait));
+    return c.text(TOO_MANY_PAGE, 429, retryAfter(wait));
   };
   app.use('/v1/*', ipLimit);
   app.use('/consent/*', ipLimit);
@@ -163,7 +164,7 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     if (kind === 'privacy' && body !== undefined && !url.searchParams.has('token') && !new URLSearchParams(body).has('token')) {
       // A privacy form submission mails whoever it names: the signups' per-IP limit (list bombing).
       const wait = signups.take(clientIp(c));
-      if (wait > 0) return c.text('Too many requests from this address; try again later.', 429, { 'Retry-After': String(Math.ceil(wait / 1000)) });
+      if (wait > 0) return c.text(TOO_MANY_PAGE, 429, retryAfter(wait));
     }
     const response = await handleLinkRequest(
       ledger,
@@ -201,7 +202,7 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     c.set('keyId', found.id);
     const rate = found.rate ?? options.keyRate ?? null;
     const wait = rate === null ? 0 : takeFor(found.id, rate);
-    if (wait > 0) throw new HttpError(429, 'RATE_LIMITED', `this key may make ${rate} calls per minute; try again later`, { 'Retry-After': String(Math.ceil(wait / 1000)) });
+    if (wait > 0) throw new HttpError(429, 'RATE_LIMITED', `this key may make ${rate} calls per minute; try again later`, retryAfter(wait));
     c.set('scopes', found.scopes);
     if (scope !== null && !found.scopes.includes(scope)) throw new HttpError(403, 'FORBIDDEN', `this key's scopes (${found.scopes.join(', ')}) do not include ${scope}`);
     await next();
@@ -218,7 +219,7 @@ export function createApp(options: ServiceOptions): Hono<Env> {
       for (const item of body.items) {
         const ip = item.evidence?.ip ?? clientIp(c);
         const wait = signups.take(ip);
-        if (wait > 0) throw new HttpError(429, 'RATE_LIMITED', 'too many signups from this address; try again later', { 'Retry-After': String(Math.ceil(wait / 1000)) });
+        if (wait > 0) throw new HttpError(429, 'RATE_LIMITED', 'too many signups from this address; try again later', retryAfter(wait));
       }
     }
     const items = body.items.map((item) => ({ ...item, evidence: item.evidence ?? evidenceOf(c) }));

@@ -349,7 +349,7 @@ export function describeService(dialect: string, setup: () => Promise<{ store: s
         expect(refused.headers.get('retry-after')).toBe('20'); // one call per 20 s at 3 a minute
         // the pages count too (a plain-text 429), and so does whatever a client puts before the proxy's own entry
         const page = await call(limited, 'GET', '/consent/confirm?token=c1.x', { headers: from('203.0.113.50') });
-        expect([page.status, page.text]).toEqual([429, 'Too many requests from this address; try again in a minute.']);
+        expect([page.status, page.text]).toEqual([429, 'Too many requests from this address; try again later.']);
         expect((await check('198.51.100.1, 203.0.113.50')).status).toBe(429);
         // another address is not held up, nor is anyone once the bucket refills
         expect((await check('203.0.113.51')).status).toBe(200);
