@@ -326,6 +326,27 @@ describe('the event feed (the consent service, REST hooks) in commit order', () 
     return { one, two, slowToken: slow.confirmToken!, quickToken: quick.confirmToken! };
   }
 
+  /** A confirmation whose event is written and whose transaction stays open until commit(). */
+  async function confirmHeldOpen(ledger: Ledger, token: string) {
+    let written!: () => void;
+    let release!: () => void;
+    const writtenNow = new Promise<void>((resolve) => (written = resolve));
+    const mayCommit = new Promise<void>((resolve) => (release = resolve));
+    stillOpen.push(release);
+    const done = ledger.atomically(async () => {
+      await ledger.confirm(token, {});
+      written();
+      await mayCommit;
+    });
+    await writtenNow;
+    return {
+      commit: async () => {
+        release();
+        await done;
+      },
+    };
+  }
+
   test('a confirmation committed after a later one: a poller sees both, each once, the earlier first', async () => {
     const config = newLedgerConfig();
     const { one, two, slowToken, quickToken } = await twoSignups(config);
@@ -334,25 +355,14 @@ describe('the event feed (the consent service, REST hooks) in commit order', () 
     expect(start.events).toEqual([]);
 
     // The slow confirmation writes its event (the lower id) and stays open while the quick one commits.
-    let written!: () => void;
-    let commit!: () => void;
-    const writtenNow = new Promise<void>((resolve) => (written = resolve));
-    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
-    stillOpen.push(commit);
-    const slowDone = one.atomically(async () => {
-      await one.confirm(slowToken, {});
-      written();
-      await mayCommit;
-    });
-    await writtenNow;
+    const slow = await confirmHeldOpen(one, slowToken);
     await two.confirm(quickToken, {});
     expect(await count(`SELECT COUNT(*) AS n FROM ${config.schema}.events WHERE to_status = 'confirmed'`)).toBe(1); // the quick one, committed
 
     const during = await poller.listFeed({ after: start.next ?? undefined });
     expect(during.events).toEqual([]); // held back while the slow one may still commit before it
 
-    commit();
-    await slowDone;
+    await slow.commit();
     const after = await poller.listFeed({ after: during.next ?? undefined });
     expect(after.events.map((e) => [e.type, e.email])).toEqual([
       ['confirmed', 'slow@example.nl'],
@@ -370,21 +380,10 @@ describe('the event feed (the consent service, REST hooks) in commit order', () 
   test('a hook made while a confirmation is open, after a later one committed, still gets it (it starts at the last settled event)', async () => {
     const config = newLedgerConfig();
     const { one, two, slowToken, quickToken } = await twoSignups(config);
-    let written!: () => void;
-    let commit!: () => void;
-    const writtenNow = new Promise<void>((resolve) => (written = resolve));
-    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
-    stillOpen.push(commit);
-    const slowDone = one.atomically(async () => {
-      await one.confirm(slowToken, {});
-      written();
-      await mayCommit;
-    });
-    await writtenNow;
+    const slow = await confirmHeldOpen(one, slowToken);
     await two.confirm(quickToken, {});
     const hook = await two.createHook({ url: 'https://receiver.example.nl/hook', types: ['confirmed'] }, null);
-    commit();
-    await slowDone;
+    await slow.commit();
     const [stored] = (await two.listHooks()).filter((h) => h.id === hook.id);
     const page = await two.listFeed({ after: stored.position, types: 'confirmed' });
     // The quick one committed before the hook was made, but after an event that was still open: the hook gets both.
