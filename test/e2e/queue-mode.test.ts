@@ -24,6 +24,8 @@ import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, screens
 const FULL = process.env.QUEUE_E2E_FULL === '1';
 const SIGNUPS = FULL ? 2000 : 200;
 const CRASH_SIGNUPS = FULL ? 500 : 80;
+/** Deadlines grow with the size: the full size's 2,000 signups took over 15 minutes here (load 30). */
+const SCALE = FULL ? 5 : 1;
 const CONFIRM_SUBJECT = 'Please confirm your subscription to Example Shop';
 const TICKED = JSON.stringify(['Yes, keep me informed by email']);
 
@@ -119,7 +121,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     const posted = performance.now();
     // Each person got n8n's answer to a submitted form (the page that then shows "Thank you").
     expect(answers.filter((a) => a.status !== 200 || !a.body.includes('formWaitingUrl'))).toEqual([]);
-    await waitForMailCount(qm, SIGNUPS, 5 * 60_000);
+    await waitForMailCount(qm, SIGNUPS, SCALE * 5 * 60_000);
     const delivered = performance.now();
 
     const sent = await mails(qm);
@@ -135,7 +137,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     bench.signups = String(SIGNUPS);
     bench.signups_per_s = (SIGNUPS / ((delivered - started) / 1000)).toFixed(1);
     bench.signup_posts_per_s = (SIGNUPS / ((posted - started) / 1000)).toFixed(1);
-  }, 15 * 60_000);
+  }, SCALE * 15 * 60_000);
 
   test('every link opened (GET) concurrently: the page, and nobody is confirmed by it', async () => {
     expect(links).toBeDefined();
@@ -148,7 +150,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
 
     expect(pages.filter((page) => page.status !== 200 || !page.body.includes('Yes, confirm'))).toEqual([]);
     expect(await statusesOf('person')).toEqual({ optin: SIGNUPS });
-  }, 10 * 60_000);
+  }, SCALE * 10 * 60_000);
 
   test('every link confirmed (POST) concurrently, a tenth of them twice (a double click): each person confirmed exactly once', async () => {
     expect(links).toBeDefined();
@@ -174,7 +176,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
       `SELECT count(*)::int AS n FROM consent.messages m JOIN consent.subjects s ON s.id = m.subject_id WHERE s.email LIKE 'person-%'`,
     );
     expect(rows[0].n).toBe(SIGNUPS);
-  }, 10 * 60_000);
+  }, SCALE * 10 * 60_000);
 
   test("the executions ran on the workers, both of them, and none failed (n8n's database and the workers' logs)", async () => {
     const links = SIGNUPS + Math.ceil(SIGNUPS / 10) + SIGNUPS;
@@ -214,7 +216,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     const mailsBefore = (await mails(qm)).length;
     const posting = concurrently(crashPeople, CLIENTS, (address) => signUp(qm, address, 'Crash Test'));
     // Killed while the batch is being worked on: its first mails are out, most are not.
-    await waitForMailCount(qm, mailsBefore + Math.ceil(CRASH_SIGNUPS / 10), 5 * 60_000);
+    await waitForMailCount(qm, mailsBefore + Math.ceil(CRASH_SIGNUPS / 10), SCALE * 5 * 60_000);
     await qm.kill('worker-1');
     const { started, finished } = workerLog('worker-1');
     const cut = new Set([...started].filter((id) => !finished.has(id)));
@@ -222,7 +224,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     const answers = await posting;
     // n8n does not run a dead worker's job again (its queue allows no stalled job a second run):
     // the rest of the batch finishes on the workers, the cut executions stay as they were.
-    await waitForQuiet(cut, 5 * 60_000);
+    await waitForQuiet(cut, SCALE * 5 * 60_000);
 
     // A person who got no confirmation mail fills in the form again a few minutes later, as people do.
     const delivered = mailsByAddress(await mails(qm));
@@ -230,7 +232,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     const beforeRetry = await eventsByAddress('crash');
     writeFileSync(clockFile, new Date(Date.now() + 5 * 60_000).toISOString());
     const retries = await concurrently(retrying, CLIENTS, (address) => signUp(qm, address, 'Crash Test'));
-    await waitForQuiet(cut, 5 * 60_000);
+    await waitForQuiet(cut, SCALE * 5 * 60_000);
     await waitForMailCount(qm, mailsBefore + CRASH_SIGNUPS, 60_000).catch(() => undefined); // the assertions below say who is missing
 
     const mailed = mailsByAddress(await mails(qm));
@@ -274,7 +276,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     const after = await eventsByAddress('crash');
     expect(crashPeople.filter((p) => after.get(p) !== `confirm x1, ${expected(p)}`).map((p) => `${p}: ${after.get(p)}`)).toEqual([]);
     writeFileSync(clockFile, '');
-  }, 15 * 60_000);
+  }, SCALE * 15 * 60_000);
 
   // The signups above post the form as data and stop at n8n's answer; a person's browser then
   // follows it to the form's ending page, which in queue mode the webhook processor can show only
