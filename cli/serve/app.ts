@@ -8,7 +8,7 @@ import { CheckItemSchema, HookCreateSchema, RequestFilterSchema, type ApiScope, 
 import { parseInstant } from '../../core/clock';
 import { importContactsCsv, type ImportReport } from '../../core/import';
 import { linkFor } from '../../core/links';
-import { handleLinkRequest, kindFromPath } from '../../core/pages/handle';
+import { handleLinkRequest, kindFromPath, readForm, tokenOf } from '../../core/pages/handle';
 import type { PageOptions } from '../../core/pages/options';
 import { parseInput } from '../../core/validation';
 import { docsPage } from './docs';
@@ -83,14 +83,17 @@ export const OPERATIONS: { method: 'get' | 'post' | 'delete'; path: string; scop
 export function createApp(options: ServiceOptions): Hono<Env> {
   const { ledger } = options;
   const app = new Hono<Env>();
+  // Buckets on the ledger's clock (tests move it); a rate per minute is also the burst.
+  const now = () => ledger.clock().getTime();
+  const perMinute = (rate: number) => new TokenBucket(rate, rate / 60_000, now);
   // One bucket set per rate (a key's own --rate, or the service's --key-rate), keyed by key id.
   const keyBuckets = new Map<number, TokenBucket>();
   const takeFor = (keyId: string, rate: number) => {
     let buckets = keyBuckets.get(rate);
-    if (!buckets) keyBuckets.set(rate, (buckets = new TokenBucket(rate, rate / 60_000, () => ledger.clock().getTime())));
+    if (!buckets) keyBuckets.set(rate, (buckets = perMinute(rate)));
     return buckets.take(keyId);
   };
-  const signups = new TokenBucket(options.signupsPerHour, options.signupsPerHour / 3_600_000, () => ledger.clock().getTime());
+  const signups = new TokenBucket(options.signupsPerHour, options.signupsPerHour / 3_600_000, now);
   const linkBase = () => `${options.publicUrl.replace(/\/+$/, '')}/consent`;
   const clientIp = (c: Context<Env>) => {
     const socket = c.env.incoming.socket.remoteAddress ?? 'unknown';
@@ -101,7 +104,7 @@ export function createApp(options: ServiceOptions): Hono<Env> {
   };
   const retryAfter = (waitMs: number) => ({ 'Retry-After': String(Math.ceil(waitMs / 1000)) });
   const TOO_MANY_PAGE = 'Too many requests from this address; try again later.';
-  const perIp = options.ipRate ? new TokenBucket(options.ipRate, options.ipRate / 60_000, () => ledger.clock().getTime()) : undefined;
+  const perIp = options.ipRate ? perMinute(options.ipRate) : undefined;
 
   // One JSON line per request: the path without its query (a token lives there), never an address.
   app.use('*', async (c, next) => {
@@ -161,8 +164,8 @@ export function createApp(options: ServiceOptions): Hono<Env> {
     const query: Record<string, string | string[]> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? [query[k], v].flat() : v;
     const body = c.req.method === 'POST' ? await c.req.text() : undefined;
-    if (kind === 'privacy' && body !== undefined && !url.searchParams.has('token') && !new URLSearchParams(body).has('token')) {
-      // A privacy form submission mails whoever it names: the signups' per-IP limit (list bombing).
+    if (kind === 'privacy' && body !== undefined && !tokenOf(query, readForm(body, c.req.header('content-type')))) {
+      // A privacy form submission (a POST without a token, as core/pages reads it) mails whoever it names: the signups' per-IP limit (list bombing).
       const wait = signups.take(clientIp(c));
       if (wait > 0) return c.text(TOO_MANY_PAGE, 429, retryAfter(wait));
     }

@@ -25,8 +25,10 @@ export async function runServe(ledger: Ledger, values: Record<string, unknown>, 
   );
   const ms = (flag: string, fallback: string) =>
     parseInput(z.coerce.number({ error: `--${flag}: a number of milliseconds` }).int().min(10, `--${flag}: at least 10`).max(3_600_000, `--${flag}: at most 3600000 (an hour)`), values[flag] ?? fallback, `--${flag}`);
-  const keyRate = values['key-rate'] === undefined ? null : parseInput(z.coerce.number({ error: '--key-rate: calls per minute' }).int().min(1, '--key-rate: at least 1').max(1_000_000), values['key-rate'], '--key-rate');
-  const ipRate = values['ip-rate'] === undefined ? null : parseInput(z.coerce.number({ error: '--ip-rate: calls per minute' }).int().min(1, '--ip-rate: at least 1').max(1_000_000), values['ip-rate'], '--ip-rate');
+  const perMinute = (flag: string) =>
+    values[flag] === undefined ? null : parseInput(z.coerce.number({ error: `--${flag}: calls per minute` }).int().min(1, `--${flag}: at least 1`).max(1_000_000), values[flag], `--${flag}`);
+  const keyRate = perMinute('key-rate');
+  const ipRate = perMinute('ip-rate');
   const hooks = values['no-hooks'] === true ? undefined : { retryMs: ms('hooks-retry-ms', '2000'), pollMs: ms('hooks-poll-ms', '1000') };
   const publicUrl = values['public-url'] ?? env.CONSENT_BASE_URL;
   if (publicUrl !== undefined) parseInput(z.url({ protocol: /^https?$/, error: '--public-url: an http(s) URL' }), publicUrl);

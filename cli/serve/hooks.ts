@@ -101,7 +101,6 @@ export interface DelivererOptions {
 
 export class HookDeliverer {
   private leading: Promise<void> | undefined;
-  private stopped = false;
   /** False while this process does not hold the lease: a delivery under way stops at its next event. */
   private holding = false;
   private readonly stopSignal = new AbortController();
@@ -109,12 +108,15 @@ export class HookDeliverer {
 
   constructor(private readonly options: DelivererOptions) {}
 
+  private get stopped(): boolean {
+    return this.stopSignal.signal.aborted;
+  }
+
   start(): void {
     this.leading = this.lead().catch((error: Error) => this.log({ level: 'error', hooks: 'stopped delivering', error: error.name, message: error.message.slice(0, 200) }));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.stopSignal.abort(new Error('serve is stopping'));
     this.wake?.();
     await this.leading;
@@ -192,7 +194,7 @@ export class HookDeliverer {
         if (outcome.kind === 'failed') {
           failures += 1;
           const wait = Math.min(MAX_RETRY_MS, this.options.retryMs * 2 ** (failures - 1));
-          const disabled = failures >= MAX_FAILURES ? new Date().toISOString() : null;
+          const disabled = failures >= MAX_FAILURES ? ledger.clock().toISOString() : null;
           await ledger.updateHook(hook.id, { failures, retryAt: Date.now() + wait, lastError: `event ${event.id}: ${outcome.error}`, disabledAt: disabled });
           return;
         }

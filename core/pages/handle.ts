@@ -11,13 +11,13 @@ import { chooseLocale, PageOptionsSchema, type PageOptions, type PageOptionsInpu
 import { showPrivacyConfirm, showPrivacyForm, submitPrivacyForm } from './privacy-act';
 import { renderPreferencesPage } from './preferences';
 import { pageContext } from './render';
-import { acceptLanguageOf, ALLOWED_METHODS, evidenceIp, firstString, header, isAllowed, isHead, kindFromPath, LinkRequestSchema, readForm } from './request';
+import { acceptLanguageOf, ALLOWED_METHODS, evidenceIp, firstString, header, isAllowed, isHead, kindFromPath, LinkRequestSchema, readForm, tokenOf } from './request';
 import { base, neutral, respond, type LinkAction, type LinkResponse } from './respond';
 import { renderUnsubscribePage } from './unsubscribe';
 import type { LinkKind } from '../links';
 
 export { wantedFrom, type LinkHooks, type LinkLedger } from './act';
-export { ALLOWED_METHODS, kindFromPath, LINK_KINDS, LinkRequestSchema, readForm, type LinkRequest } from './request';
+export { ALLOWED_METHODS, kindFromPath, LINK_KINDS, LinkRequestSchema, readForm, tokenOf, type LinkRequest } from './request';
 export { pageHeaders, type LinkAction, type LinkProblem, type LinkResponse, type LinkResult } from './respond';
 
 /**
@@ -58,7 +58,7 @@ export async function handleLinkRequest(ledger: LinkLedger, request: unknown, op
     return response;
   }
   const form = method === 'POST' ? readForm(req.body, header(req.headers, 'content-type')) : new Map<string, string[]>();
-  const token = firstString(req.query.token) ?? form.get('token')?.[0];
+  const token = tokenOf(req.query, form);
   const action: LinkAction = method === 'POST' ? postAction(kind, form) : 'show';
   if (!token && kind === 'privacy') {
     // The privacy request form itself: shown, or submitted (core/pages/privacy-act.ts).

@@ -50,6 +50,11 @@ export function firstString(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The link's token: in the query (a link opened), else in the posted form (a button pressed). */
+export function tokenOf(query: Record<string, unknown>, form: Form): string | undefined {
+  return firstString(query.token) ?? form.get('token')?.[0];
+}
+
 export function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === name) return Array.isArray(value) ? value.join(', ') : value;

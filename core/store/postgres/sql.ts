@@ -24,6 +24,9 @@ export const SESSION_SETUP = "SET TIME ZONE 'UTC'; SET jit = off";
  * by (transaction, id). The cursor $1 is an event id; it stands for the (transaction, id) of that
  * event, or of the nearest one before it when it is gone (an erasure deletes a person's events).
  */
+/** The event was written by a transaction older than every one still running: it can no longer be overtaken. */
+const SETTLED = 'xact < pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
+
 function feedQuery(order: 'asc' | 'desc'): string {
   const [cmp, dir] = order === 'asc' ? ['>', 'ASC'] : ['<', 'DESC'];
   return `WITH pos AS (
@@ -35,7 +38,7 @@ function feedQuery(order: 'asc' | 'desc'): string {
     LEFT JOIN {s}.subjects s ON s.id = e.subject_id AND e.action <> 'erase'
     LEFT JOIN {s}.erasures r ON e.action = 'erase' AND r.subject_id = e.subject_id AND r.outcome = 'erased'
     WHERE (e.action = 'erase' OR (e.to_status IN ('confirmed', 'unsubscribed', 'bounced') AND s.id IS NOT NULL AND e.from_status IS DISTINCT FROM e.to_status))
-      AND e.xact < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+      AND e.${SETTLED}
       AND ($1::bigint IS NULL OR (e.xact, e.id) ${cmp} (pos.xact, pos.id))
       AND (CASE WHEN e.action = 'erase' THEN 'erased' ELSE e.to_status END) = ANY($2::text[])
     ORDER BY e.xact ${dir}, e.id ${dir} LIMIT $3`;
@@ -266,7 +269,7 @@ const SQL = {
   listFeedAsc: feedQuery('asc'),
   listFeedDesc: feedQuery('desc'),
   // Where a new hook starts: the newest event the feed can show (a later one may still be committing).
-  lastEventId: `SELECT COALESCE((SELECT id FROM {s}.events WHERE xact < pg_snapshot_xmin(pg_current_snapshot())::text::bigint ORDER BY xact DESC, id DESC LIMIT 1), 0) AS id`,
+  lastEventId: `SELECT COALESCE((SELECT id FROM {s}.events WHERE ${SETTLED} ORDER BY xact DESC, id DESC LIMIT 1), 0) AS id`,
   countStatuses: `SELECT topic, channel, status, COUNT(*) AS n FROM {s}.consents
     GROUP BY topic, channel, status ORDER BY topic, channel, status`,
 
