@@ -185,9 +185,9 @@ export async function startQueueMode({
     ];
     const instances = {};
     for (const name of names) {
-      const [port, brokerPort] = await freePorts(2, taken);
+      const [port, brokerPort, inspectPort] = await freePorts(3, taken);
       const command = name === 'main' ? 'start' : name.startsWith('worker-') ? 'worker' : 'webhook';
-      instances[name] = { name, command, port, brokerPort, userFolder: path.join(dir, name) };
+      instances[name] = { name, command, port, brokerPort, inspectPort, userFolder: path.join(dir, name) };
     }
     const webhookBase = `http://${LOOPBACK}:${instances[names.find((n) => n.startsWith('webhook-')) ?? 'main'].port}`;
     const mainBase = `http://${LOOPBACK}:${instances.main.port}`;
@@ -226,6 +226,9 @@ export async function startQueueMode({
     };
     const envOf = (instance) => ({
       ...queueEnv,
+      // Where Node's inspector opens once the process gets SIGUSR1 (nothing listens before): a
+      // debugger, or scripts/process-memory.cjs's garbage collection before it reads the memory.
+      NODE_OPTIONS: `--inspect-port=${LOOPBACK}:${instance.inspectPort}`,
       ...(instance.command === 'worker'
         ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(instance.port), N8N_WORKER_SERVER_ADDRESS: LOOPBACK }
         : {}),
@@ -377,7 +380,7 @@ async function serve(options, { human }) {
       `  ledger          ${info.ledger.url}   (CONSENT_POSTGRES_URL for n8n-consent, with CONSENT_SECRET=${info.ledger.secret})`,
       `  n8n database    ${info.n8nDatabaseUrl}`,
       `  redis           ${info.redis.host}:${info.redis.port}`,
-      ...Object.values(info.instances).map((i) => `  ${i.name.padEnd(15)} pid ${i.pid}, port ${i.port}, log ${i.logFile}`),
+      ...Object.values(info.instances).map((i) => `  ${i.name.padEnd(15)} pid ${i.pid}, port ${i.port}, log ${i.logFile} (kill -USR1 ${i.pid}: inspector on ${LOOPBACK}:${i.inspectPort})`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } else {

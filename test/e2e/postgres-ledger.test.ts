@@ -5,7 +5,7 @@ import { Ledger } from '../../core/ledger';
 import { openStore } from '../../core/store/open';
 import { launchChromium } from '../support/browser';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
-import { lastMailId, linkTo, PERSON_USER_AGENT, startTryOut, waitForMail, type TryOut } from './support/try-out';
+import { lastMailId, linkTo, PERSON_USER_AGENT, SIGNUP_THANKS, startTryOut, waitForMail, type TryOut } from './support/try-out';
 
 // CONSENT_POSTGRES_URL: the try-out's Consent Ledger credential points at PostgreSQL instead of
 // the SQLite file, and the webform sample works the same on it.
@@ -37,7 +37,7 @@ describe('the try-out on a PostgreSQL ledger (CONSENT_POSTGRES_URL)', () => {
     await page.getByRole('textbox', { name: 'Email' }).fill('pg@example.test');
     await page.getByRole('checkbox', { name: 'Yes, keep me informed by email' }).check();
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByText('Thank you', { exact: true }).waitFor();
+    await page.getByText(SIGNUP_THANKS).waitFor();
     const mail = await waitForMail(tryOut, { to: 'pg@example.test', after: before });
     await page.goto(linkTo(mail, 'confirm'));
     await page.getByRole('heading', { name: 'Thank you: your subscription is confirmed' }).waitFor();

@@ -5,7 +5,8 @@ import pg from 'pg';
 import { startQueueMode, type QueueMode } from '../support/queue-mode';
 import { launchChromium, watchDialogs } from '../support/browser';
 import { waitFor } from '../support/wait';
-import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, screenshotPath, waitForMailCount } from './support/try-out';
+import { memoryAfterGc } from '../../scripts/process-memory.cjs';
+import { concurrently, linkTo, mails, mailsByAddress, PERSON_USER_AGENT, screenshotPath, SIGNUP_THANKS, waitForMailCount } from './support/try-out';
 
 // n8n 2.40 in queue mode, for real (scripts/queue-mode.mjs): one main, two workers, one webhook
 // processor, Redis from Debian's package, n8n's database and the consent ledger on a private
@@ -114,13 +115,17 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
 
   const people = Array.from({ length: SIGNUPS }, (_, i) => email('person', i));
   let links: Map<string, string>;
+  /** The webhook processor's resident memory after a full garbage collection (bytes): before the first signup, and after every link was confirmed. */
+  const webhookRss: { before?: number; afterLinks?: number } = {};
+  const webhookMemory = async () => (await memoryAfterGc(qm.instances['webhook-1'])).rss;
 
   test(`${SIGNUPS} signups posted concurrently (${CLIENTS} at a time) to the webhook processor: one confirmation mail each`, async () => {
+    webhookRss.before = await webhookMemory();
     const started = performance.now();
     const answers = await concurrently(people, CLIENTS, (address) => signUp(qm, address, `Person ${address.slice(7, 11)}`));
     const posted = performance.now();
-    // Each person got n8n's answer to a submitted form (the page that then shows "Thank you").
-    expect(answers.filter((a) => a.status !== 200 || !a.body.includes('formWaitingUrl'))).toEqual([]);
+    // Each person got the form's answer on submission (the form then shows the thank-you text).
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     await waitForMailCount(qm, SIGNUPS, SCALE * 5 * 60_000);
     const delivered = performance.now();
 
@@ -176,14 +181,16 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
       `SELECT count(*)::int AS n FROM consent.messages m JOIN consent.subjects s ON s.id = m.subject_id WHERE s.email LIKE 'person-%'`,
     );
     expect(rows[0].n).toBe(SIGNUPS);
+    webhookRss.afterLinks = await webhookMemory();
   }, SCALE * 10 * 60_000);
 
   test("the executions ran on the workers, both of them, and none failed (n8n's database and the workers' logs)", async () => {
     const links = SIGNUPS + Math.ceil(SIGNUPS / 10) + SIGNUPS;
     const expected = SIGNUPS + links;
-    // A signup's execution waits at the form's "Thank you" page (n8n's Form ending node) until the
-    // browser fetches it; nobody does here. Every link's execution is done.
-    expect(await executionStatuses()).toEqual({ success: links, waiting: SIGNUPS });
+    // The form answers on submission, so no signup's execution waits for a browser; a link's run
+    // may still be saving its result after its page went out.
+    await waitForQuiet(new Set(), 2 * 60_000);
+    expect(await executionStatuses()).toEqual({ success: expected });
     const ran = ['worker-1', 'worker-2'].map((w) => workerLog(w).started.size);
     expect(ran[0]).toBeGreaterThan(0);
     expect(ran[1]).toBeGreaterThan(0);
@@ -191,6 +198,22 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     // The webhook processor and the main hand executions to Redis; they run none themselves.
     for (const name of ['main', 'webhook-1']) expect(readFileSync(qm.instances[name].logFile, 'utf8')).not.toMatch(/Worker started execution/);
     bench.worker_split = `${ran[0]}/${ran[1]}`;
+  });
+
+  // n8n 2.40 keeps one expression isolate (about 10 MB, outside the JavaScript heap) for every form
+  // post whose Form Trigger waits for a Form ending node (n8n issue 39137): the sample's form used to,
+  // and its webhook processor grew by 3.2 GB in this test and was killed by the kernel at 21 GB in the
+  // full size. The sample's form now answers on submission. What an operator watches: the webhook
+  // processor's memory does not grow with the number of people.
+  test('the webhook processor keeps no memory per form post (resident memory before the signups and after the links, each after a full garbage collection)', () => {
+    const { before, afterLinks } = webhookRss;
+    expect(before).toBeGreaterThan(0);
+    expect(afterLinks).toBeGreaterThan(0);
+    bench.webhook_rss_mb = `${(before! / 2 ** 20).toFixed(0)}->${(afterLinks! / 2 ** 20).toFixed(0)}`;
+    // The leak kept 10 MB per form post. Without it the process settles about 200 MB above a fresh
+    // start, whatever the number of posts (n8n makes and disposes of an isolate per form post; a
+    // burst of 50 at once holds several hundred MB until they are gone, so this reads after the links).
+    expect((afterLinks! - before!) / SIGNUPS).toBeLessThan(2 * 2 ** 20);
   });
 
   /** Waits until n8n has no execution new or running but the given ones (a dead worker's). */
@@ -278,10 +301,8 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
     writeFileSync(clockFile, '');
   }, SCALE * 15 * 60_000);
 
-  // The signups above post the form as data and stop at n8n's answer; a person's browser then
-  // follows it to the form's ending page, which in queue mode the webhook processor can show only
-  // once a worker has run the workflow up to the sample's "Thank you" node.
-  test("a person in a browser: the form from the webhook processor, the sample's thank-you page after the worker's run, the mail, and the run finished", async () => {
+  // The signups above post the form as data; a person's browser shows the form's answer.
+  test("a person in a browser: the form from the webhook processor, the sample's thank-you text, the mail, and the run finished", async () => {
     const browser = await launchChromium();
     try {
       const context = await browser.newContext({ userAgent: PERSON_USER_AGENT });
@@ -295,7 +316,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
       await page.getByRole('textbox', { name: 'Email' }).fill(address);
       await page.getByRole('checkbox', { name: 'Yes, keep me informed by email' }).check();
       await page.getByRole('button', { name: 'Send' }).click();
-      await page.getByText('Thank you', { exact: true }).waitFor({ timeout: 120_000 });
+      await page.getByText(SIGNUP_THANKS).waitFor({ timeout: 120_000 });
       expect(await page.locator('body').innerText()).toContain('please check your inbox: we sent you a link to confirm');
       await page.screenshot({ path: screenshotPath('queue-mode-thank-you'), fullPage: true });
       await context.close();
@@ -304,8 +325,7 @@ describe('n8n queue mode: main, two workers, a webhook processor, Redis, Postgre
       await waitForMailCount(qm, mailsBefore + 1, 120_000);
       expect(mailsByAddress(await mails(qm)).get(address)?.map((m) => m.subject)).toEqual([CONFIRM_SUBJECT]);
       expect(await eventsByAddress('browser')).toEqual(new Map([[address, 'signup x1']]));
-      // Shown the ending page, n8n resumes the run on a worker and finishes it (the signups posted
-      // without a browser above stay "waiting"): this person's run is the one execution since.
+      // This person's run is the one execution since, and it finished.
       const statusSince = async () =>
         (await n8nDb.query<{ status: string }>('SELECT status FROM execution_entity WHERE id > $1 ORDER BY id', [before[0].id])).rows.map((r) => r.status);
       let seen: string[] = [];

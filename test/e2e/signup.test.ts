@@ -6,6 +6,7 @@ import {
   linkTo,
   mails,
   PERSON_USER_AGENT,
+  SIGNUP_THANKS,
   screenshotPath,
   startTryOut,
   waitForMail,
@@ -49,7 +50,7 @@ describe('webform double opt-in (workflows/webform-double-opt-in.json) on a real
     if (fields.tick) await box.check();
     if (screenshot) await page.screenshot({ path: screenshotPath(screenshot), fullPage: true });
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByText('Thank you', { exact: true }).waitFor();
+    await page.getByText(SIGNUP_THANKS).waitFor();
     const thanks = await page.locator('body').innerText();
     await context.close();
     return { tickedAtFirst, thanks, dialogs };

@@ -6,6 +6,7 @@ import {
   ledgerCli,
   linkTo,
   PERSON_USER_AGENT,
+  SIGNUP_THANKS,
   screenshotPath,
   startTryOut,
   waitForMail,
@@ -50,7 +51,7 @@ describe('unsubscribe and preferences (workflows/unsubscribe-and-preferences.jso
     await page.getByRole('textbox', { name: 'Email' }).fill(email);
     await page.getByRole('checkbox', { name: 'Yes, keep me informed by email' }).check();
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByText('Thank you', { exact: true }).waitFor();
+    await page.getByText(SIGNUP_THANKS).waitFor();
     const mail = await waitForMail(tryOut, { to: email, after: before });
     await page.goto(linkTo(mail, 'confirm'));
     await page.getByRole('heading', { name: 'Thank you: your subscription is confirmed' }).waitFor();

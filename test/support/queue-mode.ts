@@ -17,6 +17,8 @@ export interface QueueInstance {
   command: 'start' | 'worker' | 'webhook';
   port: number;
   brokerPort: number;
+  /** Where Node's inspector of this instance opens on SIGUSR1 (scripts/process-memory.cjs). */
+  inspectPort: number;
   userFolder: string;
   pid: number;
   /** n8n's own log of this instance (stdout and stderr). */

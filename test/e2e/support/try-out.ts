@@ -283,6 +283,12 @@ export async function concurrently<T, R>(items: T[], limit: number, work: (item:
 // ------------------------------------------------------------------------------ people and time
 
 /**
+ * What the webform sample shows once the form is sent (its Form Trigger answers on submission with
+ * this text, the same whether the box was ticked or not).
+ */
+export const SIGNUP_THANKS = 'Thank you. We have your message.';
+
+/**
  * A person's browser: a normal desktop user agent. The sample forms ignore bots (n8n's Form
  * Trigger option "Ignore Bots", which also turns away HeadlessChrome), as a live form should.
  */

@@ -1,0 +1,2 @@
+// Types of scripts/process-memory.cjs for the TypeScript tests.
+export declare function memoryAfterGc(options: { pid: number; inspectPort: number; timeoutMs?: number }): Promise<{ rss: number; heapUsed: number }>;
