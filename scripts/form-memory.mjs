@@ -11,7 +11,8 @@
 // --workflow another form workflow (e.g. the sample before it answered on submission:
 //   git show dad08b7:workflows/webform-double-opt-in.json > /tmp/ending-page.json)
 // --engine   n8n's N8N_EXPRESSION_ENGINE for every instance (n8n 2.40's default: vm)
-// Prints one `FORM_MEMORY` line per round and a last line with MB kept per post.
+// Prints one `FORM_MEMORY` line per round and a last line with MB kept per post, in all and in the
+// last round (a leak keeps the same each round; a warming process levels off after the first).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -63,6 +64,7 @@ try {
   const first = await memory();
   line('posts=0', first);
   let last = first;
+  let previous = first;
   for (let round = 0; round < rounds; round++) {
     for (let done = 0; done < perRound; done += AT_ONCE) {
       const batch = Math.min(AT_ONCE, perRound - done);
@@ -70,12 +72,13 @@ try {
       posted += batch;
     }
     await new Promise((resolve) => setTimeout(resolve, 30_000)); // the workers finish the runs
-    last = await memory();
+    [previous, last] = [last, await memory()];
     line(`posts=${posted}`, last);
   }
   console.log(
     `FORM_MEMORY engine=${args.engine ?? 'vm (default)'} workflow=${args.workflow ?? 'workflows/webform-double-opt-in.json'} answers=${JSON.stringify(statuses)} ` +
-      `kept_mb_per_post=${((last.rss - first.rss) / posted / MB).toFixed(2)} heap_mb_per_post=${((last.heapUsed - first.heapUsed) / posted / MB).toFixed(2)}`,
+      `kept_mb_per_post=${((last.rss - first.rss) / posted / MB).toFixed(2)} last_round_mb_per_post=${((last.rss - previous.rss) / perRound / MB).toFixed(2)} ` +
+      `heap_mb_per_post=${((last.heapUsed - first.heapUsed) / posted / MB).toFixed(2)}`,
   );
 } finally {
   setup.stdin.end();

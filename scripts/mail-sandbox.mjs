@@ -294,7 +294,11 @@ export async function startMailSandbox({
       });
     };
 
-    // -- SMTP: everything the workflows send
+    // -- SMTP: everything the workflows send. `slow.ms` (POST /api/smtp-delay) makes it answer each
+    // mail's DATA that much later, as a busy mail server does; a client gone before the answer (its
+    // connection closed) has not handed the mail over, and it is not kept.
+    const slow = { ms: 0 };
+    const closedSessions = new Set();
     const smtp = new SMTPServer({
       secure: false,
       disabledCommands: ['STARTTLS'],
@@ -304,6 +308,9 @@ export async function startMailSandbox({
       banner: 'mail sandbox: mail is kept, never relayed',
       size: 25 * 1024 * 1024,
       onAuth: (_auth, _session, callback) => callback(null, { user: 'sandbox' }),
+      onClose: (session) => {
+        if (slow.ms > 0) closedSessions.add(session.id);
+      },
       onData: (stream, session, callback) => {
         const chunks = [];
         stream.on('data', (c) => chunks.push(c));
@@ -312,6 +319,10 @@ export async function startMailSandbox({
           const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
           const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to };
           (async () => {
+            if (slow.ms > 0) {
+              await new Promise((resolve) => setTimeout(resolve, slow.ms));
+              if (closedSessions.delete(session.id)) throw new Error('the client left before the answer');
+            }
             const toMailbox = to.includes(privacyAddress);
             if (toMailbox && mailbox) await mailbox.deliver(stripOwnAuthResults(raw.toString('utf8'), authservId), { from: envelope.from, to: [privacyAddress] });
             await store.add(raw, {
@@ -334,7 +345,7 @@ export async function startMailSandbox({
     // -- the inbox page and its API
     const csrf = randomBytes(16).toString('base64url');
     const web = http.createServer((req, res) => {
-      handleWeb(req, res, { store, csrf, privacyAddress, deliverToMailbox, hasMailbox: Boolean(mailbox), dovecotReason }).catch((error) => {
+      handleWeb(req, res, { store, csrf, privacyAddress, deliverToMailbox, hasMailbox: Boolean(mailbox), dovecotReason, slow }).catch((error) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end(`sandbox error: ${error.message}`);
       });
@@ -476,6 +487,13 @@ async function handleWeb(req, res, ctx) {
     }
     const mail = await ctx.deliverToMailbox(body.raw, { senderCheck: body.senderCheck });
     return sendJson(res, 200, publicMail(mail));
+  }
+  if (url.pathname === '/api/smtp-delay' && req.method === 'POST') {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, { error: 'send application/json' });
+    const { ms } = JSON.parse(await readBody(req, 1024));
+    if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) return sendJson(res, 400, { error: 'ms: whole milliseconds from 0 to 60000' });
+    ctx.slow.ms = ms;
+    return sendJson(res, 200, { ms });
   }
   if (url.pathname.startsWith('/api/')) return sendJson(res, 404, { error: 'no such API route' });
 
