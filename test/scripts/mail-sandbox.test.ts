@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
+import nodemailer from 'nodemailer';
 
 // The try-out's mail sandbox, run as the command the e2e tests use (jest cannot import its ESM).
 const SCRIPT = resolve(__dirname, '../../scripts/mail-sandbox.mjs');
@@ -11,6 +13,7 @@ const SCRIPT = resolve(__dirname, '../../scripts/mail-sandbox.mjs');
 let dir: string;
 let child: ChildProcessWithoutNullStreams;
 let port: number;
+let smtpPort: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mail-sandbox-'));
@@ -21,7 +24,9 @@ beforeAll(async () => {
     createInterface({ input: child.stdout }).once('line', done);
     child.once('exit', (code) => fail(new Error(`the sandbox ended (${String(code)}): ${stderr.join('')}`)));
   });
-  port = Number(new URL((JSON.parse(firstLine) as { inboxUrl: string }).inboxUrl).port);
+  const info = JSON.parse(firstLine) as { inboxUrl: string; smtp: { port: number } };
+  port = Number(new URL(info.inboxUrl).port);
+  smtpPort = info.smtp.port;
 });
 
 afterAll(async () => {
@@ -63,5 +68,58 @@ describe('the mail sandbox answers only to its own host names (DNS rebinding)', 
         expect(answer.body).not.toContain('Inbox');
       }
     }
+  });
+});
+
+describe("the sandbox's SMTP delay (POST /api/smtp-delay): a busy mail server", () => {
+  const api = (path: string) => `http://127.0.0.1:${port}/api${path}`;
+  const setDelay = (body: string, contentType = 'application/json') =>
+    fetch(api('/smtp-delay'), { method: 'POST', headers: { 'content-type': contentType }, body });
+  const subjects = async () => ((await (await fetch(api('/messages'))).json()) as { subject: string }[]).map((m) => m.subject);
+
+  /** Hands a mail over the way a client killed mid-send does: the whole DATA, then gone before the answer. */
+  function sendAndLeave(subject: string): Promise<void> {
+    return new Promise((done, fail) => {
+      const socket = createConnection({ host: '127.0.0.1', port: smtpPort });
+      const steps = ['EHLO leaver.test', 'MAIL FROM:<leaver@example.test>', 'RCPT TO:<someone@example.test>', 'DATA', `Subject: ${subject}\r\n\r\nbody\r\n.`];
+      let buffer = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        // One step per complete reply (a reply's last line has a space after its code).
+        while (/^\d{3} .*\r\n/m.test(buffer)) {
+          buffer = buffer.replace(/^[\s\S]*?^\d{3} .*\r\n/m, '');
+          const next = steps.shift();
+          if (next === undefined) return;
+          socket.write(`${next}\r\n`);
+          if (steps.length === 0) {
+            socket.destroy();
+            done();
+            return;
+          }
+        }
+      });
+      socket.on('error', fail);
+    });
+  }
+
+  test('refuses what is not whole milliseconds from 0 to 60000, and anything but JSON', async () => {
+    for (const body of ['{"ms": -1}', '{"ms": 1.5}', '{"ms": "500"}', '{"ms": 60001}', '{}']) expect([body, (await setDelay(body)).status]).toEqual([body, 400]);
+    expect((await setDelay('ms=5', 'application/x-www-form-urlencoded')).status).toBe(415);
+  });
+
+  test('a client that leaves before the late answer has not handed its mail over; one that waits has', async () => {
+    expect((await setDelay('{"ms": 800}')).status).toBe(200);
+    try {
+      await sendAndLeave('left before the answer');
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+      // Sent after the first, with the same delay: when it is answered, the first one's delay is over.
+      await transport.sendMail({ from: 'stayer@example.test', to: 'someone@example.test', subject: 'waited for the answer', text: 'body' });
+      transport.close();
+    } finally {
+      await setDelay('{"ms": 0}');
+    }
+    const kept = await subjects();
+    expect(kept).toContain('waited for the answer');
+    expect(kept).not.toContain('left before the answer');
   });
 });
