@@ -490,7 +490,12 @@ async function handleWeb(req, res, ctx) {
   }
   if (url.pathname === '/api/smtp-delay' && req.method === 'POST') {
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, { error: 'send application/json' });
-    const { ms } = JSON.parse(await readBody(req, 1024));
+    let ms;
+    try {
+      ms = JSON.parse(await readBody(req, 1024))?.ms;
+    } catch {
+      return sendJson(res, 400, { error: 'send a JSON object such as {"ms": 1500}' });
+    }
     if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) return sendJson(res, 400, { error: 'ms: whole milliseconds from 0 to 60000' });
     ctx.slow.ms = ms;
     return sendJson(res, 200, { ms });

@@ -103,7 +103,7 @@ describe("the sandbox's SMTP delay (POST /api/smtp-delay): a busy mail server", 
   }
 
   test('refuses what is not whole milliseconds from 0 to 60000, and anything but JSON', async () => {
-    for (const body of ['{"ms": -1}', '{"ms": 1.5}', '{"ms": "500"}', '{"ms": 60001}', '{}']) expect([body, (await setDelay(body)).status]).toEqual([body, 400]);
+    for (const body of ['{"ms": -1}', '{"ms": 1.5}', '{"ms": "500"}', '{"ms": 60001}', '{}', 'null', '{"ms": 5']) expect([body, (await setDelay(body)).status]).toEqual([body, 400]);
     expect((await setDelay('ms=5', 'application/x-www-form-urlencoded')).status).toBe(415);
   });
 
