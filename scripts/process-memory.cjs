@@ -8,6 +8,13 @@ const fs = require('node:fs');
 
 const LOOPBACK = '127.0.0.1';
 
+/** Current and peak resident memory of a process, from /proc (bytes). */
+function residentMemory(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
 /** @param {{pid: number, inspectPort: number, timeoutMs?: number}} options */
 async function memoryAfterGc({ pid, inspectPort, timeoutMs = 30_000 }) {
   process.kill(pid, 'SIGUSR1');
@@ -42,11 +49,10 @@ async function memoryAfterGc({ pid, inspectPort, timeoutMs = 30_000 }) {
       });
     await call('HeapProfiler.collectGarbage');
     const answer = await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
-    const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
-    return { rss, heapUsed: Number(answer.result.value) };
+    return { rss: residentMemory(pid).rss, heapUsed: Number(answer.result.value) };
   } finally {
     ws.close();
   }
 }
 
-module.exports = { memoryAfterGc };
+module.exports = { memoryAfterGc, residentMemory };

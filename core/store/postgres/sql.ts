@@ -18,15 +18,15 @@ export function quoteIdent(name: string): string {
  */
 export const SESSION_SETUP = "SET TIME ZONE 'UTC'; SET jit = off";
 
+/** The event was written by a transaction older than every one still running: it can no longer be overtaken. */
+const SETTLED = 'xact < pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
+
 /**
  * The event feed in commit order (migration 9): only events of transactions older than every
  * transaction still running (a later reader can never find one before what it has read), ordered
  * by (transaction, id). The cursor $1 is an event id; it stands for the (transaction, id) of that
  * event, or of the nearest one before it when it is gone (an erasure deletes a person's events).
  */
-/** The event was written by a transaction older than every one still running: it can no longer be overtaken. */
-const SETTLED = 'xact < pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
-
 function feedQuery(order: 'asc' | 'desc'): string {
   const [cmp, dir] = order === 'asc' ? ['>', 'ASC'] : ['<', 'DESC'];
   return `WITH pos AS (

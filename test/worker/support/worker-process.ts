@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { residentMemory } from '../../../scripts/process-memory.cjs';
 import type { WorkerSettingsInput } from '../../../worker/settings';
 import { SECRET } from '../../support/ledger';
 import { withDeadline, type WaitOptions } from '../../support/wait';
@@ -65,9 +66,7 @@ export class WorkerProcess {
 
   /** Peak and current resident memory of the child, from /proc (bytes). */
   memory(): { rss: number; peak: number } {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+    return residentMemory(this.child.pid!);
   }
 
   /** Resets the peak counter (VmHWM), so the next peak belongs to what follows. */
